@@ -1,0 +1,58 @@
+# CXC Desk. `make run` serves the app; `make test` runs the whole suite. See README.md.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PIP := $(BIN)/python -m pip --disable-pip-version-check -q
+STAMP := $(VENV)/.installed
+DEV_STAMP := $(VENV)/.installed-dev
+PORT ?= 8501
+
+.PHONY: run install install-dev migrate test test-fast lint demo bench browser clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): requirements.txt | $(BIN)/python
+	$(PIP) install -r requirements.txt 2>&1 | grep -v "^WARNING: Location" || true
+	$(BIN)/python -c "import streamlit, sqlmodel, streamlit_authenticator" 
+	touch $@
+
+$(DEV_STAMP): requirements-dev.txt $(STAMP)
+	$(PIP) install -r requirements-dev.txt 2>&1 | grep -v "^WARNING: Location" || true
+	$(BIN)/python -c "import pytest, playwright, hypothesis"
+	touch $@
+
+install: $(STAMP)
+
+install-dev: $(DEV_STAMP)
+
+migrate: $(STAMP)
+	$(BIN)/python manage.py migrate
+
+run: migrate
+	$(BIN)/python serve.py --server.port $(PORT)
+
+demo: migrate
+	$(BIN)/python manage.py demo
+
+# Debian's Chromium and the DejaVu fonts for the browser tests and PDFs, when missing and root.
+browser:
+	@if [ ! -x /usr/bin/chromium ] || [ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; \
+	  else \
+	    echo "Chromium or fonts-dejavu-core missing: run 'sudo apt-get install chromium fonts-dejavu-core'"; exit 1; \
+	  fi; \
+	fi
+
+lint: $(DEV_STAMP)
+	$(BIN)/ruff check .
+
+test: $(DEV_STAMP) browser lint
+	$(BIN)/python -m pytest
+
+test-fast: $(DEV_STAMP)
+	$(BIN)/python -m pytest -m "not e2e"
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

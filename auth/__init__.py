@@ -1,0 +1,1 @@
+"""Login glue between streamlit-authenticator, the server-side session record and navigation."""

@@ -1,0 +1,156 @@
+"""Which pages each role gets: the menu is built from exactly the pages a role may open.
+
+A page of another role keeps its URL but is served by a stub that refuses (or, for an
+anonymous visitor, asks to log in and then opens the page: links in e-mails work).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+import streamlit as st
+
+from db.enums import Role
+from forms.i18n import _
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    path: str
+    title: str
+    url_path: str
+    roles: frozenset[Role | None]  # None stands for the anonymous visitor
+    section: str
+    icon: str = ""
+
+
+ANONYMOUS: frozenset[Role | None] = frozenset({None})
+LOGGED_IN: frozenset[Role | None] = frozenset(Role)
+
+
+def _roles(*roles: Role) -> frozenset[Role | None]:
+    return frozenset(roles)
+
+
+PAGES: tuple[PageSpec, ...] = (
+    PageSpec("pages/public/home.py", "Welcome", "welcome", ANONYMOUS, "ClusterXchange", ":material/home:"),
+    PageSpec("pages/public/login.py", "Log in", "login", ANONYMOUS, "ClusterXchange", ":material/login:"),
+    PageSpec("pages/public/register.py", "Register", "register", ANONYMOUS, "ClusterXchange", ":material/person_add:"),
+    PageSpec("pages/public/reset_password.py", "Forgot password", "reset_password", ANONYMOUS, "ClusterXchange", ":material/key:"),
+    PageSpec("pages/participant/home.py", "What to do next", "participant_home", _roles(Role.PARTICIPANT), "My exchanges", ":material/checklist:"),
+    PageSpec("pages/participant/organisation.py", "My organisation", "my_organisation", _roles(Role.PARTICIPANT), "My exchanges", ":material/apartment:"),
+    PageSpec("pages/coordinator/home.py", "Work queue", "coordinator_home", _roles(Role.COORDINATOR), "My Partnership", ":material/inbox:"),
+    PageSpec("pages/coordinator/partnership.py", "Partnership profile", "my_partnership", _roles(Role.COORDINATOR), "My Partnership", ":material/groups:"),
+    PageSpec("pages/admin/home.py", "Overview", "admin_home", _roles(Role.ADMIN), "Support Office", ":material/dashboard:"),
+    PageSpec("pages/admin/partnerships.py", "Partnerships", "admin_partnerships", _roles(Role.ADMIN), "Support Office", ":material/groups:"),
+    PageSpec("pages/admin/coordinators.py", "Coordinators", "admin_coordinators", _roles(Role.ADMIN), "Support Office", ":material/badge:"),
+    PageSpec("pages/admin/users.py", "Users", "admin_users", _roles(Role.ADMIN), "Support Office", ":material/manage_accounts:"),
+    PageSpec("pages/admin/outbox.py", "Outbox", "admin_outbox", _roles(Role.ADMIN), "Support Office", ":material/outgoing_mail:"),
+    PageSpec("pages/account/account.py", "My account", "account", LOGGED_IN, "Account", ":material/person:"),
+)
+
+SETUP_PAGE = PageSpec("pages/public/setup.py", "Set up this instance", "setup", ANONYMOUS, "ClusterXchange", ":material/build:")
+
+HOME_OF: dict[Role | None, str] = {
+    None: "welcome",
+    Role.PARTICIPANT: "participant_home",
+    Role.COORDINATOR: "coordinator_home",
+    Role.ADMIN: "admin_home",
+}
+
+
+def pages_for(role: Role | None) -> list[PageSpec]:
+    return [spec for spec in PAGES if role in spec.roles]
+
+
+def _refusal_stub(url_path: str) -> Callable[[], None]:
+    def refuse() -> None:
+        st.error(_("This page is not available to you."))
+        st.caption(_("Use the menu to reach the pages of your role."))
+
+    refuse.__name__ = f"refuse_{url_path}"
+    return refuse
+
+
+def _login_stub(url_path: str) -> Callable[[], None]:
+    title = next(spec.title for spec in PAGES if spec.url_path == url_path)
+
+    def ask_to_log_in() -> None:
+        from auth.session import render_login_form
+
+        st.info(_("Please log in to open “{title}”.").format(title=_(title)))
+        if render_login_form() is not None:
+            # Let the run finish so the login cookie is written; the cookie component's
+            # answer reruns the script, which then serves the real page at this URL.
+            st.success(_("You are logged in."))
+            st.stop()
+
+    ask_to_log_in.__name__ = f"login_for_{url_path}"
+    return ask_to_log_in
+
+
+def _to_home(url_path: str) -> Callable[[], None]:
+    def go_home() -> None:
+        st.switch_page(st.session_state["_cxc_home_page"])
+
+    go_home.__name__ = f"home_from_{url_path}"
+    return go_home
+
+
+class Kind(StrEnum):
+    PAGE = "page"  # the real page
+    LOGIN_STUB = "login_stub"  # anonymous visitor: log in, then the page opens at the same URL
+    REFUSAL = "refusal"  # another role's page: a refusal, never content
+    HOME_REDIRECT = "home_redirect"  # logged in but on /login or /register: go home
+
+
+@dataclass(frozen=True)
+class Planned:
+    spec: PageSpec
+    kind: Kind
+    default: bool = False
+
+
+def navigation_plan(role: Role | None, *, needs_setup: bool) -> list[Planned]:
+    """Pure: what each URL serves for this role (tested without a running app)."""
+    if needs_setup:
+        return [Planned(SETUP_PAGE, Kind.PAGE, default=True)]
+    home = HOME_OF[role]
+    plan = []
+    for spec in PAGES:
+        if role in spec.roles:
+            plan.append(Planned(spec, Kind.PAGE, default=spec.url_path == home))
+        elif role is None:
+            plan.append(Planned(spec, Kind.LOGIN_STUB))
+        elif spec.roles == ANONYMOUS:
+            plan.append(Planned(spec, Kind.HOME_REDIRECT))
+        else:
+            plan.append(Planned(spec, Kind.REFUSAL))
+    return plan
+
+
+def build_pages(role: Role | None, *, needs_setup: bool) -> dict[str, list[st.Page]]:
+    """The navigation of one role: its own pages visible, every other URL a hidden stub."""
+    sections: dict[str, list[st.Page]] = {}
+    hidden: list[st.Page] = []
+    stubs = {Kind.LOGIN_STUB: _login_stub, Kind.REFUSAL: _refusal_stub, Kind.HOME_REDIRECT: _to_home}
+    for item in navigation_plan(role, needs_setup=needs_setup):
+        spec = item.spec
+        if item.kind == Kind.PAGE:
+            page = st.Page(
+                str(ROOT / spec.path), title=_(spec.title), url_path=spec.url_path, icon=spec.icon or None, default=item.default
+            )
+            sections.setdefault("" if needs_setup else _(spec.section), []).append(page)
+            if item.default:
+                st.session_state["_cxc_home_page"] = page
+        else:
+            stub = stubs[item.kind](spec.url_path)
+            hidden.append(st.Page(stub, title=_(spec.title), url_path=spec.url_path, visibility="hidden"))
+    if hidden:
+        sections[next(iter(sections))].extend(hidden)
+    return sections

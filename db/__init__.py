@@ -1,0 +1,1 @@
+"""Persistence: models, engine, workflow and the service functions behind every user action."""

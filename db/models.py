@@ -1,0 +1,366 @@
+"""Every table of CXC Desk.
+
+Times are UTC-aware (`UTCDateTime`), enums are stored by value, form answers are JSON
+beside the spec name and version that produced them. Indexes follow the queues and
+lists that read them: "what waits on Partnership P in state S", "records of organisation O".
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from db.enums import (
+    ContactState,
+    DocumentKind,
+    EOIState,
+    ExchangeState,
+    OrgType,
+    OutboxState,
+    Party,
+    PaymentState,
+    Role,
+    Side,
+    SignatureMethod,
+)
+from db.types import UTCDateTime, enum_type, utcnow
+
+
+def created_at_field() -> Any:
+    return Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+
+
+def optional_time_field() -> Any:
+    return Field(default=None, sa_type=UTCDateTime, nullable=True)
+
+
+def json_field(default_factory: Any = dict) -> Any:
+    return Field(default_factory=default_factory, sa_type=sa.JSON, nullable=False)
+
+
+class Partnership(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200, unique=True)
+    acronym: str = Field(max_length=40, unique=True)
+    profile: str = Field(default="", sa_type=sa.Text)
+    countries: list[str] = json_field(list)
+    ecosystems: list[str] = json_field(list)
+    contact_email: str = Field(max_length=254)
+    website: str = Field(default="", max_length=300)
+    iban: str = Field(default="", max_length=34)
+    bic: str = Field(default="", max_length=11)
+    account_holder: str = Field(default="", max_length=140)
+    created_at: datetime = created_at_field()
+
+
+class Organisation(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    legal_name: str = Field(max_length=200, index=True)
+    org_type: OrgType = Field(sa_type=enum_type(OrgType))
+    country: str = Field(max_length=2, index=True)
+    city: str = Field(max_length=120)
+    latitude: float | None = None
+    longitude: float | None = None
+    cluster_name: str = Field(default="", max_length=200)
+    is_cluster_member: bool = True
+    ecosystems: list[str] = json_field(list)
+    registration_number: str = Field(default="", max_length=40)
+    website: str = Field(default="", max_length=300)
+    iban: str = Field(default="", max_length=34)
+    bic: str = Field(default="", max_length=11)
+    account_holder: str = Field(default="", max_length=140)
+    created_at: datetime = created_at_field()
+
+
+class User(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(max_length=40, unique=True)
+    email: str = Field(max_length=254, unique=True)
+    full_name: str = Field(max_length=120)
+    password_hash: str = Field(max_length=100)
+    role: Role = Field(sa_type=enum_type(Role), index=True)
+    organisation_id: int | None = Field(default=None, foreign_key="organisation.id", index=True)
+    partnership_id: int | None = Field(default=None, foreign_key="partnership.id", index=True)
+    is_active: bool = True
+    failed_logins: int = 0
+    locked_until: datetime | None = optional_time_field()
+    last_login_at: datetime | None = optional_time_field()
+    password_changed_at: datetime | None = optional_time_field()
+    created_at: datetime = created_at_field()
+
+
+class AuthSession(SQLModel, table=True):
+    """Server-side record of a login: logout and account lock revoke it, whatever the cookie says."""
+
+    __tablename__ = "auth_session"
+
+    id: int | None = Field(default=None, primary_key=True)
+    key_hash: str = Field(max_length=64, unique=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    created_at: datetime = created_at_field()
+    expires_at: datetime = Field(sa_type=UTCDateTime)
+    last_seen_at: datetime | None = optional_time_field()
+    revoked_at: datetime | None = optional_time_field()
+
+
+class PasswordResetToken(SQLModel, table=True):
+    __tablename__ = "password_reset_token"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    created_at: datetime = created_at_field()
+    expires_at: datetime = Field(sa_type=UTCDateTime)
+    used_at: datetime | None = optional_time_field()
+
+
+class EOI(SQLModel, table=True):
+    """An expression of interest: one organisation, one side, one Partnership (or "assign me")."""
+
+    __tablename__ = "eoi"
+    __table_args__ = (sa.Index("ix_eoi_partnership_state", "partnership_id", "state"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True)
+    author_user_id: int = Field(foreign_key="user.id")
+    side: Side = Field(sa_type=enum_type(Side))
+    partnership_id: int | None = Field(default=None, foreign_key="partnership.id")
+    state: EOIState = Field(default=EOIState.DRAFT, sa_type=enum_type(EOIState))
+    spec_name: str = Field(max_length=60)
+    spec_version: int
+    answers: dict[str, Any] = json_field()
+    last_comment: str = Field(default="", sa_type=sa.Text)
+    submitted_at: datetime | None = optional_time_field()
+    decided_at: datetime | None = optional_time_field()
+    created_at: datetime = created_at_field()
+    updated_at: datetime = created_at_field()
+
+
+class Opportunity(SQLModel, table=True):
+    __table_args__ = (sa.Index("ix_opportunity_published", "is_published", "period_start"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True)
+    eoi_id: int = Field(foreign_key="eoi.id")
+    side: Side = Field(sa_type=enum_type(Side))
+    title: str = Field(max_length=200)
+    spec_name: str = Field(max_length=60)
+    spec_version: int
+    answers: dict[str, Any] = json_field()
+    ecosystems: list[str] = json_field(list)
+    activity_types: list[str] = json_field(list)
+    period_start: date | None = None
+    period_end: date | None = None
+    is_published: bool = False
+    created_at: datetime = created_at_field()
+
+
+class Exchange(SQLModel, table=True):
+    __table_args__ = (
+        sa.Index("ix_exchange_vop_state", "visitor_partnership_id", "state"),
+        sa.Index("ix_exchange_hop_state", "host_partnership_id", "state"),
+        sa.CheckConstraint("visitor_org_id <> host_org_id", name="ck_exchange_two_sides"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    visitor_org_id: int = Field(foreign_key="organisation.id", index=True)
+    host_org_id: int = Field(foreign_key="organisation.id", index=True)
+    visitor_partnership_id: int = Field(foreign_key="partnership.id")
+    host_partnership_id: int = Field(foreign_key="partnership.id")
+    visitor_eoi_id: int = Field(foreign_key="eoi.id")
+    host_eoi_id: int = Field(foreign_key="eoi.id")
+    opportunity_id: int | None = Field(default=None, foreign_key="opportunity.id")
+    proposed_by: Party = Field(sa_type=enum_type(Party))
+    state: ExchangeState = Field(default=ExchangeState.PROPOSED, sa_type=enum_type(ExchangeState))
+    start_date: date | None = None
+    end_date: date | None = None
+    travel_start: date | None = None
+    travel_end: date | None = None
+    lump_sum_cents: int | None = None
+    rules_version_id: int | None = Field(default=None, foreign_key="rules_version.id")
+    cancel_reason: str = Field(default="", sa_type=sa.Text)
+    created_at: datetime = created_at_field()
+    updated_at: datetime = created_at_field()
+
+
+class ActionPlan(SQLModel, table=True):
+    """One version of an exchange's action plan; every version is kept."""
+
+    __tablename__ = "action_plan"
+    __table_args__ = (sa.UniqueConstraint("exchange_id", "version", name="uq_action_plan_version"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    exchange_id: int = Field(foreign_key="exchange.id", index=True)
+    version: int
+    spec_name: str = Field(max_length=60)
+    spec_version: int
+    answers: dict[str, Any] = json_field()
+    author_user_id: int = Field(foreign_key="user.id")
+    visitor_agreed_at: datetime | None = optional_time_field()
+    host_agreed_at: datetime | None = optional_time_field()
+    visitor_partnership_approved_at: datetime | None = optional_time_field()
+    host_partnership_approved_at: datetime | None = optional_time_field()
+    created_at: datetime = created_at_field()
+
+
+class Document(SQLModel, table=True):
+    __table_args__ = (
+        sa.UniqueConstraint("exchange_id", "kind", "version", name="uq_document_version"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    exchange_id: int | None = Field(default=None, foreign_key="exchange.id", index=True)
+    eoi_id: int | None = Field(default=None, foreign_key="eoi.id", index=True)
+    kind: DocumentKind = Field(sa_type=enum_type(DocumentKind))
+    version: int = 1
+    filename: str = Field(max_length=200)
+    mime_type: str = Field(max_length=100)
+    size_bytes: int
+    sha256: str = Field(max_length=64, index=True)
+    content: bytes | None = Field(default=None, sa_type=sa.LargeBinary)
+    path: str | None = Field(default=None, max_length=300)
+    superseded_at: datetime | None = optional_time_field()
+    created_at: datetime = created_at_field()
+
+
+class Signature(SQLModel, table=True):
+    __table_args__ = (sa.UniqueConstraint("document_id", "party", name="uq_signature_party"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    document_id: int = Field(foreign_key="document.id", index=True)
+    party: Party = Field(sa_type=enum_type(Party))
+    user_id: int = Field(foreign_key="user.id")
+    typed_name: str = Field(max_length=120)
+    method: SignatureMethod = Field(sa_type=enum_type(SignatureMethod))
+    signed_sha256: str = Field(max_length=64)
+    drawing_png: bytes | None = Field(default=None, sa_type=sa.LargeBinary)
+    signed_at: datetime = created_at_field()
+
+
+class ClosingReport(SQLModel, table=True):
+    __tablename__ = "closing_report"
+
+    id: int | None = Field(default=None, primary_key=True)
+    exchange_id: int = Field(foreign_key="exchange.id", unique=True)
+    spec_name: str = Field(max_length=60)
+    spec_version: int
+    answers: dict[str, Any] = json_field()
+    host_feedback: str = Field(default="", sa_type=sa.Text)
+    submitted_at: datetime | None = optional_time_field()
+    accepted_at: datetime | None = optional_time_field()
+    created_at: datetime = created_at_field()
+    updated_at: datetime = created_at_field()
+
+
+class Evidence(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    closing_report_id: int = Field(foreign_key="closing_report.id", index=True)
+    evidence_type: str = Field(max_length=40)
+    filename: str = Field(max_length=200)
+    mime_type: str = Field(max_length=100)
+    size_bytes: int
+    sha256: str = Field(max_length=64)
+    content: bytes | None = Field(default=None, sa_type=sa.LargeBinary)
+    path: str | None = Field(default=None, max_length=300)
+    uploaded_by_user_id: int = Field(foreign_key="user.id")
+    created_at: datetime = created_at_field()
+
+
+class Payment(SQLModel, table=True):
+    """One payment per exchange: the unique constraint makes it a fact of the database."""
+
+    __table_args__ = (
+        sa.UniqueConstraint("exchange_id", name="uq_payment_exchange"),
+        sa.Index("ix_payment_partnership_state", "partnership_id", "state"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    exchange_id: int = Field(foreign_key="exchange.id")
+    partnership_id: int = Field(foreign_key="partnership.id")
+    amount_cents: int
+    currency: str = Field(default="EUR", max_length=3)
+    state: PaymentState = Field(default=PaymentState.ORDERED, sa_type=enum_type(PaymentState))
+    ordered_by_user_id: int = Field(foreign_key="user.id")
+    ordered_at: datetime = created_at_field()
+    due_date: date | None = None
+    exported_at: datetime | None = optional_time_field()
+    paid_at: datetime | None = optional_time_field()
+    bank_reference: str = Field(default="", max_length=100)
+
+
+class AuditEvent(SQLModel, table=True):
+    """Append-only (database triggers refuse UPDATE and DELETE); each row hashes the previous one."""
+
+    __tablename__ = "audit_event"
+    __table_args__ = (sa.Index("ix_audit_entity", "entity_type", "entity_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    seq: int = Field(unique=True)
+    created_at: datetime = created_at_field()
+    actor_user_id: int | None = Field(default=None, foreign_key="user.id")
+    actor_label: str = Field(default="", max_length=120)
+    entity_type: str = Field(max_length=40)
+    entity_id: int
+    action: str = Field(max_length=40)
+    from_state: str = Field(default="", max_length=32)
+    to_state: str = Field(default="", max_length=32)
+    comment: str = Field(default="", sa_type=sa.Text)
+    prev_hash: str = Field(max_length=64)
+    hash: str = Field(max_length=64, unique=True)
+
+
+class Outbox(SQLModel, table=True):
+    __table_args__ = (sa.Index("ix_outbox_state_created", "state", "created_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    to_email: str = Field(max_length=254)
+    subject: str = Field(max_length=200)
+    body: str = Field(sa_type=sa.Text)
+    kind: str = Field(default="", max_length=40)
+    state: OutboxState = Field(default=OutboxState.QUEUED, sa_type=enum_type(OutboxState))
+    attempts: int = 0
+    last_error: str = Field(default="", sa_type=sa.Text)
+    created_at: datetime = created_at_field()
+    sent_at: datetime | None = optional_time_field()
+
+
+class NewsSubscriber(SQLModel, table=True):
+    __tablename__ = "news_subscriber"
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=254, unique=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    confirmed_at: datetime | None = optional_time_field()
+    unsubscribed_at: datetime | None = optional_time_field()
+    created_at: datetime = created_at_field()
+
+
+class ContactMessage(SQLModel, table=True):
+    __tablename__ = "contact_message"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=120)
+    email: str = Field(max_length=254, index=True)
+    subject: str = Field(max_length=200)
+    body: str = Field(sa_type=sa.Text)
+    state: ContactState = Field(default=ContactState.NEW, sa_type=enum_type(ContactState))
+    reply: str = Field(default="", sa_type=sa.Text)
+    answered_at: datetime | None = optional_time_field()
+    created_at: datetime = created_at_field()
+
+
+class RulesVersion(SQLModel, table=True):
+    """A version of the programme rules file; exchanges keep the version they were signed with."""
+
+    __tablename__ = "rules_version"
+
+    id: int | None = Field(default=None, primary_key=True)
+    label: str = Field(max_length=40, unique=True)
+    content_toml: str = Field(sa_type=sa.Text)
+    sha256: str = Field(max_length=64)
+    created_by_user_id: int | None = Field(default=None, foreign_key="user.id")
+    created_at: datetime = created_at_field()
+    activated_at: datetime | None = optional_time_field()

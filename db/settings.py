@@ -1,0 +1,85 @@
+"""Instance settings from the environment, with safe defaults for one small Partnership.
+
+Secrets come from the environment or from files created once in the data folder with mode
+0600; they are never logged.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from db.engine import data_dir
+
+
+class SettingsError(ValueError):
+    """A setting has a value we cannot use; the message names the variable."""
+
+
+def _int_env(name: str, default: int, minimum: int = 0) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError as exc:
+        raise SettingsError(f"{name} must be a whole number, not “{raw}”") from exc
+    if value < minimum:
+        raise SettingsError(f"{name} must be at least {minimum}, not {value}")
+    return value
+
+
+def secret_file(name: str, folder: Path | None = None) -> str:
+    """Read a secret from the data folder, creating it (mode 0600) on first use."""
+    path = (folder or data_dir()) / name
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(48))
+    os.chmod(path, 0o600)
+    return path.read_text().strip()
+
+
+@dataclass(frozen=True)
+class Settings:
+    max_failed_logins: int
+    lock_minutes: int
+    session_hours: int
+    password_min_length: int
+    reset_token_minutes: int
+    bcrypt_rounds: int
+    cookie_name: str
+    public_url: str
+    smtp_url: str
+    support_email: str
+    support_phone: str
+    support_hours: str
+
+
+def load_settings() -> Settings:
+    return Settings(
+        max_failed_logins=_int_env("CXC_MAX_FAILED_LOGINS", 5, minimum=1),
+        lock_minutes=_int_env("CXC_LOCK_MINUTES", 15, minimum=1),
+        session_hours=_int_env("CXC_SESSION_HOURS", 12, minimum=1),
+        password_min_length=_int_env("CXC_PASSWORD_MIN_LENGTH", 12, minimum=8),
+        reset_token_minutes=_int_env("CXC_RESET_TOKEN_MINUTES", 60, minimum=5),
+        bcrypt_rounds=min(_int_env("CXC_BCRYPT_ROUNDS", 12, minimum=4), 16),
+        cookie_name=os.environ.get("CXC_COOKIE_NAME", "cxc_desk_auth"),
+        public_url=os.environ.get("CXC_PUBLIC_URL", "http://localhost:8501").rstrip("/"),
+        smtp_url=os.environ.get("SMTP_URL", ""),
+        support_email=os.environ.get("CXC_SUPPORT_EMAIL", "clusterxchange@clustercollaboration.eu"),
+        support_phone=os.environ.get("CXC_SUPPORT_PHONE", "+351 22 607 64 07"),
+        support_hours=os.environ.get("CXC_SUPPORT_HOURS", "10:00–14:00 CET on working days"),
+    )
+
+
+def cookie_key() -> str:
+    """The key that signs login cookies: CXC_COOKIE_KEY, or a secret generated once into data/."""
+    from_env = os.environ.get("CXC_COOKIE_KEY", "").strip()
+    if from_env:
+        if len(from_env) < 32:
+            raise SettingsError("CXC_COOKIE_KEY must be at least 32 characters long")
+        return from_env
+    return secret_file("cookie_key")

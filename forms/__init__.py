@@ -1,0 +1,1 @@
+"""Form specs, validation of answers, rendering (Streamlit) and documents (PDF)."""

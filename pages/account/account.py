@@ -1,0 +1,33 @@
+import streamlit as st
+
+from auth.guard import require_role
+from db.engine import write_session
+from db.enums import Role
+from db.services.accounts import change_password
+from forms.i18n import _
+from forms.labels import ROLE_LABELS
+from forms.render import field_error, form_errors_banner, run_action
+
+user = require_role(Role.PARTICIPANT, Role.COORDINATOR, Role.ADMIN)
+FORM = "change_password"
+st.title(_("My account"))
+st.markdown(f"**{user.full_name}** · {user.email} · {ROLE_LABELS[user.role]}")
+st.subheader(_("Change my password"))
+form_errors_banner(FORM)
+with st.form(FORM, clear_on_submit=False):
+    current = st.text_input(_("Current password") + " *", type="password", key="pw_current")
+    field_error(FORM, "current")
+    new = st.text_input(_("New password") + " *", type="password", key="pw_new", help=_("At least 12 characters."))
+    field_error(FORM, "new")
+    new_repeat = st.text_input(_("Repeat new password") + " *", type="password", key="pw_new_repeat")
+    field_error(FORM, "new_repeat")
+    submitted = st.form_submit_button(_("Change password"), type="primary")
+if submitted:
+
+    def save() -> bool:
+        with write_session() as session:
+            change_password(session=session, actor=user, current=current, new=new, new_repeat=new_repeat)
+        return True
+
+    if run_action(FORM, save, success=_("Password changed.")):
+        st.success(_("Your password is changed; use it next time you log in."))

@@ -1,0 +1,68 @@
+import streamlit as st
+
+from auth.guard import require_role
+from db.engine import read_session, write_session
+from db.enums import Role
+from db.rules import country_name, country_options, load_rules
+from db.services.partnerships import PartnershipInput, create_partnership, list_partnerships
+from forms.i18n import _
+from forms.render import field_error, form_errors_banner, run_action
+
+admin = require_role(Role.ADMIN)
+FORM = "new_partnership"
+rules = load_rules()
+countries = country_options(rules)
+
+st.title(_("Partnerships"))
+with read_session() as session:
+    partnerships = list_partnerships(session)
+if partnerships:
+    st.dataframe(
+        [
+            {
+                _("Acronym"): p.acronym,
+                _("Name"): p.name,
+                _("Countries"): ", ".join(country_name(c) for c in p.countries),
+                _("Ecosystems"): ", ".join(p.ecosystems),
+                _("Contact"): p.contact_email,
+            }
+            for p in partnerships
+        ],
+        hide_index=True,
+        width="stretch",
+    )
+else:
+    st.info(_("No Partnership yet: create the first one below."))
+
+st.subheader(_("Create a Partnership"))
+form_errors_banner(FORM)
+with st.form(FORM):
+    name = st.text_input(_("Name") + " *", key="p_name", max_chars=200)
+    field_error(FORM, "name")
+    acronym = st.text_input(_("Acronym") + " *", key="p_acronym", max_chars=40)
+    field_error(FORM, "acronym")
+    contact_email = st.text_input(_("Contact e-mail") + " *", key="p_email", max_chars=254)
+    field_error(FORM, "contact_email")
+    profile = st.text_area(_("Profile"), key="p_profile", max_chars=5000, help=_("Who you are and what exchanges you support; shown in the public directory."))
+    field_error(FORM, "profile")
+    selected_countries = st.multiselect(_("Countries"), options=list(countries), format_func=lambda c: countries[c], key="p_countries")
+    field_error(FORM, "countries")
+    ecosystems = st.multiselect(_("Industrial ecosystems"), options=list(rules.ecosystems), key="p_ecosystems")
+    field_error(FORM, "ecosystems")
+    website = st.text_input(_("Website"), key="p_website", max_chars=300)
+    field_error(FORM, "website")
+    submitted = st.form_submit_button(_("Create Partnership"), type="primary")
+if submitted:
+    data = PartnershipInput(
+        name=name, acronym=acronym, contact_email=contact_email, profile=profile,
+        countries=selected_countries, ecosystems=ecosystems, website=website,
+    )
+
+    def create() -> object:
+        with write_session() as session:
+            return create_partnership(session=session, actor=admin, data=data)
+
+    created = run_action(FORM, create, success=_("Partnership created."))
+    if created is not None:
+        st.success(_("Partnership “{name}” created. Now create its coordinators.").format(name=created.name))  # type: ignore[attr-defined]
+        st.page_link("pages/admin/coordinators.py", label=_("Create coordinators"), icon=":material/badge:")

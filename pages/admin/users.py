@@ -1,0 +1,43 @@
+import streamlit as st
+
+from auth.guard import require_role
+from db.engine import read_session, write_session
+from db.enums import Role
+from db.queries import users_page
+from db.services.accounts import is_locked, unlock_user
+from forms.i18n import _, moment
+from forms.labels import ROLE_LABELS
+from forms.render import run_action
+
+admin = require_role(Role.ADMIN)
+st.title(_("Users"))
+search = st.text_input(_("Search by name, user name or e-mail"), key="user_search", max_chars=100)
+with read_session() as session:
+    users = users_page(session, search=search)
+st.dataframe(
+    [
+        {
+            _("User name"): u.username,
+            _("Name"): u.full_name,
+            _("E-mail"): u.email,
+            _("Role"): ROLE_LABELS[u.role],
+            _("Locked until"): moment(u.locked_until) if is_locked(u) and u.locked_until else "",
+            _("Last login"): moment(u.last_login_at) if u.last_login_at else "",
+        }
+        for u in users
+    ],
+    hide_index=True,
+    width="stretch",
+)
+locked = {u.id: u.username for u in users if is_locked(u)}
+if locked:
+    st.subheader(_("Unlock an account"))
+    chosen = st.selectbox(_("Locked account"), options=list(locked), format_func=lambda i: locked[i], key="unlock_choice")
+    if st.button(_("Unlock"), key="unlock_button"):
+
+        def unlock() -> object:
+            with write_session() as session:
+                return unlock_user(session=session, actor=admin, user_id=chosen)  # type: ignore[arg-type]
+
+        if run_action("unlock", unlock, success=_("Account unlocked.")) is not None:
+            st.rerun()

@@ -1,0 +1,61 @@
+import streamlit as st
+
+from db.engine import write_session
+from db.rules import country_options, load_rules
+from db.services.accounts import Registration, register_participant
+from forms.i18n import _
+from forms.labels import ORG_TYPE_LABELS
+from forms.render import field_error, form_errors_banner, run_action
+
+FORM = "register"
+
+st.title(_("Register your organisation"))
+st.caption(_("One account per person. Your organisation can then send expressions of interest as Visitor or Host."))
+countries = country_options(load_rules())
+form_errors_banner(FORM)
+with st.form(FORM):
+    st.subheader(_("You"))
+    full_name = st.text_input(_("Full name") + " *", key="reg_full_name", max_chars=120, help=_("As it should appear on the documents you sign."))
+    field_error(FORM, "full_name")
+    email = st.text_input(_("E-mail") + " *", key="reg_email", max_chars=254, help=_("We send notifications and password resets here."))
+    field_error(FORM, "email")
+    username = st.text_input(_("User name") + " *", key="reg_username", max_chars=40, help=_("3–40 lower-case letters or digits, e.g. ana.sousa"))
+    field_error(FORM, "username")
+    password = st.text_input(_("Password") + " *", key="reg_password", type="password", help=_("At least 12 characters."))
+    field_error(FORM, "password")
+    password_repeat = st.text_input(_("Repeat password") + " *", key="reg_password_repeat", type="password")
+    field_error(FORM, "password_repeat")
+    st.subheader(_("Your organisation"))
+    organisation_name = st.text_input(_("Legal name of the organisation") + " *", key="reg_org_name", max_chars=200)
+    field_error(FORM, "organisation_name")
+    organisation_type = st.selectbox(
+        _("Type of organisation") + " *", options=list(ORG_TYPE_LABELS), format_func=lambda t: ORG_TYPE_LABELS[t],
+        index=None, key="reg_org_type", placeholder=_("Choose a type"),
+        help=_("Decides whether you can take part as Visitor, as Host, or both."),
+    )
+    field_error(FORM, "organisation_type")
+    country = st.selectbox(
+        _("Country where it is registered") + " *", options=list(countries), format_func=lambda c: countries.get(c, c),
+        index=None, key="reg_country", placeholder=_("Choose a participating country"),
+    )
+    field_error(FORM, "country")
+    city = st.text_input(_("City") + " *", key="reg_city", max_chars=120, help=_("Used to compute the travel distance, e.g. Porto"))
+    field_error(FORM, "city")
+    cluster_name = st.text_input(_("Cluster your organisation belongs to"), key="reg_cluster", max_chars=200)
+    field_error(FORM, "cluster_name")
+    submitted = st.form_submit_button(_("Create my account"), type="primary")
+
+if submitted:
+    data = Registration(
+        username=username, email=email, full_name=full_name, password=password, password_repeat=password_repeat,
+        organisation_name=organisation_name, organisation_type=organisation_type or "", country=country or "",
+        city=city, cluster_name=cluster_name,
+    )
+
+    def register() -> object:
+        with write_session() as session:
+            return register_participant(session=session, data=data)
+
+    if run_action(FORM, register, success=_("Account created: you can log in now.")) is not None:
+        st.success(_("Your account is ready. Log in with your user name and password."))
+        st.page_link("pages/public/login.py", label=_("Log in"), icon=":material/login:")

@@ -1,0 +1,38 @@
+import streamlit as st
+
+from db.engine import write_session
+from db.services.accounts import create_first_admin
+from forms.i18n import _
+from forms.render import field_error, form_errors_banner, run_action
+
+FORM = "setup"
+st.title(_("Set up this instance"))
+st.info(_("This CXC Desk has no users yet. Create the first administrator: the Support Office account that "
+          "creates Partnerships and coordinator accounts. This page disappears once it is done."))
+form_errors_banner(FORM)
+with st.form(FORM):
+    full_name = st.text_input(_("Full name") + " *", key="setup_full_name", max_chars=120)
+    field_error(FORM, "full_name")
+    email = st.text_input(_("E-mail") + " *", key="setup_email", max_chars=254)
+    field_error(FORM, "email")
+    username = st.text_input(_("User name") + " *", key="setup_username", max_chars=40, help=_("e.g. admin"))
+    field_error(FORM, "username")
+    password = st.text_input(_("Password") + " *", key="setup_password", type="password", help=_("At least 12 characters."))
+    field_error(FORM, "password")
+    password_repeat = st.text_input(_("Repeat password") + " *", key="setup_password_repeat", type="password")
+    field_error(FORM, "password_repeat")
+    submitted = st.form_submit_button(_("Create the administrator"), type="primary")
+
+if submitted:
+
+    def create() -> object:
+        with write_session() as session:
+            return create_first_admin(
+                session=session, username=username, email=email, full_name=full_name,
+                password=password, password_repeat=password_repeat,
+            )
+
+    if run_action(FORM, create, success=_("Administrator created.")) is not None:
+        st.success(_("The administrator account is ready. Log in with it."))
+        # A plain link: this run's menu still holds only the set-up page.
+        st.markdown(f"[{_('Go to the login page')}](login)")

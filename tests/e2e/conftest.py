@@ -1,0 +1,155 @@
+"""Real-browser fixtures: the app on a free port with a temporary database, driven by
+Playwright through Debian's Chromium (never a downloaded browser build)."""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from db.engine import dispose_engines
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = Path(os.environ.get("CXC_TEST_ARTIFACTS", "/tmp/cxc-test-artifacts"))
+CHROMIUM = os.environ.get("CXC_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]
+
+pytestmark = pytest.mark.e2e
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class Server:
+    url: str
+    database_url: str
+    data_dir: Path
+    process: subprocess.Popen
+
+
+def _wait_healthy(url: str, process: subprocess.Popen, log: Path, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the app exited early:\n{log.read_text()[-3000:]}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        # Polling a health endpoint: the wait ends as soon as the server answers.
+        time.sleep(0.2)
+    raise RuntimeError(f"the app did not become healthy in {timeout}s:\n{log.read_text()[-3000:]}")
+
+
+@pytest.fixture
+def server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Server]:
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    database_url = f"sqlite:///{data_dir / 'cxc.db'}"
+    env = {**os.environ, "DATABASE_URL": database_url, "CXC_DATA_DIR": str(data_dir), "CXC_BCRYPT_ROUNDS": "4"}
+    subprocess.run([sys.executable, "manage.py", "migrate"], cwd=ROOT, env=env, check=True, capture_output=True)
+    port = free_port()
+    log = tmp_path / "server.log"
+    with log.open("w") as handle:
+        process = subprocess.Popen(
+            [sys.executable, "serve.py", "--server.port", str(port), "--server.address", "127.0.0.1",
+             "--server.headless", "true"],
+            cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(url, process, log)
+        # The test process writes set-up data into the same database through the services.
+        monkeypatch.setenv("DATABASE_URL", database_url)
+        monkeypatch.setenv("CXC_DATA_DIR", str(data_dir))
+        dispose_engines()
+        yield Server(url, database_url, data_dir, process)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        dispose_engines()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium (apt-get install chromium)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(20_000)
+    page = context.new_page()
+    yield page
+    if request.node.rep_call.failed if hasattr(request.node, "rep_call") else False:
+        shot = ARTIFACTS / f"{request.node.name}.png"
+        shot.parent.mkdir(exist_ok=True)
+        page.screenshot(path=str(shot), full_page=True)
+        print(f"screenshot of the failure: {shot}")
+    context.close()
+
+
+def settle(page: Page) -> None:
+    """Wait until Streamlit has finished the current script run."""
+    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=20_000)
+
+
+def open_page(page: Page, url: str) -> None:
+    page.goto(url)
+    expect(page.get_by_test_id("stApp")).to_be_visible()
+    expect(page.locator("h1").first).to_be_visible()
+    settle(page)
+
+
+def log_in(page: Page, base: str, username: str, password: str, path: str = "login") -> None:
+    open_page(page, f"{base}/{path}")
+    form = page.get_by_test_id("stForm")
+    textbox(form, "User name").fill(username)
+    textbox(form, "Password").fill(password)
+    form.get_by_role("button", name="Log in").click()
+
+
+def textbox(scope, label: str):  # type: ignore[no-untyped-def]
+    """The text input labelled `label` (required fields carry a trailing " *")."""
+    return scope.get_by_label(f"{label} *", exact=True).or_(scope.get_by_label(label, exact=True))
+
+
+def choose(page: Page, scope, label: str, option: str) -> None:  # type: ignore[no-untyped-def]
+    box = scope.get_by_role("combobox", name=re.compile(rf"^{re.escape(label)}( \*)?$"))
+    box.click()
+    box.fill(option[:12])
+    page.get_by_role("option", name=option, exact=True).click()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):  # type: ignore[no-untyped-def]
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report

@@ -1,0 +1,38 @@
+"""The Alembic history matches the models exactly, and the audit log refuses edits."""
+
+import pytest
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, SQLModel
+
+import db.models  # noqa: F401
+from db.audit import append_event
+
+
+def test_autogenerate_finds_no_difference_between_models_and_migrations(engine: Engine) -> None:
+    with engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        diff = compare_metadata(context, SQLModel.metadata)
+    assert diff == []
+
+
+def test_database_is_at_the_head_revision(engine: Engine) -> None:
+    from alembic.script import ScriptDirectory
+
+    from db.migrate import alembic_config
+
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    with engine.connect() as conn:
+        assert MigrationContext.configure(conn).get_current_revision() == head
+
+
+def test_audit_events_cannot_be_updated_or_deleted(session: Session, engine: Engine) -> None:
+    append_event(session, actor=None, entity_type="test", entity_id=1, action="create")
+    session.commit()
+    for statement in ("UPDATE audit_event SET comment = 'forged'", "DELETE FROM audit_event"):
+        with pytest.raises(sa.exc.DatabaseError), engine.begin() as conn:
+            conn.exec_driver_sql(statement)
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT count(*), max(comment) FROM audit_event").one() == (1, "")
