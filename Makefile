@@ -14,7 +14,7 @@ $(BIN)/python:
 
 $(STAMP): requirements.txt | $(BIN)/python
 	$(PIP) install -r requirements.txt 2>&1 | grep -v "^WARNING: Location" || true
-	$(BIN)/python -c "import streamlit, sqlmodel, streamlit_authenticator" 
+	$(BIN)/python -c "import sqlmodel, sqlalchemy, alembic, fpdf, pandas"
 	touch $@
 
 $(DEV_STAMP): requirements-dev.txt $(STAMP)

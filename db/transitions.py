@@ -59,9 +59,8 @@ def apply_transition(
     )
     if result.rowcount != 1:
         session.rollback()
-        session.expire(record)
-        current = session.get(model, record.id)
-        now_label = state_label(current.state) if current else "deleted"
+        current = session.execute(sa.select(table.c.state).where(table.c.id == record.id)).scalar_one_or_none()
+        now_label = state_label(type(expected)(current)) if current else "deleted"
         raise StaleState(
             f"This record changed meanwhile (it is now “{now_label}”); reload the page and try again."
         )

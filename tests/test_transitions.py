@@ -86,3 +86,34 @@ def test_tampering_with_an_audit_row_is_detected(session: Session, engine: Engin
     session.expire_all()
     report = verify_chain(session)
     assert not report.ok and report.first_bad_seq == 2 and "changed" in report.reason
+
+
+def test_concurrent_clicks_apply_a_transition_once(session: Session, database_url: str) -> None:
+    """Ten tabs submit the same draft at once: one wins, nine are told the state moved."""
+    from concurrent.futures import ThreadPoolExecutor
+    from threading import Barrier
+
+    from db.engine import read_session, write_session
+
+    eoi, author = _eoi(session)
+    barrier = Barrier(10)
+
+    def click(_: int) -> str:
+        with read_session() as reader:
+            mine = reader.get(EOI, eoi.id)
+        barrier.wait()
+        try:
+            with write_session() as writer:
+                apply_transition(writer, mine, Action.SUBMIT, parties={Party.APPLICANT}, actor=author)  # type: ignore[arg-type]
+                writer.commit()
+            return "applied"
+        except StaleState:
+            return "stale"
+
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        outcomes = sorted(pool.map(click, range(10)))
+    assert outcomes == ["applied"] + ["stale"] * 9
+    session.expire_all()
+    events = session.exec(select(AuditEvent).where(AuditEvent.entity_type == "eoi")).all()
+    assert len(events) == 1
+    assert verify_chain(session).ok
