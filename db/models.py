@@ -72,6 +72,8 @@ class Organisation(SQLModel, table=True):
     iban: str = Field(default="", max_length=34)
     bic: str = Field(default="", max_length=11)
     account_holder: str = Field(default="", max_length=140)
+    profile: dict[str, Any] = Field(default_factory=dict, sa_type=sa.JSON, sa_column_kwargs={"server_default": "{}"}, nullable=False)
+    profile_spec_version: int | None = None
     created_at: datetime = created_at_field()
 
 
@@ -182,6 +184,7 @@ class Exchange(SQLModel, table=True):
     lump_sum_cents: int | None = None
     rules_version_id: int | None = Field(default=None, foreign_key="rules_version.id")
     cancel_reason: str = Field(default="", sa_type=sa.Text)
+    message: str = Field(default="", sa_type=sa.Text, sa_column_kwargs={"server_default": ""})
     created_at: datetime = created_at_field()
     updated_at: datetime = created_at_field()
 

@@ -6,11 +6,14 @@ Later issues add the lump sum, working days and distance here; every number come
 
 from __future__ import annotations
 
+import calendar
 import tomllib
 from dataclasses import dataclass
+from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
 
+import holidays
 from babel import Locale
 
 from db.enums import OrgType
@@ -30,6 +33,10 @@ class Rules:
     host_types: frozenset[OrgType]
     ecosystems: tuple[str, ...]
     activity_types: tuple[str, ...]
+    min_working_days: int
+    max_months: int
+    full_rate_working_days: int
+    report_due_days: int
     raw: dict
 
 
@@ -47,6 +54,13 @@ def _str_list(data: dict, dotted: str) -> tuple[str, ...]:
     if not isinstance(value, list) or not value or not all(isinstance(v, str) and v for v in value):
         raise RulesError(f"rules file: “{dotted}” must be a non-empty list of texts")
     return tuple(value)
+
+
+def _positive_int(data: dict, dotted: str) -> int:
+    value = _require(data, dotted)
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise RulesError(f"rules file: “{dotted}” must be a whole number of at least 1, not {value!r}")
+    return value
 
 
 def _org_types(data: dict, dotted: str) -> frozenset[OrgType]:
@@ -74,6 +88,10 @@ def parse_rules(text: str) -> Rules:
         host_types=_org_types(data, "organisations.host_types"),
         ecosystems=_str_list(data, "lists.ecosystems"),
         activity_types=_str_list(data, "lists.activity_types"),
+        min_working_days=_positive_int(data, "duration.min_working_days"),
+        max_months=_positive_int(data, "duration.max_months"),
+        full_rate_working_days=_positive_int(data, "duration.full_rate_working_days"),
+        report_due_days=_positive_int(data, "deadlines.report_due_days"),
         raw=data,
     )
 
@@ -91,3 +109,118 @@ def country_options(rules: Rules, locale: str = "en") -> dict[str, str]:
     """Participating countries as code -> name, sorted by name for pickers."""
     names = {code: country_name(code, locale) for code in rules.participating_countries}
     return dict(sorted(names.items(), key=lambda item: item[1]))
+
+
+# --- eligibility ----------------------------------------------------------------------
+
+
+ORG_TYPE_WORDS = {
+    OrgType.CLUSTER: "a cluster organisation",
+    OrgType.SCALING_UP_SUPPORT: "a scaling-up support organisation",
+    OrgType.SME: "an SME",
+    OrgType.TRAINING_PROVIDER: "a training provider",
+    OrgType.LARGE_COMPANY: "a large company",
+    OrgType.PUBLIC_AUTHORITY: "a public authority",
+}
+
+
+def side_type_problem(side: str, org_type: OrgType, rules: Rules) -> str | None:
+    allowed = rules.visitor_types if side == "visitor" else rules.host_types
+    if org_type in allowed:
+        return None
+    role = "Visitor" if side == "visitor" else "Host"
+    return f"{ORG_TYPE_WORDS[org_type].capitalize()} cannot take part as {role}; it can take part as Host only." if (
+        side == "visitor" and org_type in rules.host_types
+    ) else f"{ORG_TYPE_WORDS[org_type].capitalize()} cannot take part as {role}."
+
+
+def cluster_membership_problem(org_type: OrgType, is_cluster_member: bool) -> str | None:
+    if org_type == OrgType.CLUSTER or is_cluster_member:
+        return None
+    return f"{ORG_TYPE_WORDS[org_type].capitalize()} must be a member of a cluster; say which one in your organisation profile."
+
+
+def country_problem(country: str, rules: Rules) -> str | None:
+    if country in rules.participating_countries:
+        return None
+    return f"{country_name(country)} is not a participating country of ClusterXchange."
+
+
+def transnational_problem(visitor_country: str, host_country: str) -> str | None:
+    if visitor_country != host_country:
+        return None
+    return f"Visitor and Host are both in {country_name(visitor_country)}; an exchange must cross a border."
+
+
+def visitor_once_problem(previous_visits: int) -> str | None:
+    if previous_visits == 0:
+        return None
+    return "This organisation has already taken part as Visitor; a Visitor takes part only once in the scheme."
+
+
+# --- dates --------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=256)
+def _holidays(country: str, year: int) -> dict[date, str]:
+    try:
+        return dict(holidays.country_holidays(country, years=year, language="en_US"))
+    except (NotImplementedError, KeyError):
+        return {}
+
+
+def public_holiday(day: date, country: str) -> str | None:
+    return _holidays(country, day.year).get(day)
+
+
+def working_days(start: date, end: date, country: str) -> list[date]:
+    """Monday to Friday, not a public holiday in `country`, from start to end inclusive."""
+    days = []
+    current = start
+    while current <= end:
+        if current.weekday() < 5 and public_holiday(current, country) is None:
+            days.append(current)
+        current += timedelta(days=1)
+    return days
+
+
+def add_months(day: date, months: int) -> date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def last_allowed_day(start: date, rules: Rules) -> date:
+    """One month, consecutive: the last day is at most start + 1 calendar month - 1 day."""
+    return add_months(start, rules.max_months) - timedelta(days=1)
+
+
+def _span(start: date, end: date) -> str:
+    if start.year == end.year and start.month == end.month:
+        return f"{start.day}–{end.day} {end.strftime('%B %Y')}"
+    return f"{start.day} {start.strftime('%B')} – {end.day} {end.strftime('%B %Y')}" if start.year == end.year else (
+        f"{start.isoformat()} – {end.isoformat()}"
+    )
+
+
+def exchange_dates_problem(start: date, end: date, host_country: str, rules: Rules) -> str | None:
+    """Why these exchange dates (travel excluded) do not fit the programme, or None."""
+    if end < start:
+        return f"The last day ({end.isoformat()}) is before the first day ({start.isoformat()})."
+    latest = last_allowed_day(start, rules)
+    if end > latest:
+        return (f"An exchange lasts at most {rules.max_months} month, consecutive: starting on {start.isoformat()}, "
+                f"the last day can be {latest.isoformat()} at the latest.")
+    count = len(working_days(start, end, host_country))
+    if count >= rules.min_working_days:
+        return None
+    holidays_in_span = [
+        f"{d.day} {d.strftime('%B')} is {name}" for d in _dates(start, end) if d.weekday() < 5 and (name := public_holiday(d, host_country))
+    ]
+    why = f" ({'; '.join(holidays_in_span)}, a public holiday there)" if holidays_in_span else ""
+    return (f"{_span(start, end)} in {country_name(host_country)} has {count} working day{'s' if count != 1 else ''}{why}; "
+            f"an exchange needs at least {rules.min_working_days}.")
+
+
+def _dates(start: date, end: date) -> list[date]:
+    return [start + timedelta(days=i) for i in range((end - start).days + 1)]

@@ -50,6 +50,7 @@ class Settings:
     password_min_length: int
     reset_token_minutes: int
     bcrypt_rounds: int
+    max_evidence_mb: int
     cookie_name: str
     public_url: str
     smtp_url: str
@@ -65,6 +66,7 @@ def load_settings() -> Settings:
         session_hours=_int_env("CXC_SESSION_HOURS", 12, minimum=1),
         password_min_length=_int_env("CXC_PASSWORD_MIN_LENGTH", 12, minimum=8),
         reset_token_minutes=_int_env("CXC_RESET_TOKEN_MINUTES", 60, minimum=5),
+        max_evidence_mb=min(_int_env("CXC_MAX_EVIDENCE_MB", 10, minimum=1), 20),
         bcrypt_rounds=min(_int_env("CXC_BCRYPT_ROUNDS", 12, minimum=4), 16),
         cookie_name=os.environ.get("CXC_COOKIE_NAME", "cxc_desk_auth"),
         public_url=os.environ.get("CXC_PUBLIC_URL", "http://localhost:8501").rstrip("/"),

@@ -1,0 +1,104 @@
+"""Building blocks of the journey for tests, made only through the service functions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlmodel import Session
+
+from db.enums import Action, OrgType, Party, Side
+from db.models import EOI, Exchange, Partnership, User
+from db.services import eois, exchanges
+from db.services.accounts import Registration, register_participant
+from db.transitions import apply_transition
+from db.workflow import Facts
+from tests import factories as f
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def eoi_answers(countries: list[str], start: date = date(2027, 3, 1)) -> dict:
+    return {
+        "motivation": "We want to learn how other clusters run open innovation programmes with SMEs.",
+        "countries": countries,
+        "ecosystems": ["Digital"],
+        "activity_types": ["Market research"],
+        "period": [start.isoformat(), (start + timedelta(days=60)).isoformat()],
+        "contact_role": "Innovation manager",
+    }
+
+
+def org_user(session: Session, username: str, country: str, org_type: OrgType = OrgType.CLUSTER, city: str = "Porto") -> User:
+    return register_participant(
+        session=session,
+        data=Registration(username=username, email=f"{username}@example.eu", full_name=f"{username.title()} Person",
+                          password=f.PASSWORD, password_repeat=f.PASSWORD, organisation_name=f"{username.title()} Org",
+                          organisation_type=org_type.value, country=country, city=city),
+    )
+
+
+def approved(session: Session, user: User, side: Side, partnership: Partnership, coordinator: User, countries: list[str]) -> EOI:
+    eoi = eois.start_eoi(session=session, actor=user, side=side, partnership_id=partnership.id)
+    eois.submit_eoi(session=session, actor=user, eoi_id=eoi.id, answers=eoi_answers(countries))  # type: ignore[arg-type]
+    return eois.decide_eoi(session=session, actor=coordinator, eoi_id=eoi.id, action=Action.APPROVE)  # type: ignore[arg-type]
+
+
+@dataclass
+class Cast:
+    admin: User
+    vop: Partnership
+    hop: Partnership
+    vop_coordinator: User
+    hop_coordinator: User
+    visitor: User
+    host: User
+
+
+def cast(session: Session, *, same_partnership: bool = False) -> Cast:
+    admin = f.admin(session)
+    vop = f.partnership(session, admin, "VOP")
+    hop = vop if same_partnership else f.partnership(session, admin, "HOP")
+    vop_coordinator = f.coordinator(session, admin, vop.id, "coord.v")  # type: ignore[arg-type]
+    hop_coordinator = vop_coordinator if same_partnership else f.coordinator(session, admin, hop.id, "coord.h")  # type: ignore[arg-type]
+    visitor = org_user(session, "visitor", "PT")
+    host = org_user(session, "host", "FR", city="Lyon")
+    return Cast(admin, vop, hop, vop_coordinator, hop_coordinator, visitor, host)
+
+
+def agreed_exchange(session: Session, c: Cast) -> Exchange:
+    approved(session, c.visitor, Side.VISITOR, c.vop, c.vop_coordinator, ["FR"])
+    approved(session, c.host, Side.HOST, c.hop, c.hop_coordinator, ["PT"])
+    exchange = exchanges.propose_exchange(session=session, actor=c.visitor, counterpart_org_id=c.host.organisation_id, message="Shall we?")
+    return exchanges.answer_proposal(session=session, actor=c.host, exchange_id=exchange.id, accept=True)  # type: ignore[arg-type]
+
+
+def plan_answers(start: date = date(2027, 3, 1), end: date = date(2027, 3, 5)) -> dict:
+    return {
+        "exchange_dates": [start.isoformat(), end.isoformat()],
+        "objectives": [{"objective": "Learn the pilot-line onboarding process", "indicator": "A written process"}],
+        "activities": [{"activity_type": "Market research", "description": "Visit the pilot line and meet its SMEs."}],
+        "agenda": [{"day": start.isoformat(), "programme": "Welcome and tour"}],
+        "expected_results": "A joint proposal for a cross-border onboarding service.",
+    }
+
+
+def approved_plan(session: Session, c: Cast, exchange: Exchange) -> Exchange:
+    plan = exchanges.save_plan(session=session, actor=c.visitor, exchange_id=exchange.id, answers=plan_answers(), base_version=None)  # type: ignore[arg-type]
+    exchanges.agree_plan(session=session, actor=c.visitor, exchange_id=exchange.id, version=plan.version)  # type: ignore[arg-type]
+    exchanges.agree_plan(session=session, actor=c.host, exchange_id=exchange.id, version=plan.version)  # type: ignore[arg-type]
+    exchanges.decide_plan(session=session, actor=c.vop_coordinator, exchange_id=exchange.id, approve=True)  # type: ignore[arg-type]
+    return exchanges.decide_plan(session=session, actor=c.hop_coordinator, exchange_id=exchange.id, approve=True)  # type: ignore[arg-type]
+
+
+def through_signing(session: Session, exchange: Exchange) -> Exchange:
+    """Until the signatures issue lands: the system moves an approved plan to `in_progress`."""
+    for action, facts in (
+        (Action.GENERATE_DOCUMENTS, Facts()),
+        (Action.COMPLETE_SIGNATURES, Facts(all_signatures_in=True)),
+        (Action.START_STAY, Facts(stay_started=True)),
+    ):
+        apply_transition(session, exchange, action, parties={Party.SYSTEM}, actor=None, facts=facts)
+    session.commit()
+    return exchange
