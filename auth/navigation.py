@@ -27,10 +27,12 @@ class PageSpec:
     roles: frozenset[Role | None]  # None stands for the anonymous visitor
     section: str
     icon: str = ""
+    in_menu: bool = True  # detail pages open from a list with ?id=…, not from the menu
 
 
 ANONYMOUS: frozenset[Role | None] = frozenset({None})
 LOGGED_IN: frozenset[Role | None] = frozenset(Role)
+EVERYONE: frozenset[Role | None] = ANONYMOUS | LOGGED_IN
 
 
 def _roles(*roles: Role) -> frozenset[Role | None]:
@@ -42,12 +44,22 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/public/login.py", "Log in", "login", ANONYMOUS, "ClusterXchange", ":material/login:"),
     PageSpec("pages/public/register.py", "Register", "register", ANONYMOUS, "ClusterXchange", ":material/person_add:"),
     PageSpec("pages/public/reset_password.py", "Forgot password", "reset_password", ANONYMOUS, "ClusterXchange", ":material/key:"),
+    PageSpec("pages/public/partnerships.py", "Partnerships", "partnerships", EVERYONE, "ClusterXchange", ":material/groups:"),
+    PageSpec("pages/public/opportunities.py", "Opportunities", "opportunities", EVERYONE, "ClusterXchange", ":material/travel_explore:"),
     PageSpec("pages/participant/home.py", "What to do next", "participant_home", _roles(Role.PARTICIPANT), "My exchanges", ":material/checklist:"),
+    PageSpec("pages/participant/eoi.py", "Expressions of interest", "my_eois", _roles(Role.PARTICIPANT), "My exchanges", ":material/description:"),
+    PageSpec("pages/participant/exchanges.py", "Exchanges", "my_exchanges", _roles(Role.PARTICIPANT), "My exchanges", ":material/handshake:"),
+    PageSpec("pages/participant/opportunities.py", "My opportunities", "my_opportunities", _roles(Role.PARTICIPANT), "My exchanges", ":material/campaign:"),
     PageSpec("pages/participant/organisation.py", "My organisation", "my_organisation", _roles(Role.PARTICIPANT), "My exchanges", ":material/apartment:"),
     PageSpec("pages/coordinator/home.py", "Work queue", "coordinator_home", _roles(Role.COORDINATOR), "My Partnership", ":material/inbox:"),
+    PageSpec("pages/coordinator/eoi_review.py", "Review", "eoi_review", _roles(Role.COORDINATOR), "My Partnership", ":material/fact_check:",
+             in_menu=False),
+    PageSpec("pages/coordinator/exchanges.py", "Exchanges", "partnership_exchanges", _roles(Role.COORDINATOR), "My Partnership", ":material/handshake:"),
+    PageSpec("pages/exchange/exchange.py", "Exchange", "exchange", _roles(Role.PARTICIPANT, Role.COORDINATOR), "My exchanges", ":material/swap_horiz:",
+             in_menu=False),
     PageSpec("pages/coordinator/partnership.py", "Partnership profile", "my_partnership", _roles(Role.COORDINATOR), "My Partnership", ":material/groups:"),
     PageSpec("pages/admin/home.py", "Overview", "admin_home", _roles(Role.ADMIN), "Support Office", ":material/dashboard:"),
-    PageSpec("pages/admin/partnerships.py", "Partnerships", "admin_partnerships", _roles(Role.ADMIN), "Support Office", ":material/groups:"),
+    PageSpec("pages/admin/partnerships.py", "Manage Partnerships", "admin_partnerships", _roles(Role.ADMIN), "Support Office", ":material/groups:"),
     PageSpec("pages/admin/coordinators.py", "Coordinators", "admin_coordinators", _roles(Role.ADMIN), "Support Office", ":material/badge:"),
     PageSpec("pages/admin/users.py", "Users", "admin_users", _roles(Role.ADMIN), "Support Office", ":material/manage_accounts:"),
     PageSpec("pages/admin/outbox.py", "Outbox", "admin_outbox", _roles(Role.ADMIN), "Support Office", ":material/outgoing_mail:"),
@@ -143,7 +155,8 @@ def build_pages(role: Role | None, *, needs_setup: bool) -> dict[str, list[st.Pa
         spec = item.spec
         if item.kind == Kind.PAGE:
             page = st.Page(
-                str(ROOT / spec.path), title=_(spec.title), url_path=spec.url_path, icon=spec.icon or None, default=item.default
+                str(ROOT / spec.path), title=_(spec.title), url_path=spec.url_path, icon=spec.icon or None, default=item.default,
+                visibility="visible" if spec.in_menu else "hidden",
             )
             sections.setdefault("" if needs_setup else _(spec.section), []).append(page)
             if item.default:

@@ -49,6 +49,14 @@ COORDINATORS = (("coord.dib", "DIB", "Inês Carvalho"), ("coord.gma", "GMA", "É
 
 ORGANISATIONS = (
     ("porto.cluster", "Ana Sousa", "Porto Digital Cluster", OrgType.CLUSTER, "PT", "Porto"),
+    ("tallinn.cluster", "Mari Tamm", "Tallinn ICT Cluster", OrgType.CLUSTER, "EE", "Tallinn"),
+    ("milano.sme", "Giulia Rossi", "Milano Robotics S.r.l.", OrgType.SME, "IT", "Milan"),
+    ("gent.hub", "Pieter Janssens", "Gent Bio Hub", OrgType.SCALING_UP_SUPPORT, "BE", "Ghent"),
+    ("riga.cluster", "Anna Bērziņa", "Riga Wood Cluster", OrgType.CLUSTER, "LV", "Riga"),
+    ("ljubljana.hub", "Nina Kovač", "Ljubljana Tech Park", OrgType.SCALING_UP_SUPPORT, "SI", "Ljubljana"),
+    ("dublin.sme", "Seán Murphy", "Dublin Med Devices Ltd", OrgType.SME, "IE", "Dublin"),
+    ("cork.cluster", "Aoife Byrne", "Cork Food Cluster", OrgType.CLUSTER, "IE", "Cork"),
+    ("krakow.sme", "Piotr Nowak", "Kraków Games sp. z o.o.", OrgType.SME, "PL", "Kraków"),
     ("lyon.sme", "Julien Bernard", "Lyon Mobility Labs SARL", OrgType.SME, "FR", "Lyon"),
     ("wien.hub", "Katharina Huber", "Wiener Innovation Hub", OrgType.SCALING_UP_SUPPORT, "AT", "Vienna"),
     ("bratislava.pa", "Marek Kováč", "Bratislava City Office", OrgType.PUBLIC_AUTHORITY, "SK", "Bratislava"),
@@ -92,5 +100,8 @@ def seed_demo(session: Session) -> list[DemoAccount]:
                 ),
             )
         accounts.append(DemoAccount(username, Role.PARTICIPANT, org_name))
+    from db.demo_journey import seed_journey
+
+    seed_journey(session)
     return accounts
 

@@ -39,6 +39,37 @@ def run_action(form: str, action: Callable[[], T], *, success: str) -> T | None:
     return result
 
 
+def attempt(action: Callable[[], T], *, success: str, on_invalid: Callable[[dict[str, str]], None] | None = None) -> T | None:
+    """Call one service function for a button: toast on success, plain words on refusal.
+
+    Field errors go to `on_invalid` (a wizard shows them next to its fields); everything the
+    person typed stays where it was.
+    """
+    from db.services.files import UploadRefused
+    from db.transitions import StaleState
+    from db.workflow import TransitionRefused
+
+    try:
+        result = action()
+    except ValidationFailed as exc:
+        if on_invalid is not None:
+            on_invalid(exc.errors)
+            st.rerun()
+        st.error(" ".join(exc.errors.values()), icon=":material/error:")
+        return None
+    except (PermissionDenied, NotFound, TransitionRefused, StaleState, UploadRefused) as exc:
+        st.error(str(exc), icon=":material/block:")
+        return None
+    st.toast(success, icon=":material/check_circle:")
+    return result
+
+
+def record_id() -> int | None:
+    """The `id` query parameter as a number, or None when absent or not a number."""
+    raw = st.query_params.get("id", "")
+    return int(raw) if raw.isdigit() and len(raw) < 12 else None
+
+
 def has_errors(form: str) -> bool:
     return bool(st.session_state.get(_key(form)))
 

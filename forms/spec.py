@@ -9,6 +9,7 @@ the field and the problem, before the form is ever shown.
 
 from __future__ import annotations
 
+import os
 import tomllib
 from functools import lru_cache
 from pathlib import Path
@@ -17,6 +18,11 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 SPEC_DIR = Path(__file__).resolve().parent / "specs"
+
+
+def spec_dir() -> Path:
+    """Where the form specs live: CXC_SPEC_DIR lets an instance keep its own edited copies."""
+    return Path(os.environ.get("CXC_SPEC_DIR") or SPEC_DIR)
 
 FieldType = Literal[
     "text", "long_text", "email", "url", "number", "date", "date_range", "choice", "multi_choice",
@@ -165,16 +171,21 @@ def load_spec_file(path: Path) -> FormSpec:
     return parse_spec(path.read_text(encoding="utf-8"), path.name)
 
 
-@lru_cache(maxsize=32)
-def load_spec(name: str, spec_dir: Path = SPEC_DIR) -> FormSpec:
-    path = spec_dir / f"{name}.toml"
+def load_spec(name: str) -> FormSpec:
+    folder = spec_dir()
+    path = folder / f"{name}.toml"
     if not path.exists():
-        raise SpecError(f"{path.name}: no such form spec in {spec_dir}")
+        raise SpecError(f"{path.name}: no such form spec in {folder}")
+    return _load_cached(path, path.stat().st_mtime_ns, name)
+
+
+@lru_cache(maxsize=64)
+def _load_cached(path: Path, _mtime: int, name: str) -> FormSpec:
     spec = load_spec_file(path)
     if spec.name != name:
         raise SpecError(f"{path.name}: the file says name = “{spec.name}”, expected “{name}”")
     return spec
 
 
-def all_specs(spec_dir: Path = SPEC_DIR) -> list[FormSpec]:
-    return [load_spec_file(path) for path in sorted(spec_dir.glob("*.toml"))]
+def all_specs() -> list[FormSpec]:
+    return [load_spec_file(path) for path in sorted(spec_dir().glob("*.toml"))]

@@ -14,9 +14,13 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel
+from streamlit import config as streamlit_config
 
 from db.engine import dispose_engines, get_engine, make_engine
 from db.migrate import upgrade
+
+# Page tests should show what went wrong; production hides error details (.streamlit/config.toml).
+streamlit_config.set_option("client.showErrorDetails", "full")
 
 PG_URL = os.environ.get("TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}

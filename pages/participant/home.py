@@ -4,17 +4,22 @@ from auth.guard import require_role
 from db.engine import read_session
 from db.enums import Role
 from db.queries import organisation_of
+from db.services.todo import participant_todos
 from forms.i18n import _
 
 user = require_role(Role.PARTICIPANT)
 with read_session() as session:
     organisation = organisation_of(session, user)
+    todos = participant_todos(session, user)
 
 st.title(_("What to do next"))
-st.caption(_("Each card is one open item, with one button that goes straight to it."))
-with st.container(border=True):
-    st.markdown(_("**Check your organisation profile**"))
-    st.write(_("Partnerships and counterparts read it before they agree to an exchange."))
-    st.page_link("pages/participant/organisation.py", label=_("Open my organisation"), icon=":material/apartment:")
 if organisation is not None:
     st.caption(_("You act for {org}.").format(org=organisation.legal_name))
+if not todos:
+    st.success(_("Nothing waits on you right now."), icon=":material/done_all:")
+for todo in todos:
+    with st.container(border=True):
+        st.markdown(f"**{_(todo.title)}**")
+        st.write(_(todo.detail))
+        params = {"id": str(todo.record_id)} if todo.record_id else None
+        st.page_link(todo.page, label=_("Go"), query_params=params, icon=":material/arrow_forward:")

@@ -46,7 +46,7 @@ def test_admin_creates_a_partnership_and_a_coordinator_who_logs_in(server: Serve
         f.admin(session, "ada")
     log_in(page, server.url, "ada", f.PASSWORD)
     expect(page.get_by_role("heading", name="Support Office overview")).to_be_visible()
-    _sidebar(page).get_by_role("link", name="Partnerships").click()
+    _sidebar(page).get_by_role("link", name="Manage Partnerships").click()
     expect(page.get_by_role("heading", name="Create a Partnership")).to_be_visible()
     form = page.get_by_test_id("stForm")
     textbox(form, "Name").fill("Alpine Industry Bridge")
@@ -104,7 +104,7 @@ def test_participant_registers_logs_in_and_sees_its_own_menu(server: Server, pag
     sidebar = _sidebar(page)
     expect(sidebar.get_by_role("link", name="My organisation")).to_be_visible()
     expect(sidebar.get_by_role("link", name="Work queue")).to_have_count(0)
-    expect(sidebar.get_by_role("link", name="Partnerships")).to_have_count(0)
+    expect(sidebar.get_by_role("link", name="Manage Partnerships")).to_have_count(0)
     sidebar.get_by_role("link", name="My organisation").click()
     expect(page.get_by_role("heading", name="Łódź Textile Cluster")).to_be_visible()
 

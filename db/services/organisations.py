@@ -1,0 +1,36 @@
+"""The organisation profile (a form spec), edited by the organisation's participants."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import Session
+
+from db.audit import append_event
+from db.models import Organisation, User
+from db.rules import load_rules
+from db.services.errors import ValidationFailed
+from db.services.scope import require_participant_org
+from forms.answers import validate_answers
+from forms.spec import load_spec
+
+SPEC = "organisation_profile"
+
+
+def update_profile(*, session: Session, actor: User, answers: dict[str, Any]) -> Organisation:
+    organisation = require_participant_org(session, actor)
+    spec = load_spec(SPEC)
+    clean, errors = validate_answers(spec, answers, load_rules())
+    if errors:
+        raise ValidationFailed(errors)
+    organisation.profile = clean
+    organisation.profile_spec_version = spec.version
+    organisation.is_cluster_member = bool(clean.get("cluster_member", organisation.is_cluster_member))
+    organisation.cluster_name = str(clean.get("cluster_name", "")) if clean.get("cluster_member") else ""
+    organisation.ecosystems = list(clean.get("ecosystems", []))
+    organisation.website = str(clean.get("website", ""))
+    organisation.registration_number = str(clean.get("registration_number", ""))
+    session.add(organisation)
+    append_event(session, actor=actor, entity_type="organisation", entity_id=organisation.id, action="update_profile")  # type: ignore[arg-type]
+    session.commit()
+    return organisation

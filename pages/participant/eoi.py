@@ -1,0 +1,118 @@
+import streamlit as st
+
+from auth.guard import require_role
+from db.engine import read_session, write_session
+from db.enums import EOIState, Role, Side
+from db.models import Partnership
+from db.rules import load_rules
+from db.services import eois
+from db.services.errors import NotFound
+from db.services.partnerships import list_partnerships
+from db.services.scope import load_eoi
+from db.services.timeline import timeline
+from forms.i18n import _, moment
+from forms.journey_view import badge
+from forms.render import attempt, record_id
+from forms.spec import load_spec
+from forms.wizard import Wizard, wizard
+
+user = require_role(Role.PARTICIPANT)
+SIDES = {Side.VISITOR: _("Visitor (we travel)"), Side.HOST: _("Host (we receive)")}
+st.title(_("Expressions of interest"))
+
+eoi_id = record_id()
+if eoi_id is None:
+    with read_session() as session:
+        mine = eois.my_eois(session, user)
+        partnerships = {p.id: f"{p.acronym} · {p.name}" for p in list_partnerships(session)}
+    if mine:
+        for eoi in mine:
+            with st.container(border=True):
+                cols = st.columns([3, 2, 2])
+                cols[0].markdown(f"**{SIDES[eoi.side]}** · {_('number')} {eoi.id}")
+                with cols[1]:
+                    badge(eoi.state)
+                cols[2].page_link("pages/participant/eoi.py", label=_("Open"), query_params={"id": str(eoi.id)}, icon=":material/open_in_new:")
+    else:
+        st.info(_("Your organisation has no expression of interest yet. Start one below: it is the first step of every exchange."))
+    st.subheader(_("Start an expression of interest"))
+    with st.form("start_eoi"):
+        side = st.radio(_("Your organisation takes part as") + " *", list(SIDES), format_func=lambda s: SIDES[s], key="eoi_side")
+        options: list[int | None] = [None, *partnerships]
+        partnership_id = st.selectbox(
+            _("Partnership that supervises your side") + " *", options, key="eoi_partnership",
+            format_func=lambda i: _("Assign me: let the Support Office choose") if i is None else partnerships[i],
+            help=_("Each side chooses its Partnership; they may differ."),
+        )
+        start = st.form_submit_button(_("Start"), type="primary")
+    if start:
+        def begin():  # type: ignore[no-untyped-def]
+            with write_session() as session:
+                return eois.start_eoi(session=session, actor=user, side=side, partnership_id=partnership_id)
+
+        created = attempt(begin, success=_("Draft created: fill it in step by step."))
+        if created is not None:
+            st.query_params["id"] = str(created.id)
+            st.rerun()
+    st.stop()
+
+try:
+    with read_session() as session:
+        eoi, parties = load_eoi(session, user, eoi_id)
+        partnership = session.get(Partnership, eoi.partnership_id) if eoi.partnership_id else None
+        events = timeline(session, "eoi", eoi.id)  # type: ignore[arg-type]
+except NotFound as exc:
+    st.error(str(exc))
+    st.stop()
+
+st.page_link("pages/participant/eoi.py", label=_("All expressions of interest"), icon=":material/arrow_back:")
+st.subheader(f"{SIDES[eoi.side]} · {partnership.name if partnership else _('Assign me')}")
+badge(eoi.state)
+if eoi.last_comment and eoi.state in (EOIState.CHANGES_REQUESTED, EOIState.REJECTED):
+    st.warning(_("Comment from the Partnership: {comment}").format(comment=eoi.last_comment), icon=":material/comment:")
+
+spec = load_spec(eoi.spec_name)
+if eoi.state in (EOIState.DRAFT, EOIState.CHANGES_REQUESTED):
+    form_id = f"eoi{eoi.id}"
+
+    def upload(field, filename, content):  # type: ignore[no-untyped-def]
+        with write_session() as session:
+            document = eois.attach_cv(session=session, actor=user, eoi_id=eoi.id, filename=filename, content=content)  # type: ignore[arg-type]
+        return {"document_id": document.id, "filename": document.filename, "size_bytes": document.size_bytes, "sha256": document.sha256}
+
+    outcome = wizard(
+        spec, form_id=form_id, stored=eoi.answers, version=(eoi.id, eoi.state.value), rules=load_rules(),
+        submit_label=_("Send to the Partnership"), uploader=upload,
+    )
+    if outcome.action == "save":
+        def save():  # type: ignore[no-untyped-def]
+            with write_session() as session:
+                return eois.save_eoi_draft(session=session, actor=user, eoi_id=eoi.id, answers=outcome.answers)  # type: ignore[arg-type]
+
+        attempt(save, success=_("Draft saved; you can come back to it later."))
+    elif outcome.action == "submit":
+        def submit():  # type: ignore[no-untyped-def]
+            with write_session() as session:
+                return eois.submit_eoi(session=session, actor=user, eoi_id=eoi.id, answers=outcome.answers)  # type: ignore[arg-type]
+
+        if attempt(submit, success=_("Sent: your Partnership reviews it next."), on_invalid=Wizard(spec, form_id).show_errors):
+            st.rerun()
+else:
+    from forms.wizard import render_summary
+
+    render_summary(spec, eoi.answers)
+
+if eoi.state in (EOIState.DRAFT, EOIState.SUBMITTED, EOIState.CHANGES_REQUESTED):
+    with st.expander(_("Withdraw this expression of interest")):
+        st.write(_("Withdrawing is final; you can start a new one later."))
+        if st.button(_("Withdraw"), key="withdraw_eoi"):
+            def withdraw():  # type: ignore[no-untyped-def]
+                with write_session() as session:
+                    return eois.withdraw_eoi(session=session, actor=user, eoi_id=eoi.id)  # type: ignore[arg-type]
+
+            if attempt(withdraw, success=_("Withdrawn.")):
+                st.rerun()
+
+st.subheader(_("History"))
+for event in events:
+    st.markdown(f"- {moment(event.created_at)} · **{event.actor_label}** · {event.action.replace('_', ' ')}" + (f": {event.comment}" if event.comment else ""))

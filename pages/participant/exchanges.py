@@ -1,0 +1,64 @@
+import streamlit as st
+from sqlmodel import select
+
+from auth.guard import require_role
+from db.engine import read_session, write_session
+from db.enums import Role, Side
+from db.models import Organisation
+from db.rules import country_name
+from db.services import exchanges
+from db.services.eois import approved_eoi
+from db.services.opportunities import suggest_counterparts
+from forms.i18n import _, day
+from forms.journey_view import badge
+from forms.render import attempt
+
+user = require_role(Role.PARTICIPANT)
+st.title(_("My exchanges"))
+with read_session() as session:
+    mine = exchanges.my_exchanges(session, user)
+    names = {o.id: o.legal_name for o in session.exec(select(Organisation).where(
+        Organisation.id.in_({e.visitor_org_id for e in mine} | {e.host_org_id for e in mine})))} if mine else {}  # type: ignore[attr-defined]
+    sides = [side for side in (Side.VISITOR, Side.HOST) if approved_eoi(session, user.organisation_id, side)]  # type: ignore[arg-type]
+    suggestions = {side: suggest_counterparts(session, user, side) for side in sides}
+
+if mine:
+    for exchange in mine:
+        with st.container(border=True):
+            cols = st.columns([4, 2, 1])
+            when = f" · {day(exchange.start_date)}" if exchange.start_date else ""
+            cols[0].markdown(f"**{names.get(exchange.visitor_org_id)} → {names.get(exchange.host_org_id)}**{when}")
+            with cols[1]:
+                badge(exchange.state)
+            cols[2].page_link("pages/exchange/exchange.py", label=_("Open"), query_params={"id": str(exchange.id)}, icon=":material/open_in_new:")
+else:
+    st.info(_("No exchange yet."))
+
+if not sides:
+    st.warning(_("To propose an exchange, your organisation needs an approved expression of interest."))
+    st.page_link("pages/participant/eoi.py", label=_("Expressions of interest"), icon=":material/description:")
+    st.stop()
+
+st.header(_("Suggested counterparts"))
+st.caption(_("Organisations with an approved expression of interest on the other side, in another country, ranked by shared ecosystems, activities and dates."))
+for side in sides:
+    st.subheader(_("Hosts for your visit") if side == Side.VISITOR else _("Visitors you could invite"))
+    if not suggestions[side]:
+        st.write(_("No suggestion yet; the catalogue of opportunities may help."))
+    for suggestion in suggestions[side]:
+        org = suggestion.organisation
+        with st.container(border=True):
+            st.markdown(f"**{org.legal_name}** · {org.city}, {country_name(org.country)}")
+            st.caption(
+                _("Shared ecosystems: {e} · shared activities: {a} · overlapping days: {d}").format(
+                    e=", ".join(suggestion.shared_ecosystems) or "—", a=", ".join(suggestion.shared_activities) or "—", d=suggestion.overlapping_days)
+            )
+            message = st.text_input(_("Message"), key=f"msg_{side}_{org.id}", max_chars=500, placeholder=_("Why this exchange?"))
+            if st.button(_("Propose an exchange"), key=f"propose_{side}_{org.id}"):
+                def propose(org_id: int = org.id, text: str = message):  # type: ignore[assignment, no-untyped-def]
+                    with write_session() as session:
+                        return exchanges.propose_exchange(session=session, actor=user, counterpart_org_id=org_id, message=text)
+
+                created = attempt(propose, success=_("Proposal sent."))
+                if created is not None:
+                    st.switch_page("pages/exchange/exchange.py", query_params={"id": str(created.id)})

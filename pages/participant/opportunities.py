@@ -1,0 +1,51 @@
+import streamlit as st
+
+from auth.guard import require_role
+from db.engine import read_session, write_session
+from db.enums import Role, Side
+from db.rules import load_rules
+from db.services.eois import approved_eoi
+from db.services.opportunities import SPEC, my_opportunities, publish_opportunity, unpublish_opportunity
+from forms.i18n import _, day
+from forms.render import attempt
+from forms.spec import load_spec
+from forms.wizard import Wizard, wizard
+
+user = require_role(Role.PARTICIPANT)
+st.title(_("My opportunities"))
+with read_session() as session:
+    can_publish = approved_eoi(session, user.organisation_id, Side.HOST) is not None  # type: ignore[arg-type]
+    published = my_opportunities(session, user)
+
+for opportunity in published:
+    with st.container(border=True):
+        cols = st.columns([4, 2, 1])
+        period = f"{day(opportunity.period_start)} – {day(opportunity.period_end)}" if opportunity.period_start and opportunity.period_end else ""
+        cols[0].markdown(f"**{opportunity.title}**  \n{period}")
+        cols[1].write(_("Published") if opportunity.is_published else _("Not published"))
+        if opportunity.is_published and cols[2].button(_("Unpublish"), key=f"unpublish_{opportunity.id}"):
+            def unpublish(opportunity_id: int = opportunity.id):  # type: ignore[assignment, no-untyped-def]
+                with write_session() as session:
+                    return unpublish_opportunity(session=session, actor=user, opportunity_id=opportunity_id)
+
+            if attempt(unpublish, success=_("Removed from the catalogue.")):
+                st.rerun()
+
+if not can_publish:
+    st.info(_("Publishing an opportunity needs an approved expression of interest as Host."))
+    st.page_link("pages/participant/eoi.py", label=_("Expressions of interest"), icon=":material/description:")
+    st.stop()
+
+st.subheader(_("Publish a new opportunity"))
+spec = load_spec(SPEC)
+form_id = "opportunity_new"
+outcome = wizard(spec, form_id=form_id, stored={}, version=len(published), rules=load_rules(), submit_label=_("Publish in the catalogue"))
+if outcome.action == "submit":
+    def publish():  # type: ignore[no-untyped-def]
+        with write_session() as session:
+            return publish_opportunity(session=session, actor=user, answers=outcome.answers)
+
+    if attempt(publish, success=_("Published: Visitors can find it in the catalogue now."), on_invalid=Wizard(spec, form_id).show_errors):
+        st.rerun()
+elif outcome.action == "save":
+    st.info(_("Opportunities are published in one go; what you typed stays here while you work."))

@@ -1,0 +1,45 @@
+import streamlit as st
+
+from auth.session import current_user
+from db.engine import read_session, write_session
+from db.enums import Role, Side
+from db.rules import country_name, country_options, load_rules
+from db.services.eois import approved_eoi
+from db.services.exchanges import propose_exchange
+from db.services.opportunities import CatalogueFilter, catalogue
+from forms.i18n import _, day
+from forms.render import attempt
+
+rules = load_rules()
+countries = country_options(rules)
+st.title(_("Exchange opportunities"))
+st.caption(_("Hosts publish what a Visitor can do with them. Filter, read, and (as an approved Visitor) propose an exchange."))
+cols = st.columns(4)
+country = cols[0].selectbox(_("Host country"), ["", *countries], format_func=lambda c: countries.get(c, _("Any")), key="cat_country")
+ecosystem = cols[1].selectbox(_("Ecosystem"), ["", *rules.ecosystems], format_func=lambda e: e or _("Any"), key="cat_ecosystem")
+activity = cols[2].selectbox(_("Activity"), ["", *rules.activity_types], format_func=lambda a: a or _("Any"), key="cat_activity")
+period = cols[3].date_input(_("Available between"), value=[], key="cat_period", format="YYYY-MM-DD")
+start, end = (period[0], period[1]) if isinstance(period, tuple | list) and len(period) == 2 else (None, None)
+
+user = current_user()
+with read_session() as session:
+    rows = catalogue(session, CatalogueFilter(country=country, ecosystem=ecosystem, activity_type=activity, available_from=start, available_until=end))
+    can_propose = user is not None and user.role == Role.PARTICIPANT and approved_eoi(session, user.organisation_id, Side.VISITOR) is not None  # type: ignore[arg-type]
+
+st.write(_("{n} opportunities").format(n=len(rows)))
+for opportunity, organisation in rows:
+    with st.container(border=True):
+        st.subheader(opportunity.title)
+        st.markdown(f"**{organisation.legal_name}** · {organisation.city}, {country_name(organisation.country)}")
+        if opportunity.period_start and opportunity.period_end:
+            st.caption(f"{day(opportunity.period_start)} – {day(opportunity.period_end)} · {', '.join(opportunity.ecosystems)} · {', '.join(opportunity.activity_types)}")
+        st.write(opportunity.answers.get("description", ""))
+        if can_propose and user is not None and organisation.id != user.organisation_id:
+            if st.button(_("Propose an exchange"), key=f"propose_opportunity_{opportunity.id}"):
+                def propose(opportunity_id: int = opportunity.id):  # type: ignore[assignment, no-untyped-def]
+                    with write_session() as session:
+                        return propose_exchange(session=session, actor=user, opportunity_id=opportunity_id)
+
+                created = attempt(propose, success=_("Proposal sent to the Host."))
+                if created is not None:
+                    st.switch_page("pages/exchange/exchange.py", query_params={"id": str(created.id)})
