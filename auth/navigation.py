@@ -146,17 +146,23 @@ def navigation_plan(role: Role | None, *, needs_setup: bool) -> list[Planned]:
     return plan
 
 
+def _root() -> None:
+    # Streamlit serves the default page at "/" only, never at its own name; a real home page
+    # as default would make links to /participant_home fail. The root just goes home.
+    st.switch_page(st.session_state["_cxc_home_page"])
+
+
 def build_pages(role: Role | None, *, needs_setup: bool) -> dict[str, list[st.Page]]:
     """The navigation of one role: its own pages visible, every other URL a hidden stub."""
     sections: dict[str, list[st.Page]] = {}
-    hidden: list[st.Page] = []
+    hidden: list[st.Page] = [] if needs_setup else [st.Page(_root, title=_("Home"), url_path="home", default=True, visibility="hidden")]
     stubs = {Kind.LOGIN_STUB: _login_stub, Kind.REFUSAL: _refusal_stub, Kind.HOME_REDIRECT: _to_home}
     for item in navigation_plan(role, needs_setup=needs_setup):
         spec = item.spec
         if item.kind == Kind.PAGE:
             page = st.Page(
-                str(ROOT / spec.path), title=_(spec.title), url_path=spec.url_path, icon=spec.icon or None, default=item.default,
-                visibility="visible" if spec.in_menu else "hidden",
+                str(ROOT / spec.path), title=_(spec.title), url_path=spec.url_path, icon=spec.icon or None,
+                default=item.default and needs_setup, visibility="visible" if spec.in_menu else "hidden",
             )
             sections.setdefault("" if needs_setup else _(spec.section), []).append(page)
             if item.default:

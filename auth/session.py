@@ -20,7 +20,7 @@ from db.settings import cookie_key, load_settings
 from forms.i18n import _
 
 SESSION_ID = "cxc_session_id"
-AUTHENTICATOR = "_cxc_authenticator"
+LOGGED_OUT = "cxc_logged_out"
 
 
 def _cookie_token() -> dict | None:
@@ -36,8 +36,10 @@ def _cookie_token() -> dict | None:
 
 
 def _authenticator(credentials: dict) -> stauth.Authenticate:
+    """Only where a cookie is written or deleted (login form, logout): its cookie component
+    answers every page load with an extra script run, which could swallow a click."""
     settings = load_settings()
-    authenticator = stauth.Authenticate(
+    return stauth.Authenticate(
         credentials,
         cookie_name=settings.cookie_name,
         cookie_key=cookie_key(),
@@ -45,51 +47,39 @@ def _authenticator(credentials: dict) -> stauth.Authenticate:
         auto_hash=False,
         login_sleep_time=0,
     )
-    # One instance per run: a second one would render the cookie component twice.
-    st.session_state[AUTHENTICATOR] = authenticator
-    return authenticator
 
 
-def _forget(authenticator: stauth.Authenticate) -> None:
+def _forget() -> None:
+    """End this browser session's login (the server-side record is handled by the caller)."""
     st.session_state.pop(SESSION_ID, None)
-    if st.session_state.get("authentication_status"):
-        authenticator.logout(location="unrendered")
+    for key in ("authentication_status", "username", "name", "email", "roles"):
+        st.session_state[key] = None
 
 
 def resolve_user() -> User | None:
-    """Run once at the top of app.py: the logged-in user, or None."""
+    """Run once at the top of app.py: the logged-in user, or None.
+
+    A browser session remembers its server-side session id; a new one (a page load) finds
+    it from the login cookie, which must map to a record that is still open.
+    """
     session_id = st.session_state.get(SESSION_ID)
-    token = _cookie_token()
     with read_session() as session:
-        user = accounts.active_user(session, session_id) if session_id else None
-        if user is not None:
-            credentials = accounts.login_credentials(session, user.username)
-        elif token is not None and not st.session_state.get("logout"):
-            credentials = accounts.login_credentials(session, str(token["username"]))
-        else:
-            credentials = accounts.login_credentials(session)
-    authenticator = _authenticator(credentials)
-    if session_id and user is None:
-        # Revoked, expired or locked meanwhile: this browser session ends here.
-        _forget(authenticator)
-        return None
-    authenticator.login(location="unrendered")
-    if user is not None:
-        return user
-    if st.session_state.get("authentication_status") and token is not None:
-        key = accounts.session_key(str(token["username"]), token["exp_date"])
-        with read_session() as session:
-            record = accounts.find_session_by_key(session, key)
-            user = accounts.active_user(session, record.id) if record else None  # type: ignore[arg-type]
-        if user is None or record is None:
-            _forget(authenticator)
+        if session_id:
+            user = accounts.active_user(session, session_id)
+            if user is None:
+                _forget()  # revoked, expired or locked meanwhile
+            return user
+        token = _cookie_token()
+        if token is None or st.session_state.get(LOGGED_OUT):
             return None
-        st.session_state[SESSION_ID] = record.id
-        return user
-    if st.session_state.get("authentication_status"):
-        # Logged in by the form in a previous run but without a server record: not trusted.
-        _forget(authenticator)
-    return None
+        record = accounts.find_session_by_key(session, accounts.session_key(str(token["username"]), token["exp_date"]))
+        user = accounts.active_user(session, record.id) if record else None  # type: ignore[arg-type]
+    if user is None or record is None:
+        return None
+    st.session_state[SESSION_ID] = record.id
+    st.session_state["authentication_status"] = True
+    st.session_state["username"] = user.username
+    return user
 
 
 def current_user() -> User | None:
@@ -103,7 +93,11 @@ def current_user() -> User | None:
 
 def render_login_form() -> User | None:
     """The login form; on success opens the server-side session and returns the user."""
-    authenticator: stauth.Authenticate = st.session_state[AUTHENTICATOR]
+    with read_session() as session:
+        authenticator = _authenticator(accounts.login_credentials(session))
+    # The form logs in by password only: a leftover cookie must not log in here, since only
+    # a password login opens a server-side session.
+    st.session_state["logout"] = True
     authenticator.login(
         location="main",
         fields={"Form name": _("Log in"), "Username": _("User name"), "Password": _("Password"), "Login": _("Log in")},
@@ -114,15 +108,13 @@ def render_login_form() -> User | None:
         expiry = authenticator.cookie_controller.cookie_model.exp_date
         try:
             with write_session() as session:
-                record = accounts.start_session(
-                    session=session, username=username, key=accounts.session_key(username, expiry)
-                )
+                record = accounts.start_session(session=session, username=username, key=accounts.session_key(username, expiry))
         except PermissionDenied:
-            _forget(authenticator)
+            _forget()
             st.error(_("Username or password is incorrect."))
             return None
         st.session_state[SESSION_ID] = record.id
-        st.session_state["logout"] = None
+        st.session_state.pop(LOGGED_OUT, None)
         return current_user()
     if status is False:
         model = authenticator.authentication_controller.authentication_model
@@ -139,7 +131,9 @@ def logout() -> None:
     if session_id:
         with write_session() as session:
             accounts.revoke_session(session=session, auth_session_id=session_id)
-    authenticator = st.session_state.get(AUTHENTICATOR)
-    if authenticator is not None:
-        _forget(authenticator)
-    st.session_state.pop(SESSION_ID, None)
+    authenticator = _authenticator({"usernames": {}})
+    # Deletes the cookie in the browser; the revoked record already refuses it anyway.
+    authenticator.cookie_controller.delete_cookie()
+    _forget()
+    # This browser session must not log back in from a cookie the page has not deleted yet.
+    st.session_state[LOGGED_OUT] = True

@@ -215,6 +215,11 @@ def display_value(spec_field: FieldSpec, value: Any) -> str:
         return f"{value[0]} – {value[1]}"
     if spec_field.type == "file" and isinstance(value, dict):
         return str(value.get("filename", _("file")))
+    if spec_field.type in {"country", "countries"}:
+        from db.rules import country_name
+
+        codes = value if isinstance(value, list) else [value]
+        return ", ".join(country_name(str(code)) for code in codes)
     if isinstance(value, list) and spec_field.type != "group":
         return ", ".join(str(v) for v in value)
     if spec_field.type == "group" and isinstance(value, list):

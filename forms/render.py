@@ -67,7 +67,12 @@ def attempt(action: Callable[[], T], *, success: str, on_invalid: Callable[[dict
 def record_id() -> int | None:
     """The `id` query parameter as a number, or None when absent or not a number."""
     raw = st.query_params.get("id", "")
-    return int(raw) if raw.isdigit() and len(raw) < 12 else None
+    if not (raw.isdigit() and len(raw) < 12):
+        return None
+    # Arriving through st.page_link(query_params=…), the browser's URL may not carry the id
+    # into the next rerun; writing it back pins it to the URL.
+    st.query_params["id"] = raw
+    return int(raw)
 
 
 def has_errors(form: str) -> bool:

@@ -10,7 +10,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,6 +27,9 @@ CHROMIUM_ARGS = [
     "--disable-component-update", "--disable-sync", "--no-first-run",
 ]
 
+
+# Streamlit answers a click with a whole script run; on a busy 2-core machine that can take seconds.
+expect.set_options(timeout=15_000)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -125,6 +128,8 @@ def page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
 def settle(page: Page) -> None:
     """Wait until Streamlit has finished the current script run."""
     expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=20_000)
+    # Elements of the previous run stay on screen, marked stale, until the new run replaces them.
+    expect(page.locator("[data-stale='true']")).to_have_count(0, timeout=20_000)
 
 
 def open_page(page: Page, url: str) -> None:
@@ -134,12 +139,17 @@ def open_page(page: Page, url: str) -> None:
     settle(page)
 
 
-def log_in(page: Page, base: str, username: str, password: str, path: str = "login") -> None:
+def log_in(page: Page, base: str, username: str, password: str, path: str = "login", *, succeed: bool = True) -> None:
     open_page(page, f"{base}/{path}")
     form = page.get_by_test_id("stForm")
     textbox(form, "User name").fill(username)
     textbox(form, "Password").fill(password)
     form.get_by_role("button", name="Log in").click()
+    if succeed:
+        expect(page.get_by_test_id("stSidebar").get_by_role("button", name="Log out")).to_be_visible()
+        # The login cookie is written by the page; later page loads need it.
+        page.wait_for_function("document.cookie.includes('cxc_desk_auth=')")
+        settle(page)
 
 
 def textbox(scope, label: str):  # type: ignore[no-untyped-def]
@@ -159,3 +169,61 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):  # type
     report = yield
     setattr(item, f"rep_{report.when}", report)
     return report
+
+
+def fill_date_range(page: Page, label: str, start: str, end: str) -> None:
+    """Type into Streamlit's segmented date-range field (YYYY-MM-DD each)."""
+    name = f"{label} *" if page.get_by_role("spinbutton", name=f"year, {label} * start date").count() else label
+    page.get_by_role("spinbutton", name=f"year, {name} start date").click()
+    page.keyboard.type(start.replace("-", ""))
+    page.get_by_role("spinbutton", name=f"year, {name} end date").click()
+    page.keyboard.type(end.replace("-", ""))
+    page.keyboard.press("Escape")
+
+
+def fill_date(page: Page, label: str, value: str, nth: int = 0) -> None:
+    page.get_by_role("spinbutton", name=re.compile(rf"^year, {re.escape(label)}( \*)?$")).nth(nth).click()
+    page.keyboard.type(value.replace("-", ""))
+    page.keyboard.press("Escape")
+
+
+def pick_many(page: Page, label: str, options: list[str]) -> None:
+    box = page.get_by_role("combobox", name=re.compile(rf"^{re.escape(label)}( \*)?$"))
+    for option in options:
+        box.click()
+        box.fill(option[:12])
+        page.get_by_role("option", name=option, exact=True).click()
+    page.keyboard.press("Escape")
+
+
+def button(page: Page, name: str) -> None:
+    settle(page)
+    page.get_by_role("button", name=name, exact=True).click()
+    settle(page)
+
+
+@pytest.fixture
+def new_page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Callable[[str], Page]]:
+    """Pages of several people at once (each its own browser context); screenshots on failure."""
+    made: dict[str, Page] = {}
+
+    def make(name: str) -> Page:
+        context = browser.new_context(viewport={"width": 1280, "height": 1000})
+        context.set_default_timeout(20_000)
+        made[name] = context.new_page()
+        return made[name]
+
+    yield make
+    failed = getattr(request.node, "rep_call", None)
+    for name, page in made.items():
+        if failed is not None and failed.failed:
+            ARTIFACTS.mkdir(exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / f"{request.node.name}-{name}.png"), full_page=True)
+        page.context.close()
+
+
+def follow(page: Page, base: str, link) -> None:  # type: ignore[no-untyped-def]
+    """Open the target of an in-app link as a fresh page load (what a middle-click or a link in an e-mail does)."""
+    href = link.get_attribute("href")
+    assert href, "the link has no target"
+    open_page(page, href if href.startswith("http") else f"{base}/{href}")

@@ -132,14 +132,14 @@ def test_five_wrong_passwords_lock_the_account(server: Server, page: Page, brows
         # Each attempt from a fresh browser: the count lives in the database, not the session.
         context = browser.new_context()
         attacker = context.new_page()
-        log_in(attacker, server.url, "victim", f"wrong-password-{attempt}")
+        log_in(attacker, server.url, "victim", f"wrong-password-{attempt}", succeed=False)
         expect(attacker.get_by_text("Username or password is incorrect")).to_be_visible()
         context.close()
     with read_session() as session:
         victim = session.exec(select(User).where(User.username == "victim")).one()
     assert is_locked(victim)
     # Even the right password is refused now, with the same words (no hint that it exists).
-    log_in(page, server.url, "victim", f.PASSWORD)
+    log_in(page, server.url, "victim", f.PASSWORD, succeed=False)
     expect(page.get_by_text("Username or password is incorrect")).to_be_visible()
     expect(page.get_by_role("heading", name="What to do next")).to_have_count(0)
 

@@ -1,0 +1,187 @@
+"""Journey 1 in a real browser: a Visitor in Portugal and a Host in France, supervised by two
+different Partnerships, go from registration to an approved action plan, with one change
+request on the Visitor's expression of interest and one on the plan."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Page, expect
+from sqlmodel import select
+
+from db.engine import read_session, write_session
+from db.enums import EOIState, ExchangeState
+from db.models import EOI, ActionPlan, Exchange
+from tests import factories as f
+from tests.e2e.conftest import (
+    Server,
+    button,
+    choose,
+    fill_date,
+    fill_date_range,
+    follow,
+    log_in,
+    open_page,
+    pick_many,
+    settle,
+    textbox,
+)
+
+
+def register(page: Page, base: str, username: str, org: str, org_type: str, country: str, city: str) -> None:
+    open_page(page, f"{base}/register")
+    form = page.get_by_test_id("stForm")
+    textbox(form, "Full name").fill(f"{username.title()} Person")
+    textbox(form, "E-mail").fill(f"{username}@example.eu")
+    textbox(form, "User name").fill(username)
+    textbox(form, "Password").fill(f.PASSWORD)
+    textbox(form, "Repeat password").fill(f.PASSWORD)
+    textbox(form, "Legal name of the organisation").fill(org)
+    choose(page, form, "Type of organisation", org_type)
+    choose(page, form, "Country where it is registered", country)
+    textbox(form, "City").fill(city)
+    form.get_by_role("button", name="Create my account").click()
+    expect(page.get_by_text("Your account is ready")).to_be_visible()
+
+
+def send_eoi(page: Page, base: str, side: str, partnership: str, country_wanted: str) -> None:
+    open_page(page, f"{base}/my_eois")
+    form = page.get_by_test_id("stForm")
+    form.get_by_text(side).click()
+    choose(page, form, "Partnership that supervises your side", partnership)
+    form.get_by_role("button", name="Start").click()
+    expect(page.get_by_text("Step 1 of 4: Motivation")).to_be_visible()
+    settle(page)
+    textbox(page, "Why do you want to take part in ClusterXchange?").fill(
+        "We want to learn how clusters abroad run open innovation programmes with SMEs."
+    )
+    button(page, "Next")
+    expect(page.get_by_text("Step 2 of 4")).to_be_visible()
+    pick_many(page, "Countries you would like to work with", [country_wanted])
+    pick_many(page, "Industrial ecosystems", ["Digital"])
+    pick_many(page, "Activities you are interested in", ["Market research"])
+    fill_date_range(page, "When could the exchange take place?", "2027-02-01", "2027-05-31")
+    settle(page)
+    button(page, "Next")
+    expect(page.get_by_text("Step 3 of 4")).to_be_visible()
+    textbox(page, "Your position in the organisation").fill("Innovation manager")
+    button(page, "Next")
+    expect(page.get_by_text("Check everything before you send it")).to_be_visible()
+    button(page, "Send to the Partnership")
+    expect(page.get_by_text("Sent to the Partnership").first).to_be_visible()
+
+
+def review_eoi(page: Page, base: str, decision: str, comment: str = "") -> None:
+    open_page(page, f"{base}/coordinator_home")
+    follow(page, base, page.get_by_role("link", name="Open").first)
+    expect(page.get_by_role("heading", name="Review an expression of interest")).to_be_visible()
+    if comment:
+        textbox(page, "Comment to the organisation").fill(comment)
+    button(page, decision)
+    outcome = {"Approve": "Approved", "Request changes": "Changes requested", "Reject": "Rejected"}[decision]
+    expect(page.get_by_text(outcome, exact=True).first).to_be_visible()
+
+
+def write_plan(page: Page, results: str) -> None:
+    """Walk the plan wizard from its first step to the summary, filling what is empty."""
+    expect(page.get_by_text("Step 1 of 6: Dates")).to_be_visible()
+    if page.get_by_text("2027-03-01").count() == 0:
+        fill_date_range(page, "First and last day of the exchange (travel excluded)", "2027-03-01", "2027-03-05")
+        settle(page)
+        expect(page.get_by_text("5 working days in France")).to_be_visible()
+    button(page, "Next")
+    objective = textbox(page, "Objective").first
+    if not objective.input_value():
+        objective.fill("Learn how the host onboards SMEs into its pilot line")
+    button(page, "Next")
+    description = textbox(page, "What happens").first
+    if not description.input_value():
+        choose(page, page, "Type of activity", "Market research")
+        description.fill("Visits to five member companies of the host cluster.")
+    button(page, "Next")
+    programme = textbox(page, "Programme of the day").first
+    if not programme.input_value():
+        fill_date(page, "Day", "2027-03-01")
+        programme.fill("Welcome, tour of the pilot line, first meetings.")
+    button(page, "Next")
+    textbox(page, "Expected results").fill(results)
+    button(page, "Next")
+    expect(page.get_by_text("Check everything before you send it")).to_be_visible()
+    button(page, "Save this version and agree to it")
+
+
+def test_visitor_and_host_reach_an_approved_action_plan(server: Server, new_page) -> None:  # type: ignore[no-untyped-def]
+    with write_session() as session:
+        admin = f.admin(session)
+        vop = f.partnership(session, admin, "DIB")
+        hop = f.partnership(session, admin, "GMA")
+        f.coordinator(session, admin, vop.id, "coord.v")  # type: ignore[arg-type]
+        f.coordinator(session, admin, hop.id, "coord.h")  # type: ignore[arg-type]
+    visitor, host, vop_page, hop_page = (new_page(name) for name in ("visitor", "host", "vop", "hop"))
+
+    # Registration and expressions of interest, with one change request for the Visitor.
+    register(visitor, server.url, "ana", "Porto Digital Cluster", "Cluster organisation or business network", "Portugal", "Porto")
+    log_in(visitor, server.url, "ana", f.PASSWORD)
+    expect(visitor.get_by_role("heading", name="What to do next")).to_be_visible()
+    send_eoi(visitor, server.url, "Visitor (we travel)", "DIB · Partnership DIB", "France")
+    log_in(vop_page, server.url, "coord.v", f.PASSWORD)
+    review_eoi(vop_page, server.url, "Request changes", "Please tell us what you can offer to a Host.")
+
+    open_page(visitor, f"{server.url}/my_eois")
+    follow(visitor, server.url, visitor.get_by_role("link", name="Open").first)
+    expect(visitor.get_by_text("Comment from the Partnership: Please tell us what you can offer to a Host.")).to_be_visible()
+    settle(visitor)
+    textbox(visitor, "What can your organisation offer to a counterpart?").fill("Contacts with 40 digital SMEs in Porto.")
+    for step in ("Step 2 of 4", "Step 3 of 4", "Check everything before you send it"):
+        button(visitor, "Next")
+        expect(visitor.get_by_text(step)).to_be_visible()
+    button(visitor, "Send to the Partnership")
+    expect(visitor.get_by_text("Sent to the Partnership").first).to_be_visible()
+    review_eoi(vop_page, server.url, "Approve")
+
+    register(host, server.url, "louis", "Lyon Mobility Labs", "SME", "France", "Lyon")
+    log_in(host, server.url, "louis", f.PASSWORD)
+    send_eoi(host, server.url, "Host (we receive)", "GMA · Partnership GMA", "Portugal")
+    log_in(hop_page, server.url, "coord.h", f.PASSWORD)
+    review_eoi(hop_page, server.url, "Approve")
+    with read_session() as session:
+        assert sorted(e.state for e in session.exec(select(EOI))) == [EOIState.APPROVED, EOIState.APPROVED]
+
+    # Matching: the Visitor proposes to the suggested Host, the Host accepts.
+    open_page(visitor, f"{server.url}/my_exchanges")
+    expect(visitor.get_by_text("Lyon Mobility Labs").first).to_be_visible()
+    button(visitor, "Propose an exchange")
+    expect(visitor.get_by_text("Waiting for the other organisation to accept or decline the proposal")).to_be_visible()
+    with read_session() as session:
+        exchange_id = session.exec(select(Exchange.id)).one()
+    open_page(host, f"{server.url}/exchange?id={exchange_id}")
+    button(host, "Accept the exchange")
+    expect(host.get_by_text("Writing the action plan").first).to_be_visible()
+
+    # The action plan: written by the Visitor, agreed by both, one change request, approved by both Partnerships.
+    open_page(visitor, f"{server.url}/exchange?id={exchange_id}")
+    write_plan(visitor, "A joint proposal for a cross-border SME onboarding service.")
+    expect(visitor.get_by_text("Version 1; agreed by: Visitor")).to_be_visible()
+    open_page(host, f"{server.url}/exchange?id={exchange_id}")
+    button(host, "Agree to version 1 as it is")
+    expect(host.get_by_text("Plan sent for approval").first).to_be_visible()
+
+    open_page(vop_page, f"{server.url}/coordinator_home")
+    expect(vop_page.get_by_text("Action plan to approve")).to_be_visible()
+    open_page(vop_page, f"{server.url}/exchange?id={exchange_id}")
+    textbox(vop_page, "Comment to Visitor and Host").fill("Please add a day of networking with our members.")
+    button(vop_page, "Request changes")
+    expect(vop_page.get_by_text("Writing the action plan").first).to_be_visible()
+
+    open_page(visitor, f"{server.url}/exchange?id={exchange_id}")
+    write_plan(visitor, "A joint proposal, and a networking day with the members of both clusters.")
+    expect(visitor.get_by_text("Version 2; agreed by: Visitor")).to_be_visible()
+    open_page(host, f"{server.url}/exchange?id={exchange_id}")
+    button(host, "Agree to version 2 as it is")
+    for coordinator in (vop_page, hop_page):
+        open_page(coordinator, f"{server.url}/exchange?id={exchange_id}")
+        button(coordinator, "Approve the plan")
+    expect(hop_page.get_by_text("Plan approved").first).to_be_visible()
+    with read_session() as session:
+        exchange = session.get(Exchange, exchange_id)
+        plans = session.exec(select(ActionPlan).order_by(ActionPlan.version)).all()
+    assert exchange is not None and exchange.state == ExchangeState.PLAN_APPROVED
+    assert [p.version for p in plans] == [1, 2] and "networking day" in plans[1].answers["expected_results"]
