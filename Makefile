@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 PORT ?= 8501
 
-.PHONY: run install install-dev migrate test test-fast lint demo bench browser clean
+.PHONY: run install install-dev migrate places test test-fast lint demo bench browser clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,7 +29,10 @@ install-dev: $(DEV_STAMP)
 migrate: $(STAMP)
 	$(BIN)/python manage.py migrate
 
-run: migrate
+places: $(STAMP)
+	$(BIN)/python manage.py places
+
+run: migrate places
 	$(BIN)/python serve.py --server.port $(PORT)
 
 demo: migrate

@@ -56,6 +56,49 @@ def cmd_demo(_: argparse.Namespace) -> int:
     return 0
 
 
+def _place(text: str) -> tuple[str, str]:
+    """ "Porto,PT" -> ("Porto", "PT"); "PT" -> ("", "PT")."""
+    city, _, country = text.rpartition(",")
+    return city.strip(), country.strip()
+
+
+def _coords(text: str | None) -> tuple[float, float] | None:
+    if text is None:
+        return None
+    try:
+        latitude, longitude = (float(part) for part in text.split(","))
+    except ValueError as exc:
+        raise ValueError(f"“{text}” is not LAT,LON (e.g. 41.15,-8.61)") from exc
+    return latitude, longitude
+
+
+def cmd_quote(args: argparse.Namespace) -> int:
+    import json
+    from datetime import date
+
+    from db.quote import QuoteError, locate, quote
+    from db.rules import load_rules
+
+    rules = load_rules()
+    try:
+        start, end = date.fromisoformat(args.start), date.fromisoformat(args.end)
+        visitor = locate(*_place(args.visitor), rules, _coords(args.visitor_coords))
+        host = locate(*_place(args.host), rules, _coords(args.host_coords))
+        result = quote(rules, visitor=visitor, host=host, start=start, end=end)
+    except (QuoteError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(json.dumps(result.as_dict(), ensure_ascii=False))
+    return 0
+
+
+def cmd_places(_: argparse.Namespace) -> int:
+    from db.places import ensure_index
+
+    print(f"places index ready: {ensure_index()}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="manage.py", description="CXC Desk administration")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -67,6 +110,15 @@ def build_parser() -> argparse.ArgumentParser:
     admin.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     admin.set_defaults(func=cmd_create_admin)
     commands.add_parser("demo", help="fill the database with a demo programme").set_defaults(func=cmd_demo)
+    quote_parser = commands.add_parser("quote", help="the lump sum of an exchange, as JSON")
+    quote_parser.add_argument("--visitor", required=True, help='"City,CC", e.g. "Porto,PT" (or "CC" with --visitor-coords)')
+    quote_parser.add_argument("--host", required=True, help='"City,CC", e.g. "Lyon,FR" (or "CC" with --host-coords)')
+    quote_parser.add_argument("--start", required=True, help="first exchange day, YYYY-MM-DD")
+    quote_parser.add_argument("--end", required=True, help="last exchange day, YYYY-MM-DD")
+    quote_parser.add_argument("--visitor-coords", help="LAT,LON of the Visitor, for places not in the list")
+    quote_parser.add_argument("--host-coords", help="LAT,LON of the Host")
+    quote_parser.set_defaults(func=cmd_quote)
+    commands.add_parser("places", help="build the offline index of cities (done by make run)").set_defaults(func=cmd_places)
     return parser
 
 

@@ -21,6 +21,7 @@ from forms.i18n import _
 
 SESSION_ID = "cxc_session_id"
 LOGGED_OUT = "cxc_logged_out"
+LOGIN_FAILED = "cxc_login_failed"
 
 
 def _cookie_token() -> dict | None:
@@ -92,38 +93,46 @@ def current_user() -> User | None:
 
 
 def render_login_form() -> User | None:
-    """The login form; on success opens the server-side session and returns the user."""
-    with read_session() as session:
-        authenticator = _authenticator(accounts.login_credentials(session))
-    # The form logs in by password only: a leftover cookie must not log in here, since only
-    # a password login opens a server-side session.
-    st.session_state["logout"] = True
-    authenticator.login(
-        location="main",
-        fields={"Form name": _("Log in"), "Username": _("User name"), "Password": _("Password"), "Login": _("Log in")},
-    )
-    status = st.session_state.get("authentication_status")
-    if status and not st.session_state.get(SESSION_ID):
-        username = st.session_state["username"]
-        expiry = authenticator.cookie_controller.cookie_model.exp_date
-        try:
-            with write_session() as session:
-                record = accounts.start_session(session=session, username=username, key=accounts.session_key(username, expiry))
-        except PermissionDenied:
-            _forget()
+    """The login form; on success opens the server-side session and returns the user.
+
+    The form is ours; streamlit-authenticator checks the password and writes the cookie, and
+    is created only when the form is sent, because its cookie component answers its first
+    appearance with an extra script run that can swallow the click on "Log in".
+    """
+    with st.form("login_form"):
+        st.subheader(_("Log in"))
+        username = st.text_input(_("User name"), key="login_username", max_chars=254, autocomplete="username")
+        password = st.text_input(_("Password"), key="login_password", type="password", max_chars=200, autocomplete="current-password")
+        submitted = st.form_submit_button(_("Log in"), type="primary")
+    if not submitted:
+        # Kept across reruns: the cookie component reruns the script right after a failed try.
+        if st.session_state.get(LOGIN_FAILED):
             st.error(_("Username or password is incorrect."))
-            return None
-        st.session_state[SESSION_ID] = record.id
-        st.session_state.pop(LOGGED_OUT, None)
-        return current_user()
-    if status is False:
-        model = authenticator.authentication_controller.authentication_model
-        failed = [name for name, data in model.credentials["usernames"].items() if data.get("failed_login_attempts")]
-        for name in failed:
+        return None
+    st.session_state.pop(LOGIN_FAILED, None)
+    name = username.strip().lower()
+    with read_session() as session:
+        authenticator = _authenticator(accounts.login_credentials(session, name))
+    if not (name and password and authenticator.authentication_controller.login(name, password)):
+        _forget()
+        if name and password:
             with write_session() as session:
                 accounts.record_failed_login(session=session, username=name)
+        st.session_state[LOGIN_FAILED] = True
         st.error(_("Username or password is incorrect."))
-    return None
+        return None
+    authenticator.cookie_controller.set_cookie()
+    expiry = authenticator.cookie_controller.cookie_model.exp_date
+    try:
+        with write_session() as session:
+            record = accounts.start_session(session=session, username=name, key=accounts.session_key(name, expiry))
+    except PermissionDenied:
+        _forget()
+        st.error(_("Username or password is incorrect."))
+        return None
+    st.session_state[SESSION_ID] = record.id
+    st.session_state.pop(LOGGED_OUT, None)
+    return current_user()
 
 
 def logout() -> None:

@@ -182,6 +182,7 @@ class Exchange(SQLModel, table=True):
     travel_start: date | None = None
     travel_end: date | None = None
     lump_sum_cents: int | None = None
+    lump_sum_breakdown: dict[str, Any] = Field(default_factory=dict, sa_type=sa.JSON, sa_column_kwargs={"server_default": "{}"}, nullable=False)
     rules_version_id: int | None = Field(default=None, foreign_key="rules_version.id")
     cancel_reason: str = Field(default="", sa_type=sa.Text)
     message: str = Field(default="", sa_type=sa.Text, sa_column_kwargs={"server_default": ""})

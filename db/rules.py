@@ -37,6 +37,11 @@ class Rules:
     max_months: int
     full_rate_working_days: int
     report_due_days: int
+    cap_eur: int
+    halving_factor: float
+    halving_distance_km: float
+    payment_days: int
+    host_rates_eur: dict[str, int]
     raw: dict
 
 
@@ -61,6 +66,33 @@ def _positive_int(data: dict, dotted: str) -> int:
     if not isinstance(value, int) or isinstance(value, bool) or value < 1:
         raise RulesError(f"rules file: “{dotted}” must be a whole number of at least 1, not {value!r}")
     return value
+
+
+def _positive_number(data: dict, dotted: str) -> float:
+    value = _require(data, dotted)
+    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+        raise RulesError(f"rules file: “{dotted}” must be a positive number, not {value!r}")
+    return float(value)
+
+
+def _fraction(data: dict, dotted: str) -> float:
+    value = _positive_number(data, dotted)
+    if value > 1:
+        raise RulesError(f"rules file: “{dotted}” must be between 0 and 1, not {value!r}")
+    return value
+
+
+def _rates(data: dict, countries: tuple[str, ...]) -> dict[str, int]:
+    table = _require(data, "lump_sum.host_rates_eur")
+    if not isinstance(table, dict):
+        raise RulesError("rules file: “lump_sum.host_rates_eur” must be a table of country = amount")
+    bad = {code: value for code, value in table.items() if isinstance(value, bool) or not isinstance(value, int) or value <= 0}
+    if bad:
+        raise RulesError(f"rules file: host rates must be whole euros above 0; wrong: {bad}")
+    missing = sorted(set(countries) - set(table))
+    if missing:
+        raise RulesError(f"rules file: “lump_sum.host_rates_eur” has no rate for {', '.join(missing)}")
+    return dict(table)
 
 
 def _org_types(data: dict, dotted: str) -> frozenset[OrgType]:
@@ -92,6 +124,11 @@ def parse_rules(text: str) -> Rules:
         max_months=_positive_int(data, "duration.max_months"),
         full_rate_working_days=_positive_int(data, "duration.full_rate_working_days"),
         report_due_days=_positive_int(data, "deadlines.report_due_days"),
+        cap_eur=_positive_int(data, "lump_sum.cap_eur"),
+        halving_factor=_fraction(data, "lump_sum.halving_factor"),
+        halving_distance_km=_positive_number(data, "lump_sum.halving_distance_km"),
+        payment_days=_positive_int(data, "lump_sum.payment_days_after_acceptance"),
+        host_rates_eur=_rates(data, countries),
         raw=data,
     )
 
@@ -224,3 +261,66 @@ def exchange_dates_problem(start: date, end: date, host_country: str, rules: Rul
 
 def _dates(start: date, end: date) -> list[date]:
     return [start + timedelta(days=i) for i in range((end - start).days + 1)]
+
+
+# --- lump sum -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LumpSum:
+    """The amount and every step that led to it, shown to everyone concerned."""
+
+    amount_cents: int
+    rates_version: str
+    host_country: str
+    host_rate_eur: int
+    working_days: int
+    distance_km: float | None
+    halved_because: tuple[str, ...]
+    cap_eur: int
+    cap_applied: bool
+
+    @property
+    def amount_eur(self) -> float:
+        return self.amount_cents / 100
+
+    def as_dict(self) -> dict:
+        return {
+            "amount_eur": self.amount_cents / 100,
+            "working_days": self.working_days,
+            "distance_km": round(self.distance_km, 1) if self.distance_km is not None else None,
+            "host_country": self.host_country,
+            "host_rate_eur": self.host_rate_eur,
+            "halved_because": list(self.halved_because),
+            "cap_eur": self.cap_eur,
+            "cap_applied": self.cap_applied,
+            "rates_version": self.rates_version,
+        }
+
+    def explain(self) -> str:
+        """One line, e.g. "France €900 · 4 working days < 5 → halved · €450"."""
+        parts = [f"{country_name(self.host_country)} €{self.host_rate_eur:,}"]
+        if self.cap_applied:
+            parts.append(f"capped at €{self.cap_eur:,}")
+        parts += [f"{reason} → halved" for reason in self.halved_because]
+        amount = self.amount_cents / 100
+        parts.append(f"€{amount:,.0f}" if amount == int(amount) else f"€{amount:,.2f}")
+        return " · ".join(parts)
+
+
+def lump_sum(rules: Rules, *, host_country: str, working_day_count: int, distance_km: float | None) -> LumpSum:
+    """Host-country rate, capped, halved once when the stay is short and/or the organisations are close."""
+    if host_country not in rules.host_rates_eur:
+        raise RulesError(f"{country_name(host_country)} has no rate in the rules (version {rules.version}).")
+    rate = rules.host_rates_eur[host_country]
+    capped = min(rate, rules.cap_eur)
+    reasons = []
+    if working_day_count < rules.full_rate_working_days:
+        reasons.append(f"{working_day_count} working days < {rules.full_rate_working_days}")
+    if distance_km is not None and distance_km < rules.halving_distance_km:
+        reasons.append(f"{distance_km:,.0f} km < {rules.halving_distance_km:,.0f} km")
+    # Both reasons at once still halve only once.
+    factor = rules.halving_factor if reasons else 1.0
+    amount_cents = min(round(capped * 100 * factor), rules.cap_eur * 100)
+    return LumpSum(amount_cents, rules.version, host_country, rate, working_day_count, distance_km, tuple(reasons),
+                   rules.cap_eur, rate > rules.cap_eur)

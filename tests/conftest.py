@@ -22,6 +22,9 @@ from db.migrate import upgrade
 # Page tests should show what went wrong; production hides error details (.streamlit/config.toml).
 streamlit_config.set_option("client.showErrorDetails", "full")
 
+# The places index is the same for every test: build it once per machine, not per test.
+os.environ.setdefault("CXC_CACHE_DIR", "/tmp/cxc-test-cache")
+
 PG_URL = os.environ.get("TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 STRONG_PASSWORD = "correct-horse-battery-staple"

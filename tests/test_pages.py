@@ -159,3 +159,28 @@ def test_admin_creates_a_partnership_from_the_page(sqlite_url: str) -> None:
         from db.services.partnerships import list_partnerships
 
         assert [(p.acronym, p.countries) for p in list_partnerships(session)] == [("ALB", ["AT", "SI"])]
+
+
+def test_login_form_counts_failures_and_opens_a_server_session(sqlite_url: str) -> None:
+    from sqlmodel import select
+
+    from db.models import AuthSession
+
+    with write_session() as session:
+        user = f.participant(session, "formuser")
+    at = AppTest.from_file(APP, default_timeout=30).run()
+    at.switch_page("pages/public/login.py").run()
+    at.text_input(key="login_username").input("FormUser")
+    at.text_input(key="login_password").input("wrong-password-here")
+    at.button[0].click().run()
+    assert "Username or password is incorrect." in _errors(at)
+    with write_session() as session:
+        assert session.get(User, user.id).failed_logins == 1  # type: ignore[union-attr]
+    at.text_input(key="login_password").input(f.PASSWORD)
+    at.button[0].click().run()
+    assert not at.exception
+    with write_session() as session:
+        record = session.exec(select(AuthSession)).one()
+        assert record.user_id == user.id and record.revoked_at is None
+        assert session.get(User, user.id).failed_logins == 0  # type: ignore[union-attr]
+    assert at.session_state["cxc_session_id"] == record.id

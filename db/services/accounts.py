@@ -18,6 +18,7 @@ from sqlmodel import Session, func, select
 from db.audit import append_event
 from db.enums import OrgType, Role
 from db.models import AuthSession, Organisation, Partnership, PasswordResetToken, User
+from db.places import find_city
 from db.rules import load_rules
 from db.services.errors import NotFound, PermissionDenied, ValidationFailed
 from db.services.outbox import queue_mail
@@ -202,11 +203,14 @@ def register_participant(*, session: Session, data: Registration) -> User:
     )
     if errors:
         raise ValidationFailed(errors)
+    place = find_city(data.city, data.country)
     organisation = Organisation(
         legal_name=" ".join(data.organisation_name.split()),
         org_type=OrgType(data.organisation_type),
         country=data.country,
-        city=data.city.strip(),
+        city=place.name if place else data.city.strip(),
+        latitude=place.latitude if place else None,
+        longitude=place.longitude if place else None,
         cluster_name=data.cluster_name.strip(),
     )
     session.add(organisation)

@@ -11,7 +11,9 @@ from sqlmodel import Session, select
 from db.audit import append_event
 from db.enums import Action, ExchangeState, Party, Side
 from db.models import EOI, ActionPlan, Exchange, Opportunity, Organisation, User
+from db.quote import QuoteError, locate_organisation, quote
 from db.rules import (
+    LumpSum,
     cluster_membership_problem,
     country_problem,
     exchange_dates_problem,
@@ -175,6 +177,25 @@ def save_plan(*, session: Session, actor: User, exchange_id: int, answers: dict[
     return plan
 
 
+def exchange_quote(session: Session, exchange: Exchange, start: date, end: date) -> LumpSum:
+    """The lump sum these dates would give, from where the two organisations are."""
+    rules = load_rules()
+    visitor, host = session.get(Organisation, exchange.visitor_org_id), session.get(Organisation, exchange.host_org_id)
+    return quote(rules, visitor=locate_organisation(visitor, rules), host=locate_organisation(host, rules), start=start, end=end)  # type: ignore[arg-type]
+
+
+def location_problems(session: Session, exchange: Exchange) -> dict[str, str]:
+    rules = load_rules()
+    for org_id in (exchange.visitor_org_id, exchange.host_org_id):
+        organisation = session.get(Organisation, org_id)
+        try:
+            locate_organisation(organisation, rules)  # type: ignore[arg-type]
+        except QuoteError:
+            return {"location": _("{org} is in a place our city list does not know; it adds its coordinates under “My organisation”, "
+                                  "so that the distance for the lump sum can be measured.").format(org=organisation.legal_name)}  # type: ignore[union-attr]
+    return {}
+
+
 def plan_problems(plan_answers: dict[str, Any], host_country: str) -> dict[str, str]:
     """Everything that keeps a plan from being agreed: missing fields and date rules."""
     rules = load_rules()
@@ -205,7 +226,7 @@ def agree_plan(*, session: Session, actor: User, exchange_id: int, version: int)
     if plan is None or plan.version != version:
         raise StaleState(_("A newer version of the plan exists; read it before you agree."))
     host = session.get(Organisation, exchange.host_org_id)
-    errors = plan_problems(plan.answers, host.country)  # type: ignore[union-attr]
+    errors = plan_problems(plan.answers, host.country) | location_problems(session, exchange)  # type: ignore[union-attr]
     if errors:
         raise ValidationFailed(errors)
     now = utcnow()
@@ -265,7 +286,11 @@ def decide_plan(*, session: Session, actor: User, exchange_id: int, approve: boo
     append_event(session, actor=actor, entity_type="exchange", entity_id=exchange_id, action="approve_plan_part",
                  comment=",".join(sorted(p.value for p in mine)))
     if plan.visitor_partnership_approved_at and plan.host_partnership_approved_at:
-        apply_transition(session, exchange, Action.APPROVE_PLAN, parties=mine, actor=actor, facts=Facts(plan_approved_by_both_partnerships=True))
+        # The lump sum is computed now, from the approved dates, and kept with its breakdown;
+        # the Financial Agreement will carry this amount.
+        amount = exchange_quote(session, exchange, exchange.start_date, exchange.end_date)  # type: ignore[arg-type]
+        apply_transition(session, exchange, Action.APPROVE_PLAN, parties=mine, actor=actor, facts=Facts(plan_approved_by_both_partnerships=True),
+                         values={"lump_sum_cents": amount.amount_cents, "lump_sum_breakdown": {**amount.as_dict(), "explained": amount.explain()}})
         for org in (exchange.visitor_org_id, exchange.host_org_id):
             notify(session, organisation_users(session, org), subject=_("Your action plan is approved"),
                    body=_("Both Partnerships approved the action plan. The Commitment to Quality and the Financial Agreement come next."),

@@ -34,3 +34,16 @@ def update_profile(*, session: Session, actor: User, answers: dict[str, Any]) ->
     append_event(session, actor=actor, entity_type="organisation", entity_id=organisation.id, action="update_profile")  # type: ignore[arg-type]
     session.commit()
     return organisation
+
+
+def set_location(*, session: Session, actor: User, latitude: float | None, longitude: float | None) -> Organisation:
+    """Coordinates for a place the city list does not know: the lump sum needs the distance."""
+    organisation = require_participant_org(session, actor)
+    if latitude is None or longitude is None or not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+        raise ValidationFailed({"location": "Latitude is between -90 and 90, longitude between -180 and 180 (e.g. 41.15 and -8.61)."})
+    organisation.latitude, organisation.longitude = latitude, longitude
+    session.add(organisation)
+    append_event(session, actor=actor, entity_type="organisation", entity_id=organisation.id, action="set_location",  # type: ignore[arg-type]
+                 comment=f"{latitude},{longitude}")
+    session.commit()
+    return organisation

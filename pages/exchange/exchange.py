@@ -1,9 +1,12 @@
+from datetime import date
+
 import streamlit as st
 
 from auth.guard import require_role
 from db.engine import read_session, write_session
 from db.enums import Action, ExchangeState, Party, Role
 from db.models import Organisation, Partnership
+from db.quote import QuoteError
 from db.rules import country_name, load_rules
 from db.services import exchanges, reports
 from db.services.errors import NotFound
@@ -11,7 +14,7 @@ from db.services.scope import load_exchange
 from db.services.timeline import timeline
 from db.workflow import CANCELLABLE
 from forms.answers import display_value
-from forms.i18n import _, day, moment
+from forms.i18n import _, day, moment, money
 from forms.journey_view import badge, stepper
 from forms.render import attempt, record_id
 from forms.spec import load_spec
@@ -49,6 +52,9 @@ cols[0].markdown(f"**{_('Visitor')}:** {visitor.legal_name}, {visitor.city} ({co
 cols[1].markdown(f"**{_('Host')}:** {host.legal_name}, {host.city} ({country_name(host.country)})  \n**{_('Partnership')}:** {hop.name}")
 if exchange.start_date and exchange.end_date:
     st.markdown(f"**{_('Exchange dates')}:** {day(exchange.start_date)} – {day(exchange.end_date)}")
+if exchange.lump_sum_cents is not None:
+    st.markdown(f"**{_('Lump sum')}:** {money(exchange.lump_sum_cents)}  \n{exchange.lump_sum_breakdown.get('explained', '')} "
+                f"({_('rates')} {exchange.lump_sum_breakdown.get('rates_version', '')})")
 if exchange.message:
     st.caption(_("Message with the proposal: {message}").format(message=exchange.message))
 
@@ -96,6 +102,14 @@ if exchange.state == X.PLANNING and sides:
         plan_spec, form_id=form_id, stored=latest.answers if latest else {}, version=(latest.version if latest else 0, exchange.state.value),
         rules=rules, submit_label=_("Save this version and agree to it"), host_country=host.country,
     )
+    dates = outcome.answers.get("exchange_dates")
+    if dates and len(dates) == 2:
+        with read_session() as session:
+            try:
+                preview = exchanges.exchange_quote(session, exchange, date.fromisoformat(dates[0]), date.fromisoformat(dates[1]))
+                st.info(_("Lump sum for these dates: {line}").format(line=preview.explain()), icon=":material/euro:")
+            except (QuoteError, ValueError) as exc:
+                st.warning(str(exc), icon=":material/location_off:")
     base = latest.version if latest else None
     if outcome.action == "save":
         act(lambda s: exchanges.save_plan(session=s, actor=user, exchange_id=exchange.id, answers=outcome.answers, base_version=base),

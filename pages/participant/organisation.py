@@ -5,7 +5,7 @@ from db.engine import read_session, write_session
 from db.enums import Role
 from db.queries import colleagues, organisation_of
 from db.rules import country_name, load_rules
-from db.services.organisations import SPEC, update_profile
+from db.services.organisations import SPEC, set_location, update_profile
 from forms.i18n import _
 from forms.labels import ORG_TYPE_LABELS
 from forms.render import attempt
@@ -32,6 +32,23 @@ st.markdown(
         ]
     )
 )
+if organisation.latitude is not None and organisation.longitude is not None:
+    st.caption(_("Location used for travel distances: {lat:.4f}, {lon:.4f}").format(lat=organisation.latitude, lon=organisation.longitude))
+else:
+    st.warning(_("We could not find “{city}” in our list of places; add its coordinates so that the travel distance "
+                 "for the lump sum can be measured.").format(city=organisation.city), icon=":material/location_off:")
+    with st.form("location_form"):
+        cols = st.columns(2)
+        latitude = cols[0].number_input(_("Latitude") + " *", min_value=-90.0, max_value=90.0, value=None, format="%.5f", key="org_lat")
+        longitude = cols[1].number_input(_("Longitude") + " *", min_value=-180.0, max_value=180.0, value=None, format="%.5f", key="org_lon")
+        if st.form_submit_button(_("Save the location")):
+            def locate():  # type: ignore[no-untyped-def]
+                with write_session() as session:
+                    return set_location(session=session, actor=user, latitude=latitude, longitude=longitude)
+
+            if attempt(locate, success=_("Location saved.")) is not None:
+                st.rerun()
+
 st.subheader(_("People"))
 st.dataframe(
     [{_("Name"): p.full_name, _("E-mail"): p.email, _("User name"): p.username} for p in people],
