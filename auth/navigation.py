@@ -54,6 +54,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/coordinator/home.py", "Work queue", "coordinator_home", _roles(Role.COORDINATOR), "My Partnership", ":material/inbox:"),
     PageSpec("pages/coordinator/eoi_review.py", "Review", "eoi_review", _roles(Role.COORDINATOR), "My Partnership", ":material/fact_check:",
              in_menu=False),
+    PageSpec("pages/coordinator/payments.py", "Payments", "payments", _roles(Role.COORDINATOR), "My Partnership", ":material/payments:"),
     PageSpec("pages/coordinator/exchanges.py", "Exchanges", "partnership_exchanges", _roles(Role.COORDINATOR), "My Partnership", ":material/handshake:"),
     PageSpec("pages/exchange/exchange.py", "Exchange", "exchange", _roles(Role.PARTICIPANT, Role.COORDINATOR), "My exchanges", ":material/swap_horiz:",
              in_menu=False),

@@ -57,6 +57,8 @@ ORGANISATIONS = (
     ("dublin.sme", "Seán Murphy", "Dublin Med Devices Ltd", OrgType.SME, "IE", "Dublin"),
     ("cork.cluster", "Aoife Byrne", "Cork Food Cluster", OrgType.CLUSTER, "IE", "Cork"),
     ("krakow.sme", "Piotr Nowak", "Kraków Games sp. z o.o.", OrgType.SME, "PL", "Kraków"),
+    ("braga.cluster", "Rui Costa", "Braga Textile Cluster", OrgType.CLUSTER, "PT", "Braga"),
+    ("espoo.hub", "Aino Virtanen", "Espoo Innovation Garden", OrgType.SCALING_UP_SUPPORT, "FI", "Espoo"),
     ("lyon.sme", "Julien Bernard", "Lyon Mobility Labs SARL", OrgType.SME, "FR", "Lyon"),
     ("wien.hub", "Katharina Huber", "Wiener Innovation Hub", OrgType.SCALING_UP_SUPPORT, "AT", "Vienna"),
     ("bratislava.pa", "Marek Kováč", "Bratislava City Office", OrgType.PUBLIC_AUTHORITY, "SK", "Bratislava"),

@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 
 from db.enums import Action, EOIState, Party, Side
 from db.models import EOI, Exchange, Partnership, User
-from db.services import eois, exchanges, reports
+from db.services import eois, exchanges, payments, reports
 from db.services.accounts import find_user
 from db.services.organisations import update_profile
 from db.transitions import apply_transition
@@ -30,6 +30,8 @@ EOIS = (
     ("gent.hub", Side.VISITOR, "HAP", EOIState.APPROVED),
     ("cork.cluster", Side.VISITOR, "HAP", EOIState.APPROVED),
     ("krakow.sme", Side.VISITOR, "DIB", EOIState.APPROVED),
+    ("braga.cluster", Side.VISITOR, "DIB", EOIState.APPROVED),
+    ("espoo.hub", Side.VISITOR, "GMA", EOIState.APPROVED),
     ("lyon.sme", Side.HOST, "GMA", EOIState.APPROVED),
     ("lodz.large", Side.HOST, "HAP", EOIState.APPROVED),
     ("bratislava.pa", Side.HOST, "GMA", EOIState.APPROVED),
@@ -53,7 +55,13 @@ EXCHANGES = (
     ("gent.hub", "sofia.training", "report_accepted", PAST),
     ("cork.cluster", "bratislava.pa", "declined", FUTURE),
     ("krakow.sme", "lyon.sme", "cancelled", FUTURE),
+    ("braga.cluster", "lodz.large", "payment_ordered", PAST),
+    ("espoo.hub", "bratislava.pa", "paid", PAST),
 )
+# Demo bank accounts (valid checksums; not real accounts).
+IBANS = {"DIB": ("PT50000201231234567890154", "CGDIPTPL"), "GMA": ("FR1420041010050500013M02606", "PSSTFRPP"),
+         "HAP": ("GR1601101250000000012300695", "ETHNGRAA")}
+VISITOR_IBAN = ("DE89370400440532013000", "COBADEFFXXX")
 
 
 def _user(session: Session, username: str) -> User:
@@ -122,7 +130,8 @@ def _as_system(session: Session, exchange: Exchange, *actions: Action) -> None:
     session.commit()
 
 
-ORDER = ["proposed", "planning", "plan_submitted", "plan_approved", "reporting", "report_submitted", "report_accepted"]
+ORDER = ["proposed", "planning", "plan_submitted", "plan_approved", "reporting", "report_submitted", "report_accepted",
+         "payment_ordered", "paid"]
 
 
 def _seed_exchange(session: Session, visitor_name: str, host_name: str, target: str, dates: tuple[date, date]) -> None:
@@ -172,9 +181,24 @@ def _seed_exchange(session: Session, visitor_name: str, host_name: str, target: 
         return
     coordinator = session.exec(select(User).where(User.partnership_id == session.get(Exchange, xid).visitor_partnership_id)).first()  # type: ignore[union-attr]
     reports.decide_report(session=session, actor=coordinator, exchange_id=xid, accept=True)  # type: ignore[arg-type]
+    if target == "report_accepted":
+        return
+    payments.set_organisation_account(session=session, actor=visitor, iban=VISITOR_IBAN[0], bic=VISITOR_IBAN[1], holder=visitor.full_name)
+    payment = payments.order_payment(session=session, actor=coordinator, exchange_id=xid)  # type: ignore[arg-type]
+    if target == "paid":
+        payments.confirm_payments(session=session, actor=coordinator, payment_ids=[payment.id], paid_on=PAST[1] + timedelta(days=20),  # type: ignore[arg-type, list-item]
+                                  reference="DEMO-TRANSFER-0001")
+
+
+def _seed_partnership_accounts(session: Session) -> None:
+    for acronym, (iban, bic) in IBANS.items():
+        partnership = session.exec(select(Partnership).where(Partnership.acronym == acronym)).first()
+        if partnership is not None and not partnership.iban:
+            payments.set_partnership_account(session=session, actor=_user(session, COORDINATOR_OF[acronym]), iban=iban, bic=bic, holder=partnership.name)
 
 
 def seed_journey(session: Session) -> None:
+    _seed_partnership_accounts(session)
     _seed_eois(session)
     for visitor, host, target, dates in EXCHANGES:
         _seed_exchange(session, visitor, host, target, dates)

@@ -180,3 +180,32 @@ def test_proposal_from_the_exchanges_page(sqlite_url: str) -> None:
     next(b for b in at.button if b.label == "Propose an exchange").click().run()
     with write_session() as session:
         assert session.exec(select(Exchange)).one().state == ExchangeState.PROPOSED
+
+
+def test_payments_page_orders_and_lists_a_payment(sqlite_url: str) -> None:
+    from db.models import Payment
+    from tests.test_payments import accepted_exchange
+
+    with write_session() as session:
+        c, exchange = accepted_exchange(session)
+        at = page_as(session, c.vop_coordinator, "pages/coordinator/payments.py")
+    assert "Visitor Org" in texts(at)
+    at.button(key=f"order_{exchange.id}").click().run()
+    assert not at.exception
+    with write_session() as session:
+        payment = session.exec(select(Payment)).one()
+        assert payment.amount_cents == 90000
+        # The other Partnership's coordinator has nothing to pay here.
+        other = page_as(session, c.hop_coordinator, "pages/coordinator/payments.py")
+    assert "No payment yet." in texts(other)
+
+
+def test_visitor_sees_amount_and_state_of_its_payment(sqlite_url: str) -> None:
+    from db.services import payments
+    from tests.test_payments import accepted_exchange
+
+    with write_session() as session:
+        c, exchange = accepted_exchange(session)
+        payments.order_payment(session=session, actor=c.vop_coordinator, exchange_id=exchange.id)  # type: ignore[arg-type]
+        at = page_as(session, c.visitor, "pages/exchange/exchange.py", id=str(exchange.id))
+    assert any("Lump sum €900.00: ordered, due by" in s.value for s in at.success)

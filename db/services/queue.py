@@ -46,6 +46,10 @@ def coordinator_queue(session: Session, user: User) -> list[QueueItem]:
         select(Exchange).where(Exchange.state == ExchangeState.REPORT_SUBMITTED, Exchange.visitor_partnership_id == pid)
     ).all()
     items += [QueueItem("report", e.id, _pair(session, e) + " · closing report", e.updated_at, f"exchange?id={e.id}") for e in reports]  # type: ignore[arg-type]
+    accepted = session.exec(
+        select(Exchange).where(Exchange.state == ExchangeState.REPORT_ACCEPTED, Exchange.visitor_partnership_id == pid)
+    ).all()
+    items += [QueueItem("payment", e.id, _pair(session, e) + " · payment to order", e.updated_at, f"exchange?id={e.id}") for e in accepted]  # type: ignore[arg-type]
     return sorted(items, key=lambda item: item.since or datetime.max.replace(tzinfo=UTC))
 
 

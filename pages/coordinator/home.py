@@ -7,8 +7,10 @@ from db.queries import partnership_of
 from db.services.queue import coordinator_queue
 from forms.i18n import _, moment
 
-KIND_LABELS = {"eoi": _("Expression of interest"), "plan": _("Action plan to approve"), "report": _("Closing report to accept")}
-PAGES = {"eoi": "pages/coordinator/eoi_review.py", "plan": "pages/exchange/exchange.py", "report": "pages/exchange/exchange.py"}
+KIND_LABELS = {"eoi": _("Expression of interest"), "plan": _("Action plan to approve"), "report": _("Closing report to accept"),
+               "payment": _("Payment to order")}
+PAGES = {"eoi": "pages/coordinator/eoi_review.py", "plan": "pages/exchange/exchange.py", "report": "pages/exchange/exchange.py",
+         "payment": "pages/exchange/exchange.py"}
 
 user = require_role(Role.COORDINATOR)
 with read_session() as session:

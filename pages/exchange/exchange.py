@@ -8,7 +8,7 @@ from db.enums import Action, ExchangeState, Party, Role
 from db.models import Organisation, Partnership
 from db.quote import QuoteError
 from db.rules import country_name, load_rules
-from db.services import exchanges, reports
+from db.services import exchanges, payments, reports
 from db.services.errors import NotFound
 from db.services.scope import load_exchange
 from db.services.timeline import timeline
@@ -36,6 +36,7 @@ try:
         report = reports.report_of(session, exchange.id)  # type: ignore[arg-type]
         evidence = reports.evidence_of(session, report.id) if report else []  # type: ignore[arg-type]
         events = timeline(session, "exchange", exchange.id)  # type: ignore[arg-type]
+        payment = payments.payment_of(session, exchange.id)  # type: ignore[arg-type]
 except NotFound as exc:
     st.title(_("Exchange"))
     st.error(str(exc))
@@ -218,6 +219,15 @@ if exchange.state == X.REPORT_SUBMITTED and Party.VISITOR_PARTNERSHIP in parties
     if c2.button(_("Request changes"), key="report_changes"):
         act(lambda s: reports.decide_report(session=s, actor=user, exchange_id=exchange.id, accept=False, comment=comment),
             _("Sent back to the Visitor with your comment."))
+
+# --- payment ---------------------------------------------------------------------------
+if exchange.state == X.REPORT_ACCEPTED and Party.VISITOR_PARTNERSHIP in parties:
+    if st.button(_("Order the payment of {amount}").format(amount=money(exchange.lump_sum_cents or 0)), key="order_payment", type="primary"):
+        act(lambda s: payments.order_payment(session=s, actor=user, exchange_id=exchange.id), _("Payment ordered."))
+if payment is not None:
+    state_words = {"ordered": _("ordered"), "exported": _("sent to the bank"), "paid": _("paid")}[payment.state.value]
+    when = f" {_('on')} {payment.paid_at.date().isoformat()}" if payment.paid_at else (f", {_('due by')} {day(payment.due_date)}" if payment.due_date else "")
+    st.success(_("Lump sum {amount}: {state}{when}").format(amount=money(payment.amount_cents), state=state_words, when=when), icon=":material/payments:")
 
 # --- cancel and history ----------------------------------------------------------------
 if exchange.state in CANCELLABLE:

@@ -6,7 +6,9 @@ from db.enums import Role
 from db.queries import colleagues, organisation_of
 from db.rules import country_name, load_rules
 from db.services.organisations import SPEC, set_location, update_profile
+from db.services.payments import set_organisation_account
 from forms.i18n import _
+from forms.bank import bank_account_form
 from forms.labels import ORG_TYPE_LABELS
 from forms.render import attempt
 from forms.spec import load_spec
@@ -48,6 +50,17 @@ else:
 
             if attempt(locate, success=_("Location saved.")) is not None:
                 st.rerun()
+
+st.subheader(_("Bank account for the lump sum"))
+st.caption(_("The Visitor's Partnership pays the lump sum to this account after the closing report is accepted."))
+
+
+def save_account(iban: str, bic: str, holder: str):  # type: ignore[no-untyped-def]
+    with write_session() as session:
+        return set_organisation_account(session=session, actor=user, iban=iban, bic=bic, holder=holder)
+
+
+bank_account_form("org_bank", iban=organisation.iban, bic=organisation.bic, holder=organisation.account_holder or organisation.legal_name, save=save_account)
 
 st.subheader(_("People"))
 st.dataframe(
