@@ -92,6 +92,22 @@ def cmd_quote(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_verify(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from db.engine import read_session
+    from db.services.documents import verify_pdf
+
+    path = Path(args.file)
+    if not path.is_file():
+        print(f"error: {path} is not a file", file=sys.stderr)
+        return 2
+    with read_session() as session:
+        result = verify_pdf(session, path.read_bytes())
+    print(("OK: " if result.issued_here and result.unchanged else "NOT OK: ") + result.line())
+    return 0 if result.issued_here and result.unchanged else 1
+
+
 def cmd_places(_: argparse.Namespace) -> int:
     from db.places import ensure_index
 
@@ -118,6 +134,9 @@ def build_parser() -> argparse.ArgumentParser:
     quote_parser.add_argument("--visitor-coords", help="LAT,LON of the Visitor, for places not in the list")
     quote_parser.add_argument("--host-coords", help="LAT,LON of the Host")
     quote_parser.set_defaults(func=cmd_quote)
+    verify = commands.add_parser("verify", help="is this PDF issued by this instance and unchanged? (exit 0 yes, 1 no)")
+    verify.add_argument("file")
+    verify.set_defaults(func=cmd_verify)
     commands.add_parser("places", help="build the offline index of cities (done by make run)").set_defaults(func=cmd_places)
     return parser
 

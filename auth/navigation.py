@@ -46,6 +46,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/public/reset_password.py", "Forgot password", "reset_password", ANONYMOUS, "ClusterXchange", ":material/key:"),
     PageSpec("pages/public/partnerships.py", "Partnerships", "partnerships", EVERYONE, "ClusterXchange", ":material/groups:"),
     PageSpec("pages/public/opportunities.py", "Opportunities", "opportunities", EVERYONE, "ClusterXchange", ":material/travel_explore:"),
+    PageSpec("pages/public/verify.py", "Verify a document", "verify", EVERYONE, "ClusterXchange", ":material/verified:"),
     PageSpec("pages/participant/home.py", "What to do next", "participant_home", _roles(Role.PARTICIPANT), "My exchanges", ":material/checklist:"),
     PageSpec("pages/participant/eoi.py", "Expressions of interest", "my_eois", _roles(Role.PARTICIPANT), "My exchanges", ":material/description:"),
     PageSpec("pages/participant/exchanges.py", "Exchanges", "my_exchanges", _roles(Role.PARTICIPANT), "My exchanges", ":material/handshake:"),

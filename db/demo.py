@@ -59,6 +59,8 @@ ORGANISATIONS = (
     ("krakow.sme", "Piotr Nowak", "Kraków Games sp. z o.o.", OrgType.SME, "PL", "Kraków"),
     ("braga.cluster", "Rui Costa", "Braga Textile Cluster", OrgType.CLUSTER, "PT", "Braga"),
     ("espoo.hub", "Aino Virtanen", "Espoo Innovation Garden", OrgType.SCALING_UP_SUPPORT, "FI", "Espoo"),
+    ("tartu.sme", "Kadri Kask", "Tartu Food Tech OÜ", OrgType.SME, "EE", "Tartu"),
+    ("turku.cluster", "Mikko Laine", "Turku Maritime Cluster", OrgType.CLUSTER, "FI", "Turku"),
     ("lyon.sme", "Julien Bernard", "Lyon Mobility Labs SARL", OrgType.SME, "FR", "Lyon"),
     ("wien.hub", "Katharina Huber", "Wiener Innovation Hub", OrgType.SCALING_UP_SUPPORT, "AT", "Vienna"),
     ("bratislava.pa", "Marek Kováč", "Bratislava City Office", OrgType.PUBLIC_AUTHORITY, "SK", "Bratislava"),

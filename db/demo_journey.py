@@ -10,11 +10,9 @@ from sqlmodel import Session, select
 
 from db.enums import Action, EOIState, Party, Side
 from db.models import EOI, Exchange, Partnership, User
-from db.services import eois, exchanges, payments, reports
+from db.services import documents, eois, exchanges, payments, reports
 from db.services.accounts import find_user
 from db.services.organisations import update_profile
-from db.transitions import apply_transition
-from db.workflow import Facts
 
 COORDINATOR_OF = {"DIB": "coord.dib", "GMA": "coord.gma", "HAP": "coord.hap"}
 PDF = b"%PDF-1.4\n% demo evidence\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -32,6 +30,8 @@ EOIS = (
     ("krakow.sme", Side.VISITOR, "DIB", EOIState.APPROVED),
     ("braga.cluster", Side.VISITOR, "DIB", EOIState.APPROVED),
     ("espoo.hub", Side.VISITOR, "GMA", EOIState.APPROVED),
+    ("tartu.sme", Side.VISITOR, "HAP", EOIState.APPROVED),
+    ("turku.cluster", Side.VISITOR, "DIB", EOIState.APPROVED),
     ("lyon.sme", Side.HOST, "GMA", EOIState.APPROVED),
     ("lodz.large", Side.HOST, "HAP", EOIState.APPROVED),
     ("bratislava.pa", Side.HOST, "GMA", EOIState.APPROVED),
@@ -43,13 +43,16 @@ EOIS = (
 
 PAST = (date(2026, 10, 12), date(2026, 10, 16))  # a past Monday-Friday without holidays in the host countries used
 FUTURE = (date(2027, 3, 1), date(2027, 3, 5))
+CURRENT = (date(2026, 11, 23), date(2026, 11, 27))  # the week the demo was written; a stay "in progress"
 
 # visitor, host, the state to reach, exchange dates
 EXCHANGES = (
     ("tallinn.cluster", "sofia.training", "proposed", FUTURE),
     ("porto.cluster", "lyon.sme", "planning", FUTURE),
     ("athens.cluster", "lodz.large", "plan_submitted", FUTURE),
-    ("valencia.sme", "lyon.sme", "plan_approved", FUTURE),
+    ("valencia.sme", "lyon.sme", "signing", FUTURE),
+    ("tartu.sme", "sofia.training", "ready", FUTURE),
+    ("turku.cluster", "lodz.large", "in_progress", CURRENT),
     ("wien.hub", "bratislava.pa", "reporting", PAST),
     ("milano.sme", "lodz.large", "report_submitted", PAST),
     ("gent.hub", "sofia.training", "report_accepted", PAST),
@@ -122,15 +125,15 @@ def _seed_eois(session: Session) -> None:
                             comment="Please say which host countries you prefer and why.")
 
 
-def _as_system(session: Session, exchange: Exchange, *actions: Action) -> None:
-    """Signing is not built yet: the demo moves approved plans on as the system would."""
-    facts = Facts(all_signatures_in=True, stay_started=True, stay_ended=True)
-    for action in actions:
-        apply_transition(session, exchange, action, parties={Party.SYSTEM}, actor=None, facts=facts)
-    session.commit()
+def _sign(session: Session, exchange_id: int, signers: dict[Party, User], only: set[Party] | None = None) -> None:
+    for document in [d for d in documents.current_documents(session, exchange_id) if d.kind in documents.REQUIRED]:
+        for party in sorted(documents.REQUIRED[document.kind] & (only or set(Party))):
+            user = signers[party]
+            documents.sign_document(session=session, actor=user, document_id=document.id, party=party,  # type: ignore[arg-type]
+                                    typed_name=user.full_name, agreed=True, shown_sha256=document.sha256)
 
 
-ORDER = ["proposed", "planning", "plan_submitted", "plan_approved", "reporting", "report_submitted", "report_accepted",
+ORDER = ["proposed", "planning", "plan_submitted", "signing", "ready", "in_progress", "reporting", "report_submitted", "report_accepted",
          "payment_ordered", "paid"]
 
 
@@ -156,17 +159,26 @@ def _seed_exchange(session: Session, visitor_name: str, host_name: str, target: 
     if ORDER.index(target) < ORDER.index("plan_submitted"):
         return
     exchanges.agree_plan(session=session, actor=host, exchange_id=xid, version=plan.version)
-    if ORDER.index(target) < ORDER.index("plan_approved"):
+    if ORDER.index(target) < ORDER.index("signing"):
         return
     exchange = session.get(Exchange, xid)
     assert exchange is not None
     for coordinator_id in {exchange.visitor_partnership_id, exchange.host_partnership_id}:
         coordinator = session.exec(select(User).where(User.partnership_id == coordinator_id)).first()
         exchanges.decide_plan(session=session, actor=coordinator, exchange_id=xid, approve=True)  # type: ignore[arg-type]
-    if target == "plan_approved":
+    signers = {Party.VISITOR: visitor, Party.HOST: host,
+               Party.VISITOR_PARTNERSHIP: session.exec(select(User).where(User.partnership_id == exchange.visitor_partnership_id)).first(),
+               Party.HOST_PARTNERSHIP: session.exec(select(User).where(User.partnership_id == exchange.host_partnership_id)).first()}
+    if target == "signing":
+        _sign(session, xid, signers, only={Party.VISITOR})  # type: ignore[arg-type]
         return
-    exchange = session.get(Exchange, xid)
-    _as_system(session, exchange, Action.GENERATE_DOCUMENTS, Action.COMPLETE_SIGNATURES, Action.START_STAY, Action.END_STAY)  # type: ignore[arg-type]
+    _sign(session, xid, signers)  # type: ignore[arg-type]
+    if target == "ready":
+        return
+    exchanges.mark_stay(session=session, actor=visitor, exchange_id=xid, action=Action.START_STAY, today=dates[0])
+    if target == "in_progress":
+        return
+    exchanges.mark_stay(session=session, actor=visitor, exchange_id=xid, action=Action.END_STAY, today=dates[1] + timedelta(days=1))
     if target == "reporting":
         return
     reports.add_evidence(session=session, actor=visitor, exchange_id=xid, evidence_type="Boarding pass or ticket", filename="ticket.pdf", content=PDF)

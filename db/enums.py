@@ -93,6 +93,8 @@ class Action(StrEnum):
 class DocumentKind(StrEnum):
     COMMITMENT_TO_QUALITY = "commitment_to_quality"
     FINANCIAL_AGREEMENT = "financial_agreement"
+    SIGNED_COMMITMENT_TO_QUALITY = "commitment_to_quality_signed"
+    SIGNED_FINANCIAL_AGREEMENT = "financial_agreement_signed"
     CLOSING_REPORT = "closing_report"
     PAYMENT_CONFIRMATION = "payment_confirmation"
     CV = "cv"

@@ -138,6 +138,9 @@ EXCHANGE_TRANSITIONS: tuple[T, ...] = (
     _t(X.PLAN_SUBMITTED, Action.APPROVE_PLAN, X.PLAN_APPROVED, {VP, HP, SYS}, both_partnerships_approved),
     _t(X.PLAN_SUBMITTED, Action.REQUEST_PLAN_CHANGES, X.PLANNING, {VP, HP}, comment_required),
     _t(X.PLAN_APPROVED, Action.GENERATE_DOCUMENTS, X.SIGNING, {VP, HP, SYS}),
+    # A change after approval (even after signatures) reopens the plan; the documents are superseded.
+    _t(X.PLAN_APPROVED, Action.REQUEST_PLAN_CHANGES, X.PLANNING, {VP, HP}, comment_required),
+    _t(X.SIGNING, Action.REQUEST_PLAN_CHANGES, X.PLANNING, {VP, HP}, comment_required),
     _t(X.SIGNING, Action.COMPLETE_SIGNATURES, X.READY, {SYS}, all_signatures_in),
     _t(X.READY, Action.START_STAY, X.IN_PROGRESS, {V, VP, SYS}, stay_started),
     _t(X.IN_PROGRESS, Action.END_STAY, X.REPORTING, {V, VP, SYS}, stay_ended),

@@ -9,10 +9,8 @@ from sqlmodel import Session
 
 from db.enums import Action, OrgType, Party, Side
 from db.models import EOI, Exchange, Partnership, User
-from db.services import eois, exchanges
+from db.services import documents, eois, exchanges
 from db.services.accounts import Registration, register_participant
-from db.transitions import apply_transition
-from db.workflow import Facts
 from tests import factories as f
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -88,17 +86,27 @@ def approved_plan(session: Session, c: Cast, exchange: Exchange) -> Exchange:
     plan = exchanges.save_plan(session=session, actor=c.visitor, exchange_id=exchange.id, answers=plan_answers(), base_version=None)  # type: ignore[arg-type]
     exchanges.agree_plan(session=session, actor=c.visitor, exchange_id=exchange.id, version=plan.version)  # type: ignore[arg-type]
     exchanges.agree_plan(session=session, actor=c.host, exchange_id=exchange.id, version=plan.version)  # type: ignore[arg-type]
-    exchanges.decide_plan(session=session, actor=c.vop_coordinator, exchange_id=exchange.id, approve=True)  # type: ignore[arg-type]
+    approved = exchanges.decide_plan(session=session, actor=c.vop_coordinator, exchange_id=exchange.id, approve=True)  # type: ignore[arg-type]
+    if c.hop.id == c.vop.id:
+        return approved  # one Partnership supervises both sides: its approval counts for both
     return exchanges.decide_plan(session=session, actor=c.hop_coordinator, exchange_id=exchange.id, approve=True)  # type: ignore[arg-type]
 
 
-def through_signing(session: Session, exchange: Exchange) -> Exchange:
-    """Until the signatures issue lands: the system moves an approved plan to `in_progress`."""
-    for action, facts in (
-        (Action.GENERATE_DOCUMENTS, Facts()),
-        (Action.COMPLETE_SIGNATURES, Facts(all_signatures_in=True)),
-        (Action.START_STAY, Facts(stay_started=True)),
-    ):
-        apply_transition(session, exchange, action, parties={Party.SYSTEM}, actor=None, facts=facts)
-    session.commit()
+def sign_all(session: Session, c: Cast, exchange: Exchange) -> Exchange:
+    """Every required party signs both documents, as each signer would in the app."""
+    signers = {Party.VISITOR: c.visitor, Party.HOST: c.host, Party.VISITOR_PARTNERSHIP: c.vop_coordinator, Party.HOST_PARTNERSHIP: c.hop_coordinator}
+    for document in [d for d in documents.current_documents(session, exchange.id) if d.kind in documents.REQUIRED]:  # type: ignore[arg-type]
+        for party in sorted(documents.REQUIRED[document.kind]):
+            user = signers[party]
+            documents.sign_document(session=session, actor=user, document_id=document.id, party=party, typed_name=user.full_name,  # type: ignore[arg-type]
+                                    agreed=True, shown_sha256=document.sha256)
+    session.refresh(exchange)
     return exchange
+
+
+def through_signing(session: Session, exchange: Exchange, c: Cast | None = None) -> Exchange:
+    """Signatures by every party, then the Visitor records the start of the stay."""
+    assert c is not None, "pass the cast that signs"
+    exchange = sign_all(session, c, exchange)
+    return exchanges.mark_stay(session=session, actor=c.visitor, exchange_id=exchange.id, action=Action.START_STAY,  # type: ignore[arg-type]
+                               today=exchange.start_date)

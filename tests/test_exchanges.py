@@ -99,7 +99,8 @@ def test_both_partnerships_must_approve(session: Session) -> None:
     with pytest.raises(PermissionDenied):
         exchanges.decide_plan(session=session, actor=c.visitor, exchange_id=exchange.id, approve=True)  # type: ignore[arg-type]
     exchanges.decide_plan(session=session, actor=c.hop_coordinator, exchange_id=exchange.id, approve=True)  # type: ignore[arg-type]
-    assert session.get(Exchange, exchange.id).state == ExchangeState.PLAN_APPROVED  # type: ignore[union-attr]
+    # Approval generates the documents at once: the exchange waits for signatures.
+    assert session.get(Exchange, exchange.id).state == ExchangeState.SIGNING  # type: ignore[union-attr]
 
 
 def test_one_partnership_supervising_both_sides_approves_once(session: Session) -> None:
@@ -109,7 +110,8 @@ def test_one_partnership_supervising_both_sides_approves_once(session: Session) 
     exchanges.agree_plan(session=session, actor=c.visitor, exchange_id=exchange.id, version=plan.version)  # type: ignore[arg-type]
     exchanges.agree_plan(session=session, actor=c.host, exchange_id=exchange.id, version=plan.version)  # type: ignore[arg-type]
     exchanges.decide_plan(session=session, actor=c.vop_coordinator, exchange_id=exchange.id, approve=True)  # type: ignore[arg-type]
-    assert session.get(Exchange, exchange.id).state == ExchangeState.PLAN_APPROVED  # type: ignore[union-attr]
+    # Approval generates the documents at once: the exchange waits for signatures.
+    assert session.get(Exchange, exchange.id).state == ExchangeState.SIGNING  # type: ignore[union-attr]
 
 
 def test_plan_with_too_few_working_days_cannot_be_agreed(session: Session) -> None:
@@ -166,7 +168,11 @@ def test_cancel_needs_a_reason_and_stops_before_payment(session: Session) -> Non
     assert session.get(Exchange, exchange.id).state == ExchangeState.CANCELLED  # type: ignore[union-attr]
 
 
-def test_approved_plan_helper_reaches_plan_approved(session: Session) -> None:
+def test_approved_plan_goes_to_signing_with_both_documents(session: Session) -> None:
+    from db.services.documents import current_documents
+
     c = cast(session)
     exchange = approved_plan(session, c, agreed_exchange(session, c))
-    assert exchange.state == ExchangeState.PLAN_APPROVED
+    assert exchange.state == ExchangeState.SIGNING
+    assert sorted(d.filename for d in current_documents(session, exchange.id)) == [  # type: ignore[arg-type]
+        f"CXC-{exchange.id}-CTQ-v1.pdf", f"CXC-{exchange.id}-FA-v1.pdf"]

@@ -50,7 +50,7 @@ def _at_state(session, c: Cast, state: ExchangeState) -> Exchange:  # type: igno
         plan = exchanges.save_plan(session=session, actor=c.visitor, exchange_id=exchange.id, answers=plan_answers(), base_version=None)  # type: ignore[arg-type]
         exchanges.agree_plan(session=session, actor=c.visitor, exchange_id=exchange.id, version=plan.version)  # type: ignore[arg-type]
         return exchanges.agree_plan(session=session, actor=c.host, exchange_id=exchange.id, version=plan.version)  # type: ignore[arg-type]
-    exchange = through_signing(session, approved_plan(session, c, exchange))
+    exchange = through_signing(session, approved_plan(session, c, exchange), c)
     return exchanges.mark_stay(session=session, actor=c.visitor, exchange_id=exchange.id, action=Action.END_STAY, today=date(2027, 3, 8))  # type: ignore[arg-type]
 
 

@@ -81,7 +81,7 @@ def test_each_role_menu_holds_exactly_its_pages() -> None:
     by_role = {role: {spec.url_path for spec in pages_for(role)} for role in (None, *Role)}
     assert "admin_users" in by_role[Role.ADMIN] and "admin_users" not in by_role[Role.COORDINATOR]
     assert "coordinator_home" not in by_role[Role.PARTICIPANT]
-    assert by_role[None] == {"welcome", "login", "register", "reset_password", "partnerships", "opportunities"}
+    assert by_role[None] == {"welcome", "login", "register", "reset_password", "partnerships", "opportunities", "verify"}
     for role in Role:
         assert "account" in by_role[role] and "login" not in by_role[role]
 

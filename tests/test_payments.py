@@ -46,7 +46,7 @@ def test_good_bank_details_are_normalised() -> None:
 
 def accepted_exchange(session: Session) -> tuple[Cast, Exchange]:
     c = cast(session)
-    exchange = through_signing(session, approved_plan(session, c, agreed_exchange(session, c)))
+    exchange = through_signing(session, approved_plan(session, c, agreed_exchange(session, c)), c)
     exchanges.mark_stay(session=session, actor=c.visitor, exchange_id=exchange.id, action=Action.END_STAY, today=date(2027, 3, 8))  # type: ignore[arg-type]
     reports.add_evidence(session=session, actor=c.visitor, exchange_id=exchange.id, evidence_type="Other", filename="t.pdf", content=PDF)  # type: ignore[arg-type]
     reports.submit_report(session=session, actor=c.visitor, exchange_id=exchange.id, answers={  # type: ignore[arg-type]

@@ -23,14 +23,14 @@ REPORT = {
 @pytest.fixture
 def reporting(session: Session):  # type: ignore[no-untyped-def]
     c = cast(session)
-    exchange = through_signing(session, approved_plan(session, c, agreed_exchange(session, c)))
+    exchange = through_signing(session, approved_plan(session, c, agreed_exchange(session, c)), c)
     exchanges.mark_stay(session=session, actor=c.visitor, exchange_id=exchange.id, action=Action.END_STAY, today=date(2027, 3, 6))  # type: ignore[arg-type]
     return c, exchange
 
 
 def test_stay_cannot_end_before_its_last_day(session: Session) -> None:
     c = cast(session)
-    exchange = through_signing(session, approved_plan(session, c, agreed_exchange(session, c)))
+    exchange = through_signing(session, approved_plan(session, c, agreed_exchange(session, c)), c)
     with pytest.raises(TransitionRefused, match="not ended"):
         exchanges.mark_stay(session=session, actor=c.visitor, exchange_id=exchange.id, action=Action.END_STAY, today=date(2027, 3, 5))  # type: ignore[arg-type]
 

@@ -22,6 +22,7 @@ from db.rules import (
     transnational_problem,
     visitor_once_problem,
 )
+from db.services.documents import generate_documents, supersede_documents
 from db.services.eois import approved_eoi, previous_visits
 from db.services.errors import NotFound, PermissionDenied, ValidationFailed
 from db.services.outbox import notify
@@ -291,10 +292,32 @@ def decide_plan(*, session: Session, actor: User, exchange_id: int, approve: boo
         amount = exchange_quote(session, exchange, exchange.start_date, exchange.end_date)  # type: ignore[arg-type]
         apply_transition(session, exchange, Action.APPROVE_PLAN, parties=mine, actor=actor, facts=Facts(plan_approved_by_both_partnerships=True),
                          values={"lump_sum_cents": amount.amount_cents, "lump_sum_breakdown": {**amount.as_dict(), "explained": amount.explain()}})
+        generate_documents(session, exchange, actor)
         for org in (exchange.visitor_org_id, exchange.host_org_id):
             notify(session, organisation_users(session, org), subject=_("Your action plan is approved"),
                    body=_("Both Partnerships approved the action plan. The Commitment to Quality and the Financial Agreement come next."),
                    kind="plan_approved", link=f"exchange?id={exchange_id}")
+    session.commit()
+    return exchange
+
+
+def reopen_plan(*, session: Session, actor: User, exchange_id: int, comment: str) -> Exchange:
+    """A Partnership reopens an approved plan (even during signing): documents are superseded,
+    every signature stops counting, and the sides edit and agree again."""
+    exchange, parties = load_exchange(session, actor, exchange_id)
+    mine = parties & {Party.VISITOR_PARTNERSHIP, Party.HOST_PARTNERSHIP}
+    comment = comment.strip()
+    apply_transition(session, exchange, Action.REQUEST_PLAN_CHANGES, parties=mine, actor=actor, comment=comment, facts=Facts(comment=comment),
+                     values={"lump_sum_cents": None, "lump_sum_breakdown": {}})
+    supersede_documents(session, exchange)
+    plan = latest_plan(session, exchange_id)
+    if plan is not None:
+        plan.visitor_agreed_at = plan.host_agreed_at = None
+        plan.visitor_partnership_approved_at = plan.host_partnership_approved_at = None
+        session.add(plan)
+    for org in (exchange.visitor_org_id, exchange.host_org_id):
+        notify(session, organisation_users(session, org), subject=_("The action plan is open again"),
+               body=_("A Partnership asks for changes: {comment}").format(comment=comment), kind="plan_reopened", link=f"exchange?id={exchange_id}")
     session.commit()
     return exchange
 

@@ -8,7 +8,7 @@ from db.enums import Action, ExchangeState, Party, Role
 from db.models import Organisation, Partnership
 from db.quote import QuoteError
 from db.rules import country_name, load_rules
-from db.services import exchanges, payments, reports
+from db.services import documents, exchanges, payments, reports
 from db.services.errors import NotFound
 from db.services.scope import load_exchange
 from db.services.timeline import timeline
@@ -37,6 +37,9 @@ try:
         evidence = reports.evidence_of(session, report.id) if report else []  # type: ignore[arg-type]
         events = timeline(session, "exchange", exchange.id)  # type: ignore[arg-type]
         payment = payments.payment_of(session, exchange.id)  # type: ignore[arg-type]
+        current_docs = documents.current_documents(session, exchange.id)  # type: ignore[arg-type]
+        doc_signatures = {d.id: documents.signatures_of(session, d.id) for d in current_docs}  # type: ignore[arg-type]
+        to_sign = {d.id: documents.parties_to_sign(session, user, d) for d in current_docs}
 except NotFound as exc:
     st.title(_("Exchange"))
     st.error(str(exc))
@@ -68,6 +71,11 @@ def act(action, success: str, on_invalid=None) -> None:  # type: ignore[no-untyp
 
     if attempt(run, success=success, on_invalid=on_invalid) is not None:
         st.rerun()
+
+
+def _pack() -> bytes:
+    with read_session() as session:
+        return documents.evidence_pack(session=session, actor=user, exchange_id=exchange.id)  # type: ignore[arg-type]
 
 
 sides = parties & {Party.VISITOR, Party.HOST}
@@ -153,9 +161,47 @@ if len(versions) > 1:
         ]
         st.dataframe(changes, hide_index=True, width="stretch") if changes else st.write(_("No difference."))
 
+# --- documents and signatures ---------------------------------------------------------
+PARTY_WORDS = {Party.VISITOR: _("Visitor"), Party.HOST: _("Host"), Party.VISITOR_PARTNERSHIP: _("Visitor's Partnership"),
+               Party.HOST_PARTNERSHIP: _("Host's Partnership")}
+if current_docs:
+    st.header(_("Documents"))
+for document in [d for d in current_docs if d.kind in documents.REQUIRED]:
+    title = _("Commitment to Quality") if document.kind.value.startswith("commitment") else _("Financial Agreement")
+    signed = {s.party: s for s in doc_signatures[document.id]}
+    missing = [PARTY_WORDS[p] for p in sorted(documents.REQUIRED[document.kind]) if p not in signed]
+    with st.expander(f"{title} · {_('version')} {document.version} · " + (_("signed by all") if not missing else _("waiting for: {who}").format(who=", ".join(missing))),
+                     expanded=bool(to_sign.get(document.id))):
+        st.pdf(document.content or b"", height=500, key=f"pdf_{document.id}")
+        st.download_button(_("Download {name}").format(name=document.filename), data=document.content or b"", file_name=document.filename,
+                           mime="application/pdf", key=f"dl_{document.id}", icon=":material/download:")
+        for party, signature in signed.items():
+            st.markdown(f":material/draw: **{PARTY_WORDS[party]}**: {signature.typed_name}, {signature.signed_at.strftime('%Y-%m-%d %H:%M')} UTC")
+        for party in to_sign.get(document.id, []):
+            with st.form(f"sign_{document.id}_{party.value}"):
+                st.markdown(_("**Sign as {party}**").format(party=PARTY_WORDS[party]))
+                typed = st.text_input(_("Your full name") + " *", key=f"typed_{document.id}_{party.value}", max_chars=120,
+                                      help=_("Exactly as in your account: {name}").format(name=user.full_name))
+                agreed = st.checkbox(_("I have read this document and agree to it"), key=f"agree_{document.id}_{party.value}")
+                if st.form_submit_button(_("Sign as {party}").format(party=PARTY_WORDS[party]), type="primary"):
+                    act(lambda s, d=document, p=party, t=typed, a=agreed: documents.sign_document(
+                        session=s, actor=user, document_id=d.id, party=p, typed_name=t, agreed=a, shown_sha256=d.sha256),
+                        _("Signed. When every party has signed, the sealed documents appear here."))
+for document in [d for d in current_docs if d.kind not in documents.REQUIRED and d.kind.value.endswith("_signed")]:
+    st.download_button(_("Signed and sealed: {name}").format(name=document.filename), data=document.content or b"", file_name=document.filename,
+                       mime="application/pdf", key=f"dl_signed_{document.id}", icon=":material/verified:")
+if partnerships_here and current_docs:
+    st.download_button(_("Evidence pack (zip)"), data=lambda: _pack(), file_name=f"cxc-exchange-{exchange.id}.zip", mime="application/zip",
+                       key="evidence_pack", icon=":material/folder_zip:")
+if exchange.state == X.SIGNING and partnerships_here:
+    with st.expander(_("Reopen the action plan")):
+        st.write(_("Changes after approval replace both documents; every signature must be given again."))
+        reason = st.text_area(_("What must change") + " *", key="reopen_comment", max_chars=2000)
+        if st.button(_("Reopen the plan"), key="reopen_plan"):
+            act(lambda s: exchanges.reopen_plan(session=s, actor=user, exchange_id=exchange.id, comment=reason),
+                _("The plan is open again; the signers are told."))
+
 # --- the stay ------------------------------------------------------------------------
-if exchange.state in (X.PLAN_APPROVED, X.SIGNING):
-    st.info(_("Next: the Commitment to Quality and the Financial Agreement are signed in the app."), icon=":material/draw:")
 if exchange.state == X.READY and parties & {Party.VISITOR, Party.VISITOR_PARTNERSHIP}:
     if st.button(_("The stay has started"), key="start_stay"):
         act(lambda s: exchanges.mark_stay(session=s, actor=user, exchange_id=exchange.id, action=Action.START_STAY), _("Have a good stay!"))

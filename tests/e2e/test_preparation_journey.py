@@ -179,9 +179,10 @@ def test_visitor_and_host_reach_an_approved_action_plan(server: Server, new_page
     for coordinator in (vop_page, hop_page):
         open_page(coordinator, f"{server.url}/exchange?id={exchange_id}")
         button(coordinator, "Approve the plan")
-    expect(hop_page.get_by_text("Plan approved").first).to_be_visible()
+    # Approval generates the Commitment to Quality and the Financial Agreement: signing starts.
+    expect(hop_page.get_by_text("Waiting for the signatures").first).to_be_visible()
     with read_session() as session:
         exchange = session.get(Exchange, exchange_id)
         plans = session.exec(select(ActionPlan).order_by(ActionPlan.version)).all()
-    assert exchange is not None and exchange.state == ExchangeState.PLAN_APPROVED
+    assert exchange is not None and exchange.state == ExchangeState.SIGNING
     assert [p.version for p in plans] == [1, 2] and "networking day" in plans[1].answers["expected_results"]

@@ -27,7 +27,7 @@ def test_closing_report_is_sent_back_once_then_accepted(server: Server, new_page
             exchanges.agree_plan(session=session, actor=side, exchange_id=exchange.id, version=plan.version)  # type: ignore[arg-type]
         for coordinator in (c.vop_coordinator, c.hop_coordinator):
             exchanges.decide_plan(session=session, actor=coordinator, exchange_id=exchange.id, approve=True)  # type: ignore[arg-type]
-        through_signing(session, session.get(Exchange, exchange.id))  # type: ignore[arg-type]
+        through_signing(session, session.get(Exchange, exchange.id), c)  # type: ignore[arg-type]
         exchange_id = exchange.id
     ticket, invoice = tmp_path / "boarding-pass.png", tmp_path / "hotel-invoice.pdf"
     ticket.write_bytes(PNG)
