@@ -4,8 +4,10 @@ sealing of final PDFs with pyHanko, and validation of a seal."""
 
 from __future__ import annotations
 
+import asyncio
 import io
 import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
@@ -66,6 +68,16 @@ def _signer(key_path: str, cert_path: str, _mtime: int) -> signers.SimpleSigner:
 
 
 def seal_pdf(pdf: bytes, folder: Path | None = None) -> bytes:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return _seal(pdf, folder)
+    # pyHanko's synchronous API starts its own event loop, which cannot nest in a running one.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(_seal, pdf, folder).result()
+
+
+def _seal(pdf: bytes, folder: Path | None) -> bytes:
     key_path, cert_path = ensure_seal_identity(folder)
     signer = _signer(str(key_path), str(cert_path), cert_path.stat().st_mtime_ns)
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
@@ -92,7 +104,13 @@ def check_seal(pdf: bytes, folder: Path | None = None) -> SealCheck:
     if not signatures:
         return SealCheck(False, False, False, "the PDF carries no seal")
     try:
-        status = validate_pdf_signature(signatures[-1], ValidationContext(trust_roots=[load_cert_from_pemder(str(cert_path))]))
+        context = ValidationContext(trust_roots=[load_cert_from_pemder(str(cert_path))])
+        try:
+            asyncio.get_running_loop()
+            with ThreadPoolExecutor(max_workers=1) as pool:
+                status = pool.submit(validate_pdf_signature, signatures[-1], context).result()
+        except RuntimeError:
+            status = validate_pdf_signature(signatures[-1], context)
     except Exception as exc:  # noqa: BLE001 - a broken signature structure is a failed check
         return SealCheck(True, False, False, f"the seal cannot be checked ({exc.__class__.__name__})")
     intact = bool(status.intact and status.valid)

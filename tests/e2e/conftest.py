@@ -173,10 +173,10 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):  # type
 
 def fill_date_range(page: Page, label: str, start: str, end: str) -> None:
     """Type into Streamlit's segmented date-range field (YYYY-MM-DD each)."""
-    name = f"{label} *" if page.get_by_role("spinbutton", name=f"year, {label} * start date").count() else label
-    page.get_by_role("spinbutton", name=f"year, {name} start date").click()
+    start_field = page.get_by_role("spinbutton", name=re.compile(rf"^year, {re.escape(label)}( \*)? start date$"))
+    start_field.click()
     page.keyboard.type(start.replace("-", ""))
-    page.get_by_role("spinbutton", name=f"year, {name} end date").click()
+    page.get_by_role("spinbutton", name=re.compile(rf"^year, {re.escape(label)}( \*)? end date$")).click()
     page.keyboard.type(end.replace("-", ""))
     page.keyboard.press("Escape")
 

@@ -1,15 +1,21 @@
-"""Journey 1 in a real browser: a Visitor in Portugal and a Host in France, supervised by two
-different Partnerships, go from registration to an approved action plan, with one change
-request on the Visitor's expression of interest and one on the plan."""
+"""The whole programme in a real browser, with four people: a Visitor in Portugal and a Host in
+France, supervised by two different Partnerships, go from registration to an approved action
+plan (one change request on the Visitor's expression of interest, one on the plan), sign the
+Commitment to Quality and the Financial Agreement, live the stay, file the closing report, and
+the lump sum is ordered and paid; the amount shown is checked at each step."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from playwright.sync_api import Page, expect
 from sqlmodel import select
 
 from db.engine import read_session, write_session
 from db.enums import EOIState, ExchangeState
-from db.models import EOI, ActionPlan, Exchange
+from db.models import EOI, ActionPlan, Exchange, Payment
+from db.services.documents import verify_pdf
+from db.services.seal import check_seal
 from tests import factories as f
 from tests.e2e.conftest import (
     Server,
@@ -83,8 +89,10 @@ def review_eoi(page: Page, base: str, decision: str, comment: str = "") -> None:
 def write_plan(page: Page, results: str) -> None:
     """Walk the plan wizard from its first step to the summary, filling what is empty."""
     expect(page.get_by_text("Step 1 of 6: Dates")).to_be_visible()
-    if page.get_by_text("2027-03-01").count() == 0:
-        fill_date_range(page, "First and last day of the exchange (travel excluded)", "2027-03-01", "2027-03-05")
+    expect(page.get_by_role("spinbutton", name="year, First and last day of the exchange (travel excluded) * start date")).to_be_visible()
+    settle(page)
+    if page.get_by_text("5 working days in France").count() == 0:
+        fill_date_range(page, "First and last day of the exchange (travel excluded)", "2026-10-12", "2026-10-16")
         settle(page)
         expect(page.get_by_text("5 working days in France")).to_be_visible()
     button(page, "Next")
@@ -99,16 +107,30 @@ def write_plan(page: Page, results: str) -> None:
     button(page, "Next")
     programme = textbox(page, "Programme of the day").first
     if not programme.input_value():
-        fill_date(page, "Day", "2027-03-01")
+        fill_date(page, "Day", "2026-10-12")
         programme.fill("Welcome, tour of the pilot line, first meetings.")
     button(page, "Next")
     textbox(page, "Expected results").fill(results)
+    expect(page.get_by_text("Lump sum for these dates: France €900 · €900")).to_be_visible()
     button(page, "Next")
     expect(page.get_by_text("Check everything before you send it")).to_be_visible()
     button(page, "Save this version and agree to it")
 
 
-def test_visitor_and_host_reach_an_approved_action_plan(server: Server, new_page) -> None:  # type: ignore[no-untyped-def]
+def sign(page: Page, party: str) -> None:
+    hint = page.get_by_test_id("stForm").filter(has_text=f"Sign as {party}").first
+    textbox(hint, "Your full name").fill(FULL_NAMES[party])
+    hint.get_by_text("I have read this document and agree to it").click()
+    before = page.get_by_role("button", name=f"Sign as {party}").count()
+    hint.get_by_role("button", name=f"Sign as {party}").click()
+    expect(page.get_by_role("button", name=f"Sign as {party}")).to_have_count(before - 1)
+    settle(page)
+
+
+FULL_NAMES = {"Visitor": "Ana Person", "Host": "Louis Person", "Visitor's Partnership": "Cora Coordinator", "Host's Partnership": "Cora Coordinator"}
+
+
+def test_whole_programme_from_registration_to_paid(server: Server, new_page, tmp_path) -> None:  # type: ignore[no-untyped-def]
     with write_session() as session:
         admin = f.admin(session)
         vop = f.partnership(session, admin, "DIB")
@@ -186,3 +208,68 @@ def test_visitor_and_host_reach_an_approved_action_plan(server: Server, new_page
         plans = session.exec(select(ActionPlan).order_by(ActionPlan.version)).all()
     assert exchange is not None and exchange.state == ExchangeState.SIGNING
     assert [p.version for p in plans] == [1, 2] and "networking day" in plans[1].answers["expected_results"]
+    url = f"{server.url}/exchange?id={exchange_id}"
+
+    # Signatures: the Visitor signs both documents, the Host the Commitment to Quality, each Partnership its part.
+    for page, parties in ((visitor, ["Visitor", "Visitor"]), (host, ["Host"]), (vop_page, ["Visitor's Partnership", "Visitor's Partnership"]),
+                          (hop_page, ["Host's Partnership"])):
+        open_page(page, url)
+        expect(page.get_by_text("Lump sum: €900.00").first).to_be_visible()
+        for party in parties:
+            sign(page, party)
+    open_page(visitor, url)
+    expect(visitor.get_by_text("Ready to go").first).to_be_visible()
+    with visitor.expect_download() as download:
+        visitor.get_by_role("button", name=f"Signed and sealed: CXC-{exchange_id}-FA-v1-signed.pdf").click()
+    sealed = Path(download.value.path()).read_bytes()
+    assert check_seal(sealed).trusted and check_seal(sealed).intact
+    with read_session() as session:
+        assert verify_pdf(session, sealed).issued_here
+
+    # The stay, the closing report, the payment.
+    button(visitor, "The stay has started")
+    expect(visitor.get_by_text("Stay in progress").first).to_be_visible()
+    button(visitor, "The stay has ended")
+    expect(visitor.get_by_text("Closing report due").first).to_be_visible()
+    evidence = tmp_path / "ticket.pdf"
+    evidence.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+    form = visitor.get_by_test_id("stForm")
+    form.locator("input[type=file]").set_input_files(str(evidence))
+    expect(visitor.get_by_text("ticket.pdf")).to_be_visible()
+    form.get_by_role("button", name="Add this evidence").click()
+    settle(visitor)
+    expect(visitor.get_by_text("ticket.pdf · Boarding pass or ticket")).to_be_visible()
+    for result in visitor.get_by_label("What was achieved *", exact=True).all():
+        result.fill("Done: the onboarding process is documented.")
+    textbox(visitor, "Follow-up actions").fill("A joint proposal in spring.")
+    button(visitor, "Next")
+    visitor.get_by_label("How satisfied is the Visitor with the exchange? (1 = not at all, 5 = very) *", exact=True).fill("5")
+    button(visitor, "Next")
+    button(visitor, "Send the closing report")
+    expect(visitor.get_by_text("Closing report sent").first).to_be_visible()
+    open_page(vop_page, url)
+    button(vop_page, "Accept the report")
+    expect(vop_page.get_by_text("Closing report accepted").first).to_be_visible()
+
+    open_page(visitor, f"{server.url}/my_organisation")
+    bank = visitor.get_by_test_id("stForm").filter(has_text="Save the bank account")
+    textbox(bank, "IBAN").fill("PT50 0002 0123 1234 5678 9015 4")
+    textbox(bank, "BIC").fill("CGDIPTPL")
+    bank.get_by_role("button", name="Save the bank account").click()
+    expect(visitor.get_by_text("Account on file: Porto Digital Cluster · IBAN …0154")).to_be_visible()
+
+    open_page(vop_page, url)
+    button(vop_page, "Order the payment of €900.00")
+    expect(vop_page.get_by_text("Lump sum €900.00: ordered, due by").first).to_be_visible()
+    open_page(vop_page, f"{server.url}/payments")
+    pick_many(vop_page, "Payments to export or mark paid", ["1 · Porto Digital Cluster · €900.00"])
+    paid = vop_page.get_by_test_id("stForm").filter(has_text="Mark the chosen payments paid")
+    textbox(paid, "Bank reference").fill("SEPA-2026-0001")
+    paid.get_by_role("button", name="Mark the chosen payments paid").click()
+    settle(vop_page)
+    expect(vop_page.get_by_label("Payments to export or mark paid")).to_have_count(0)  # nothing left open
+    open_page(visitor, url)
+    expect(visitor.get_by_text("Lump sum €900.00: paid on").first).to_be_visible()
+    with read_session() as session:
+        assert session.get(Exchange, exchange_id).state == ExchangeState.PAID  # type: ignore[union-attr]
+        assert session.exec(select(Payment)).one().amount_cents == 90000
