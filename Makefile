@@ -57,5 +57,8 @@ test: $(DEV_STAMP) browser lint
 test-fast: $(DEV_STAMP)
 	$(BIN)/python -m pytest -m "not e2e"
 
+bench: $(STAMP)
+	CXC_DATA_DIR=$$(mktemp -d) $(BIN)/python -m bench.run
+
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -10,11 +10,14 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import segno
 from fpdf import FPDF
+from fpdf.enums import TextMode
 
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
 TEXTS_FILE = Path(__file__).resolve().parent / "documents.toml"
@@ -50,8 +53,9 @@ class _Pdf(FPDF):
         self.content = content
         self.qr_png = qr_png
         self.short_hash = content.fingerprint()[:16]
+        # One font file only: parsing a TrueType font is most of the cost of a document, so
+        # headings are drawn bold by stroking the regular glyphs (see _bold).
         self.add_font("DejaVu", "", str(FONT_DIR / "DejaVuSans.ttf"))
-        self.add_font("DejaVu", "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
         self.set_auto_page_break(auto=True, margin=28)
         self.set_title(f"{content.title} {content.reference}")
         self.set_creator("CXC Desk")
@@ -68,27 +72,39 @@ class _Pdf(FPDF):
         )
 
 
+@contextmanager
+def _bold(pdf: FPDF, size: float) -> Iterator[None]:
+    pdf.set_font("DejaVu", size=size)
+    pdf.text_mode = TextMode.FILL_STROKE
+    pdf.set_line_width(0.15)
+    try:
+        yield
+    finally:
+        pdf.text_mode = TextMode.FILL
+        pdf.set_line_width(0.2)
+
+
 def render_pdf(content: DocumentContent) -> bytes:
     qr = io.BytesIO()
     segno.make(content.verify_url, error="m").save(qr, kind="png", scale=4, border=1)
     pdf = _Pdf(content, qr.getvalue())
     pdf.alias_nb_pages()
     pdf.add_page()
-    pdf.set_font("DejaVu", "B", 16)
-    pdf.multi_cell(0, 8, content.title, new_x="LMARGIN", new_y="NEXT")
+    with _bold(pdf, 16):
+        pdf.multi_cell(0, 8, content.title, new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("DejaVu", size=10)
     pdf.multi_cell(0, 5, content.subtitle, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)
     for section in content.sections:
-        pdf.set_font("DejaVu", "B", 11)
-        pdf.multi_cell(0, 6, section.heading, new_x="LMARGIN", new_y="NEXT")
+        with _bold(pdf, 11):
+            pdf.multi_cell(0, 6, section.heading, new_x="LMARGIN", new_y="NEXT")
         pdf.set_font("DejaVu", size=9)
         for paragraph in section.paragraphs:
             pdf.multi_cell(0, 4.5, paragraph, new_x="LMARGIN", new_y="NEXT")
             pdf.ln(1)
         for label, value in section.rows:
-            pdf.set_font("DejaVu", "B", 9)
-            pdf.multi_cell(0, 4.5, label, new_x="LMARGIN", new_y="NEXT")
+            with _bold(pdf, 9):
+                pdf.multi_cell(0, 4.5, label, new_x="LMARGIN", new_y="NEXT")
             pdf.set_font("DejaVu", size=9)
             pdf.multi_cell(0, 4.5, value or "—", new_x="LMARGIN", new_y="NEXT")
         for caption, png in section.images:
