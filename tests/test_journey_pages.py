@@ -209,3 +209,18 @@ def test_visitor_sees_amount_and_state_of_its_payment(sqlite_url: str) -> None:
         payments.order_payment(session=session, actor=c.vop_coordinator, exchange_id=exchange.id)  # type: ignore[arg-type]
         at = page_as(session, c.visitor, "pages/exchange/exchange.py", id=str(exchange.id))
     assert any("Lump sum €900.00: ordered, due by" in s.value for s in at.success)
+
+
+def test_documents_to_sign_show_in_queue_and_todo(sqlite_url: str) -> None:
+    from db.services.queue import coordinator_queue
+    from db.services.todo import participant_todos
+
+    with write_session() as session:
+        c = cast(session)
+        exchange = approved_plan(session, c, agreed_exchange(session, c))
+        assert [i.kind for i in coordinator_queue(session, c.hop_coordinator)] == ["signature"]
+        assert "Sign the documents" in [t.title for t in participant_todos(session, c.host)]
+        at = page_as(session, c.host, "pages/exchange/exchange.py", id=str(exchange.id))
+    assert not at.exception
+    assert any("Sign as Host" in str(m.value) for m in at.markdown)
+    assert not any("Sign as Visitor" in str(m.value) for m in at.markdown)

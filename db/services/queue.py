@@ -9,6 +9,7 @@ from sqlmodel import Session, select
 
 from db.enums import EOIState, ExchangeState, Side
 from db.models import EOI, ActionPlan, Exchange, Organisation, User
+from db.services.documents import current_documents, parties_to_sign
 from db.services.eois import eoi_queue
 
 
@@ -46,6 +47,14 @@ def coordinator_queue(session: Session, user: User) -> list[QueueItem]:
         select(Exchange).where(Exchange.state == ExchangeState.REPORT_SUBMITTED, Exchange.visitor_partnership_id == pid)
     ).all()
     items += [QueueItem("report", e.id, _pair(session, e) + " · closing report", e.updated_at, f"exchange?id={e.id}") for e in reports]  # type: ignore[arg-type]
+    signing = session.exec(
+        select(Exchange).where(Exchange.state == ExchangeState.SIGNING,
+                               (Exchange.visitor_partnership_id == pid) | (Exchange.host_partnership_id == pid))
+    ).all()
+    for exchange in signing:
+        if any(parties_to_sign(session, user, d) for d in current_documents(session, exchange.id)):  # type: ignore[arg-type]
+            items.append(QueueItem("signature", exchange.id, _pair(session, exchange) + " · documents to sign", exchange.updated_at,  # type: ignore[arg-type]
+                                   f"exchange?id={exchange.id}"))
     accepted = session.exec(
         select(Exchange).where(Exchange.state == ExchangeState.REPORT_ACCEPTED, Exchange.visitor_partnership_id == pid)
     ).all()

@@ -8,9 +8,9 @@ from db.services.queue import coordinator_queue
 from forms.i18n import _, moment
 
 KIND_LABELS = {"eoi": _("Expression of interest"), "plan": _("Action plan to approve"), "report": _("Closing report to accept"),
-               "payment": _("Payment to order")}
+               "payment": _("Payment to order"), "signature": _("Documents to sign")}
 PAGES = {"eoi": "pages/coordinator/eoi_review.py", "plan": "pages/exchange/exchange.py", "report": "pages/exchange/exchange.py",
-         "payment": "pages/exchange/exchange.py"}
+         "payment": "pages/exchange/exchange.py", "signature": "pages/exchange/exchange.py"}
 
 user = require_role(Role.COORDINATOR)
 with read_session() as session:
