@@ -76,10 +76,12 @@ def cmd_quote(args: argparse.Namespace) -> int:
     import json
     from datetime import date
 
+    from db.engine import read_session
     from db.quote import QuoteError, locate, quote
-    from db.rules import load_rules
+    from db.services.rules_admin import active_rules
 
-    rules = load_rules()
+    with read_session() as session:
+        rules, _version = active_rules(session)
     try:
         start, end = date.fromisoformat(args.start), date.fromisoformat(args.end)
         visitor = locate(*_place(args.visitor), rules, _coords(args.visitor_coords))

@@ -26,6 +26,7 @@ from db.services.documents import generate_documents, supersede_documents
 from db.services.eois import approved_eoi, previous_visits
 from db.services.errors import NotFound, PermissionDenied, ValidationFailed
 from db.services.outbox import notify
+from db.services.rules_admin import active_rules
 from db.services.scope import load_exchange, organisation_users, partnership_users, require_participant_org
 from db.transitions import StaleState, apply_transition
 from db.types import utcnow
@@ -179,8 +180,8 @@ def save_plan(*, session: Session, actor: User, exchange_id: int, answers: dict[
 
 
 def exchange_quote(session: Session, exchange: Exchange, start: date, end: date) -> LumpSum:
-    """The lump sum these dates would give, from where the two organisations are."""
-    rules = load_rules()
+    """The lump sum these dates would give, from where the two organisations are, by the rules in force."""
+    rules, _version = active_rules(session)
     visitor, host = session.get(Organisation, exchange.visitor_org_id), session.get(Organisation, exchange.host_org_id)
     return quote(rules, visitor=locate_organisation(visitor, rules), host=locate_organisation(host, rules), start=start, end=end)  # type: ignore[arg-type]
 
@@ -290,8 +291,10 @@ def decide_plan(*, session: Session, actor: User, exchange_id: int, approve: boo
         # The lump sum is computed now, from the approved dates, and kept with its breakdown;
         # the Financial Agreement will carry this amount.
         amount = exchange_quote(session, exchange, exchange.start_date, exchange.end_date)  # type: ignore[arg-type]
+        _rules, in_force = active_rules(session)
         apply_transition(session, exchange, Action.APPROVE_PLAN, parties=mine, actor=actor, facts=Facts(plan_approved_by_both_partnerships=True),
-                         values={"lump_sum_cents": amount.amount_cents, "lump_sum_breakdown": {**amount.as_dict(), "explained": amount.explain()}})
+                         values={"lump_sum_cents": amount.amount_cents, "lump_sum_breakdown": {**amount.as_dict(), "explained": amount.explain()},
+                                 "rules_version_id": in_force.id if in_force else None})
         generate_documents(session, exchange, actor)
         for org in (exchange.visitor_org_id, exchange.host_org_id):
             notify(session, organisation_users(session, org), subject=_("Your action plan is approved"),
