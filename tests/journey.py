@@ -96,7 +96,8 @@ def sign_all(session: Session, c: Cast, exchange: Exchange) -> Exchange:
     """Every required party signs both documents, as each signer would in the app."""
     signers = {Party.VISITOR: c.visitor, Party.HOST: c.host, Party.VISITOR_PARTNERSHIP: c.vop_coordinator, Party.HOST_PARTNERSHIP: c.hop_coordinator}
     for document in [d for d in documents.current_documents(session, exchange.id) if d.kind in documents.REQUIRED]:  # type: ignore[arg-type]
-        for party in sorted(documents.REQUIRED[document.kind]):
+        signed = {s.party for s in documents.signatures_of(session, document.id)}  # type: ignore[arg-type]
+        for party in sorted(documents.REQUIRED[document.kind] - signed):
             user = signers[party]
             documents.sign_document(session=session, actor=user, document_id=document.id, party=party, typed_name=user.full_name,  # type: ignore[arg-type]
                                     agreed=True, shown_sha256=document.sha256)

@@ -204,3 +204,35 @@ def test_seal_key_is_private(session: Session, signing) -> None:  # type: ignore
     key, _cert = seal_paths()
     assert oct(key.stat().st_mode & 0o777) == "0o600"
 
+
+
+def test_closing_report_and_payment_confirmation_are_documents(session: Session) -> None:
+    from tests.test_payments import accepted_exchange
+
+    c, exchange = accepted_exchange(session)
+    report = docs(session, exchange)[DocumentKind.CLOSING_REPORT]
+    assert "Learnt a lot about pilot lines." in text_of(report.content or b"") and "t.pdf" in text_of(report.content or b"")
+    payment = payments.order_payment(session=session, actor=c.vop_coordinator, exchange_id=exchange.id)  # type: ignore[arg-type]
+    from datetime import date
+
+    payments.confirm_payments(session=session, actor=c.vop_coordinator, payment_ids=[payment.id], paid_on=date(2026, 11, 20), reference="REF-9")  # type: ignore[list-item]
+    confirmation = docs(session, exchange)[DocumentKind.PAYMENT_CONFIRMATION]
+    assert "€900.00" in text_of(confirmation.content or b"") and "REF-9" in text_of(confirmation.content or b"")
+    assert documents.verify_pdf(session, confirmation.content or b"").issued_here
+
+
+def test_a_handwritten_signature_image_is_printed_on_the_signature_page(session: Session, signing) -> None:  # type: ignore[no-untyped-def]
+    import segno
+
+    c, exchange = signing
+    image = io.BytesIO()
+    segno.make("Ana").save(image, kind="png", scale=3)
+    fa = docs(session, exchange)[DocumentKind.FINANCIAL_AGREEMENT]
+    with pytest.raises(ValidationFailed, match="could not be read"):
+        documents.sign_document(session=session, actor=c.visitor, document_id=fa.id, party=Party.VISITOR, typed_name=c.visitor.full_name,  # type: ignore[arg-type]
+                                agreed=True, shown_sha256=fa.sha256, drawing_png=b"GIF89a not a png")
+    documents.sign_document(session=session, actor=c.visitor, document_id=fa.id, party=Party.VISITOR, typed_name=c.visitor.full_name,  # type: ignore[arg-type]
+                            agreed=True, shown_sha256=fa.sha256, drawing_png=image.getvalue())
+    exchange = sign_all(session, c, exchange)
+    final = docs(session, exchange)[DocumentKind.SIGNED_FINANCIAL_AGREEMENT]
+    assert len(PdfReader(io.BytesIO(final.content or b"")).pages[-1].images) + len(PdfReader(io.BytesIO(final.content or b"")).pages[0].images) >= 2

@@ -224,3 +224,18 @@ def test_documents_to_sign_show_in_queue_and_todo(sqlite_url: str) -> None:
     assert not at.exception
     assert any("Sign as Host" in str(m.value) for m in at.markdown)
     assert not any("Sign as Visitor" in str(m.value) for m in at.markdown)
+
+
+def test_verify_page_checks_a_reference_for_anyone(sqlite_url: str) -> None:
+    from db.services.documents import current_documents
+
+    with write_session() as session:
+        c = cast(session)
+        exchange = approved_plan(session, c, agreed_exchange(session, c))
+        reference = current_documents(session, exchange.id)[0].filename.removesuffix(".pdf")  # type: ignore[arg-type]
+    at = AppTest.from_file(APP, default_timeout=30).run()
+    at.switch_page("pages/public/verify.py").run()
+    at.text_input(key="verify_ref").input(reference).run()
+    assert any("issued by this instance and unchanged" in s.value for s in at.success)
+    at.text_input(key="verify_ref").input("CXC-404-CTQ-v9").run()
+    assert any("no document with the reference" in e.value for e in at.error)

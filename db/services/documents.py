@@ -37,6 +37,7 @@ REQUIRED: dict[DocumentKind, frozenset[Party]] = {
 SIGNED_KIND = {DocumentKind.COMMITMENT_TO_QUALITY: DocumentKind.SIGNED_COMMITMENT_TO_QUALITY,
                DocumentKind.FINANCIAL_AGREEMENT: DocumentKind.SIGNED_FINANCIAL_AGREEMENT}
 CODES = {DocumentKind.COMMITMENT_TO_QUALITY: "CTQ", DocumentKind.FINANCIAL_AGREEMENT: "FA",
+         DocumentKind.CLOSING_REPORT: "REPORT", DocumentKind.PAYMENT_CONFIRMATION: "PAID",
          DocumentKind.SIGNED_COMMITMENT_TO_QUALITY: "CTQ", DocumentKind.SIGNED_FINANCIAL_AGREEMENT: "FA"}
 PARTY_WORDS = {Party.VISITOR: "Visitor", Party.HOST: "Host", Party.VISITOR_PARTNERSHIP: "Visitor's Partnership",
                Party.HOST_PARTNERSHIP: "Host's Partnership"}
@@ -334,3 +335,39 @@ def evidence_pack(*, session: Session, actor: User, exchange_id: int) -> bytes:
             "seq": e.seq, "at": e.created_at.isoformat(), "actor": e.actor_label, "action": e.action, "from": e.from_state, "to": e.to_state,
             "comment": e.comment, "hash": e.hash, "prev_hash": e.prev_hash} for e in events], ensure_ascii=False, indent=1))
     return buffer.getvalue()
+
+
+def _next_version(session: Session, exchange_id: int, kind: DocumentKind) -> int:
+    return session.exec(select(func.coalesce(func.max(Document.version), 0)).where(
+        Document.exchange_id == exchange_id, Document.kind == kind)).one() + 1
+
+
+def closing_report_pdf(session: Session, exchange: Exchange, answers: dict, evidence: list[tuple[str, str, str]]) -> Document:
+    """The closing report as sent (caller commits); a new version each time it is sent again."""
+    ctx = _context(session, exchange)
+    version = _next_version(session, exchange.id, DocumentKind.CLOSING_REPORT)  # type: ignore[arg-type]
+    spec = load_spec("closing_report")
+    ref = reference(exchange.id, DocumentKind.CLOSING_REPORT, version)  # type: ignore[arg-type]
+    content = DocumentContent(
+        ref, _("Closing report"), f"{ctx.visitor.legal_name} → {ctx.host.legal_name} · {_('exchange')} {exchange.id}", version,
+        [Section(_("The parties"), rows=_party_rows(ctx)),
+         Section(_("Report"), rows=[(f.label, display_value(f, answers.get(f.key))) for f in spec.all_fields() if f.key in answers]),
+         Section(_("Evidence of the stay"), [f"• {kind}: {name} (SHA-256 {sha})" for kind, name, sha in evidence])],
+        f"{load_settings().public_url}/verify?ref={ref}",
+    )
+    return _store(session, exchange.id, DocumentKind.CLOSING_REPORT, version, render_pdf(content))  # type: ignore[arg-type]
+
+
+def payment_confirmation_pdf(session: Session, exchange: Exchange, amount_cents: int, paid_on: str, bank_reference: str) -> Document:
+    """A sealed confirmation that the lump sum was paid (caller commits)."""
+    ctx = _context(session, exchange)
+    version = _next_version(session, exchange.id, DocumentKind.PAYMENT_CONFIRMATION)  # type: ignore[arg-type]
+    ref = reference(exchange.id, DocumentKind.PAYMENT_CONFIRMATION, version)  # type: ignore[arg-type]
+    content = DocumentContent(
+        ref, _("Payment confirmation"), f"{ctx.visitor.legal_name} → {ctx.host.legal_name} · {_('exchange')} {exchange.id}", version,
+        [Section(_("Payment"), rows=[(_("Paid by"), ctx.vop.name), (_("Paid to"), f"{ctx.visitor.account_holder or ctx.visitor.legal_name} · IBAN {ctx.visitor.iban}"),
+                                     (_("Amount"), money(amount_cents)), (_("Paid on"), paid_on), (_("Bank reference"), bank_reference),
+                                     (_("How it was computed"), str(exchange.lump_sum_breakdown.get("explained", "")))])],
+        f"{load_settings().public_url}/verify?ref={ref}",
+    )
+    return _store(session, exchange.id, DocumentKind.PAYMENT_CONFIRMATION, version, seal_pdf(render_pdf(content)))  # type: ignore[arg-type]

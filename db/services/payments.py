@@ -22,6 +22,7 @@ from db.audit import append_event
 from db.enums import Action, ExchangeState, Party, PaymentState, Role
 from db.models import ClosingReport, Exchange, Organisation, Partnership, Payment, User
 from db.rules import load_rules
+from db.services.documents import payment_confirmation_pdf
 from db.services.errors import NotFound, PermissionDenied, ValidationFailed
 from db.services.outbox import notify
 from db.services.scope import load_exchange, organisation_users, partnership_users, require_participant_org
@@ -204,6 +205,7 @@ def confirm_payments(*, session: Session, actor: User, payment_ids: list[int], p
         apply_transition(session, exchange, Action.CONFIRM_PAYMENT, parties={Party.VISITOR_PARTNERSHIP}, actor=actor, comment=reference)
         payment.state, payment.paid_at, payment.bank_reference = PaymentState.PAID, paid_at, reference
         session.add(payment)
+        payment_confirmation_pdf(session, exchange, payment.amount_cents, paid_on.isoformat(), reference)
         notify(session, organisation_users(session, visitor.id), subject=_("Your lump sum is paid"),  # type: ignore[arg-type]
                body=_("{amount} was paid on {day} (reference {ref}).").format(amount=money(payment.amount_cents), day=paid_on.isoformat(), ref=reference),
                kind="payment_paid", link=f"exchange?id={exchange.id}")

@@ -11,6 +11,7 @@ from db.audit import append_event
 from db.enums import Action, ExchangeState, Party
 from db.models import ClosingReport, Evidence, Exchange, User
 from db.rules import load_rules
+from db.services.documents import closing_report_pdf
 from db.services.errors import NotFound, PermissionDenied, ValidationFailed
 from db.services.files import check_upload
 from db.services.outbox import notify
@@ -116,6 +117,8 @@ def submit_report(*, session: Session, actor: User, exchange_id: int, answers: d
     report.updated_at = utcnow()
     session.add(report)
     apply_transition(session, exchange, Action.SUBMIT_REPORT, parties=parties, actor=actor, facts=Facts(report_complete=True))
+    closing_report_pdf(session, exchange, report.answers,
+                       [(e.evidence_type, e.filename, e.sha256) for e in evidence_of(session, report.id)])  # type: ignore[arg-type]
     notify(session, partnership_users(session, exchange.visitor_partnership_id), subject=_("A closing report waits for your review"),
            body=_("The Visitor filed its closing report with evidence."), kind="report_submitted", link=f"exchange?id={exchange_id}")
     notify(session, organisation_users(session, exchange.host_org_id), subject=_("The Visitor filed its closing report"),

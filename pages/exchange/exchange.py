@@ -73,6 +73,10 @@ def act(action, success: str, on_invalid=None) -> None:  # type: ignore[no-untyp
         st.rerun()
 
 
+def d_signed(document) -> bool:  # type: ignore[no-untyped-def]
+    return document.kind.value.endswith("_signed")
+
+
 def _pack() -> bytes:
     with read_session() as session:
         return documents.evidence_pack(session=session, actor=user, exchange_id=exchange.id)  # type: ignore[arg-type]
@@ -183,13 +187,18 @@ for document in [d for d in current_docs if d.kind in documents.REQUIRED]:
                 typed = st.text_input(_("Your full name") + " *", key=f"typed_{document.id}_{party.value}", max_chars=120,
                                       help=_("Exactly as in your account: {name}").format(name=user.full_name))
                 agreed = st.checkbox(_("I have read this document and agree to it"), key=f"agree_{document.id}_{party.value}")
+                drawing = st.file_uploader(_("Image of your handwritten signature (PNG, optional)"), type=["png"],
+                                           key=f"drawing_{document.id}_{party.value}",
+                                           help=_("Printed on the signature page beside your typed name."))
                 if st.form_submit_button(_("Sign as {party}").format(party=PARTY_WORDS[party]), type="primary"):
-                    act(lambda s, d=document, p=party, t=typed, a=agreed: documents.sign_document(
-                        session=s, actor=user, document_id=d.id, party=p, typed_name=t, agreed=a, shown_sha256=d.sha256),
+                    image = drawing.getvalue()[:2_000_000] if drawing is not None else None
+                    act(lambda s, d=document, p=party, t=typed, a=agreed, i=image: documents.sign_document(
+                        session=s, actor=user, document_id=d.id, party=p, typed_name=t, agreed=a, shown_sha256=d.sha256, drawing_png=i),
                         _("Signed. When every party has signed, the sealed documents appear here."))
-for document in [d for d in current_docs if d.kind not in documents.REQUIRED and d.kind.value.endswith("_signed")]:
-    st.download_button(_("Signed and sealed: {name}").format(name=document.filename), data=document.content or b"", file_name=document.filename,
-                       mime="application/pdf", key=f"dl_signed_{document.id}", icon=":material/verified:")
+for document in [d for d in current_docs if d.kind not in documents.REQUIRED]:
+    label = _("Signed and sealed: {name}") if d_signed(document) else _("Download {name}")
+    st.download_button(label.format(name=document.filename), data=document.content or b"", file_name=document.filename,
+                       mime="application/pdf", key=f"dl_other_{document.id}", icon=":material/verified:" if d_signed(document) else ":material/download:")
 if partnerships_here and current_docs:
     st.download_button(_("Evidence pack (zip)"), data=lambda: _pack(), file_name=f"cxc-exchange-{exchange.id}.zip", mime="application/zip",
                        key="evidence_pack", icon=":material/folder_zip:")
