@@ -1,7 +1,7 @@
 """Who is logged in, decided once per script run and re-checked by every page.
 
-streamlit-authenticator handles the login form and the signed cookie. Its cookie is
-stateless, so each login also gets a server-side record (`AuthSession`) keyed by the
+streamlit-authenticator checks the password and writes the signed login cookie. Its cookie
+is stateless, so each login also gets a server-side record (`AuthSession`) keyed by the
 user name and the cookie's expiry stamp: logout, account lock or expiry revoke that record,
 and a copied cookie replayed later finds it revoked and lands on the login page.
 """

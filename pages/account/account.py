@@ -6,7 +6,7 @@ from db.enums import Role
 from db.services.accounts import change_password
 from forms.i18n import _
 from forms.labels import ROLE_LABELS
-from forms.render import field_error, form_errors_banner, run_action
+from forms.render import text_field, form_errors_banner, run_action
 
 user = require_role(Role.PARTICIPANT, Role.COORDINATOR, Role.ADMIN)
 FORM = "change_password"
@@ -15,12 +15,9 @@ st.markdown(f"**{user.full_name}** · {user.email} · {ROLE_LABELS[user.role]}")
 st.subheader(_("Change my password"))
 form_errors_banner(FORM)
 with st.form(FORM, clear_on_submit=False):
-    current = st.text_input(_("Current password") + " *", type="password", key="pw_current")
-    field_error(FORM, "current")
-    new = st.text_input(_("New password") + " *", type="password", key="pw_new", help=_("At least 12 characters."))
-    field_error(FORM, "new")
-    new_repeat = st.text_input(_("Repeat new password") + " *", type="password", key="pw_new_repeat")
-    field_error(FORM, "new_repeat")
+    current = text_field(FORM, "current", _("Current password"), key="pw_current", password=True)
+    new = text_field(FORM, "new", _("New password"), key="pw_new", help=_("At least 12 characters."), password=True)
+    new_repeat = text_field(FORM, "new_repeat", _("Repeat new password"), key="pw_new_repeat", password=True)
     submitted = st.form_submit_button(_("Change password"), type="primary")
 if submitted:
 

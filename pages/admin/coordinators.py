@@ -7,7 +7,7 @@ from db.queries import coordinators_with_partnership
 from db.services.accounts import create_coordinator
 from db.services.partnerships import list_partnerships
 from forms.i18n import _
-from forms.render import field_error, form_errors_banner, run_action
+from forms.render import text_field, field_error, form_errors_banner, run_action
 
 admin = require_role(Role.ADMIN)
 FORM = "new_coordinator"
@@ -34,16 +34,11 @@ with st.form(FORM):
         key="c_partnership", placeholder=_("Choose the Partnership"),
     )
     field_error(FORM, "partnership_id")
-    full_name = st.text_input(_("Full name") + " *", key="c_full_name", max_chars=120)
-    field_error(FORM, "full_name")
-    email = st.text_input(_("E-mail") + " *", key="c_email", max_chars=254)
-    field_error(FORM, "email")
-    username = st.text_input(_("User name") + " *", key="c_username", max_chars=40)
-    field_error(FORM, "username")
-    password = st.text_input(_("Initial password") + " *", key="c_password", type="password", help=_("Give it to the coordinator privately; they change it after the first login."))
-    field_error(FORM, "password")
-    password_repeat = st.text_input(_("Repeat initial password") + " *", key="c_password_repeat", type="password")
-    field_error(FORM, "password_repeat")
+    full_name = text_field(FORM, "full_name", _("Full name"), key="c_full_name", max_chars=120)
+    email = text_field(FORM, "email", _("E-mail"), key="c_email", max_chars=254)
+    username = text_field(FORM, "username", _("User name"), key="c_username", max_chars=40)
+    password = text_field(FORM, "password", _("Initial password"), key="c_password", help=_("Give it to the coordinator privately; they change it after the first login."), password=True)
+    password_repeat = text_field(FORM, "password_repeat", _("Repeat initial password"), key="c_password_repeat", password=True)
     submitted = st.form_submit_button(_("Create coordinator"), type="primary")
 if submitted:
 

@@ -6,7 +6,7 @@ from db.enums import Role
 from db.rules import country_name, country_options, load_rules
 from db.services.partnerships import PartnershipInput, create_partnership, list_partnerships
 from forms.i18n import _
-from forms.render import field_error, form_errors_banner, run_action
+from forms.render import text_field, field_error, form_errors_banner, run_action
 
 admin = require_role(Role.ADMIN)
 FORM = "new_partnership"
@@ -37,20 +37,16 @@ else:
 st.subheader(_("Create a Partnership"))
 form_errors_banner(FORM)
 with st.form(FORM):
-    name = st.text_input(_("Name") + " *", key="p_name", max_chars=200)
-    field_error(FORM, "name")
-    acronym = st.text_input(_("Acronym") + " *", key="p_acronym", max_chars=40)
-    field_error(FORM, "acronym")
-    contact_email = st.text_input(_("Contact e-mail") + " *", key="p_email", max_chars=254)
-    field_error(FORM, "contact_email")
+    name = text_field(FORM, "name", _("Name"), key="p_name", max_chars=200)
+    acronym = text_field(FORM, "acronym", _("Acronym"), key="p_acronym", max_chars=40)
+    contact_email = text_field(FORM, "contact_email", _("Contact e-mail"), key="p_email", max_chars=254)
     profile = st.text_area(_("Profile"), key="p_profile", max_chars=5000, help=_("Who you are and what exchanges you support; shown in the public directory."))
     field_error(FORM, "profile")
     selected_countries = st.multiselect(_("Countries"), options=list(countries), format_func=lambda c: countries[c], key="p_countries")
     field_error(FORM, "countries")
     ecosystems = st.multiselect(_("Industrial ecosystems"), options=list(rules.ecosystems), key="p_ecosystems")
     field_error(FORM, "ecosystems")
-    website = st.text_input(_("Website"), key="p_website", max_chars=300)
-    field_error(FORM, "website")
+    website = text_field(FORM, "website", _("Website"), key="p_website", max_chars=300, required=False)
     submitted = st.form_submit_button(_("Create Partnership"), type="primary")
 if submitted:
     data = PartnershipInput(

@@ -5,7 +5,7 @@ from db.rules import country_options, load_rules
 from db.services.accounts import Registration, register_participant
 from forms.i18n import _
 from forms.labels import ORG_TYPE_LABELS
-from forms.render import field_error, form_errors_banner, run_action
+from forms.render import text_field, field_error, form_errors_banner, run_action
 
 FORM = "register"
 
@@ -15,19 +15,13 @@ countries = country_options(load_rules())
 form_errors_banner(FORM)
 with st.form(FORM):
     st.subheader(_("You"))
-    full_name = st.text_input(_("Full name") + " *", key="reg_full_name", max_chars=120, help=_("As it should appear on the documents you sign."))
-    field_error(FORM, "full_name")
-    email = st.text_input(_("E-mail") + " *", key="reg_email", max_chars=254, help=_("We send notifications and password resets here."))
-    field_error(FORM, "email")
-    username = st.text_input(_("User name") + " *", key="reg_username", max_chars=40, help=_("3–40 lower-case letters or digits, e.g. ana.sousa"))
-    field_error(FORM, "username")
-    password = st.text_input(_("Password") + " *", key="reg_password", type="password", help=_("At least 12 characters."))
-    field_error(FORM, "password")
-    password_repeat = st.text_input(_("Repeat password") + " *", key="reg_password_repeat", type="password")
-    field_error(FORM, "password_repeat")
+    full_name = text_field(FORM, "full_name", _("Full name"), key="reg_full_name", max_chars=120, help=_("As it should appear on the documents you sign."))
+    email = text_field(FORM, "email", _("E-mail"), key="reg_email", max_chars=254, help=_("We send notifications and password resets here."))
+    username = text_field(FORM, "username", _("User name"), key="reg_username", max_chars=40, help=_("3–40 lower-case letters or digits, e.g. ana.sousa"))
+    password = text_field(FORM, "password", _("Password"), key="reg_password", help=_("At least 12 characters."), password=True)
+    password_repeat = text_field(FORM, "password_repeat", _("Repeat password"), key="reg_password_repeat", password=True)
     st.subheader(_("Your organisation"))
-    organisation_name = st.text_input(_("Legal name of the organisation") + " *", key="reg_org_name", max_chars=200)
-    field_error(FORM, "organisation_name")
+    organisation_name = text_field(FORM, "organisation_name", _("Legal name of the organisation"), key="reg_org_name", max_chars=200)
     organisation_type = st.selectbox(
         _("Type of organisation") + " *", options=list(ORG_TYPE_LABELS), format_func=lambda t: ORG_TYPE_LABELS[t],
         index=None, key="reg_org_type", placeholder=_("Choose a type"),
@@ -39,10 +33,8 @@ with st.form(FORM):
         index=None, key="reg_country", placeholder=_("Choose a participating country"),
     )
     field_error(FORM, "country")
-    city = st.text_input(_("City") + " *", key="reg_city", max_chars=120, help=_("Used to compute the travel distance, e.g. Porto"))
-    field_error(FORM, "city")
-    cluster_name = st.text_input(_("Cluster your organisation belongs to"), key="reg_cluster", max_chars=200)
-    field_error(FORM, "cluster_name")
+    city = text_field(FORM, "city", _("City"), key="reg_city", max_chars=120, help=_("Used to compute the travel distance, e.g. Porto"))
+    cluster_name = text_field(FORM, "cluster_name", _("Cluster your organisation belongs to"), key="reg_cluster", max_chars=200, required=False)
     submitted = st.form_submit_button(_("Create my account"), type="primary")
 
 if submitted:

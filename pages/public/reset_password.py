@@ -3,7 +3,7 @@ import streamlit as st
 from db.engine import write_session
 from db.services.accounts import request_password_reset, reset_password
 from forms.i18n import _
-from forms.render import field_error, form_errors_banner, run_action
+from forms.render import text_field, field_error, form_errors_banner, run_action
 
 token = st.query_params.get("token", "")
 if not token:
@@ -12,8 +12,7 @@ if not token:
     st.caption(_("Enter the e-mail address of your account. If it exists, we send a link to choose a new password."))
     form_errors_banner(FORM)
     with st.form(FORM):
-        email = st.text_input(_("E-mail") + " *", key="reset_email", max_chars=254)
-        field_error(FORM, "email")
+        email = text_field(FORM, "email", _("E-mail"), key="reset_email", max_chars=254)
         submitted = st.form_submit_button(_("Send me a link"), type="primary")
     if submitted:
 
@@ -31,10 +30,8 @@ else:
     form_errors_banner(FORM)
     field_error(FORM, "token")
     with st.form(FORM):
-        new = st.text_input(_("New password") + " *", type="password", key="reset_new", help=_("At least 12 characters."))
-        field_error(FORM, "new")
-        new_repeat = st.text_input(_("Repeat new password") + " *", type="password", key="reset_new_repeat")
-        field_error(FORM, "new_repeat")
+        new = text_field(FORM, "new", _("New password"), key="reset_new", help=_("At least 12 characters."), password=True)
+        new_repeat = text_field(FORM, "new_repeat", _("Repeat new password"), key="reset_new_repeat", password=True)
         submitted = st.form_submit_button(_("Save my new password"), type="primary")
     if submitted:
 

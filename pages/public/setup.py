@@ -3,7 +3,7 @@ import streamlit as st
 from db.engine import write_session
 from db.services.accounts import create_first_admin
 from forms.i18n import _
-from forms.render import field_error, form_errors_banner, run_action
+from forms.render import text_field, form_errors_banner, run_action
 
 FORM = "setup"
 st.title(_("Set up this instance"))
@@ -11,16 +11,11 @@ st.info(_("This CXC Desk has no users yet. Create the first administrator: the S
           "creates Partnerships and coordinator accounts. This page disappears once it is done."))
 form_errors_banner(FORM)
 with st.form(FORM):
-    full_name = st.text_input(_("Full name") + " *", key="setup_full_name", max_chars=120)
-    field_error(FORM, "full_name")
-    email = st.text_input(_("E-mail") + " *", key="setup_email", max_chars=254)
-    field_error(FORM, "email")
-    username = st.text_input(_("User name") + " *", key="setup_username", max_chars=40, help=_("e.g. admin"))
-    field_error(FORM, "username")
-    password = st.text_input(_("Password") + " *", key="setup_password", type="password", help=_("At least 12 characters."))
-    field_error(FORM, "password")
-    password_repeat = st.text_input(_("Repeat password") + " *", key="setup_password_repeat", type="password")
-    field_error(FORM, "password_repeat")
+    full_name = text_field(FORM, "full_name", _("Full name"), key="setup_full_name", max_chars=120)
+    email = text_field(FORM, "email", _("E-mail"), key="setup_email", max_chars=254)
+    username = text_field(FORM, "username", _("User name"), key="setup_username", max_chars=40, help=_("e.g. admin"))
+    password = text_field(FORM, "password", _("Password"), key="setup_password", help=_("At least 12 characters."), password=True)
+    password_repeat = text_field(FORM, "password_repeat", _("Repeat password"), key="setup_password_repeat", password=True)
     submitted = st.form_submit_button(_("Create the administrator"), type="primary")
 
 if submitted:
