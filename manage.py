@@ -80,6 +80,7 @@ def cmd_quote(args: argparse.Namespace) -> int:
     from db.quote import QuoteError, locate, quote
     from db.services.rules_admin import active_rules
 
+    upgrade(get_engine())  # the rules in force live in the database
     with read_session() as session:
         rules, _version = active_rules(session)
     try:

@@ -73,6 +73,13 @@ def test_unknown_city_or_country_is_named() -> None:
     assert locate("", "PT", RULES, (41.0, -8.0)).latitude == 41.0
 
 
+@pytest.fixture(autouse=True)
+def _own_database(request: pytest.FixtureRequest) -> None:
+    # The quote command reads the rules in force from the database: give each test its own.
+    if "session" not in request.fixturenames:
+        request.getfixturevalue("sqlite_url")
+
+
 def run_quote(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "manage.py", "quote", *args], cwd=ROOT, capture_output=True, text=True, timeout=120,
                           env={**os.environ})
