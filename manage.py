@@ -111,6 +111,19 @@ def cmd_verify(args: argparse.Namespace) -> int:
     return 0 if result.issued_here and result.unchanged else 1
 
 
+def cmd_verify_audit(_: argparse.Namespace) -> int:
+    from db.audit import verify_chain
+    from db.engine import read_session
+
+    with read_session() as session:
+        report = verify_chain(session)
+    if report.ok:
+        print(f"OK: {report.events} audit events, hash chain intact")
+        return 0
+    print(f"NOT OK: {report.reason} (after {report.events} good events)")
+    return 1
+
+
 def cmd_places(_: argparse.Namespace) -> int:
     from db.places import ensure_index
 
@@ -140,6 +153,7 @@ def build_parser() -> argparse.ArgumentParser:
     verify = commands.add_parser("verify", help="is this PDF issued by this instance and unchanged? (exit 0 yes, 1 no)")
     verify.add_argument("file")
     verify.set_defaults(func=cmd_verify)
+    commands.add_parser("verify-audit", help="check the audit log's hash chain (exit 0 intact, 1 broken)").set_defaults(func=cmd_verify_audit)
     commands.add_parser("places", help="build the offline index of cities (done by make run)").set_defaults(func=cmd_places)
     return parser
 

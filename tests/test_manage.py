@@ -64,3 +64,16 @@ def test_migrate_is_idempotent(tmp_path: Path) -> None:
     assert manage(tmp_path, "migrate").returncode == 0
     again = manage(tmp_path, "migrate")
     assert again.returncode == 0 and again.stdout.startswith("migrated")
+
+
+def test_verify_audit_reports_an_intact_then_a_broken_chain(tmp_path: Path) -> None:
+    assert manage(tmp_path, "demo").returncode == 0
+    ok = manage(tmp_path, "verify-audit")
+    assert ok.returncode == 0 and ok.stdout.startswith("OK: ") and "hash chain intact" in ok.stdout
+    engine = make_engine(f"sqlite:///{tmp_path / 'cxc.db'}")
+    with engine.begin() as conn:
+        conn.exec_driver_sql("DROP TRIGGER audit_event_no_update")
+        conn.exec_driver_sql("UPDATE audit_event SET comment = 'forged' WHERE seq = 3")
+    engine.dispose()
+    broken = manage(tmp_path, "verify-audit")
+    assert broken.returncode == 1 and broken.stdout.startswith("NOT OK: event 3 was changed")
