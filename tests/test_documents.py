@@ -236,3 +236,17 @@ def test_a_handwritten_signature_image_is_printed_on_the_signature_page(session:
     exchange = sign_all(session, c, exchange)
     final = docs(session, exchange)[DocumentKind.SIGNED_FINANCIAL_AGREEMENT]
     assert len(PdfReader(io.BytesIO(final.content or b"")).pages[-1].images) + len(PdfReader(io.BytesIO(final.content or b"")).pages[0].images) >= 2
+
+
+def test_only_a_partnership_reopens_and_a_refusal_keeps_the_documents(session: Session, signing) -> None:  # type: ignore[no-untyped-def]
+    from db.workflow import TransitionRefused
+
+    c, exchange = signing
+    before = {d.id for d in documents.current_documents(session, exchange.id)}
+    with pytest.raises(TransitionRefused):
+        exchanges.reopen_plan(session=session, actor=c.visitor, exchange_id=exchange.id, comment="We want other dates")
+    session.rollback()
+    with pytest.raises(TransitionRefused, match="comment"):
+        exchanges.reopen_plan(session=session, actor=c.vop_coordinator, exchange_id=exchange.id, comment=" ")
+    session.rollback()
+    assert {d.id for d in documents.current_documents(session, exchange.id)} == before

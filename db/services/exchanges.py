@@ -30,7 +30,7 @@ from db.services.rules_admin import active_rules
 from db.services.scope import load_exchange, organisation_users, partnership_users, require_participant_org
 from db.transitions import StaleState, apply_transition
 from db.types import utcnow
-from db.workflow import Facts
+from db.workflow import EXCHANGE_TRANSITIONS, Facts, check
 from forms.answers import draft_answers, parse_date, validate_answers
 from forms.i18n import _
 from forms.spec import load_spec
@@ -269,16 +269,7 @@ def decide_plan(*, session: Session, actor: User, exchange_id: int, approve: boo
     assert plan is not None
     comment = comment.strip()
     if not approve:
-        apply_transition(session, exchange, Action.REQUEST_PLAN_CHANGES, parties=mine, actor=actor, comment=comment, facts=Facts(comment=comment))
-        # The sides must agree again to whatever they change.
-        plan.visitor_agreed_at = plan.host_agreed_at = None
-        plan.visitor_partnership_approved_at = plan.host_partnership_approved_at = None
-        session.add(plan)
-        for org in (exchange.visitor_org_id, exchange.host_org_id):
-            notify(session, organisation_users(session, org), subject=_("Changes requested on your action plan"),
-                   body=_("A Partnership asks for changes: {comment}").format(comment=comment), kind="plan_changes", link=f"exchange?id={exchange_id}")
-        session.commit()
-        return exchange
+        return _back_to_planning(session, exchange, actor, mine, comment, subject=_("Changes requested on your action plan"), kind="plan_changes")
     now = utcnow()
     if Party.VISITOR_PARTNERSHIP in mine:
         plan.visitor_partnership_approved_at = plan.visitor_partnership_approved_at or now
@@ -309,18 +300,26 @@ def reopen_plan(*, session: Session, actor: User, exchange_id: int, comment: str
     every signature stops counting, and the sides edit and agree again."""
     exchange, parties = load_exchange(session, actor, exchange_id)
     mine = parties & {Party.VISITOR_PARTNERSHIP, Party.HOST_PARTNERSHIP}
-    comment = comment.strip()
-    apply_transition(session, exchange, Action.REQUEST_PLAN_CHANGES, parties=mine, actor=actor, comment=comment, facts=Facts(comment=comment),
-                     values={"lump_sum_cents": None, "lump_sum_breakdown": {}})
+    # Refuse before touching the documents: the same check the transition will make.
+    check(EXCHANGE_TRANSITIONS, exchange.state, Action.REQUEST_PLAN_CHANGES, mine, Facts(comment=comment.strip()))
     supersede_documents(session, exchange)
-    plan = latest_plan(session, exchange_id)
+    return _back_to_planning(session, exchange, actor, mine, comment.strip(), subject=_("The action plan is open again"), kind="plan_reopened",
+                             values={"lump_sum_cents": None, "lump_sum_breakdown": {}})
+
+
+def _back_to_planning(session: Session, exchange: Exchange, actor: User, mine: set[Party], comment: str, *, subject: str, kind: str,
+                      values: dict[str, object] | None = None) -> Exchange:
+    """A Partnership sends the plan back: the sides must agree again to whatever they change."""
+    apply_transition(session, exchange, Action.REQUEST_PLAN_CHANGES, parties=mine, actor=actor, comment=comment, facts=Facts(comment=comment),
+                     values=values)
+    plan = latest_plan(session, exchange.id)  # type: ignore[arg-type]
     if plan is not None:
         plan.visitor_agreed_at = plan.host_agreed_at = None
         plan.visitor_partnership_approved_at = plan.host_partnership_approved_at = None
         session.add(plan)
     for org in (exchange.visitor_org_id, exchange.host_org_id):
-        notify(session, organisation_users(session, org), subject=_("The action plan is open again"),
-               body=_("A Partnership asks for changes: {comment}").format(comment=comment), kind="plan_reopened", link=f"exchange?id={exchange_id}")
+        notify(session, organisation_users(session, org), subject=subject,
+               body=_("A Partnership asks for changes: {comment}").format(comment=comment), kind=kind, link=f"exchange?id={exchange.id}")
     session.commit()
     return exchange
 
