@@ -176,3 +176,17 @@ def test_approved_plan_goes_to_signing_with_both_documents(session: Session) -> 
     assert exchange.state == ExchangeState.SIGNING
     assert sorted(d.filename for d in current_documents(session, exchange.id)) == [  # type: ignore[arg-type]
         f"CXC-{exchange.id}-CTQ-v1.pdf", f"CXC-{exchange.id}-FA-v1.pdf"]
+
+
+def test_a_visitor_publishes_a_search_and_a_host_answers_it(session: Session) -> None:
+    c = cast(session)
+    approved(session, c.visitor, Side.VISITOR, c.vop, c.vop_coordinator, ["FR"])
+    approved(session, c.host, Side.HOST, c.hop, c.hop_coordinator, ["PT"])
+    search = publish_opportunity(session=session, actor=c.visitor, side=Side.VISITOR, answers={
+        "title": "Looking for a Host in digital health", "description": "We want to learn how a cluster runs a living lab for digital health.",
+        "ecosystems": ["Digital"], "activity_types": ["Market research"], "period": ["2027-03-01", "2027-06-30"],
+    })
+    assert [o.id for o, _ in catalogue(session, CatalogueFilter(side="visitor"))] == [search.id]
+    assert catalogue(session, CatalogueFilter(side="host")) == []
+    exchange = exchanges.propose_exchange(session=session, actor=c.host, opportunity_id=search.id)
+    assert (exchange.visitor_org_id, exchange.host_org_id, exchange.proposed_by.value) == (c.visitor.organisation_id, c.host.organisation_id, "host")

@@ -70,7 +70,11 @@ def propose_exchange(
     counterpart = session.get(Organisation, counterpart_id) if counterpart_id else None
     if counterpart is None or counterpart.id == own.id:
         raise ValidationFailed({"counterpart": _("Choose another organisation as counterpart.")})
-    if opportunity is not None or approved_eoi(session, own.id, Side.VISITOR):  # type: ignore[arg-type]
+    if opportunity is not None:
+        # Answering an opportunity: a Visitor answers a Host's offer, a Host answers a Visitor's search.
+        own_side = Party.VISITOR if opportunity.side == Side.HOST else Party.HOST
+        visitor, host, proposer = (own, counterpart, own_side) if own_side == Party.VISITOR else (counterpart, own, own_side)
+    elif approved_eoi(session, own.id, Side.VISITOR):  # type: ignore[arg-type]
         visitor, host, proposer = own, counterpart, Party.VISITOR
     else:
         visitor, host, proposer = counterpart, own, Party.HOST

@@ -23,19 +23,21 @@ from forms.spec import load_spec
 SPEC = "opportunity"
 
 
-def publish_opportunity(*, session: Session, actor: User, answers: dict[str, Any]) -> Opportunity:
-    """A Host with an approved expression of interest publishes an opportunity in the catalogue."""
+def publish_opportunity(*, session: Session, actor: User, answers: dict[str, Any], side: Side = Side.HOST) -> Opportunity:
+    """An organisation with an approved expression of interest publishes an opportunity: as Host
+    ("come and visit us") or as Visitor ("we are looking for a Host")."""
     organisation = require_participant_org(session, actor)
-    host_eoi = approved_eoi(session, organisation.id, Side.HOST)  # type: ignore[arg-type]
+    host_eoi = approved_eoi(session, organisation.id, side)  # type: ignore[arg-type]
     if host_eoi is None:
-        raise PermissionDenied(_("Publishing needs an approved expression of interest as Host."))
+        raise PermissionDenied(_("Publishing as {side} needs an approved expression of interest as {side}.").format(
+            side=_("Host") if side == Side.HOST else _("Visitor")))
     spec = load_spec(SPEC)
     clean, errors = validate_answers(spec, answers, load_rules())
     if errors:
         raise ValidationFailed(errors)
     period = clean["period"]
     opportunity = Opportunity(
-        organisation_id=organisation.id, eoi_id=host_eoi.id, side=Side.HOST, title=clean["title"],  # type: ignore[arg-type]
+        organisation_id=organisation.id, eoi_id=host_eoi.id, side=side, title=clean["title"],  # type: ignore[arg-type]
         spec_name=spec.name, spec_version=spec.version, answers=clean, ecosystems=clean["ecosystems"],
         activity_types=clean["activity_types"], period_start=parse_date(period[0]), period_end=parse_date(period[1]), is_published=True,
     )
@@ -64,6 +66,7 @@ class CatalogueFilter:
     activity_type: str = ""
     available_from: date | None = None
     available_until: date | None = None
+    side: str = ""  # "host": offers to host; "visitor": looks for a Host; "": both
 
 
 def catalogue(session: Session, flt: CatalogueFilter, limit: int = 200) -> list[tuple[Opportunity, Organisation]]:
@@ -76,6 +79,8 @@ def catalogue(session: Session, flt: CatalogueFilter, limit: int = 200) -> list[
     )
     if flt.country:
         query = query.where(Organisation.country == flt.country)
+    if flt.side:
+        query = query.where(Opportunity.side == Side(flt.side))
     if flt.available_from:
         query = query.where(Opportunity.period_end >= flt.available_from)  # type: ignore[operator]
     if flt.available_until:

@@ -14,7 +14,7 @@ from forms.wizard import Wizard, wizard
 user = require_role(Role.PARTICIPANT)
 st.title(_("My opportunities"))
 with read_session() as session:
-    can_publish = approved_eoi(session, user.organisation_id, Side.HOST) is not None  # type: ignore[arg-type]
+    sides = [s for s in (Side.HOST, Side.VISITOR) if approved_eoi(session, user.organisation_id, s)]  # type: ignore[arg-type]
     published = my_opportunities(session, user)
 
 for opportunity in published:
@@ -31,21 +31,23 @@ for opportunity in published:
             if attempt(unpublish, success=_("Removed from the catalogue.")):
                 st.rerun()
 
-if not can_publish:
-    st.info(_("Publishing an opportunity needs an approved expression of interest as Host."))
+if not sides:
+    st.info(_("Publishing an opportunity needs an approved expression of interest (as Host to offer a stay, as Visitor to look for a Host)."))
     st.page_link("pages/participant/eoi.py", label=_("Expressions of interest"), icon=":material/description:")
     st.stop()
 
 st.subheader(_("Publish a new opportunity"))
+SIDE_WORDS = {Side.HOST: _("We offer to host a Visitor"), Side.VISITOR: _("We are looking for a Host")}
+side = st.radio(_("The opportunity"), sides, format_func=lambda s: SIDE_WORDS[s], key="opportunity_side", horizontal=True)
 spec = load_spec(SPEC)
 form_id = "opportunity_new"
 outcome = wizard(spec, form_id=form_id, stored={}, version=len(published), rules=load_rules(), submit_label=_("Publish in the catalogue"))
 if outcome.action == "submit":
     def publish():  # type: ignore[no-untyped-def]
         with write_session() as session:
-            return publish_opportunity(session=session, actor=user, answers=outcome.answers)
+            return publish_opportunity(session=session, actor=user, answers=outcome.answers, side=side)
 
-    if attempt(publish, success=_("Published: Visitors can find it in the catalogue now."), on_invalid=Wizard(spec, form_id).show_errors):
+    if attempt(publish, success=_("Published: it is in the public catalogue now."), on_invalid=Wizard(spec, form_id).show_errors):
         st.rerun()
 elif outcome.action == "save":
     st.info(_("Opportunities are published in one go; what you typed stays here while you work."))
