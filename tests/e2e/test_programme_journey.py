@@ -45,7 +45,7 @@ def register(page: Page, base: str, username: str, org: str, org_type: str, coun
     choose(page, form, "Country where it is registered", country)
     textbox(form, "City").fill(city)
     form.get_by_role("button", name="Create my account").click()
-    expect(page.get_by_text("Your account is ready")).to_be_visible()
+    expect(page.get_by_text("Your account is ready").first).to_be_visible()
 
 
 def send_eoi(page: Page, base: str, side: str, partnership: str, country_wanted: str) -> None:
@@ -54,23 +54,23 @@ def send_eoi(page: Page, base: str, side: str, partnership: str, country_wanted:
     form.get_by_text(side).click()
     choose(page, form, "Partnership that supervises your side", partnership)
     form.get_by_role("button", name="Start").click()
-    expect(page.get_by_text("Step 1 of 4: Motivation")).to_be_visible()
+    expect(page.get_by_text("Step 1 of 4: Motivation").first).to_be_visible()
     settle(page)
     textbox(page, "Why do you want to take part in ClusterXchange?").fill(
         "We want to learn how clusters abroad run open innovation programmes with SMEs."
     )
     button(page, "Next")
-    expect(page.get_by_text("Step 2 of 4")).to_be_visible()
+    expect(page.get_by_text("Step 2 of 4").first).to_be_visible()
     pick_many(page, "Countries you would like to work with", [country_wanted])
     pick_many(page, "Industrial ecosystems", ["Digital"])
     pick_many(page, "Activities you are interested in", ["Market research"])
     fill_date_range(page, "When could the exchange take place?", "2027-02-01", "2027-05-31")
     settle(page)
     button(page, "Next")
-    expect(page.get_by_text("Step 3 of 4")).to_be_visible()
+    expect(page.get_by_text("Step 3 of 4").first).to_be_visible()
     textbox(page, "Your position in the organisation").fill("Innovation manager")
     button(page, "Next")
-    expect(page.get_by_text("Check everything before you send it")).to_be_visible()
+    expect(page.get_by_text("Check everything before you send it").first).to_be_visible()
     button(page, "Send to the Partnership")
     expect(page.get_by_text("Sent to the Partnership").first).to_be_visible()
 
@@ -78,7 +78,7 @@ def send_eoi(page: Page, base: str, side: str, partnership: str, country_wanted:
 def review_eoi(page: Page, base: str, decision: str, comment: str = "") -> None:
     open_page(page, f"{base}/coordinator_home")
     follow(page, base, page.get_by_role("link", name="Open").first)
-    expect(page.get_by_role("heading", name="Review an expression of interest")).to_be_visible()
+    expect(page.get_by_role("heading", name="Review an expression of interest").first).to_be_visible()
     if comment:
         textbox(page, "Comment to the organisation").fill(comment)
     button(page, decision)
@@ -88,13 +88,13 @@ def review_eoi(page: Page, base: str, decision: str, comment: str = "") -> None:
 
 def write_plan(page: Page, results: str) -> None:
     """Walk the plan wizard from its first step to the summary, filling what is empty."""
-    expect(page.get_by_text("Step 1 of 6: Dates")).to_be_visible()
+    expect(page.get_by_text("Step 1 of 6: Dates").first).to_be_visible()
     expect(page.get_by_role("spinbutton", name="year, First and last day of the exchange (travel excluded) * start date")).to_be_visible()
     settle(page)
     if page.get_by_text("5 working days in France").count() == 0:
         fill_date_range(page, "First and last day of the exchange (travel excluded)", "2026-10-12", "2026-10-16")
         settle(page)
-        expect(page.get_by_text("5 working days in France")).to_be_visible()
+        expect(page.get_by_text("5 working days in France").first).to_be_visible()
     button(page, "Next")
     objective = textbox(page, "Objective").first
     if not objective.input_value():
@@ -111,9 +111,9 @@ def write_plan(page: Page, results: str) -> None:
         programme.fill("Welcome, tour of the pilot line, first meetings.")
     button(page, "Next")
     textbox(page, "Expected results").fill(results)
-    expect(page.get_by_text("Lump sum for these dates: France €900 · €900")).to_be_visible()
+    expect(page.get_by_text("Lump sum for these dates: France €900 · €900").first).to_be_visible()
     button(page, "Next")
-    expect(page.get_by_text("Check everything before you send it")).to_be_visible()
+    expect(page.get_by_text("Check everything before you send it").first).to_be_visible()
     button(page, "Save this version and agree to it")
 
 
@@ -142,19 +142,19 @@ def test_whole_programme_from_registration_to_paid(server: Server, new_page, tmp
     # Registration and expressions of interest, with one change request for the Visitor.
     register(visitor, server.url, "ana", "Porto Digital Cluster", "Cluster organisation or business network", "Portugal", "Porto")
     log_in(visitor, server.url, "ana", f.PASSWORD)
-    expect(visitor.get_by_role("heading", name="What to do next")).to_be_visible()
+    expect(visitor.get_by_role("heading", name="What to do next").first).to_be_visible()
     send_eoi(visitor, server.url, "Visitor (we travel)", "DIB · Partnership DIB", "France")
     log_in(vop_page, server.url, "coord.v", f.PASSWORD)
     review_eoi(vop_page, server.url, "Request changes", "Please tell us what you can offer to a Host.")
 
     open_page(visitor, f"{server.url}/my_eois")
     follow(visitor, server.url, visitor.get_by_role("link", name="Open").first)
-    expect(visitor.get_by_text("Comment from the Partnership: Please tell us what you can offer to a Host.")).to_be_visible()
+    expect(visitor.get_by_text("Comment from the Partnership: Please tell us what you can offer to a Host.").first).to_be_visible()
     settle(visitor)
     textbox(visitor, "What can your organisation offer to a counterpart?").fill("Contacts with 40 digital SMEs in Porto.")
     for step in ("Step 2 of 4", "Step 3 of 4", "Check everything before you send it"):
         button(visitor, "Next")
-        expect(visitor.get_by_text(step)).to_be_visible()
+        expect(visitor.get_by_text(step).first).to_be_visible()
     button(visitor, "Send to the Partnership")
     expect(visitor.get_by_text("Sent to the Partnership").first).to_be_visible()
     review_eoi(vop_page, server.url, "Approve")
@@ -171,7 +171,7 @@ def test_whole_programme_from_registration_to_paid(server: Server, new_page, tmp
     open_page(visitor, f"{server.url}/my_exchanges")
     expect(visitor.get_by_text("Lyon Mobility Labs").first).to_be_visible()
     button(visitor, "Propose an exchange")
-    expect(visitor.get_by_text("Waiting for the other organisation to accept or decline the proposal")).to_be_visible()
+    expect(visitor.get_by_text("Waiting for the other organisation to accept or decline the proposal").first).to_be_visible()
     with read_session() as session:
         exchange_id = session.exec(select(Exchange.id)).one()
     open_page(host, f"{server.url}/exchange?id={exchange_id}")
@@ -181,13 +181,13 @@ def test_whole_programme_from_registration_to_paid(server: Server, new_page, tmp
     # The action plan: written by the Visitor, agreed by both, one change request, approved by both Partnerships.
     open_page(visitor, f"{server.url}/exchange?id={exchange_id}")
     write_plan(visitor, "A joint proposal for a cross-border SME onboarding service.")
-    expect(visitor.get_by_text("Version 1; agreed by: Visitor")).to_be_visible()
+    expect(visitor.get_by_text("Version 1; agreed by: Visitor").first).to_be_visible()
     open_page(host, f"{server.url}/exchange?id={exchange_id}")
     button(host, "Agree to version 1 as it is")
     expect(host.get_by_text("Plan sent for approval").first).to_be_visible()
 
     open_page(vop_page, f"{server.url}/coordinator_home")
-    expect(vop_page.get_by_text("Action plan to approve")).to_be_visible()
+    expect(vop_page.get_by_text("Action plan to approve").first).to_be_visible()
     open_page(vop_page, f"{server.url}/exchange?id={exchange_id}")
     textbox(vop_page, "Comment to Visitor and Host").fill("Please add a day of networking with our members.")
     button(vop_page, "Request changes")
@@ -195,7 +195,7 @@ def test_whole_programme_from_registration_to_paid(server: Server, new_page, tmp
 
     open_page(visitor, f"{server.url}/exchange?id={exchange_id}")
     write_plan(visitor, "A joint proposal, and a networking day with the members of both clusters.")
-    expect(visitor.get_by_text("Version 2; agreed by: Visitor")).to_be_visible()
+    expect(visitor.get_by_text("Version 2; agreed by: Visitor").first).to_be_visible()
     open_page(host, f"{server.url}/exchange?id={exchange_id}")
     button(host, "Agree to version 2 as it is")
     for coordinator in (vop_page, hop_page):
@@ -235,10 +235,10 @@ def test_whole_programme_from_registration_to_paid(server: Server, new_page, tmp
     evidence.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
     form = visitor.get_by_test_id("stForm")
     form.locator("input[type=file]").set_input_files(str(evidence))
-    expect(visitor.get_by_text("ticket.pdf")).to_be_visible()
+    expect(visitor.get_by_text("ticket.pdf").first).to_be_visible()
     form.get_by_role("button", name="Add this evidence").click()
     settle(visitor)
-    expect(visitor.get_by_text("ticket.pdf · Boarding pass or ticket")).to_be_visible()
+    expect(visitor.get_by_text("ticket.pdf · Boarding pass or ticket").first).to_be_visible()
     for result in visitor.get_by_label("What was achieved *", exact=True).all():
         result.fill("Done: the onboarding process is documented.")
     textbox(visitor, "Follow-up actions").fill("A joint proposal in spring.")
@@ -256,7 +256,7 @@ def test_whole_programme_from_registration_to_paid(server: Server, new_page, tmp
     textbox(bank, "IBAN").fill("PT50 0002 0123 1234 5678 9015 4")
     textbox(bank, "BIC").fill("CGDIPTPL")
     bank.get_by_role("button", name="Save the bank account").click()
-    expect(visitor.get_by_text("Account on file: Porto Digital Cluster · IBAN …0154")).to_be_visible()
+    expect(visitor.get_by_text("Account on file: Porto Digital Cluster · IBAN …0154").first).to_be_visible()
 
     open_page(vop_page, url)
     button(vop_page, "Order the payment of €900.00")
