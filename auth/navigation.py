@@ -65,6 +65,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/admin/coordinators.py", "Coordinators", "admin_coordinators", _roles(Role.ADMIN), "Support Office", ":material/badge:"),
     PageSpec("pages/admin/rules.py", "Rules and rates", "admin_rules", _roles(Role.ADMIN), "Support Office", ":material/rule:"),
     PageSpec("pages/admin/users.py", "Users", "admin_users", _roles(Role.ADMIN), "Support Office", ":material/manage_accounts:"),
+    PageSpec("pages/admin/audit.py", "Audit log", "admin_audit", _roles(Role.ADMIN), "Support Office", ":material/history:"),
     PageSpec("pages/admin/outbox.py", "Outbox", "admin_outbox", _roles(Role.ADMIN), "Support Office", ":material/outgoing_mail:"),
     PageSpec("pages/account/account.py", "My account", "account", LOGGED_IN, "Account", ":material/person:"),
 )

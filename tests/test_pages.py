@@ -184,3 +184,17 @@ def test_login_form_counts_failures_and_opens_a_server_session(sqlite_url: str) 
         assert record.user_id == user.id and record.revoked_at is None
         assert session.get(User, user.id).failed_logins == 0  # type: ignore[union-attr]
     assert at.session_state["cxc_session_id"] == record.id
+
+
+def test_admin_audit_page_checks_the_chain_and_filters(sqlite_url: str) -> None:
+    with write_session() as session:
+        admin = f.admin(session)
+        f.partnership(session, admin, "AUD")
+        at = f.log_in(AppTest.from_file(APP, default_timeout=30), session, admin)
+    at.run()
+    at.switch_page("pages/admin/audit.py").run()
+    at.button(key="check_chain").click().run()
+    assert any("Intact: 2 events" in s.value for s in at.success)
+    at.text_input(key="audit_search").input("partnership 1").run()
+    assert not at.exception
+    assert list(at.dataframe[0].value["Record"]) == ["partnership 1"]

@@ -1,0 +1,35 @@
+import streamlit as st
+from sqlmodel import select
+
+from auth.guard import require_role
+from db.audit import verify_chain
+from db.engine import read_session
+from db.enums import Role
+from db.models import AuditEvent
+from forms.i18n import _, moment
+
+require_role(Role.ADMIN)
+st.title(_("Audit log"))
+st.caption(_("Every change of state, signature and administrative action, newest first. Each event carries a SHA-256 hash "
+             "of the one before it, so that a changed, removed or inserted event is detected."))
+with read_session() as session:
+    if st.button(_("Check the hash chain"), key="check_chain", icon=":material/link:"):
+        report = verify_chain(session)
+        if report.ok:
+            st.success(_("Intact: {n} events, each linked to the one before.").format(n=report.events), icon=":material/verified:")
+        else:
+            st.error(_("Broken: {reason} (after {n} good events).").format(reason=report.reason, n=report.events), icon=":material/gpp_bad:")
+    search = st.text_input(_("Filter by record (e.g. exchange 12) or person"), key="audit_search", max_chars=60)
+    query = select(AuditEvent).order_by(AuditEvent.seq.desc()).limit(500)  # type: ignore[union-attr]
+    words = search.strip().lower().split()
+    if len(words) == 2 and words[1].isdigit():
+        query = query.where(AuditEvent.entity_type == words[0], AuditEvent.entity_id == int(words[1]))
+    elif words:
+        query = query.where(AuditEvent.actor_label == words[0])
+    events = list(session.exec(query))
+st.dataframe(
+    [{_("No."): e.seq, _("When"): moment(e.created_at), _("Who"): e.actor_label, _("Record"): f"{e.entity_type} {e.entity_id}",
+      _("Action"): e.action.replace("_", " "), _("From"): e.from_state, _("To"): e.to_state, _("Comment"): e.comment, _("Hash"): e.hash[:12]}
+     for e in events],
+    hide_index=True, width="stretch",
+)
