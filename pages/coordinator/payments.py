@@ -60,7 +60,8 @@ if open_rows:
             xml = attempt(sepa, success=_("SEPA file ready; upload it to your bank."))
             if xml is not None:
                 st.download_button(_("Download pain.001 (XML)"), data=xml, file_name=f"cxc-payments-{date.today()}.xml", mime="application/xml")
-        c2.download_button(_("Download as CSV"), data=table() or "", file_name=f"cxc-payments-{date.today()}.csv", mime="text/csv")
+        # Built only when the button is pressed, not on every rerun of the page.
+        c2.download_button(_("Download as CSV"), data=table, file_name=f"cxc-payments-{date.today()}.csv", mime="text/csv")
         with st.form("mark_paid"):
             paid_on = st.date_input(_("Paid on") + " *", value=date.today(), key="paid_on", format="YYYY-MM-DD")
             reference = st.text_input(_("Bank reference") + " *", key="pay_reference", max_chars=100)
