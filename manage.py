@@ -13,6 +13,7 @@ import sys
 from db.engine import database_url, get_engine, write_session
 from db.migrate import upgrade
 from db.services.errors import PermissionDenied, ValidationFailed
+from db.settings import SettingsError
 
 
 def cmd_migrate(_: argparse.Namespace) -> int:
@@ -124,6 +125,33 @@ def cmd_verify_audit(_: argparse.Namespace) -> int:
     return 1
 
 
+def cmd_send_mail(_: argparse.Namespace) -> int:
+    from db.services.mailer import deliver_configured
+
+    report = deliver_configured()
+    if report is None:
+        print("SMTP_URL is not set: e-mails wait in the Outbox page")
+        return 1
+    print(f"outbox: {report.line()}")
+    return 0
+
+
+def cmd_remind(args: argparse.Namespace) -> int:
+    from datetime import UTC, date, datetime
+
+    from db.services.reminders import send_reminders
+    from db.services.rules_admin import active_rules
+
+    try:
+        today = date.fromisoformat(args.today) if args.today else datetime.now(UTC).date()
+    except ValueError:
+        raise ValidationFailed({"today": f"“{args.today}” is not a date (YYYY-MM-DD)"}) from None
+    with write_session() as session:
+        report = send_reminders(session, rules=active_rules(session)[0], today=today, system=True)
+    print(report.line())
+    return 0
+
+
 def cmd_places(_: argparse.Namespace) -> int:
     from db.places import ensure_index
 
@@ -154,6 +182,11 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument("file")
     verify.set_defaults(func=cmd_verify)
     commands.add_parser("verify-audit", help="check the audit log's hash chain (exit 0 intact, 1 broken)").set_defaults(func=cmd_verify_audit)
+    commands.add_parser("send-mail", help="deliver the due e-mails of the outbox over SMTP_URL (the server also does it)").set_defaults(
+        func=cmd_send_mail)
+    remind = commands.add_parser("remind", help="e-mail reminders of overdue reports and payments (once per item and day; for a daily cron)")
+    remind.add_argument("--today", help="the day to judge by, YYYY-MM-DD (default: today, UTC)")
+    remind.set_defaults(func=cmd_remind)
     commands.add_parser("places", help="build the offline index of cities (done by make run)").set_defaults(func=cmd_places)
     return parser
 
@@ -169,6 +202,9 @@ def main(argv: list[str] | None = None) -> int:
     except PermissionDenied as exc:
         print(f"refused: {exc}", file=sys.stderr)
         return 1
+    except SettingsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -113,6 +113,7 @@ class PaymentState(StrEnum):
 
 class OutboxState(StrEnum):
     QUEUED = "queued"
+    SENDING = "sending"  # claimed by one sender process
     SENT = "sent"
     FAILED = "failed"
 

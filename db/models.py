@@ -91,6 +91,8 @@ class User(SQLModel, table=True):
     locked_until: datetime | None = optional_time_field()
     last_login_at: datetime | None = optional_time_field()
     password_changed_at: datetime | None = optional_time_field()
+    erasure_requested_at: datetime | None = optional_time_field()
+    anonymised_at: datetime | None = optional_time_field()
     created_at: datetime = created_at_field()
 
 
@@ -176,7 +178,7 @@ class Exchange(SQLModel, table=True):
     host_eoi_id: int = Field(foreign_key="eoi.id")
     opportunity_id: int | None = Field(default=None, foreign_key="opportunity.id")
     proposed_by: Party = Field(sa_type=enum_type(Party))
-    state: ExchangeState = Field(default=ExchangeState.PROPOSED, sa_type=enum_type(ExchangeState))
+    state: ExchangeState = Field(default=ExchangeState.PROPOSED, sa_type=enum_type(ExchangeState), index=True)
     start_date: date | None = None
     end_date: date | None = None
     travel_start: date | None = None
@@ -329,6 +331,7 @@ class Outbox(SQLModel, table=True):
     last_error: str = Field(default="", sa_type=sa.Text)
     created_at: datetime = created_at_field()
     sent_at: datetime | None = optional_time_field()
+    next_attempt_at: datetime | None = optional_time_field()  # after a failure: retry with backoff
 
 
 class NewsSubscriber(SQLModel, table=True):
@@ -368,3 +371,36 @@ class RulesVersion(SQLModel, table=True):
     created_by_user_id: int | None = Field(default=None, foreign_key="user.id")
     created_at: datetime = created_at_field()
     activated_at: datetime | None = optional_time_field()
+
+
+class Reminder(SQLModel, table=True):
+    """One row per reminder sent: the unique key makes "never twice for the same item and day" a fact."""
+
+    __table_args__ = (sa.UniqueConstraint("kind", "record_id", "day", name="uq_reminder_item_day"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=40)
+    record_id: int
+    day: date
+    created_at: datetime = created_at_field()
+
+
+class Comment(SQLModel, table=True):
+    """The thread of an exchange between its two organisations and their coordinators."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    exchange_id: int = Field(foreign_key="exchange.id", index=True)
+    author_user_id: int = Field(foreign_key="user.id")
+    body: str = Field(sa_type=sa.Text)
+    created_at: datetime = created_at_field()
+
+
+class SiteText(SQLModel, table=True):
+    """A text of the public pages as edited by an admin; the built-in text applies until then."""
+
+    __tablename__ = "site_text"
+
+    key: str = Field(primary_key=True, max_length=60)
+    body: str = Field(sa_type=sa.Text)
+    updated_by_user_id: int | None = Field(default=None, foreign_key="user.id")
+    updated_at: datetime = created_at_field()

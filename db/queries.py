@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlmodel import Session, func, select
@@ -75,5 +76,13 @@ def users_page(session: Session, *, search: str = "", limit: int = 200) -> list[
     return list(session.exec(query))
 
 
-def outbox_page(session: Session, *, limit: int = 200) -> list[Outbox]:
-    return list(session.exec(select(Outbox).order_by(Outbox.created_at.desc()).limit(limit)))  # type: ignore[attr-defined]
+def outbox_page(session: Session, *, states: Sequence[OutboxState] = (), limit: int = 200) -> list[Outbox]:
+    query = select(Outbox).order_by(Outbox.created_at.desc()).limit(limit)  # type: ignore[attr-defined]
+    if states:
+        query = query.where(Outbox.state.in_(states))  # type: ignore[attr-defined]
+    return list(session.exec(query))
+
+
+def outbox_counts(session: Session) -> dict[OutboxState, int]:
+    rows = session.exec(select(Outbox.state, func.count()).group_by(Outbox.state)).all()
+    return {state: count for state, count in rows}

@@ -54,12 +54,15 @@ class Settings:
     cookie_name: str
     public_url: str
     smtp_url: str
+    mail_from: str
+    smtp_max_attempts: int
     support_email: str
     support_phone: str
     support_hours: str
 
 
 def load_settings() -> Settings:
+    support_email = os.environ.get("CXC_SUPPORT_EMAIL", "clusterxchange@clustercollaboration.eu")
     return Settings(
         max_failed_logins=_int_env("CXC_MAX_FAILED_LOGINS", 5, minimum=1),
         lock_minutes=_int_env("CXC_LOCK_MINUTES", 15, minimum=1),
@@ -70,8 +73,10 @@ def load_settings() -> Settings:
         bcrypt_rounds=min(_int_env("CXC_BCRYPT_ROUNDS", 12, minimum=4), 16),
         cookie_name=os.environ.get("CXC_COOKIE_NAME", "cxc_desk_auth"),
         public_url=os.environ.get("CXC_PUBLIC_URL", "http://localhost:8501").rstrip("/"),
-        smtp_url=os.environ.get("SMTP_URL", ""),
-        support_email=os.environ.get("CXC_SUPPORT_EMAIL", "clusterxchange@clustercollaboration.eu"),
+        smtp_url=os.environ.get("SMTP_URL", "").strip(),
+        mail_from=os.environ.get("CXC_MAIL_FROM", "").strip() or f"CXC Desk <{support_email}>",
+        smtp_max_attempts=_int_env("CXC_SMTP_MAX_ATTEMPTS", 8, minimum=1),
+        support_email=support_email,
         support_phone=os.environ.get("CXC_SUPPORT_PHONE", "+351 22 607 64 07"),
         support_hours=os.environ.get("CXC_SUPPORT_HOURS", "10:00–14:00 CET on working days"),
     )

@@ -7,6 +7,7 @@ from enum import StrEnum
 import streamlit as st
 
 from db.enums import EOIState, ExchangeState
+from db.services.timeline import TimelineEntry
 from db.workflow import state_label
 from forms.i18n import _
 
@@ -66,3 +67,14 @@ def stepper(state: ExchangeState) -> None:
             mark = "✓" if reached and current_phase else "○"
             col.markdown(f"{mark} {_(phase)}")
     st.info(_(NEXT_ACTOR[state]), icon=":material/schedule:")
+
+
+def history(entries: list[TimelineEntry]) -> None:
+    """The audit trail of a record, oldest first, as plain text (names and comments are never markup)."""
+    from forms.i18n import moment
+
+    st.subheader(_("History"))
+    if not entries:
+        st.caption(_("Nothing recorded yet."))
+    for entry in entries:
+        st.text("• " + entry.line(moment(entry.at)))

@@ -9,10 +9,11 @@ from sqlmodel import Session
 
 from db.enums import Action, OrgType, Party, Side
 from db.models import EOI, Exchange, Partnership, User
-from db.services import documents, eois, exchanges
+from db.services import documents, eois, exchanges, payments, reports
 from db.services.accounts import Registration, register_participant
 from tests import factories as f
 
+GOOD_IBAN_PT = "PT50000201231234567890154"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
@@ -111,3 +112,15 @@ def through_signing(session: Session, exchange: Exchange, c: Cast | None = None)
     exchange = sign_all(session, c, exchange)
     return exchanges.mark_stay(session=session, actor=c.visitor, exchange_id=exchange.id, action=Action.START_STAY,  # type: ignore[arg-type]
                                today=exchange.start_date)
+
+
+def accepted_exchange(session: Session) -> tuple[Cast, Exchange]:
+    c = cast(session)
+    exchange = through_signing(session, approved_plan(session, c, agreed_exchange(session, c)), c)
+    exchanges.mark_stay(session=session, actor=c.visitor, exchange_id=exchange.id, action=Action.END_STAY, today=date(2027, 3, 8))  # type: ignore[arg-type]
+    reports.add_evidence(session=session, actor=c.visitor, exchange_id=exchange.id, evidence_type="Other", filename="t.pdf", content=PDF)  # type: ignore[arg-type]
+    reports.submit_report(session=session, actor=c.visitor, exchange_id=exchange.id, answers={  # type: ignore[arg-type]
+        "results": [{"objective": "Learn", "result": "Learnt a lot about pilot lines."}], "follow_up": "A joint proposal.", "visitor_satisfaction": 5})
+    reports.decide_report(session=session, actor=c.vop_coordinator, exchange_id=exchange.id, accept=True)  # type: ignore[arg-type]
+    payments.set_organisation_account(session=session, actor=c.visitor, iban=GOOD_IBAN_PT, bic="CGDIPTPL", holder="Łódź Ąna Sousa")
+    return c, session.get(Exchange, exchange.id)  # type: ignore[return-value]

@@ -13,15 +13,14 @@ import pytest
 from sqlmodel import Session, select
 
 from db.engine import write_session
-from db.enums import Action, ExchangeState, PaymentState
+from db.enums import ExchangeState, PaymentState
 from db.models import AuditEvent, Exchange, Organisation, Payment
-from db.services import exchanges, payments, reports
+from db.services import payments
 from db.services.errors import PermissionDenied, ValidationFailed
 from db.transitions import StaleState
 from db.workflow import TransitionRefused
-from tests.journey import PDF, Cast, agreed_exchange, approved_plan, cast, through_signing
+from tests.journey import GOOD_IBAN_PT, accepted_exchange, agreed_exchange, cast
 
-GOOD_IBAN_PT = "PT50000201231234567890154"
 GOOD_IBAN_DE = "DE89370400440532013000"
 
 
@@ -42,18 +41,6 @@ def test_bad_bank_details_name_the_problem(iban: str, bic: str, field: str, word
 def test_good_bank_details_are_normalised() -> None:
     account = payments.check_bank_account("de89 3704 0044 0532 0130 00", "", "  Ana   Sousa ")
     assert (account.iban, account.holder) == (GOOD_IBAN_DE, "Ana Sousa") and account.bic.startswith("COBADE")
-
-
-def accepted_exchange(session: Session) -> tuple[Cast, Exchange]:
-    c = cast(session)
-    exchange = through_signing(session, approved_plan(session, c, agreed_exchange(session, c)), c)
-    exchanges.mark_stay(session=session, actor=c.visitor, exchange_id=exchange.id, action=Action.END_STAY, today=date(2027, 3, 8))  # type: ignore[arg-type]
-    reports.add_evidence(session=session, actor=c.visitor, exchange_id=exchange.id, evidence_type="Other", filename="t.pdf", content=PDF)  # type: ignore[arg-type]
-    reports.submit_report(session=session, actor=c.visitor, exchange_id=exchange.id, answers={  # type: ignore[arg-type]
-        "results": [{"objective": "Learn", "result": "Learnt a lot about pilot lines."}], "follow_up": "A joint proposal.", "visitor_satisfaction": 5})
-    reports.decide_report(session=session, actor=c.vop_coordinator, exchange_id=exchange.id, accept=True)  # type: ignore[arg-type]
-    payments.set_organisation_account(session=session, actor=c.visitor, iban=GOOD_IBAN_PT, bic="CGDIPTPL", holder="Łódź Ąna Sousa")
-    return c, session.get(Exchange, exchange.id)  # type: ignore[return-value]
 
 
 def test_order_once_then_refused_with_words(session: Session) -> None:

@@ -1,19 +1,62 @@
 import streamlit as st
 
 from auth.guard import require_role
-from db.engine import read_session
-from db.enums import Role
-from db.queries import outbox_page
+from db.engine import read_session, write_session
+from db.enums import OutboxState, Role
+from db.queries import outbox_counts, outbox_page
+from db.services.mailer import deliver_configured, retry_failed
+from db.settings import SettingsError, load_settings
 from forms.i18n import _, moment
 
-require_role(Role.ADMIN)
+STATE_LABELS = {OutboxState.QUEUED: _("Waiting"), OutboxState.SENDING: _("Being sent"), OutboxState.SENT: _("Sent"),
+                OutboxState.FAILED: _("Failed")}
+
+admin = require_role(Role.ADMIN)
 st.title(_("Outbox"))
-st.caption(_("E-mails the app has written. Until SMTP is configured (SMTP_URL), they wait here."))
+settings = load_settings()
 with read_session() as session:
-    mails = outbox_page(session)
+    counts = outbox_counts(session)
+if settings.smtp_url:
+    st.caption(_("E-mails go out over SMTP (SMTP_URL) every few seconds; failures are retried with growing pauses."))
+else:
+    st.info(_("SMTP is not configured (SMTP_URL): e-mails wait here. Copy them by hand or set SMTP_URL and restart."),
+            icon=":material/mail_lock:")
+cols = st.columns(len(STATE_LABELS))
+for col, (state, label) in zip(cols, STATE_LABELS.items(), strict=True):
+    col.metric(label, counts.get(state, 0))
+
+if settings.smtp_url and st.button(_("Send now"), icon=":material/send:", key="send_now"):
+    try:
+        report = deliver_configured()
+    except SettingsError as exc:
+        st.error(str(exc))
+    else:
+        st.toast(_("Outbox: {line}").format(line=report.line() if report else "-"), icon=":material/send:")
+
+shown = st.pills(_("Show"), options=list(STATE_LABELS), format_func=lambda s: STATE_LABELS[s], selection_mode="multi",
+                 default=[OutboxState.FAILED] if counts.get(OutboxState.FAILED) else [], key="outbox_states")
+with read_session() as session:
+    mails = outbox_page(session, states=shown or ())
+failed = [m for m in mails if m.state == OutboxState.FAILED]
+if failed:
+    st.warning(_("{n} e-mails could not be delivered. Mend the address or the SMTP settings, then send them again.").format(n=len(failed)),
+               icon=":material/error:")
+    if st.button(_("Send the failed e-mails again"), key="retry_failed"):
+        with write_session() as session:
+            again = retry_failed(session, [m.id for m in failed], actor=admin)  # type: ignore[misc]
+            session.commit()
+        st.toast(_("{n} e-mails queued again.").format(n=again))
+        st.rerun()
 if not mails:
-    st.info(_("No e-mail yet."))
+    st.info(_("No e-mail here."))
 for mail in mails:
-    with st.expander(f"{moment(mail.created_at)} · {mail.to_email} · {mail.subject}"):
-        st.caption(f"{_('State')}: {mail.state.value} · {_('Kind')}: {mail.kind}")
+    with st.expander(f"{moment(mail.created_at)} · {STATE_LABELS[mail.state]} · {mail.to_email} · {mail.subject}"):
+        details = f"{_('Kind')}: {mail.kind} · {_('Attempts')}: {mail.attempts}"
+        if mail.sent_at:
+            details += f" · {_('Sent')}: {moment(mail.sent_at)}"
+        if mail.next_attempt_at and mail.state == OutboxState.QUEUED:
+            details += f" · {_('Next attempt')}: {moment(mail.next_attempt_at)}"
+        st.caption(details)
+        if mail.last_error:
+            st.error(mail.last_error)
         st.text(mail.body)

@@ -9,13 +9,14 @@ from db.models import Organisation, Partnership
 from db.quote import QuoteError
 from db.rules import country_name, load_rules
 from db.services import documents, exchanges, payments, reports
+from db.services.comments import MAX_COMMENT, add_comment, thread
 from db.services.errors import NotFound
 from db.services.scope import load_exchange
 from db.services.timeline import timeline
 from db.workflow import CANCELLABLE
 from forms.answers import display_value
 from forms.i18n import _, day, moment, money
-from forms.journey_view import badge, stepper
+from forms.journey_view import badge, history, stepper
 from forms.render import attempt, record_id
 from forms.spec import load_spec
 from forms.wizard import Wizard, render_summary, wizard
@@ -36,6 +37,7 @@ try:
         report = reports.report_of(session, exchange.id)  # type: ignore[arg-type]
         evidence = reports.evidence_of(session, report.id) if report else []  # type: ignore[arg-type]
         events = timeline(session, "exchange", exchange.id)  # type: ignore[arg-type]
+        comments = thread(session, user, exchange.id)  # type: ignore[arg-type]
         payment = payments.payment_of(session, exchange.id)  # type: ignore[arg-type]
         current_docs = documents.current_documents(session, exchange.id)  # type: ignore[arg-type]
         doc_signatures = {d.id: documents.signatures_of(session, d.id) for d in current_docs}  # type: ignore[arg-type]
@@ -291,6 +293,24 @@ if exchange.state in CANCELLABLE:
         if st.button(_("Cancel the exchange"), key="cancel_exchange"):
             act(lambda s: exchanges.cancel_exchange(session=s, actor=user, exchange_id=exchange.id, reason=reason), _("Exchange cancelled."))
 
-st.subheader(_("History"))
-for event in events:
-    st.markdown(f"- {moment(event.created_at)} · **{event.actor_label}** · {event.action.replace('_', ' ')}" + (f": {event.comment}" if event.comment else ""))
+# --- comments between the parties -------------------------------------------------------
+st.subheader(_("Comments"))
+st.caption(_("Between the two organisations and their coordinators; each comment is e-mailed to the others."))
+for entry in comments:
+    with st.container(border=True):
+        st.caption(f"{entry.author} · {entry.as_party} · {moment(entry.at)}")
+        st.text(entry.body)
+round_no = st.session_state.setdefault("comment_round", 0)
+with st.form(f"comment_form_{round_no}"):
+    body = st.text_area(_("Your comment"), key=f"comment_body_{round_no}", max_chars=MAX_COMMENT, height=100)
+    posted = st.form_submit_button(_("Post the comment"), icon=":material/send:")
+if posted:
+    def post() -> object:
+        with write_session() as session:
+            return add_comment(session=session, actor=user, exchange_id=exchange.id, body=body)  # type: ignore[arg-type]
+
+    if attempt(post, success=_("Comment posted; the others are told by e-mail.")) is not None:
+        st.session_state["comment_round"] = round_no + 1  # a fresh, empty box; on an error the text stays
+        st.rerun()
+
+history(events)

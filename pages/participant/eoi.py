@@ -10,8 +10,8 @@ from db.services.errors import NotFound
 from db.services.partnerships import list_partnerships
 from db.services.scope import load_eoi
 from db.services.timeline import timeline
-from forms.i18n import _, moment
-from forms.journey_view import badge
+from forms.i18n import _
+from forms.journey_view import badge, history
 from forms.render import attempt, record_id
 from forms.spec import load_spec
 from forms.wizard import Wizard, wizard
@@ -113,6 +113,4 @@ if eoi.state in (EOIState.DRAFT, EOIState.SUBMITTED, EOIState.CHANGES_REQUESTED)
             if attempt(withdraw, success=_("Withdrawn.")):
                 st.rerun()
 
-st.subheader(_("History"))
-for event in events:
-    st.markdown(f"- {moment(event.created_at)} · **{event.actor_label}** · {event.action.replace('_', ' ')}" + (f": {event.comment}" if event.comment else ""))
+history(events)
