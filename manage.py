@@ -152,6 +152,55 @@ def cmd_remind(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from db.services.portable import export_everything
+
+    target = Path(args.directory)
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+        raise ValidationFailed({"directory": f"{target} exists and is not an empty folder"})
+    counts = export_everything(get_engine(), target)
+    print(f"exported {sum(counts.values())} rows of {len(counts)} tables to {target}")
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from db.backup import BackupError, backup
+
+    try:
+        kind = backup(database_url(), Path(args.file))
+    except BackupError as exc:
+        raise ValidationFailed({"file": str(exc)}) from None
+    print(f"backup written: {args.file} ({kind}, {Path(args.file).stat().st_size} bytes)")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime
+    from pathlib import Path
+
+    from db.backup import BackupError, backup, restore
+    from db.engine import data_dir, dispose_engines
+
+    url = database_url()
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+    safety = data_dir() / f"before-restore-{stamp}.{'db' if url.startswith('sqlite') else 'dump'}"
+    try:
+        if not Path(args.file).is_file():
+            raise BackupError(f"there is no file {args.file}")
+        backup(url, safety)  # what is there now is never lost, even by a wrong restore
+        dispose_engines()
+        kind = restore(url, Path(args.file))
+    except BackupError as exc:
+        raise ValidationFailed({"file": str(exc)}) from None
+    upgrade(get_engine())  # a backup of an earlier release is brought to this release's schema
+    print(f"restored {args.file} ({kind}); the previous database is kept in {safety}")
+    return 0
+
+
 def cmd_places(_: argparse.Namespace) -> int:
     from db.places import ensure_index
 
@@ -187,6 +236,15 @@ def build_parser() -> argparse.ArgumentParser:
     remind = commands.add_parser("remind", help="e-mail reminders of overdue reports and payments (once per item and day; for a daily cron)")
     remind.add_argument("--today", help="the day to judge by, YYYY-MM-DD (default: today, UTC)")
     remind.set_defaults(func=cmd_remind)
+    export = commands.add_parser("export", help="write every table as CSV plus the stored documents and evidence files into DIR")
+    export.add_argument("directory", metavar="DIR", help="a new or empty folder")
+    export.set_defaults(func=cmd_export)
+    backup_parser = commands.add_parser("backup", help="copy the database into FILE (SQLite online backup; PostgreSQL with pg_dump)")
+    backup_parser.add_argument("file", metavar="FILE")
+    backup_parser.set_defaults(func=cmd_backup)
+    restore_parser = commands.add_parser("restore", help="replace the database with the backup FILE (the current one is kept in data/)")
+    restore_parser.add_argument("file", metavar="FILE")
+    restore_parser.set_defaults(func=cmd_restore)
     commands.add_parser("places", help="build the offline index of cities (done by make run)").set_defaults(func=cmd_places)
     return parser
 

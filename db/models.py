@@ -301,7 +301,10 @@ class AuditEvent(SQLModel, table=True):
     """Append-only (database triggers refuse UPDATE and DELETE); each row hashes the previous one."""
 
     __tablename__ = "audit_event"
-    __table_args__ = (sa.Index("ix_audit_entity", "entity_type", "entity_id"),)
+    __table_args__ = (
+        sa.Index("ix_audit_entity", "entity_type", "entity_id"),
+        sa.Index("ix_audit_state_reached", "entity_type", "to_state", "entity_id", "created_at"),  # median days per stage
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     seq: int = Field(unique=True)
@@ -404,3 +407,14 @@ class SiteText(SQLModel, table=True):
     body: str = Field(sa_type=sa.Text)
     updated_by_user_id: int | None = Field(default=None, foreign_key="user.id")
     updated_at: datetime = created_at_field()
+
+
+class ExchangeTag(SQLModel, table=True):
+    """An ecosystem or activity type of an exchange, copied from its answers so figures can GROUP BY it."""
+
+    __tablename__ = "exchange_tag"
+    __table_args__ = (sa.Index("ix_exchange_tag_kind_value", "kind", "value"),)
+
+    exchange_id: int = Field(foreign_key="exchange.id", primary_key=True)
+    kind: str = Field(max_length=20, primary_key=True)
+    value: str = Field(max_length=80, primary_key=True)

@@ -117,3 +117,13 @@ def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
 
 if __name__ == "__main__":
     build_compact_index(Path(sys.argv[1]))
+
+
+@lru_cache(maxsize=64)
+def country_point(country: str) -> tuple[float, float] | None:
+    """Where a country sits on the figures' map: its most populous place (offline)."""
+    places = _index().get(country.upper(), {})
+    if not places:
+        return None
+    biggest = max(places.values(), key=lambda p: p.population)
+    return biggest.latitude, biggest.longitude

@@ -59,6 +59,7 @@ class Settings:
     support_email: str
     support_phone: str
     support_hours: str
+    retention_years: int
 
 
 def load_settings() -> Settings:
@@ -79,6 +80,7 @@ def load_settings() -> Settings:
         support_email=support_email,
         support_phone=os.environ.get("CXC_SUPPORT_PHONE", "+351 22 607 64 07"),
         support_hours=os.environ.get("CXC_SUPPORT_HOURS", "10:00–14:00 CET on working days"),
+        retention_years=_int_env("CXC_RETENTION_YEARS", 10, minimum=1),
     )
 
 

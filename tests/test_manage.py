@@ -77,3 +77,27 @@ def test_verify_audit_reports_an_intact_then_a_broken_chain(tmp_path: Path) -> N
     engine.dispose()
     broken = manage(tmp_path, "verify-audit")
     assert broken.returncode == 1 and broken.stdout.startswith("NOT OK: event 3 was changed")
+
+
+def test_export_writes_every_table_and_every_file_with_its_hash(tmp_path: Path) -> None:
+    import csv
+    import hashlib
+    import json
+
+    db_dir = tmp_path / "db"
+    db_dir.mkdir()
+    assert manage(db_dir, "demo").returncode == 0
+    target = tmp_path / "export"
+    result = manage(db_dir, "export", str(target))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("exported ") and "tables to" in result.stdout
+    manifest = json.loads((target / "manifest.json").read_text())
+    assert manifest["tables"]["exchange"] >= 10 and manifest["tables"]["exchange_tag"] >= 10
+    assert any(f["path"].startswith("files/document/") for f in manifest["files"])
+    for entry in manifest["files"]:
+        assert hashlib.sha256((target / entry["path"]).read_bytes()).hexdigest() == entry["sha256"]
+    with (target / "user.csv").open(encoding="utf-8") as handle:
+        users = list(csv.DictReader(handle))
+    assert users and {u["password_hash"] for u in users} == {"(withheld)"}
+    again = manage(db_dir, "export", str(target))
+    assert again.returncode == 2 and "not an empty folder" in again.stderr

@@ -36,3 +36,26 @@ def test_audit_events_cannot_be_updated_or_deleted(session: Session, engine: Eng
             conn.exec_driver_sql(statement)
     with engine.connect() as conn:
         assert conn.exec_driver_sql("SELECT count(*), max(comment) FROM audit_event").one() == (1, "")
+
+
+def test_upgrade_to_exchange_tags_fills_them_from_the_answers(session: Session, engine: Engine) -> None:
+    from db.migrate import upgrade
+    from db.models import ExchangeTag
+    from tests.journey import agreed_exchange, approved_plan, cast
+
+    c = cast(session)
+    approved_plan(session, c, agreed_exchange(session, c))
+    before = sorted((t.kind, t.value) for t in session.exec(sa.select(ExchangeTag)).scalars())
+    assert before == [("activity_type", "Market research"), ("ecosystem", "Digital")]
+    session.close()
+    from alembic import command
+
+    from db.migrate import alembic_config
+
+    with engine.begin() as conn:
+        config = alembic_config()
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0004")
+    upgrade(engine)
+    with Session(engine) as fresh:
+        assert sorted((t.kind, t.value) for t in fresh.exec(sa.select(ExchangeTag)).scalars()) == before

@@ -81,7 +81,9 @@ def test_each_role_menu_holds_exactly_its_pages() -> None:
     by_role = {role: {spec.url_path for spec in pages_for(role)} for role in (None, *Role)}
     assert "admin_users" in by_role[Role.ADMIN] and "admin_users" not in by_role[Role.COORDINATOR]
     assert "coordinator_home" not in by_role[Role.PARTICIPANT]
-    assert by_role[None] == {"welcome", "login", "register", "reset_password", "partnerships", "opportunities", "verify"}
+    assert by_role[None] == {"welcome", "login", "register", "reset_password", "partnerships", "opportunities", "verify", "news", "contact"}
+    assert "figures" in by_role[Role.COORDINATOR] and "figures" in by_role[Role.ADMIN] and "figures" not in by_role[Role.PARTICIPANT]
+    assert "my_data" in by_role[Role.PARTICIPANT] and "admin_data_requests" in by_role[Role.ADMIN]
     for role in Role:
         assert "account" in by_role[role] and "login" not in by_role[role]
 

@@ -28,6 +28,7 @@ from db.services.errors import NotFound, PermissionDenied, ValidationFailed
 from db.services.outbox import notify
 from db.services.rules_admin import active_rules
 from db.services.scope import load_exchange, organisation_users, partnership_users, require_participant_org
+from db.services.tags import tag_from_eoi, tag_from_plan
 from db.transitions import StaleState, apply_transition
 from db.types import utcnow
 from db.workflow import EXCHANGE_TRANSITIONS, Facts, check
@@ -103,6 +104,7 @@ def propose_exchange(
     )
     session.add(exchange)
     session.flush()
+    tag_from_eoi(session, exchange)
     append_event(session, actor=actor, entity_type="exchange", entity_id=exchange.id, action="propose", to_state=ExchangeState.PROPOSED.value,  # type: ignore[arg-type]
                  comment=message.strip())
     notify(
@@ -290,6 +292,7 @@ def decide_plan(*, session: Session, actor: User, exchange_id: int, approve: boo
         apply_transition(session, exchange, Action.APPROVE_PLAN, parties=mine, actor=actor, facts=Facts(plan_approved_by_both_partnerships=True),
                          values={"lump_sum_cents": amount.amount_cents, "lump_sum_breakdown": {**amount.as_dict(), "explained": amount.explain()},
                                  "rules_version_id": in_force.id if in_force else None})
+        tag_from_plan(session, exchange, plan)
         generate_documents(session, exchange, actor)
         for org in (exchange.visitor_org_id, exchange.host_org_id):
             notify(session, organisation_users(session, org), subject=_("Your action plan is approved"),

@@ -41,7 +41,7 @@ if eoi_id is None:
         options: list[int | None] = [None, *partnerships]
         partnership_id = st.selectbox(
             _("Partnership that supervises your side") + " *", options, key="eoi_partnership",
-            format_func=lambda i: _("Assign me: let the Support Office choose") if i is None else partnerships[i],
+            format_func=lambda i: _("Assign me: the first Partnership to take it up supervises it") if i is None else partnerships[i],
             help=_("Each side chooses its Partnership; they may differ."),
         )
         start = st.form_submit_button(_("Start"), type="primary")

@@ -1,29 +1,44 @@
 import streamlit as st
 
+from db.engine import read_session
+from db.services.site_texts import TITLES, site_texts
 from db.settings import load_settings
 from forms.i18n import _
 
 settings = load_settings()
+with read_session() as session:
+    texts = site_texts(session)
+
 st.title(_("Welcome to ClusterXchange"))
-st.markdown(
-    _(
-        "ClusterXchange funds **short stays abroad** between members of industrial clusters. "
-        "A **Visitor** organisation spends 3 working days to one month at a **Host** organisation "
-        "in another participating country, supervised by the **Partnerships** of their choice. "
-        "The Visitor's Partnership pays a **lump sum** towards travel and accommodation after the exchange."
-    )
-)
-st.subheader(_("How it works"))
-col1, col2, col3 = st.columns(3)
-col1.markdown(_("**1. Preparation**  \nSend an expression of interest, find your counterpart, write the action plan, sign."))
-col2.markdown(_("**2. Execution**  \nThe stay abroad; then the Visitor files a closing report with evidence."))
-col3.markdown(_("**3. Finalisation**  \nThe Partnership accepts the report and pays the lump sum."))
+st.markdown(texts["intro"])
+st.subheader(_(TITLES["exchange"]))
+st.markdown(texts["exchange"])
+left, right = st.columns(2)
+with left.container(border=True):
+    st.markdown(f"**{_(TITLES['who_visitor'])}**")
+    st.markdown(texts["who_visitor"])
+    st.markdown(f"**{_(TITLES['benefits_visitor'])}**")
+    st.markdown(texts["benefits_visitor"])
+with right.container(border=True):
+    st.markdown(f"**{_(TITLES['who_host'])}**")
+    st.markdown(texts["who_host"])
+    st.markdown(f"**{_(TITLES['benefits_host'])}**")
+    st.markdown(texts["benefits_host"])
+st.subheader(_(TITLES["phases"]))
+st.markdown(texts["phases"])
+st.subheader(_(TITLES["lump_sum"]))
+st.markdown(texts["lump_sum"])
+st.subheader(_(TITLES["partnerships"]))
+st.markdown(texts["partnerships"])
+st.page_link("pages/public/partnerships.py", label=_("Browse the Partnerships"), icon=":material/groups:")
+st.page_link("pages/public/opportunities.py", label=_("See the published exchange opportunities"), icon=":material/travel_explore:")
 st.divider()
-c1, c2 = st.columns(2)
+c1, c2, c3 = st.columns(3)
 c1.page_link("pages/public/register.py", label=_("Register your organisation"), icon=":material/person_add:")
 c2.page_link("pages/public/login.py", label=_("Log in"), icon=":material/login:")
-st.caption(
-    _("Support Office: {email} · {phone} · {hours}").format(
-        email=settings.support_email, phone=settings.support_phone, hours=settings.support_hours
-    )
-)
+c3.page_link("pages/public/news.py", label=_("Get the news"), icon=":material/mail:")
+with st.container(border=True):
+    st.markdown(f"**{_('Support Office')}**")
+    st.markdown(_("E-mail: {email}  \nPhone: {phone}  \nOpening hours: {hours}").format(
+        email=settings.support_email, phone=settings.support_phone, hours=settings.support_hours))
+    st.page_link("pages/public/contact.py", label=_("Write to the Support Office"), icon=":material/contact_support:")

@@ -70,13 +70,20 @@ def _wait_healthy(url: str, process: subprocess.Popen, log: Path, timeout: float
 
 
 @pytest.fixture
-def server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Server]:
+def server_env() -> dict[str, str]:
+    """Extra environment of the app server; a test module overrides it (e.g. with SMTP_URL)."""
+    return {}
+
+
+@pytest.fixture
+def server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, server_env: dict[str, str]) -> Iterator[Server]:
     data_dir = tmp_path / "data"
     data_dir.mkdir()
     database_url = f"sqlite:///{data_dir / 'cxc.db'}"
-    env = {**os.environ, "DATABASE_URL": database_url, "CXC_DATA_DIR": str(data_dir), "CXC_BCRYPT_ROUNDS": "4"}
-    subprocess.run([sys.executable, "manage.py", "migrate"], cwd=ROOT, env=env, check=True, capture_output=True)
     port = free_port()
+    env = {**os.environ, "DATABASE_URL": database_url, "CXC_DATA_DIR": str(data_dir), "CXC_BCRYPT_ROUNDS": "4",
+           "CXC_PUBLIC_URL": f"http://127.0.0.1:{port}", **server_env}
+    subprocess.run([sys.executable, "manage.py", "migrate"], cwd=ROOT, env=env, check=True, capture_output=True)
     log = tmp_path / "server.log"
     with log.open("w") as handle:
         process = subprocess.Popen(
@@ -90,6 +97,7 @@ def server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Server]:
         # The test process writes set-up data into the same database through the services.
         monkeypatch.setenv("DATABASE_URL", database_url)
         monkeypatch.setenv("CXC_DATA_DIR", str(data_dir))
+        monkeypatch.setenv("CXC_PUBLIC_URL", url)
         dispose_engines()
         yield Server(url, database_url, data_dir, process)
     finally:

@@ -1,0 +1,38 @@
+import streamlit as st
+
+from auth.guard import require_role
+from db.engine import read_session, write_session
+from db.enums import Role
+from db.services.site_texts import DEFAULTS, MAX_TEXT, TITLES, reset_site_text, set_site_text, site_texts
+from forms.i18n import _
+from forms.render import field_error, run_action
+
+admin = require_role(Role.ADMIN)
+st.title(_("Public texts"))
+st.caption(_("The texts of the welcome page. Markdown: **bold**, lists, links. HTML is shown as text, never run."))
+with read_session() as session:
+    texts = site_texts(session)
+builtin = {key: text for key, _title, text in DEFAULTS}
+key = st.selectbox(_("Text"), list(TITLES), format_func=lambda k: _(TITLES[k]), key="site_text_key")
+body = st.text_area(_("Text"), value=texts[key], key=f"site_text_body_{key}", height=220, max_chars=MAX_TEXT)
+field_error("site_text", "body")
+c1, c2 = st.columns(2)
+if c1.button(_("Save"), key="site_text_save", type="primary"):
+    def save() -> object:
+        with write_session() as session:
+            return set_site_text(session=session, actor=admin, key=key, body=body)
+
+    if run_action("site_text", save, success=_("Saved: the welcome page shows it now.")) is not None:
+        st.rerun()
+if texts[key] != builtin[key] and c2.button(_("Back to the built-in text"), key="site_text_reset"):
+    def reset() -> object:
+        with write_session() as session:
+            reset_site_text(session=session, actor=admin, key=key)
+        return True
+
+    if run_action("site_text", reset, success=_("The built-in text is back.")) is not None:
+        st.session_state.pop(f"site_text_body_{key}", None)
+        st.rerun()
+st.subheader(_("Preview"))
+with st.container(border=True):
+    st.markdown(body)

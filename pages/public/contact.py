@@ -1,0 +1,31 @@
+import streamlit as st
+
+from auth.session import current_user
+from db.engine import write_session
+from db.services.contact import send_message
+from db.settings import load_settings
+from forms.i18n import _
+from forms.render import field_error, run_action
+
+settings = load_settings()
+user = current_user()
+st.title(_("Contact the Support Office"))
+st.markdown(_("E-mail: {email}  \nPhone: {phone}  \nOpening hours: {hours}").format(
+    email=settings.support_email, phone=settings.support_phone, hours=settings.support_hours))
+with st.form("contact_form"):
+    name = st.text_input(_("Your name") + " *", value=user.full_name if user else "", key="contact_name", max_chars=120)
+    field_error("contact", "name")
+    email = st.text_input(_("Your e-mail address") + " *", value=user.email if user else "", key="contact_email", max_chars=254)
+    field_error("contact", "email")
+    subject = st.text_input(_("Subject") + " *", key="contact_subject", max_chars=200)
+    field_error("contact", "subject")
+    body = st.text_area(_("Your message") + " *", key="contact_body", max_chars=5000, height=180)
+    field_error("contact", "body")
+    sent = st.form_submit_button(_("Send"), icon=":material/send:")
+if sent:
+    def send() -> object:
+        with write_session() as session:
+            return send_message(session=session, name=name, email=email, subject=subject, body=body)
+
+    if run_action("contact", send, success=_("Message sent.")) is not None:
+        st.success(_("Thank you. The Support Office answers by e-mail, usually within two working days."), icon=":material/mark_email_read:")

@@ -1,0 +1,56 @@
+import streamlit as st
+
+from db.engine import read_session, write_session
+from db.services import news
+from db.services.errors import NotFound
+from forms.i18n import _, moment
+from forms.render import attempt
+
+st.title(_("ClusterXchange news"))
+params = st.query_params
+confirm_token = params.get("confirm", "")
+email, token, action = params.get("email", ""), params.get("token", ""), params.get("action", "")
+
+if confirm_token:
+    try:
+        with write_session() as session:
+            subscriber = news.confirm(session, confirm_token)
+        st.success(_("Thank you: {email} now receives our news.").format(email=subscriber.email), icon=":material/mark_email_read:")
+    except NotFound as exc:
+        st.error(str(exc))
+elif email or token:
+    try:
+        if action == "unsubscribe":
+            with write_session() as session:
+                removed = news.unsubscribe(session, email, token)
+            st.success(_("{email} is unsubscribed; we keep nothing of the subscription.").format(email=email) if removed
+                       else _("{email} receives no news from us.").format(email=email), icon=":material/unsubscribe:")
+        else:
+            with read_session() as session:
+                subscriber = news.subscription(session, email, token)
+            if subscriber is None:
+                st.info(_("{email} receives no news from us.").format(email=email))
+            else:
+                st.markdown(_("**Your subscription**  \nAddress: {email}  \nAsked on: {asked}  \nConfirmed: {confirmed}").format(
+                    email=subscriber.email, asked=moment(subscriber.created_at),
+                    confirmed=moment(subscriber.confirmed_at) if subscriber.confirmed_at else _("not yet")))
+                if st.button(_("Delete my subscription"), key="news_delete", icon=":material/delete:"):
+                    with write_session() as session:
+                        news.unsubscribe(session, email, token)
+                    st.success(_("Deleted. We keep nothing of the subscription."))
+    except NotFound as exc:
+        st.error(str(exc))
+else:
+    st.markdown(_("News of the programme a few times a year: new Partnerships, calls, stories of exchanges. "
+                  "We send a confirmation e-mail first; every e-mail has a link to unsubscribe."))
+    with st.form("news_form"):
+        address = st.text_input(_("Your e-mail address"), key="news_email", max_chars=254)
+        asked = st.form_submit_button(_("Sign up"), icon=":material/mail:")
+    if asked:
+        def sign_up() -> object:
+            with write_session() as session:
+                news.subscribe(session, address)
+            return True
+
+        if attempt(sign_up, success=_("Check your inbox.")):
+            st.success(_("Check your inbox: we have sent a link to confirm the subscription."), icon=":material/outgoing_mail:")
