@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 PORT ?= 8501
 
-.PHONY: run install install-dev migrate places test test-fast lint demo bench browser clean
+.PHONY: run install install-dev migrate places test test-fast test-long lint demo bench browser clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -56,6 +56,10 @@ test: $(DEV_STAMP) browser lint
 
 test-fast: $(DEV_STAMP)
 	$(BIN)/python -m pytest -m "not e2e"
+
+# The long variants: 50 SIGKILLs instead of 8 (the short ones run in `make test`).
+test-long: $(DEV_STAMP) browser
+	CXC_CRASH_ROUNDS=50 $(BIN)/python -m pytest tests/test_crash.py
 
 bench: $(STAMP)
 	CXC_DATA_DIR=$$(mktemp -d) $(BIN)/python -m bench.run

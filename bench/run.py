@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import os
 import platform
 from datetime import UTC, datetime
 
-from bench import bench_documents
+os.environ.setdefault("STREAMLIT_LOGGER_LEVEL", "error")  # AppTest's "missing ScriptRunContext" chatter
+
+from bench import bench_documents, bench_scale, bench_sessions  # imported after the logging setting
 
 
 def main() -> None:
     print(f"# {datetime.now(UTC):%Y-%m-%d %H:%M} UTC · {platform.machine()} · Python {platform.python_version()}")
     for line in bench_documents.main():
-        print(line)
+        print(line, flush=True)
+    for line in bench_scale.main():
+        print(line, flush=True)
+    for line in bench_sessions.main():
+        print(line, flush=True)
 
 
 if __name__ == "__main__":

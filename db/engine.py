@@ -18,7 +18,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-SQLITE_BUSY_TIMEOUT_MS = 10_000
+SQLITE_BUSY_TIMEOUT_MS = 30_000  # a burst of writers queues for the lock instead of failing
 
 _engines: dict[str, Engine] = {}
 _engines_lock = threading.Lock()

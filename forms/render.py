@@ -6,11 +6,13 @@ from collections.abc import Callable
 from typing import TypeVar
 
 import streamlit as st
+from sqlalchemy.exc import OperationalError
 
 from db.services.errors import NotFound, PermissionDenied, ValidationFailed
 from forms.i18n import _
 
 T = TypeVar("T")
+BUSY = _("The database is busy right now and nothing was saved; what you typed is still here. Please try again in a moment.")
 
 
 def _key(form: str) -> str:
@@ -34,6 +36,9 @@ def run_action(form: str, action: Callable[[], T], *, success: str) -> T | None:
     except (PermissionDenied, NotFound) as exc:
         st.session_state.pop(_key(form), None)
         st.error(str(exc))
+        return None
+    except OperationalError:  # the transaction was rolled back: nothing half written
+        st.error(BUSY, icon=":material/hourglass:")
         return None
     st.session_state.pop(_key(form), None)
     st.toast(success, icon=":material/check_circle:")
@@ -60,6 +65,9 @@ def attempt(action: Callable[[], T], *, success: str, on_invalid: Callable[[dict
         return None
     except (PermissionDenied, NotFound, TransitionRefused, StaleState, UploadRefused) as exc:
         st.error(str(exc), icon=":material/block:")
+        return None
+    except OperationalError:  # the transaction was rolled back: nothing half written
+        st.error(BUSY, icon=":material/hourglass:")
         return None
     st.toast(success, icon=":material/check_circle:")
     return result

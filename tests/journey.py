@@ -114,13 +114,19 @@ def through_signing(session: Session, exchange: Exchange, c: Cast | None = None)
                                today=exchange.start_date)
 
 
-def accepted_exchange(session: Session) -> tuple[Cast, Exchange]:
+def reported_exchange(session: Session) -> tuple[Cast, Exchange]:
+    """The stay is over, the closing report with evidence is filed, the Visitor's bank account is known."""
     c = cast(session)
     exchange = through_signing(session, approved_plan(session, c, agreed_exchange(session, c)), c)
     exchanges.mark_stay(session=session, actor=c.visitor, exchange_id=exchange.id, action=Action.END_STAY, today=date(2027, 3, 8))  # type: ignore[arg-type]
     reports.add_evidence(session=session, actor=c.visitor, exchange_id=exchange.id, evidence_type="Other", filename="t.pdf", content=PDF)  # type: ignore[arg-type]
     reports.submit_report(session=session, actor=c.visitor, exchange_id=exchange.id, answers={  # type: ignore[arg-type]
         "results": [{"objective": "Learn", "result": "Learnt a lot about pilot lines."}], "follow_up": "A joint proposal.", "visitor_satisfaction": 5})
-    reports.decide_report(session=session, actor=c.vop_coordinator, exchange_id=exchange.id, accept=True)  # type: ignore[arg-type]
     payments.set_organisation_account(session=session, actor=c.visitor, iban=GOOD_IBAN_PT, bic="CGDIPTPL", holder="Łódź Ąna Sousa")
+    return c, session.get(Exchange, exchange.id)  # type: ignore[return-value]
+
+
+def accepted_exchange(session: Session) -> tuple[Cast, Exchange]:
+    c, exchange = reported_exchange(session)
+    reports.decide_report(session=session, actor=c.vop_coordinator, exchange_id=exchange.id, accept=True)  # type: ignore[arg-type]
     return c, session.get(Exchange, exchange.id)  # type: ignore[return-value]

@@ -173,3 +173,20 @@ def test_only_admins_create_coordinators(session: Session) -> None:
     assert coordinator.role == Role.COORDINATOR and coordinator.partnership_id == partnership.id
     with pytest.raises(ValidationFailed):
         f.coordinator(session, admin, 9999)
+
+
+def test_admin_locks_an_account_and_sends_a_reset_link(session: Session) -> None:
+    from db.services.accounts import active_user, lock_user, send_reset_link, unlock_user
+    from tests import factories
+
+    admin = factories.admin(session)
+    person = factories.participant(session)
+    login = factories.open_session(session, person)
+    with pytest.raises(PermissionDenied):
+        lock_user(session=session, actor=person, user_id=admin.id)  # type: ignore[arg-type]
+    lock_user(session=session, actor=admin, user_id=person.id)  # type: ignore[arg-type]
+    assert active_user(session, login) is None and session.get(AuthSession, login).revoked_at is not None  # type: ignore[union-attr]
+    unlock_user(session=session, actor=admin, user_id=person.id)  # type: ignore[arg-type]
+    send_reset_link(session=session, actor=admin, user_id=person.id)  # type: ignore[arg-type]
+    mail = session.exec(select(Outbox).where(Outbox.to_email == person.email, Outbox.kind == "password_reset")).one()
+    assert "reset_password?token=" in mail.body

@@ -452,6 +452,35 @@ def reset_password(*, session: Session, token: str, new: str, new_repeat: str) -
     return user
 
 
+LOCKED_BY_ADMIN = timedelta(days=365 * 100)  # until an admin unlocks it
+
+
+def lock_user(*, session: Session, actor: User, user_id: int) -> User:
+    """An admin locks an account (a lost laptop, a person who left): every login ends at once."""
+    require_admin(actor)
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound(_("No such user."))
+    if user.id == actor.id:
+        raise ValidationFailed({"user": _("You cannot lock your own account.")})
+    user.locked_until = utcnow() + LOCKED_BY_ADMIN
+    session.add(user)
+    _revoke_all_sessions(session, user.id)  # type: ignore[arg-type]
+    append_event(session, actor=actor, entity_type="user", entity_id=user.id, action="lock")  # type: ignore[arg-type]
+    session.commit()
+    return user
+
+
+def send_reset_link(*, session: Session, actor: User, user_id: int) -> None:
+    """An admin sends a user the same one-time reset link that "Forgot password" sends."""
+    require_admin(actor)
+    user = session.get(User, user_id)
+    if user is None or not user.is_active:
+        raise NotFound(_("No such active user."))
+    append_event(session, actor=actor, entity_type="user", entity_id=user.id, action="send_reset_link")  # type: ignore[arg-type]
+    request_password_reset(session=session, email=user.email)
+
+
 def unlock_user(*, session: Session, actor: User, user_id: int) -> User:
     require_admin(actor)
     user = session.get(User, user_id)

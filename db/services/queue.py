@@ -51,20 +51,22 @@ Host = aliased(Organisation, name="host_org")
 
 
 def _exchanges(*where: object) -> sa.Select:
+    """Only the columns the queue shows: hydrating whole records costs more than the SQL itself."""
     return (
-        select(Exchange, Visitor, Host)
+        select(Exchange.id, Exchange.state, Exchange.updated_at, Exchange.end_date,  # type: ignore[call-overload]
+               Visitor.id.label("v_id"), Visitor.legal_name.label("v_name"), Visitor.country.label("v_country"),  # type: ignore[union-attr]
+               Host.id.label("h_id"), Host.legal_name.label("h_name"), Host.country.label("h_country"))  # type: ignore[union-attr]
         .join(Visitor, Exchange.visitor_org_id == Visitor.id)  # type: ignore[arg-type]
         .join(Host, Exchange.host_org_id == Host.id)  # type: ignore[arg-type]
         .where(*where)  # type: ignore[arg-type]
     )
 
 
-def _item(kind: str, exchange: Exchange, visitor: Organisation, host: Organisation, what: str, since: datetime | None,
-          due: date | None = None) -> QueueItem:
+def _item(kind: str, row: sa.Row, what: str, since: datetime | None, due: date | None = None) -> QueueItem:
     return QueueItem(
-        kind, exchange.id, f"{visitor.legal_name} → {host.legal_name} · {what}", since, f"exchange?id={exchange.id}",  # type: ignore[arg-type]
-        state=exchange.state.value, due=due, organisations=(visitor.legal_name, host.legal_name),
-        countries=(visitor.country, host.country), organisation_ids=(visitor.id, host.id),  # type: ignore[arg-type]
+        kind, row.id, f"{row.v_name} → {row.h_name} · {what}", since, f"exchange?id={row.id}",
+        state=row.state.value, due=due, organisations=(row.v_name, row.h_name),
+        countries=(row.v_country, row.h_country), organisation_ids=(row.v_id, row.h_id),
     )
 
 
@@ -95,13 +97,13 @@ def coordinator_queue(session: Session, user: User, *, rules: Rules | None = Non
     latest = select(ActionPlan.exchange_id, func.max(ActionPlan.version).label("version")).group_by(ActionPlan.exchange_id).subquery()
     plan_rows = session.exec(
         _exchanges(Exchange.state == ExchangeState.PLAN_SUBMITTED, mine)
-        .add_columns(ActionPlan)
+        .add_columns(ActionPlan.created_at.label("plan_at"))
         .join(latest, latest.c.exchange_id == Exchange.id)
         .join(ActionPlan, (ActionPlan.exchange_id == Exchange.id) & (ActionPlan.version == latest.c.version))  # type: ignore[arg-type]
         .where(((Exchange.visitor_partnership_id == pid) & ActionPlan.visitor_partnership_approved_at.is_(None))  # type: ignore[union-attr]
                | ((Exchange.host_partnership_id == pid) & ActionPlan.host_partnership_approved_at.is_(None)))  # type: ignore[union-attr]
     ).all()
-    items += [_item("plan", x, v, h, "action plan", plan.created_at) for x, v, h, plan in plan_rows]
+    items += [_item("plan", row, "action plan", row.plan_at) for row in plan_rows]
 
     items += _signatures_waiting(session, pid)
 
@@ -109,27 +111,27 @@ def coordinator_queue(session: Session, user: User, *, rules: Rules | None = Non
         _exchanges(Exchange.state == ExchangeState.REPORT_SUBMITTED, paying)
         .add_columns(ClosingReport.submitted_at).join(ClosingReport, ClosingReport.exchange_id == Exchange.id)  # type: ignore[arg-type]
     ).all()
-    items += [_item("report", x, v, h, "closing report", submitted) for x, v, h, submitted in report_rows]
+    items += [_item("report", row, "closing report", row.submitted_at) for row in report_rows]
 
     late_rows = session.exec(
         _exchanges(Exchange.state.in_([ExchangeState.READY, ExchangeState.IN_PROGRESS, ExchangeState.REPORTING]), paying,  # type: ignore[attr-defined]
                    Exchange.end_date < today - timedelta(days=rules.report_due_days))  # type: ignore[operator]
     ).all()
-    items += [_item("report_overdue", x, v, h, "closing report overdue", _midnight(x.end_date),  # type: ignore[arg-type]
-                    x.end_date + timedelta(days=rules.report_due_days)) for x, v, h in late_rows]  # type: ignore[operator]
+    items += [_item("report_overdue", row, "closing report overdue", _midnight(row.end_date),
+                    row.end_date + timedelta(days=rules.report_due_days)) for row in late_rows]
 
     accepted_rows = session.exec(
         _exchanges(Exchange.state == ExchangeState.REPORT_ACCEPTED, paying)
         .add_columns(ClosingReport.accepted_at).join(ClosingReport, ClosingReport.exchange_id == Exchange.id)  # type: ignore[arg-type]
     ).all()
-    items += [_item("payment", x, v, h, "payment to order", accepted, (accepted or x.updated_at).date() + timedelta(days=rules.payment_days))
-              for x, v, h, accepted in accepted_rows]
+    items += [_item("payment", row, "payment to order", row.accepted_at, (row.accepted_at or row.updated_at).date() + timedelta(days=rules.payment_days))
+              for row in accepted_rows]
 
     ordered_rows = session.exec(
         _exchanges(Exchange.state == ExchangeState.PAYMENT_ORDERED, paying)
-        .add_columns(Payment).join(Payment, Payment.exchange_id == Exchange.id)  # type: ignore[arg-type]
+        .add_columns(Payment.ordered_at, Payment.due_date).join(Payment, Payment.exchange_id == Exchange.id)  # type: ignore[arg-type]
     ).all()
-    items += [_item("payment_confirm", x, v, h, "payment to confirm", payment.ordered_at, payment.due_date) for x, v, h, payment in ordered_rows]
+    items += [_item("payment_confirm", row, "payment to confirm", row.ordered_at, row.due_date) for row in ordered_rows]
     return sorted(items, key=lambda item: (item.since or datetime.max.replace(tzinfo=UTC), item.kind, item.record_id))
 
 
@@ -145,8 +147,8 @@ def _signatures_waiting(session: Session, pid: int) -> list[QueueItem]:
             Document.exchange_id == Exchange.id, Document.superseded_at.is_(None), Document.kind.in_(kinds), ~signed,  # type: ignore[union-attr,attr-defined]
         ).exists()
         rows = session.exec(_exchanges(Exchange.state == ExchangeState.SIGNING, side_column == pid, unsigned)).all()
-        for x, v, h in rows:
-            items.setdefault(x.id, _item("signature", x, v, h, "documents to sign", x.updated_at))  # type: ignore[arg-type]
+        for row in rows:
+            items.setdefault(row.id, _item("signature", row, "documents to sign", row.updated_at))
     return list(items.values())
 
 

@@ -4,7 +4,7 @@ from auth.guard import require_role
 from db.engine import read_session, write_session
 from db.enums import Role
 from db.queries import users_page
-from db.services.accounts import is_locked, unlock_user
+from db.services.accounts import is_locked, lock_user, send_reset_link, unlock_user
 from forms.i18n import _, moment
 from forms.labels import ROLE_LABELS
 from forms.render import run_action
@@ -29,6 +29,25 @@ st.dataframe(
     hide_index=True,
     width="stretch",
 )
+others = {u.id: f"{u.username} · {u.full_name}" for u in users if u.id != admin.id and u.is_active}
+if others:
+    st.subheader(_("Lock or reset an account"))
+    target = st.selectbox(_("Account"), options=list(others), format_func=lambda i: others[i], key="manage_choice")
+    c1, c2 = st.columns(2)
+    if c1.button(_("Lock (ends every login)"), key="lock_button", icon=":material/lock:"):
+        def lock() -> object:
+            with write_session() as session:
+                return lock_user(session=session, actor=admin, user_id=target)  # type: ignore[arg-type]
+
+        if run_action("lock", lock, success=_("Account locked.")) is not None:
+            st.rerun()
+    if c2.button(_("Send a password reset link"), key="reset_button", icon=":material/key:"):
+        def reset() -> object:
+            with write_session() as session:
+                send_reset_link(session=session, actor=admin, user_id=target)  # type: ignore[arg-type]
+            return True
+
+        run_action("reset", reset, success=_("Reset link e-mailed."))
 locked = {u.id: u.username for u in users if is_locked(u)}
 if locked:
     st.subheader(_("Unlock an account"))

@@ -13,7 +13,7 @@ from db.services.comments import MAX_COMMENT, add_comment, thread
 from db.services.errors import NotFound
 from db.services.scope import load_exchange
 from db.services.timeline import timeline
-from db.workflow import CANCELLABLE
+from db.workflow import CANCELLABLE, state_label
 from forms.answers import display_value
 from forms.i18n import _, day, moment, money
 from forms.journey_view import badge, history, stepper
@@ -65,6 +65,15 @@ if exchange.message:
     st.caption(_("Message with the proposal: {message}").format(message=exchange.message))
 
 
+# Someone else (another coordinator, another server) may move the exchange on while this page is
+# open; a click on a button that no longer applies then does nothing, so say what happened.
+SEEN = f"seen_state_{exchange.id}"
+if st.session_state.get(SEEN) not in (None, exchange.state.value):
+    st.warning(_("While you had this page open, the exchange moved on from “{before}” to “{now}”: check it before you act.").format(
+        before=_(state_label(ExchangeState(st.session_state[SEEN]))), now=_(state_label(exchange.state))), icon=":material/update:")
+st.session_state[SEEN] = exchange.state.value
+
+
 def act(action, success: str, on_invalid=None) -> None:  # type: ignore[no-untyped-def]
     """Run one service call in its own session and refresh the page when it worked."""
     def run():  # type: ignore[no-untyped-def]
@@ -72,6 +81,7 @@ def act(action, success: str, on_invalid=None) -> None:  # type: ignore[no-untyp
             return action(session)
 
     if attempt(run, success=success, on_invalid=on_invalid) is not None:
+        st.session_state.pop(SEEN, None)  # our own step: no warning about it
         st.rerun()
 
 

@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import UTC, date, datetime
 
 import altair as alt
 import pandas as pd
@@ -6,7 +6,7 @@ import pydeck as pdk
 import streamlit as st
 
 from auth.guard import require_role
-from db.engine import read_session
+from db.engine import database_url, read_session
 from db.enums import Role
 from db.rules import country_name
 from db.services import kpis
@@ -31,16 +31,34 @@ start: date | None = period[0] if len(period) > 0 else None  # type: ignore[arg-
 end: date | None = period[1] if len(period) > 1 else None  # type: ignore[arg-type,index]
 f = kpis.filter_for(user, start, end)
 
-with read_session() as session:
-    states = kpis.by_state(session, f)
-    pairs = kpis.by_country_pair(session, f)
-    org_types = kpis.by_org_type(session, f)
-    ecosystems = kpis.by_tag(session, f, ECOSYSTEM)
-    activities = kpis.by_tag(session, f, ACTIVITY)
-    amounts = kpis.money(session, f)
-    medians = kpis.stage_medians(session, f)
-    score, scored = kpis.satisfaction(session, f)
-    partnerships = kpis.by_partnership(session, f) if programme else []
+
+
+@st.cache_data(ttl=120, show_spinner=_("Counting…"), max_entries=200)
+def figures(database: str, partnership_id: int | None, start: date | None, end: date | None) -> dict:
+    """All figures of one scope and period, kept two minutes: reruns and other coordinators of the
+    same Partnership do not count the programme again. The key holds the scope: no leak between Partnerships."""
+    scope = kpis.KpiFilter(partnership_id, start, end)
+    with read_session() as session:
+        return {
+            "states": kpis.by_state(session, scope), "pairs": kpis.by_country_pair(session, scope),
+            "org_types": kpis.by_org_type(session, scope), "ecosystems": kpis.by_tag(session, scope, ECOSYSTEM),
+            "activities": kpis.by_tag(session, scope, ACTIVITY), "amounts": kpis.money(session, scope),
+            "medians": kpis.stage_medians(session, scope), "satisfaction": kpis.satisfaction(session, scope),
+            "partnerships": kpis.by_partnership(session, scope) if partnership_id is None else [],
+            "as_of": datetime.now(UTC),
+        }
+
+
+data = figures(database_url(), f.partnership_id, f.start, f.end)
+states, pairs, org_types = data["states"], data["pairs"], data["org_types"]
+ecosystems, activities, amounts, medians = data["ecosystems"], data["activities"], data["amounts"], data["medians"]
+score, scored = data["satisfaction"]
+partnerships = data["partnerships"]
+left_caption, right_button = st.columns([4, 1])
+left_caption.caption(_("Figures as of {time} UTC (counted again every two minutes).").format(time=data["as_of"].strftime("%H:%M:%S")))
+if right_button.button(_("Count again"), key="kpi_refresh", icon=":material/refresh:"):
+    figures.clear()
+    st.rerun()
 
 total = sum(n for _s, n in states)
 cols = st.columns(4)

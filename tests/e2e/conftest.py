@@ -11,6 +11,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -75,38 +76,46 @@ def server_env() -> dict[str, str]:
     return {}
 
 
-@pytest.fixture
-def server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, server_env: dict[str, str]) -> Iterator[Server]:
-    data_dir = tmp_path / "data"
-    data_dir.mkdir()
-    database_url = f"sqlite:///{data_dir / 'cxc.db'}"
-    port = free_port()
-    env = {**os.environ, "DATABASE_URL": database_url, "CXC_DATA_DIR": str(data_dir), "CXC_BCRYPT_ROUNDS": "4",
-           "CXC_PUBLIC_URL": f"http://127.0.0.1:{port}", **server_env}
-    subprocess.run([sys.executable, "manage.py", "migrate"], cwd=ROOT, env=env, check=True, capture_output=True)
-    log = tmp_path / "server.log"
+@contextmanager
+def running_server(log: Path, env: dict[str, str], port: int) -> Iterator[subprocess.Popen]:
+    """One app process (serve.py, as `make run` starts it) until the block ends."""
     with log.open("w") as handle:
         process = subprocess.Popen(
             [sys.executable, "serve.py", "--server.port", str(port), "--server.address", "127.0.0.1",
              "--server.headless", "true"],
             cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT,
         )
-    url = f"http://127.0.0.1:{port}"
     try:
-        _wait_healthy(url, process, log)
-        # The test process writes set-up data into the same database through the services.
-        monkeypatch.setenv("DATABASE_URL", database_url)
-        monkeypatch.setenv("CXC_DATA_DIR", str(data_dir))
-        monkeypatch.setenv("CXC_PUBLIC_URL", url)
-        dispose_engines()
-        yield Server(url, database_url, data_dir, process)
+        _wait_healthy(f"http://127.0.0.1:{port}", process, log)
+        yield process
     finally:
         process.terminate()
         try:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+@pytest.fixture
+def server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, server_env: dict[str, str]) -> Iterator[Server]:
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    database_url = f"sqlite:///{data_dir / 'cxc.db'}"
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    env = {**os.environ, "DATABASE_URL": database_url, "CXC_DATA_DIR": str(data_dir), "CXC_BCRYPT_ROUNDS": "4",
+           "CXC_PUBLIC_URL": url, **server_env}
+    subprocess.run([sys.executable, "manage.py", "migrate"], cwd=ROOT, env=env, check=True, capture_output=True)
+    with running_server(tmp_path / "server.log", env, port) as process:
+        # The test process writes set-up data into the same database through the services.
+        monkeypatch.setenv("DATABASE_URL", database_url)
+        monkeypatch.setenv("CXC_DATA_DIR", str(data_dir))
+        monkeypatch.setenv("CXC_PUBLIC_URL", url)
         dispose_engines()
+        try:
+            yield Server(url, database_url, data_dir, process)
+        finally:
+            dispose_engines()
 
 
 @pytest.fixture(scope="session")
@@ -156,7 +165,8 @@ def log_in(page: Page, base: str, username: str, password: str, path: str = "log
     if succeed:
         expect(page.get_by_test_id("stSidebar").get_by_role("button", name="Log out")).to_be_visible()
         # The login cookie is written by the page; later page loads need it.
-        page.wait_for_function("document.cookie.includes('cxc_desk_auth=')")
+        # The cookie component loads its script from the server: slow on a busy machine with two servers.
+        page.wait_for_function("document.cookie.includes('cxc_desk_auth=')", timeout=45_000)
         settle(page)
 
 
