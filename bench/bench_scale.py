@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import random
 import statistics
@@ -150,6 +151,9 @@ def main() -> list[str]:
     started = time.perf_counter()
     build(url)
     built_s = time.perf_counter() - started
+    for name in list(logging.root.manager.loggerDict):  # AppTest's "missing ScriptRunContext" chatter
+        if name.startswith("streamlit"):
+            logging.getLogger(name).setLevel(logging.ERROR)
     empty = folder / "empty.py"
     empty.write_text("import streamlit as st\n")
     empty_ms = rerun_ms(AppTest.from_file(str(empty), default_timeout=120))

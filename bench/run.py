@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import os
 import platform
 from datetime import UTC, datetime
 
-os.environ.setdefault("STREAMLIT_LOGGER_LEVEL", "error")  # AppTest's "missing ScriptRunContext" chatter
-
-from bench import bench_documents, bench_scale, bench_sessions  # imported after the logging setting
+from bench import bench_documents, bench_scale, bench_sessions
 
 
 def main() -> None:
