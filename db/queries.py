@@ -86,3 +86,16 @@ def outbox_page(session: Session, *, states: Sequence[OutboxState] = (), limit: 
 def outbox_counts(session: Session) -> dict[OutboxState, int]:
     rows = session.exec(select(Outbox.state, func.count()).group_by(Outbox.state)).all()
     return {state: count for state, count in rows}
+
+
+def audit_page(session: Session, *, search: str = "", limit: int = 500) -> list[tuple[AuditEvent, str | None]]:
+    """Newest events first, with the actor's user name today (an erased person shows as erased; the
+    append-only row keeps what it recorded). `search`: "exchange 12" for a record, or a user name."""
+    query = (select(AuditEvent, User.username).outerjoin(User, AuditEvent.actor_user_id == User.id)  # type: ignore[arg-type]
+             .order_by(AuditEvent.seq.desc()).limit(limit))  # type: ignore[union-attr]
+    words = search.strip().lower().split()
+    if len(words) == 2 and words[1].isdigit():
+        query = query.where(AuditEvent.entity_type == words[0], AuditEvent.entity_id == int(words[1]))
+    elif words:
+        query = query.where(User.username == words[0])
+    return [(event, who) for event, who in session.exec(query)]

@@ -45,6 +45,8 @@ def test_comment_posted_from_the_exchange_page(sqlite_url: str) -> None:
         c = cast(session)
         exchange = agreed_exchange(session, c)
         at = page_as(session, c.visitor, "pages/exchange/exchange.py", id=str(exchange.id))
+    # Both sides' contacts are on the page, for the people who organise the stay.
+    assert any("Host Person <host@example.eu>" in c.value for c in at.caption)
     at.text_area(key="comment_body_0").input("We land at 10:40 on Monday.")  # a form: the value goes with the submit
     at.button[[b.label for b in at.button].index("Post the comment")].click().run()
     assert not at.exception

@@ -1,11 +1,10 @@
 import streamlit as st
-from sqlmodel import select
 
 from auth.guard import require_role
 from db.audit import verify_chain
 from db.engine import read_session
 from db.enums import Role
-from db.models import AuditEvent, User
+from db.queries import audit_page
 from forms.i18n import _, moment
 
 require_role(Role.ADMIN)
@@ -20,15 +19,7 @@ with read_session() as session:
         else:
             st.error(_("Broken: {reason} (after {n} good events).").format(reason=report.reason, n=report.events), icon=":material/gpp_bad:")
     search = st.text_input(_("Filter by record (e.g. exchange 12) or person"), key="audit_search", max_chars=60)
-    # "Who" is the account's user name today: an erased person shows as erased; the row itself never changes.
-    query = (select(AuditEvent, User.username).outerjoin(User, AuditEvent.actor_user_id == User.id)  # type: ignore[arg-type]
-             .order_by(AuditEvent.seq.desc()).limit(500))  # type: ignore[union-attr]
-    words = search.strip().lower().split()
-    if len(words) == 2 and words[1].isdigit():
-        query = query.where(AuditEvent.entity_type == words[0], AuditEvent.entity_id == int(words[1]))
-    elif words:
-        query = query.where(User.username == words[0])
-    events = list(session.exec(query))
+    events = audit_page(session, search=search)
 st.dataframe(
     [{_("No."): e.seq, _("When"): moment(e.created_at), _("Who"): who or e.actor_label, _("Record"): f"{e.entity_type} {e.entity_id}",
       _("Action"): e.action.replace("_", " "), _("From"): e.from_state, _("To"): e.to_state, _("Comment"): e.comment, _("Hash"): e.hash[:12]}

@@ -11,12 +11,13 @@ from db.rules import country_name, load_rules
 from db.services import documents, exchanges, payments, reports
 from db.services.comments import MAX_COMMENT, add_comment, thread
 from db.services.errors import NotFound
-from db.services.scope import load_exchange
+from db.services.scope import load_exchange, organisation_users
 from db.services.timeline import timeline
 from db.workflow import CANCELLABLE, state_label
 from forms.answers import display_value
 from forms.i18n import _, day, moment, money
 from forms.journey_view import badge, history, stepper
+from forms.labels import ORG_TYPE_LABELS
 from forms.render import attempt, record_id
 from forms.spec import load_spec
 from forms.wizard import Wizard, render_summary, wizard
@@ -42,6 +43,8 @@ try:
         current_docs = documents.current_documents(session, exchange.id)  # type: ignore[arg-type]
         doc_signatures = {d.id: documents.signatures_of(session, d.id) for d in current_docs}  # type: ignore[arg-type]
         to_sign = {d.id: documents.parties_to_sign(session, user, d) for d in current_docs}
+        contacts = {org_id: [(u.full_name, u.email) for u in organisation_users(session, org_id)]
+                    for org_id in (exchange.visitor_org_id, exchange.host_org_id)}
 except NotFound as exc:
     st.title(_("Exchange"))
     st.error(str(exc))
@@ -56,6 +59,15 @@ stepper(exchange.state)
 cols = st.columns(2)
 cols[0].markdown(f"**{_('Visitor')}:** {visitor.legal_name}, {visitor.city} ({country_name(visitor.country)})  \n**{_('Partnership')}:** {vop.name}")
 cols[1].markdown(f"**{_('Host')}:** {host.legal_name}, {host.city} ({country_name(host.country)})  \n**{_('Partnership')}:** {hop.name}")
+with st.expander(_("Both sides: organisations and contacts")):
+    for col, org, partnership in zip(st.columns(2), (visitor, host), (vop, hop), strict=True):
+        with col:
+            st.markdown(f"**{org.legal_name}**")
+            st.caption(" · ".join(part for part in (ORG_TYPE_LABELS.get(org.org_type, org.org_type), org.cluster_name, org.website) if part))
+            if org.profile.get("description"):
+                st.text(str(org.profile["description"])[:1500])
+            st.caption(_("Contacts: {people}").format(people="; ".join(f"{name} <{email}>" for name, email in contacts[org.id]) or "—"))  # type: ignore[index]
+            st.caption(_("Partnership: {name} <{email}>").format(name=partnership.name, email=partnership.contact_email))
 if exchange.start_date and exchange.end_date:
     st.markdown(f"**{_('Exchange dates')}:** {day(exchange.start_date)} – {day(exchange.end_date)}")
 if exchange.lump_sum_cents is not None:
