@@ -125,3 +125,14 @@ def test_other_partnerships_cannot_touch_a_payment(session: Session) -> None:
     payment = payments.order_payment(session=session, actor=c.vop_coordinator, exchange_id=exchange.id)  # type: ignore[arg-type]
     with pytest.raises(Exception, match="own Partnership"):
         payments.confirm_payments(session=session, actor=c.hop_coordinator, payment_ids=[payment.id], paid_on=date(2026, 11, 20), reference="X")  # type: ignore[list-item]
+
+
+def test_payments_csv_never_holds_a_live_spreadsheet_formula(session: Session) -> None:
+    c, exchange = accepted_exchange(session)
+    visitor = session.get(Organisation, exchange.visitor_org_id)
+    visitor.legal_name = "=HYPERLINK(\"http://evil.example\")"  # type: ignore[union-attr]
+    session.add(visitor)
+    session.commit()
+    payment = payments.order_payment(session=session, actor=c.vop_coordinator, exchange_id=exchange.id)  # type: ignore[arg-type]
+    rows = list(csv.DictReader(io.StringIO(payments.payments_csv(session=session, actor=c.vop_coordinator, payment_ids=[payment.id]))))  # type: ignore[list-item]
+    assert rows[0]["visitor"].startswith("'=HYPERLINK") and rows[0]["amount_eur"] == "900.00"

@@ -133,7 +133,7 @@ def to_csv(header: Sequence[str], data: Iterator[list[Any]]) -> bytes:
     writer = csv.writer(buffer)
     writer.writerow(header)
     for row in data:
-        writer.writerow([_formula_safe(v) for v in row])
+        writer.writerow([formula_safe(v) for v in row])
     return buffer.getvalue().encode("utf-8-sig")  # the BOM makes Excel read UTF-8
 
 
@@ -142,13 +142,13 @@ def to_xlsx(title: str, header: Sequence[str], data: Iterator[list[Any]]) -> byt
     sheet = workbook.create_sheet(title=title[:31])
     sheet.append(list(header))
     for row in data:
-        sheet.append([_formula_safe(v) for v in row])
+        sheet.append([formula_safe(v) for v in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
 
 
-def _formula_safe(value: Any) -> Any:
+def formula_safe(value: Any) -> Any:
     """Text that a spreadsheet would run as a formula gets a leading apostrophe (CSV injection)."""
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + value

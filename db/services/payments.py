@@ -179,14 +179,17 @@ def sepa_file(*, session: Session, actor: User, payment_ids: list[int], executio
 
 
 def payments_csv(*, session: Session, actor: User, payment_ids: list[int]) -> str:
+    from db.services.exports import formula_safe
+
     rows = _payments_of(session, actor, payment_ids)
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(["payment", "exchange", "visitor", "account_holder", "iban", "bic", "amount_eur", "state", "due_date", "paid_on", "reference"])
     for payment, exchange, visitor in rows:
-        writer.writerow([payment.id, exchange.id, visitor.legal_name, visitor.account_holder, visitor.iban, visitor.bic,
-                         f"{payment.amount_cents / 100:.2f}", payment.state.value, payment.due_date.isoformat() if payment.due_date else "",
-                         payment.paid_at.date().isoformat() if payment.paid_at else "", payment.bank_reference])
+        writer.writerow([formula_safe(cell) for cell in (
+            payment.id, exchange.id, visitor.legal_name, visitor.account_holder, visitor.iban, visitor.bic,
+            f"{payment.amount_cents / 100:.2f}", payment.state.value, payment.due_date.isoformat() if payment.due_date else "",
+            payment.paid_at.date().isoformat() if payment.paid_at else "", payment.bank_reference)])
     return buffer.getvalue()
 
 
