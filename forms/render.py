@@ -27,22 +27,13 @@ def field_error(form: str, field: str) -> None:
 
 
 def run_action(form: str, action: Callable[[], T], *, success: str) -> T | None:
-    """Call one service function; keep its field errors for the next render, toast the outcome."""
-    try:
-        result = action()
-    except ValidationFailed as exc:
-        st.session_state[_key(form)] = exc.errors
-        st.rerun()
-    except (PermissionDenied, NotFound) as exc:
-        st.session_state.pop(_key(form), None)
-        st.error(str(exc))
-        return None
-    except OperationalError:  # the transaction was rolled back: nothing half written
-        st.error(BUSY, icon=":material/hourglass:")
-        return None
+    """`attempt` for a form whose field errors show under each field (`field_error`) on the next render."""
     st.session_state.pop(_key(form), None)
-    st.toast(success, icon=":material/check_circle:")
-    return result
+
+    def keep(errors: dict[str, str]) -> None:
+        st.session_state[_key(form)] = errors
+
+    return attempt(action, success=success, on_invalid=keep)
 
 
 def attempt(action: Callable[[], T], *, success: str, on_invalid: Callable[[dict[str, str]], None] | None = None) -> T | None:

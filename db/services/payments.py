@@ -73,14 +73,20 @@ def check_bank_account(iban: str, bic: str, holder: str) -> BankAccount:
     return BankAccount(clean_iban, clean_bic, " ".join(holder.split()))
 
 
-def set_organisation_account(*, session: Session, actor: User, iban: str, bic: str, holder: str) -> Organisation:
-    organisation = require_participant_org(session, actor)
+def _store_account(session: Session, actor: User, owner: Organisation | Partnership, entity_type: str,
+                   iban: str, bic: str, holder: str) -> None:
+    """Check, store and audit a bank account (only its last four digits go into the audit log)."""
     account = check_bank_account(iban, bic, holder)
-    organisation.iban, organisation.bic, organisation.account_holder = account.iban, account.bic, account.holder
-    session.add(organisation)
-    append_event(session, actor=actor, entity_type="organisation", entity_id=organisation.id, action="set_bank_account",  # type: ignore[arg-type]
+    owner.iban, owner.bic, owner.account_holder = account.iban, account.bic, account.holder
+    session.add(owner)
+    append_event(session, actor=actor, entity_type=entity_type, entity_id=owner.id, action="set_bank_account",  # type: ignore[arg-type]
                  comment=f"…{account.iban[-4:]}")
     session.commit()
+
+
+def set_organisation_account(*, session: Session, actor: User, iban: str, bic: str, holder: str) -> Organisation:
+    organisation = require_participant_org(session, actor)
+    _store_account(session, actor, organisation, "organisation", iban, bic, holder)
     return organisation
 
 
@@ -91,12 +97,7 @@ def set_partnership_account(*, session: Session, actor: User, iban: str, bic: st
     partnership = session.get(Partnership, actor.partnership_id)
     if partnership is None:
         raise NotFound(_("Your Partnership no longer exists."))
-    account = check_bank_account(iban, bic, holder)
-    partnership.iban, partnership.bic, partnership.account_holder = account.iban, account.bic, account.holder
-    session.add(partnership)
-    append_event(session, actor=actor, entity_type="partnership", entity_id=partnership.id, action="set_bank_account",  # type: ignore[arg-type]
-                 comment=f"…{account.iban[-4:]}")
-    session.commit()
+    _store_account(session, actor, partnership, "partnership", iban, bic, holder)
     return partnership
 
 
