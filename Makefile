@@ -38,14 +38,22 @@ run: migrate places
 demo: migrate
 	$(BIN)/python manage.py demo
 
-# Debian's Chromium and the DejaVu fonts for the browser tests and PDFs, when missing and root.
+# Debian packages the tests drive (Chromium, DejaVu fonts, nginx, poppler's pdfsig) when missing and
+# root, and the OpenID Provider the login tests run (tests/oidc, from package-lock.json).
+DEBS := chromium fonts-dejavu-core nginx-light poppler-utils
 browser:
-	@if [ ! -x /usr/bin/chromium ] || [ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]; then \
+	@if [ ! -x /usr/bin/chromium ] || [ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] \
+	    || [ ! -x /usr/sbin/nginx ] || [ ! -x /usr/bin/pdfsig ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; \
+	    apt-get -o DPkg::Lock::Timeout=600 update -qq \
+	      && DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq $(DEBS) >/dev/null; \
 	  else \
-	    echo "Chromium or fonts-dejavu-core missing: run 'sudo apt-get install chromium fonts-dejavu-core'"; exit 1; \
+	    echo "Missing Debian packages: run 'sudo apt-get install $(DEBS)'"; exit 1; \
 	  fi; \
+	fi
+	@if [ ! -f tests/oidc/node_modules/.package-lock.json ] \
+	    || [ tests/oidc/package-lock.json -nt tests/oidc/node_modules/.package-lock.json ]; then \
+	  npm ci --prefix tests/oidc --no-audit --no-fund --loglevel=error; \
 	fi
 
 lint: $(DEV_STAMP)
@@ -61,7 +69,7 @@ test-fast: $(DEV_STAMP)
 test-long: $(DEV_STAMP) browser
 	CXC_CRASH_ROUNDS=50 $(BIN)/python -m pytest tests/test_crash.py
 
-bench: $(STAMP)
+bench: $(DEV_STAMP) browser
 	CXC_DATA_DIR=$$(mktemp -d) $(BIN)/python -m bench.run
 
 clean:

@@ -1,15 +1,20 @@
 """CXC Desk: page config, login, and the navigation of the logged-in role. Nothing else."""
 
+from pathlib import Path
+
 import streamlit as st
 
+from auth import oidc
 from auth.navigation import build_pages
-from auth.session import logout, resolve_user
+from auth.session import logged_out_just_now, logout, render_cookie_handoff, resolve_user
 from db.engine import read_session
 from db.services.accounts import instance_needs_setup
 from forms.i18n import _
 from forms.labels import ROLE_LABELS
 
-st.set_page_config(page_title="CXC Desk", page_icon=":material/travel_explore:", layout="wide")
+# A local icon: the Content-Security-Policy lets the page load nothing from other sites.
+FAVICON = Path(__file__).resolve().with_name("web") / "favicon.png"
+st.set_page_config(page_title="CXC Desk", page_icon=str(FAVICON), layout="wide")
 
 user = resolve_user()
 with st.sidebar:
@@ -18,11 +23,17 @@ with st.sidebar:
     if user is not None:
         st.write(_("Logged in as **{name}** ({role})").format(name=user.full_name, role=ROLE_LABELS[user.role]))
         if st.button(_("Log out"), key="logout_button", icon=":material/logout:"):
-            logout()
-            user = None
-            st.toast(_("You are logged out."))
+            if logout():
+                st.stop()  # on the way to the identity provider's logout
+            st.rerun()  # this run has drawn the logged-in sidebar already; the next one draws the public side
+    elif logged_out_just_now():
+        st.toast(_("You are logged out."))
+    render_cookie_handoff()
 
 with read_session() as session:
     needs_setup = user is None and instance_needs_setup(session)
 
-st.navigation(build_pages(user.role if user else None, needs_setup=needs_setup)).run()
+page = st.navigation(build_pages(user.role if user else None, needs_setup=needs_setup))
+if user is None:
+    oidc.render_notice()  # after st.navigation: its link needs the registered pages
+page.run()

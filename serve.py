@@ -21,7 +21,8 @@ from pathlib import Path
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.web import cli
 
-APP = str(Path(__file__).resolve().with_name("app.py"))
+# asgi.py wraps app.py in st.App: our cookie routes and security headers around Streamlit.
+APP = str(Path(__file__).resolve().with_name("asgi.py"))
 log = logging.getLogger("cxc.mail")
 
 

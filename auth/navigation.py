@@ -109,10 +109,7 @@ def _login_stub(url_path: str) -> Callable[[], None]:
 
         st.info(_("Please log in to open “{title}”.").format(title=_(title)))
         if render_login_form() is not None:
-            # Let the run finish so the login cookie is written; the cookie component's
-            # answer reruns the script, which then serves the real page at this URL.
-            st.success(_("You are logged in."))
-            st.stop()
+            st.rerun()  # the next run serves the real page at this URL
 
     ask_to_log_in.__name__ = f"login_for_{url_path}"
     return ask_to_log_in

@@ -1,85 +1,92 @@
 """Who is logged in, decided once per script run and re-checked by every page.
 
-streamlit-authenticator checks the password and writes the signed login cookie. Its cookie
-is stateless, so each login also gets a server-side record (`AuthSession`) keyed by the
-user name and the cookie's expiry stamp: logout, account lock or expiry revoke that record,
-and a copied cookie replayed later finds it revoked and lands on the login page.
+A login opens a server-side session (`AuthSession`) and keeps its id in this browser
+session's state, so the press on "Log in" takes at once. The browser's cookie is written
+by the server (`web/session_cookie.py`): the page loads a one-time ticket as an invisible
+image and the response sets an HttpOnly cookie with an opaque token. A page load finds the
+session from that cookie; logout, account lock or expiry revoke the record, so a copied
+cookie replayed later finds it closed and lands on the login page.
+
+No component is rendered here: a component's first answer reruns the script, and a rerun
+during the slow password check lost the press (issue 17).
 """
 
 from __future__ import annotations
 
-import jwt
-import streamlit as st
-import streamlit_authenticator as stauth
+import html
+import secrets
+from functools import cache
 
+import streamlit as st
+from streamlit_authenticator.utilities.hasher import Hasher
+
+from auth import oidc
 from db.engine import read_session, write_session
 from db.models import User
-from db.services import accounts
+from db.services import accounts, sessions
 from db.services.errors import PermissionDenied
-from db.settings import cookie_key, load_settings
+from db.settings import load_settings
 from forms.i18n import _
+from web.session_cookie import HANDOFF_PATH, LOGOUT_PATH
 
 SESSION_ID = "cxc_session_id"
-LOGGED_OUT = "cxc_logged_out"
+HANDOFF = "cxc_cookie_ticket"  # a login whose cookie the browser has not fetched yet
+CLEAR_COOKIE = "cxc_clear_cookie"
 LOGIN_FAILED = "cxc_login_failed"
+LOGGED_OUT = "cxc_logged_out"
 
 
-def _cookie_token() -> dict | None:
-    """The decoded login cookie of this browser, if any and if it is ours."""
-    raw = st.context.cookies.get(load_settings().cookie_name) if st.context.cookies else None
-    if not raw:
-        return None
-    try:
-        token = jwt.decode(raw, cookie_key(), algorithms=["HS256"])
-    except jwt.PyJWTError:
-        return None
-    return token if isinstance(token, dict) and "username" in token and "exp_date" in token else None
-
-
-def _authenticator(credentials: dict) -> stauth.Authenticate:
-    """Only where a cookie is written or deleted (login form, logout): its cookie component
-    answers every page load with an extra script run, which could swallow a click."""
-    settings = load_settings()
-    return stauth.Authenticate(
-        credentials,
-        cookie_name=settings.cookie_name,
-        cookie_key=cookie_key(),
-        cookie_expiry_days=settings.session_hours / 24,
-        auto_hash=False,
-        login_sleep_time=0,
-    )
+@cache
+def _dummy_hash() -> str:
+    """Checked when the user name is unknown or locked: the same answer in the same time."""
+    return accounts.hash_password(secrets.token_urlsafe(16))
 
 
 def _forget() -> None:
     """End this browser session's login (the server-side record is handled by the caller)."""
     st.session_state.pop(SESSION_ID, None)
-    for key in ("authentication_status", "username", "name", "email", "roles"):
-        st.session_state[key] = None
+    st.session_state.pop(HANDOFF, None)
+
+
+def _cookie_token() -> str | None:
+    cookies = st.context.cookies
+    return cookies.get(load_settings().cookie_name) if cookies else None
 
 
 def resolve_user() -> User | None:
     """Run once at the top of app.py: the logged-in user, or None.
 
     A browser session remembers its server-side session id; a new one (a page load) finds
-    it from the login cookie, which must map to a record that is still open.
+    it from the session cookie, which must belong to a record that is still open; failing
+    both, an identity from the organisation's provider may open a session (auth/oidc.py).
     """
     session_id = st.session_state.get(SESSION_ID)
-    with read_session() as session:
-        if session_id:
+    if session_id:
+        with read_session() as session:
             user = accounts.active_user(session, session_id)
-            if user is None:
-                _forget()  # revoked, expired or locked meanwhile
-            return user
-        token = _cookie_token()
-        if token is None or st.session_state.get(LOGGED_OUT):
-            return None
-        record = accounts.find_session_by_key(session, accounts.session_key(str(token["username"]), token["exp_date"]))
-        user = accounts.active_user(session, record.id) if record else None  # type: ignore[arg-type]
+        if user is None:
+            _forget()  # revoked, expired or locked meanwhile
+        return user
+    user = _user_from_cookie()
+    if user is not None:
+        return user
+    login = oidc.sign_in_from_provider()
+    if login is None:
+        return None
+    start_login(login)
+    return current_user()
+
+
+def _user_from_cookie() -> User | None:
+    token = _cookie_token()
+    if not token:
+        return None
+    with read_session() as session:
+        record = sessions.session_for_token(session, token)
+        user = accounts.active_user(session, record.id) if record is not None else None  # type: ignore[arg-type]
     if user is None or record is None:
         return None
     st.session_state[SESSION_ID] = record.id
-    st.session_state["authentication_status"] = True
-    st.session_state["username"] = user.username
     return user
 
 
@@ -92,57 +99,100 @@ def current_user() -> User | None:
         return accounts.active_user(session, session_id)
 
 
-def render_login_form() -> User | None:
-    """The login form; on success opens the server-side session and returns the user.
+def start_login(login: sessions.Login) -> None:
+    """This browser session is logged in from now on; its cookie follows (render_cookie_handoff)."""
+    st.session_state[SESSION_ID] = login.auth_session_id
+    st.session_state[HANDOFF] = login.ticket
+    st.session_state.pop(CLEAR_COOKIE, None)
 
-    The form is ours; streamlit-authenticator checks the password and writes the cookie, and
-    is created only when the form is sent, because its cookie component answers its first
-    appearance with an extra script run that can swallow the click on "Log in".
+
+def _pixel(path: str) -> None:
+    # Relative to the page, so it works under any server.baseUrlPath; decorative for readers.
+    st.html(f'<img src="{html.escape(path)}" alt="" aria-hidden="true" width="1" height="1" '
+            'style="position:absolute;width:1px;height:1px;opacity:0">')
+
+
+def render_cookie_handoff() -> None:
+    """Once per run (app.py): have the browser fetch the cookie of a new login, or drop a logged-out one.
+
+    The image keeps being drawn until the server has issued the cookie, so a rerun or a page
+    switch in between cannot lose it.
     """
+    ticket = st.session_state.get(HANDOFF)
+    session_id = st.session_state.get(SESSION_ID)
+    if ticket and session_id:
+        with read_session() as session:
+            pending = sessions.handoff_pending(session, session_id)
+        if pending:
+            _pixel(f"{HANDOFF_PATH}?ticket={ticket}")
+        else:
+            st.session_state.pop(HANDOFF, None)
+    if st.session_state.pop(CLEAR_COOKIE, None):
+        _pixel(f"{LOGOUT_PATH}?n={st.session_state.get('_cxc_logout_count', 0)}")
+
+
+def check_password(username: str, password: str) -> User | None:
+    """streamlit-authenticator's check of the password; failures are counted in the database."""
+    name = username.strip().lower()
+    if not (name and password):
+        return None
+    with read_session() as session:
+        credentials = accounts.login_credentials(session, name)["usernames"].get(name)
+    valid = Hasher.check_pw(password, credentials["password"] if credentials else _dummy_hash())
+    if not (valid and credentials):
+        with write_session() as session:
+            accounts.record_failed_login(session=session, username=name)
+        return None
+    with read_session() as session:
+        return accounts.find_user(session, name)
+
+
+def render_login_form() -> User | None:
+    """The login form; on success opens the server-side session and returns the user."""
     with st.form("login_form"):
         st.subheader(_("Log in"))
         username = st.text_input(_("User name"), key="login_username", max_chars=254, autocomplete="username")
-        password = st.text_input(_("Password"), key="login_password", type="password", max_chars=200, autocomplete="current-password")
+        password = st.text_input(
+            _("Password"), key="login_password", type="password", max_chars=200, autocomplete="current-password"
+        )
         submitted = st.form_submit_button(_("Log in"), type="primary")
     if not submitted:
-        # Kept across reruns: the cookie component reruns the script right after a failed try.
         if st.session_state.get(LOGIN_FAILED):
             st.error(_("Username or password is incorrect."))
         return None
     st.session_state.pop(LOGIN_FAILED, None)
-    name = username.strip().lower()
-    with read_session() as session:
-        authenticator = _authenticator(accounts.login_credentials(session, name))
-    if not (name and password and authenticator.authentication_controller.login(name, password)):
+    user = check_password(username, password)
+    if user is None:
         _forget()
-        if name and password:
-            with write_session() as session:
-                accounts.record_failed_login(session=session, username=name)
         st.session_state[LOGIN_FAILED] = True
         st.error(_("Username or password is incorrect."))
         return None
-    authenticator.cookie_controller.set_cookie()
-    expiry = authenticator.cookie_controller.cookie_model.exp_date
     try:
         with write_session() as session:
-            record = accounts.start_session(session=session, username=name, key=accounts.session_key(name, expiry))
+            login = sessions.open_session(session=session, user=session.merge(user))
     except PermissionDenied:
         _forget()
         st.error(_("Username or password is incorrect."))
         return None
-    st.session_state[SESSION_ID] = record.id
-    st.session_state.pop(LOGGED_OUT, None)
+    start_login(login)
     return current_user()
 
 
-def logout() -> None:
+def logout() -> bool:
+    """End the login; True when the page is leaving for the provider's logout (no rerun then)."""
     session_id = st.session_state.get(SESSION_ID)
     if session_id:
         with write_session() as session:
             accounts.revoke_session(session=session, auth_session_id=session_id)
-    authenticator = _authenticator({"usernames": {}})
-    # Deletes the cookie in the browser; the revoked record already refuses it anyway.
-    authenticator.cookie_controller.delete_cookie()
     _forget()
-    # This browser session must not log back in from a cookie the page has not deleted yet.
+    leaving = oidc.sign_out_of_provider()  # the provider's logout, when signed in there
+    # The revoked record refuses the cookie already; the browser also drops it.
+    st.session_state[CLEAR_COOKIE] = True
     st.session_state[LOGGED_OUT] = True
+    st.session_state["_cxc_logout_count"] = st.session_state.get("_cxc_logout_count", 0) + 1
+    return leaving
+
+
+def logged_out_just_now() -> bool:
+    """True once, in the run that follows a logout (to say so)."""
+    return bool(st.session_state.pop(LOGGED_OUT, False))

@@ -33,7 +33,8 @@ from db.models import (
     User,
 )
 from db.rules import load_rules
-from db.services.accounts import hash_password, start_session
+from db.services.accounts import find_user, hash_password
+from db.services.sessions import open_session
 
 ROOT = Path(__file__).resolve().parent.parent
 EXCHANGES = int(os.environ.get("CXC_BENCH_EXCHANGES", "50000"))
@@ -125,10 +126,8 @@ def build(url: str) -> None:
 
 def _log_in(at: AppTest, username: str) -> AppTest:
     with Session(get_engine()) as session:
-        record = start_session(session=session, username=username, key=f"bench|{username}|{time.time()}")
-        at.session_state["cxc_session_id"] = record.id
-    at.session_state["authentication_status"] = True
-    at.session_state["username"] = username
+        login = open_session(session=session, user=find_user(session, username))  # type: ignore[arg-type]
+        at.session_state["cxc_session_id"] = login.auth_session_id
     return at
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import os
 import random
+import secrets
 import socket
 import statistics
 import subprocess
@@ -23,7 +24,6 @@ import urllib.request
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import jwt
 import sqlalchemy as sa
 import websockets
 from sqlmodel import SQLModel
@@ -34,8 +34,8 @@ from db.engine import dispose_engines, get_engine
 from db.enums import OrgType, Role
 from db.migrate import upgrade
 from db.models import AuthSession, Organisation, User
-from db.services.accounts import hash_password, session_key, sha256_hex
-from db.settings import cookie_key
+from db.services.accounts import hash_password, sha256_hex
+from db.settings import load_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 SESSIONS = int(os.environ.get("CXC_BENCH_SESSIONS", "200"))
@@ -62,7 +62,6 @@ def _people(url: str) -> list[tuple[str, str]]:
     engine = get_engine(url)
     upgrade(engine)
     password = hash_password("bench-password-123")
-    expiry = (datetime.now(UTC) + timedelta(hours=2)).timestamp()
     people, rows = [], {"organisation": [], "user": [], "auth_session": []}
     rows["user"].append(User(id=1, username="admin", email="admin@example.org", full_name="Admin", password_hash=password, role=Role.ADMIN))
     for n in range(1, SESSIONS + 2):  # one more: the warm-up session
@@ -70,9 +69,10 @@ def _people(url: str) -> list[tuple[str, str]]:
         rows["organisation"].append(Organisation(id=n, legal_name=f"Organisation {n}", org_type=OrgType.SME, country="PT", city="Porto"))
         rows["user"].append(User(id=n + 1, username=username, email=f"{username}@example.org", full_name=f"Person {n}",
                                  password_hash=password, role=Role.PARTICIPANT, organisation_id=n))
-        rows["auth_session"].append(AuthSession(key_hash=sha256_hex(session_key(username, expiry)), user_id=n + 1,
+        token = secrets.token_urlsafe(32)  # what the cookie route would have set after a login
+        rows["auth_session"].append(AuthSession(key_hash=sha256_hex(token), user_id=n + 1,
                                                 expires_at=datetime.now(UTC) + timedelta(hours=2)))
-        people.append((username, jwt.encode({"username": username, "exp_date": expiry}, cookie_key(), algorithm="HS256")))
+        people.append((username, token))
     with engine.begin() as conn:
         for table in ("organisation", "user", "auth_session"):
             model: type[SQLModel] = type(rows[table][0])
@@ -96,7 +96,7 @@ class Browser:
         host = self.base.split("//", 1)[1]
         self.socket = await websockets.connect(
             f"ws://{host}/_stcore/stream", subprotocols=["streamlit"],  # type: ignore[list-item]
-            additional_headers={"Cookie": f"cxc_desk_auth={self.cookie}", "Origin": self.base}, max_size=None)
+            additional_headers={"Cookie": f"{load_settings().cookie_name}={self.cookie}", "Origin": self.base}, max_size=None)
 
     async def run(self, page: str, widget_states: list | None = None) -> float:
         """Send a script run and wait for it to finish; returns the milliseconds it took."""

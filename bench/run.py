@@ -5,7 +5,7 @@ from __future__ import annotations
 import platform
 from datetime import UTC, datetime
 
-from bench import bench_documents, bench_scale, bench_sessions
+from bench import bench_documents, bench_login, bench_scale, bench_sessions
 
 
 def main() -> None:
@@ -15,6 +15,8 @@ def main() -> None:
     for line in bench_scale.main():
         print(line, flush=True)
     for line in bench_sessions.main():
+        print(line, flush=True)
+    for line in bench_login.main():
         print(line, flush=True)
 
 

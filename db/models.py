@@ -97,12 +97,21 @@ class User(SQLModel, table=True):
 
 
 class AuthSession(SQLModel, table=True):
-    """Server-side record of a login: logout and account lock revoke it, whatever the cookie says."""
+    """Server-side record of a login: logout and account lock revoke it, whatever the cookie says.
+
+    The browser's cookie holds an opaque random token whose SHA-256 is `key_hash`. A fresh
+    login first gets a one-time hand-off ticket (`handoff_hash`, valid for minutes): the page
+    hands it to the server's cookie route, which replaces it by the real token in an HttpOnly
+    cookie, so the token never passes through the page.
+    """
 
     __tablename__ = "auth_session"
 
     id: int | None = Field(default=None, primary_key=True)
     key_hash: str = Field(max_length=64, unique=True)
+    handoff_hash: str | None = Field(default=None, max_length=64, unique=True)
+    handoff_expires_at: datetime | None = optional_time_field()
+    via: str = Field(default="password", max_length=20)  # password or the identity provider's name
     user_id: int = Field(foreign_key="user.id", index=True)
     created_at: datetime = created_at_field()
     expires_at: datetime = Field(sa_type=UTCDateTime)

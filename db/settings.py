@@ -72,7 +72,7 @@ def load_settings() -> Settings:
         reset_token_minutes=_int_env("CXC_RESET_TOKEN_MINUTES", 60, minimum=5),
         max_evidence_mb=min(_int_env("CXC_MAX_EVIDENCE_MB", 10, minimum=1), 20),
         bcrypt_rounds=min(_int_env("CXC_BCRYPT_ROUNDS", 12, minimum=4), 16),
-        cookie_name=os.environ.get("CXC_COOKIE_NAME", "cxc_desk_auth"),
+        cookie_name=os.environ.get("CXC_COOKIE_NAME", "cxc_session"),
         public_url=os.environ.get("CXC_PUBLIC_URL", "http://localhost:8501").rstrip("/"),
         smtp_url=os.environ.get("SMTP_URL", "").strip(),
         mail_from=os.environ.get("CXC_MAIL_FROM", "").strip() or f"CXC Desk <{support_email}>",
@@ -85,10 +85,39 @@ def load_settings() -> Settings:
 
 
 def cookie_key() -> str:
-    """The key that signs login cookies: CXC_COOKIE_KEY, or a secret generated once into data/."""
+    """The key that signs links in e-mails (news unsubscribe): CXC_COOKIE_KEY, or a secret generated once into data/."""
     from_env = os.environ.get("CXC_COOKIE_KEY", "").strip()
     if from_env:
         if len(from_env) < 32:
             raise SettingsError("CXC_COOKIE_KEY must be at least 32 characters long")
         return from_env
     return secret_file("cookie_key")
+
+
+def oidc_auth_section() -> dict[str, str] | None:
+    """Streamlit's `[auth]` secrets for sign-in through an OpenID Provider, from the environment.
+
+    Off unless CXC_OIDC_METADATA_URL and CXC_OIDC_CLIENT_ID are set. The provider calls back
+    to CXC_PUBLIC_URL/oauth2callback; Streamlit's identity cookie is signed with a secret
+    generated once into the data folder (share the folder between app servers, as for the seal).
+    An `[auth]` section in .streamlit/secrets.toml works too, when these are not set.
+    """
+    metadata_url = os.environ.get("CXC_OIDC_METADATA_URL", "").strip()
+    client_id = os.environ.get("CXC_OIDC_CLIENT_ID", "").strip()
+    if not (metadata_url and client_id):
+        return None
+    if not metadata_url.startswith(("https://", "http://127.0.0.1", "http://localhost")):
+        raise SettingsError("CXC_OIDC_METADATA_URL must be an https:// address")
+    public_url = os.environ.get("CXC_PUBLIC_URL", "http://localhost:8501").rstrip("/")
+    return {
+        "server_metadata_url": metadata_url,
+        "client_id": client_id,
+        "client_secret": os.environ.get("CXC_OIDC_CLIENT_SECRET", "").strip(),
+        "redirect_uri": f"{public_url}/oauth2callback",
+        "cookie_secret": secret_file("oidc_cookie_secret"),
+    }
+
+
+def oidc_provider_name() -> str:
+    """How the sign-in button names the provider (CXC_OIDC_NAME), e.g. "EU Login"."""
+    return os.environ.get("CXC_OIDC_NAME", "").strip()[:60]

@@ -65,9 +65,6 @@ def open_session(session: Session, user: User) -> int:
 def log_in(app_test, session: Session, user: User):  # type: ignore[no-untyped-def]
     """Put an AppTest in the state of a browser that logged in as `user`."""
     app_test.session_state["cxc_session_id"] = open_session(session, user)
-    app_test.session_state["authentication_status"] = True
-    app_test.session_state["username"] = user.username
-    app_test.session_state["name"] = user.full_name
     return app_test
 
 

@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 
 from db.enums import Role
 from db.models import AuthSession, Organisation, Outbox, PasswordResetToken, User
-from db.services import accounts
+from db.services import accounts, sessions
 from db.services.errors import PermissionDenied, ValidationFailed
 from db.types import utcnow
 from tests import factories as f
@@ -115,12 +115,13 @@ def test_unknown_user_failures_change_nothing(session: Session, engine: Engine) 
 
 def test_logout_revokes_the_server_session(session: Session) -> None:
     user = f.participant(session)
-    record = accounts.start_session(session=session, username=user.username, key=accounts.session_key(user.username, 123.5))
-    assert accounts.active_user(session, record.id) is not None  # type: ignore[arg-type]
-    assert accounts.find_session_by_key(session, accounts.session_key(user.username, 123.5)).id == record.id  # type: ignore[union-attr]
-    accounts.revoke_session(session=session, auth_session_id=record.id)  # type: ignore[arg-type]
+    login = sessions.open_session(session=session, user=user)
+    cookie = sessions.redeem_ticket(session=session, ticket=login.ticket)
+    assert cookie is not None and accounts.active_user(session, login.auth_session_id) is not None
+    assert sessions.session_for_token(session, cookie.token).id == login.auth_session_id  # type: ignore[union-attr]
+    accounts.revoke_session(session=session, auth_session_id=login.auth_session_id)
     session.expire_all()
-    assert accounts.active_user(session, record.id) is None  # type: ignore[arg-type]
+    assert accounts.active_user(session, login.auth_session_id) is None
 
 
 def test_expired_session_is_not_active(session: Session) -> None:

@@ -292,53 +292,37 @@ def require_admin(actor: User | None) -> None:
 
 
 def record_failed_login(*, session: Session, username: str) -> None:
-    """Count a wrong password in the database, across sessions and browsers; lock at the limit."""
+    """Count a wrong password in the database, across sessions and browsers; lock at the limit.
+
+    The count stays at the limit while the account is locked (the audit and the users page
+    show it) and starts again at the first failure after the lock has run out.
+    """
     settings = load_settings()
     user = find_user(session, username)
     if user is None:
         return
     now = utcnow()
+    if user.locked_until is not None and user.locked_until > now:
+        return  # locked already: a guess neither counts nor prolongs the lock
+    expired_lock = user.locked_until is not None
     # One UPDATE, so that failures from several browsers at once all count.
     session.execute(
-        sa.update(User).where(User.id == user.id).values(failed_logins=User.failed_logins + 1)
+        sa.update(User)
+        .where(User.id == user.id)
+        .values(failed_logins=1 if expired_lock else User.failed_logins + 1, locked_until=None)
     )
     failures = session.exec(select(User.failed_logins).where(User.id == user.id)).one()
     if failures >= settings.max_failed_logins:
-        session.execute(
+        locked = session.execute(
             sa.update(User)
-            .where(User.id == user.id)
-            .values(locked_until=now + timedelta(minutes=settings.lock_minutes), failed_logins=0)
+            .where(User.id == user.id, User.locked_until.is_(None))  # type: ignore[union-attr]
+            .values(locked_until=now + timedelta(minutes=settings.lock_minutes))
         )
-        _revoke_all_sessions(session, user.id)  # type: ignore[arg-type]
-        append_event(session, actor=None, entity_type="user", entity_id=user.id, action="lock", comment=f"{failures} failed logins")  # type: ignore[arg-type]
+        if locked.rowcount == 1:
+            _revoke_all_sessions(session, user.id)  # type: ignore[arg-type]
+            append_event(session, actor=None, entity_type="user", entity_id=user.id, action="lock",  # type: ignore[arg-type]
+                         comment=f"{failures} failed logins")
     session.commit()
-
-
-def session_key(username: str, cookie_expiry: float | int | str) -> str:
-    """The identity of one login, shared by the cookie (username + its expiry) and the server record."""
-    return sha256_hex(f"{username}|{cookie_expiry}")
-
-
-def start_session(*, session: Session, username: str, key: str) -> AuthSession:
-    """A successful password login: reset the failure count and open a server-side session."""
-    settings = load_settings()
-    user = find_user(session, username)
-    if user is None or not user.is_active or is_locked(user):
-        raise PermissionDenied(_("Username or password is incorrect."))
-    now = utcnow()
-    user.failed_logins = 0
-    user.last_login_at = now
-    record = AuthSession(
-        key_hash=sha256_hex(key), user_id=user.id, expires_at=now + timedelta(hours=settings.session_hours)  # type: ignore[arg-type]
-    )
-    session.add(user)
-    session.add(record)
-    session.commit()
-    return record
-
-
-def find_session_by_key(session: Session, key: str) -> AuthSession | None:
-    return session.exec(select(AuthSession).where(AuthSession.key_hash == sha256_hex(key))).first()
 
 
 def active_user(session: Session, auth_session_id: int) -> User | None:

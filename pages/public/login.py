@@ -1,11 +1,13 @@
 import streamlit as st
 
+from auth import oidc
 from auth.session import render_login_form
 from forms.i18n import _
 
 st.title(_("Log in to CXC Desk"))
 if render_login_form() is not None:
-    st.success(_("You are logged in."))
-    st.stop()
+    # The next run builds this role's menu and goes home; the cookie follows from there.
+    st.rerun()
+oidc.render_sign_in_button()
 st.page_link("pages/public/register.py", label=_("No account yet? Register your organisation"), icon=":material/person_add:")
 st.page_link("pages/public/reset_password.py", label=_("Forgot your password?"), icon=":material/key:")

@@ -1,5 +1,6 @@
 import streamlit as st
 
+from auth import oidc
 from db.engine import write_session
 from db.rules import country_options, load_rules
 from db.services.accounts import Registration, register_participant
@@ -12,6 +13,9 @@ FORM = "register"
 st.title(_("Register your organisation"))
 st.caption(_("One account per person. Your organisation can then send expressions of interest as Visitor or Host."))
 countries = country_options(load_rules())
+if oidc.verified_email():
+    # Signed in at the organisation's provider: register with the address it vouches for.
+    st.session_state.setdefault("reg_email", oidc.verified_email())
 form_errors_banner(FORM)
 with st.form(FORM):
     st.subheader(_("You"))
@@ -49,5 +53,7 @@ if submitted:
             return register_participant(session=session, data=data)
 
     if run_action(FORM, register, success=_("Account created: you can log in now.")) is not None:
+        if oidc.verified_email() == data.email.strip().lower():
+            st.rerun()  # the provider's identity now matches this account: the next run logs it in
         st.success(_("Your account is ready. Log in with your user name and password."))
         st.page_link("pages/public/login.py", label=_("Log in"), icon=":material/login:")

@@ -70,6 +70,17 @@ def _wait_healthy(url: str, process: subprocess.Popen, log: Path, timeout: float
     raise RuntimeError(f"the app did not become healthy in {timeout}s:\n{log.read_text()[-3000:]}")
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Overrides the unit tests' low bcrypt cost: accounts made here get the production cost."""
+    monkeypatch.delenv("CXC_BCRYPT_ROUNDS", raising=False)
+
+
+def _production_env() -> dict[str, str]:
+    """The test process's environment less what unit tests lower (the password cost)."""
+    return {k: v for k, v in os.environ.items() if k != "CXC_BCRYPT_ROUNDS"}
+
+
 @pytest.fixture
 def server_env() -> dict[str, str]:
     """Extra environment of the app server; a test module overrides it (e.g. with SMTP_URL)."""
@@ -96,15 +107,18 @@ def running_server(log: Path, env: dict[str, str], port: int) -> Iterator[subpro
             process.kill()
 
 
-@pytest.fixture
-def server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, server_env: dict[str, str]) -> Iterator[Server]:
+@contextmanager
+def app_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, extra_env: dict[str, str],
+               port: int | None = None) -> Iterator[Server]:
+    """The app on 127.0.0.1 with a fresh SQLite database, until the block ends."""
     data_dir = tmp_path / "data"
     data_dir.mkdir()
     database_url = f"sqlite:///{data_dir / 'cxc.db'}"
-    port = free_port()
+    port = port or free_port()
     url = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "DATABASE_URL": database_url, "CXC_DATA_DIR": str(data_dir), "CXC_BCRYPT_ROUNDS": "4",
-           "CXC_PUBLIC_URL": url, **server_env}
+    # Production settings: the real password cost, cookie and server command.
+    env = {**_production_env(), "DATABASE_URL": database_url, "CXC_DATA_DIR": str(data_dir), "CXC_PUBLIC_URL": url,
+           **extra_env}
     subprocess.run([sys.executable, "manage.py", "migrate"], cwd=ROOT, env=env, check=True, capture_output=True)
     with running_server(tmp_path / "server.log", env, port) as process:
         # The test process writes set-up data into the same database through the services.
@@ -116,6 +130,30 @@ def server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, server_env: dict[str
             yield Server(url, database_url, data_dir, process)
         finally:
             dispose_engines()
+
+
+@pytest.fixture
+def server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, server_env: dict[str, str]) -> Iterator[Server]:
+    with app_server(tmp_path, monkeypatch, server_env) as running:
+        yield running
+
+
+@contextmanager
+def spinning_cores() -> Iterator[None]:
+    """As many spinning processes as cores (at least two): the app competes for every core."""
+    spinners = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(max(2, os.cpu_count() or 2))]
+    try:
+        yield
+    finally:
+        for spinner in spinners:
+            spinner.kill()
+            spinner.wait()
+
+
+@pytest.fixture
+def busy_cores() -> Iterator[None]:
+    with spinning_cores():
+        yield
 
 
 @pytest.fixture(scope="session")
@@ -164,10 +202,27 @@ def log_in(page: Page, base: str, username: str, password: str, path: str = "log
     form.get_by_role("button", name="Log in").click()
     if succeed:
         expect(page.get_by_test_id("stSidebar").get_by_role("button", name="Log out")).to_be_visible()
-        # The login cookie is written by the page; later page loads need it.
-        # The cookie component loads its script from the server: slow on a busy machine with two servers.
-        page.wait_for_function("document.cookie.includes('cxc_desk_auth=')", timeout=45_000)
+        # Later page loads need the session cookie, which the server sets once the page asks.
+        wait_for_session_cookie(page)
         settle(page)
+
+
+SESSION_COOKIE = "cxc_session"
+
+
+def session_cookie(page: Page) -> dict | None:
+    return next((c for c in page.context.cookies() if c["name"] == SESSION_COOKIE), None)
+
+
+def wait_for_session_cookie(page: Page, timeout: float = 15) -> dict:
+    """The HttpOnly session cookie, as the browser stores it (scripts in the page cannot see it)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        cookie = session_cookie(page)
+        if cookie is not None:
+            return cookie
+        page.wait_for_timeout(100)  # polls the browser's cookie jar; ends as soon as it is there
+    raise AssertionError(f"no {SESSION_COOKIE} cookie after {timeout}s")
 
 
 def textbox(scope, label: str):  # type: ignore[no-untyped-def]

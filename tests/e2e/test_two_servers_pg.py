@@ -4,7 +4,6 @@ payment at the same moment. One wins each time, the other is told in words; one 
 
 from __future__ import annotations
 
-import os
 import re
 import sys
 from collections.abc import Iterator
@@ -19,7 +18,7 @@ from db.enums import ExchangeState
 from db.models import AuditEvent, Exchange, Payment
 from tests import factories as f
 from tests.conftest import _truncate_pg
-from tests.e2e.conftest import ROOT, free_port, log_in, open_page, running_server, settle
+from tests.e2e.conftest import ROOT, _production_env, free_port, log_in, open_page, running_server, settle
 from tests.journey import reported_exchange
 
 PASSWORD = "correct-horse-battery-staple"
@@ -34,7 +33,7 @@ def two_servers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pg_migrated: st
     data_dir = tmp_path / "shared-data"  # the data folder (cookie key, seal key) is shared, as in a real deployment
     data_dir.mkdir()
     ports = free_port(), free_port()
-    env = {**os.environ, "DATABASE_URL": pg_migrated, "CXC_DATA_DIR": str(data_dir), "CXC_BCRYPT_ROUNDS": "4",
+    env = {**_production_env(), "DATABASE_URL": pg_migrated, "CXC_DATA_DIR": str(data_dir),
            "CXC_COOKIE_KEY": "a-cookie-key-shared-by-both-servers-0123456789"}
     subprocess.run([sys.executable, "manage.py", "migrate"], cwd=ROOT, env=env, check=True, capture_output=True)
     monkeypatch.setenv("DATABASE_URL", pg_migrated)

@@ -1,0 +1,32 @@
+"""The ASGI application: Streamlit's server with our cookie routes and security headers.
+
+`serve.py` (what `make run` starts) runs this file with `streamlit run`; an operator may
+also start it with any ASGI server (`uvicorn asgi:app`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+from starlette.middleware import Middleware
+from streamlit import config as streamlit_config
+from streamlit.runtime.pages_manager import PagesManager
+
+from db.settings import load_settings, oidc_auth_section
+from web import session_cookie
+from web.headers import SecurityHeadersMiddleware
+
+# Our pages are registered with st.navigation only; see serve.py for why this matters.
+PagesManager.uses_pages_directory = False
+
+# Sign-in through an OpenID Provider, when the environment configures one (README: "Signing in
+# through your organisation"); otherwise an [auth] section in .streamlit/secrets.toml, if any.
+_auth = oidc_auth_section()
+
+app = st.App(
+    str(Path(__file__).resolve().with_name("app.py")),
+    secrets={"auth": _auth} if _auth else None,
+    routes=session_cookie.routes(streamlit_config.get_option("server.baseUrlPath") or ""),
+    middleware=[Middleware(SecurityHeadersMiddleware, https=load_settings().public_url.startswith("https://"))],
+)
