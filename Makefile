@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 PORT ?= 8501
 
-.PHONY: run install install-dev migrate places test test-fast test-long lint demo bench browser clean
+.PHONY: cluster profile run install install-dev migrate places test test-fast test-long lint demo bench browser clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,11 @@ places: $(STAMP)
 
 run: migrate places
 	$(BIN)/python serve.py --server.port $(PORT)
+
+# Several app processes on PostgreSQL behind Debian's nginx (deploy/nginx.conf), on this machine.
+N ?= 3
+cluster: $(STAMP)
+	$(BIN)/python deploy/cluster.py --processes $(N)
 
 demo: migrate
 	$(BIN)/python manage.py demo
@@ -71,6 +76,10 @@ test-long: $(DEV_STAMP) browser
 
 bench: $(DEV_STAMP) browser
 	CXC_DATA_DIR=$$(mktemp -d) $(BIN)/python -m bench.run
+
+# Where the server's time goes in one page run and one action (cProfile; see bench/profile_action.py).
+profile: $(DEV_STAMP)
+	$(BIN)/python -m bench.profile_action
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -11,6 +11,7 @@ from db.engine import read_session
 from db.services.accounts import instance_needs_setup
 from forms.i18n import _
 from forms.labels import ROLE_LABELS
+from web import metrics
 
 # A local icon: the Content-Security-Policy lets the page load nothing from other sites.
 FAVICON = Path(__file__).resolve().with_name("web") / "favicon.png"
@@ -36,4 +37,5 @@ with read_session() as session:
 page = st.navigation(build_pages(user.role if user else None, needs_setup=needs_setup))
 if user is None:
     oidc.render_notice()  # after st.navigation: its link needs the registered pages
-page.run()
+with metrics.timed_run():  # the load figures of /metrics
+    page.run()

@@ -14,7 +14,7 @@ from streamlit import config as streamlit_config
 from streamlit.runtime.pages_manager import PagesManager
 
 from db.settings import load_settings, oidc_auth_section
-from web import session_cookie
+from web import metrics, session_cookie
 from web.headers import SecurityHeadersMiddleware
 
 # Our pages are registered with st.navigation only; see serve.py for why this matters.
@@ -23,10 +23,11 @@ PagesManager.uses_pages_directory = False
 # Sign-in through an OpenID Provider, when the environment configures one (README: "Signing in
 # through your organisation"); otherwise an [auth] section in .streamlit/secrets.toml, if any.
 _auth = oidc_auth_section()
+_base_path = streamlit_config.get_option("server.baseUrlPath") or ""
 
 app = st.App(
     str(Path(__file__).resolve().with_name("app.py")),
     secrets={"auth": _auth} if _auth else None,
-    routes=session_cookie.routes(streamlit_config.get_option("server.baseUrlPath") or ""),
+    routes=[*session_cookie.routes(_base_path), *metrics.routes(_base_path)],
     middleware=[Middleware(SecurityHeadersMiddleware, https=load_settings().public_url.startswith("https://"))],
 )

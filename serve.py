@@ -7,7 +7,8 @@ link. Our pages live in role sub-folders of `pages/` and are registered with
 `st.navigation` only, so the old mode is switched off before the server starts.
 
 With SMTP_URL set, a background thread of the server delivers the outbox every
-CXC_MAIL_INTERVAL seconds (default 30); several servers share the work safely.
+CXC_MAIL_INTERVAL seconds (default 30); several servers share the work safely. Another logs
+the process's load figures every CXC_METRICS_INTERVAL seconds (default 60; 0: off).
 """
 
 from __future__ import annotations
@@ -43,6 +44,11 @@ def main(argv: list[str]) -> int:
     if os.environ.get("SMTP_URL", "").strip():
         interval = float(os.environ.get("CXC_MAIL_INTERVAL", "30") or 30)
         threading.Thread(target=mail_loop, args=(threading.Event(), max(interval, 1.0)), name="cxc-mail", daemon=True).start()
+    metrics_interval = float(os.environ.get("CXC_METRICS_INTERVAL", "60") or 0)
+    if metrics_interval > 0:
+        from web.metrics import start_logging
+
+        start_logging(max(metrics_interval, 1.0))
     sys.argv = ["streamlit", "run", APP, *argv]
     return cli.main()
 

@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -19,6 +17,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from db.engine import dispose_engines
+from deploy.cluster import free_port, running_app
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = Path(os.environ.get("CXC_TEST_ARTIFACTS", "/tmp/cxc-test-artifacts"))
@@ -40,34 +39,12 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.e2e)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @dataclass
 class Server:
     url: str
     database_url: str
     data_dir: Path
     process: subprocess.Popen
-
-
-def _wait_healthy(url: str, process: subprocess.Popen, log: Path, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"the app exited early:\n{log.read_text()[-3000:]}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            pass
-        # Polling a health endpoint: the wait ends as soon as the server answers.
-        time.sleep(0.2)
-    raise RuntimeError(f"the app did not become healthy in {timeout}s:\n{log.read_text()[-3000:]}")
 
 
 @pytest.fixture(autouse=True)
@@ -87,24 +64,9 @@ def server_env() -> dict[str, str]:
     return {}
 
 
-@contextmanager
-def running_server(log: Path, env: dict[str, str], port: int) -> Iterator[subprocess.Popen]:
-    """One app process (serve.py, as `make run` starts it) until the block ends."""
-    with log.open("w") as handle:
-        process = subprocess.Popen(
-            [sys.executable, "serve.py", "--server.port", str(port), "--server.address", "127.0.0.1",
-             "--server.headless", "true"],
-            cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT,
-        )
-    try:
-        _wait_healthy(f"http://127.0.0.1:{port}", process, log)
-        yield process
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+# One app process (serve.py, as `make run` starts it) until the block ends.
+running_server = running_app
+__all__ = ["free_port", "running_server"]
 
 
 @contextmanager
