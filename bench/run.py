@@ -18,6 +18,8 @@ def main() -> None:
         print(line, flush=True)
     for line in bench_sessions.main():
         print(line, flush=True)
+    for line in bench_sessions.main_nginx():
+        print(line, flush=True)
     for line in bench_login.main():
         print(line, flush=True)
 
