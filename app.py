@@ -2,12 +2,12 @@
 
 import streamlit as st
 
-from auth.navigation import build_pages
-from auth.session import logout, resolve_user
 from db.engine import read_session
-from db.services.accounts import instance_needs_setup
-from forms.i18n import _
-from forms.labels import ROLE_LABELS
+from domain.i18n import _
+from domain.labels import ROLE_LABELS
+from services.accounts import instance_needs_setup
+from ui.navigation import build_pages
+from ui.session import logout, resolve_user
 
 st.set_page_config(page_title="CXC Desk", page_icon=":material/travel_explore:", layout="wide")
 

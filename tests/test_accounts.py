@@ -8,11 +8,11 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from db.enums import Role
 from db.models import AuthSession, Organisation, Outbox, PasswordResetToken, User
-from db.services import accounts
-from db.services.errors import PermissionDenied, ValidationFailed
 from db.types import utcnow
+from domain.enums import Role
+from domain.errors import PermissionDenied, ValidationFailed
+from services import accounts
 from tests import factories as f
 from tests.conftest import table_count
 
@@ -176,7 +176,7 @@ def test_only_admins_create_coordinators(session: Session) -> None:
 
 
 def test_admin_locks_an_account_and_sends_a_reset_link(session: Session) -> None:
-    from db.services.accounts import active_user, lock_user, send_reset_link, unlock_user
+    from services.accounts import active_user, lock_user, send_reset_link, unlock_user
     from tests import factories
 
     admin = factories.admin(session)

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlmodel import SQLModel
 
 from db.engine import dispose_engines, get_engine, write_session
-from db.services import payments
+from services import payments
 from tests.journey import accepted_exchange
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -7,8 +7,8 @@ from sqlmodel import Session, select
 
 from db.engine import write_session
 from db.models import Comment, Outbox
-from db.services.comments import add_comment, thread
-from db.services.errors import NotFound, ValidationFailed
+from domain.errors import NotFound, ValidationFailed
+from services.comments import add_comment, thread
 from tests.journey import agreed_exchange, cast, org_user
 from tests.test_journey_pages import page_as
 

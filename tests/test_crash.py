@@ -18,8 +18,8 @@ from sqlmodel import Session, select
 
 from db.audit import verify_chain
 from db.engine import make_engine, write_session
-from db.enums import EOIState, ExchangeState, PaymentState
 from db.models import EOI, ActionPlan, AuditEvent, ClosingReport, Exchange, Payment
+from domain.enums import EOIState, ExchangeState, PaymentState
 from tests.journey import accepted_exchange
 
 ROOT = Path(__file__).resolve().parent.parent

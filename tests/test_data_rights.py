@@ -12,10 +12,10 @@ from sqlmodel import Session, SQLModel, select
 
 from db.audit import verify_chain
 from db.models import Comment, Outbox, Payment, Signature, User
-from db.services import payments
-from db.services.comments import add_comment
-from db.services.data_rights import anonymise_user, erasure_requests, personal_data, request_erasure
-from db.services.errors import PermissionDenied
+from domain.errors import PermissionDenied
+from services import payments
+from services.comments import add_comment
+from services.data_rights import anonymise_user, erasure_requests, personal_data, request_erasure
 from tests.journey import accepted_exchange
 
 

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from db.enums import OrgType
-from db.rules import (
+from domain.enums import OrgType
+from domain.rules import (
     add_months,
     cluster_membership_problem,
     exchange_dates_problem,

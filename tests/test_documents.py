@@ -18,12 +18,12 @@ from pyhanko_certvalidator import ValidationContext
 from pypdf import PdfReader
 from sqlmodel import Session, select
 
-from db.enums import DocumentKind, ExchangeState, Party
 from db.models import Document, Exchange, Organisation, Partnership, Signature
-from db.services import documents, exchanges, payments
-from db.services.errors import PermissionDenied, ValidationFailed
-from db.services.seal import seal_paths
-from db.transitions import StaleState
+from documents.seal import seal_paths
+from domain.enums import DocumentKind, ExchangeState, Party
+from domain.errors import PermissionDenied, ValidationFailed
+from services import documents, exchanges, payments
+from services.transitions import StaleState
 from tests.journey import agreed_exchange, approved_plan, cast, plan_answers, sign_all
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -239,7 +239,7 @@ def test_a_handwritten_signature_image_is_printed_on_the_signature_page(session:
 
 
 def test_only_a_partnership_reopens_and_a_refusal_keeps_the_documents(session: Session, signing) -> None:  # type: ignore[no-untyped-def]
-    from db.workflow import TransitionRefused
+    from domain.workflow import TransitionRefused
 
     c, exchange = signing
     before = {d.id for d in documents.current_documents(session, exchange.id)}

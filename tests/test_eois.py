@@ -4,13 +4,13 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from db.enums import Action, EOIState, OrgType, Side
 from db.models import EOI, AuditEvent, Outbox
-from db.services import eois
-from db.services.errors import NotFound, PermissionDenied, ValidationFailed
-from db.services.files import UploadRefused
-from db.transitions import StaleState
-from db.workflow import TransitionRefused
+from domain.enums import Action, EOIState, OrgType, Side
+from domain.errors import NotFound, PermissionDenied, ValidationFailed
+from domain.workflow import TransitionRefused
+from services import eois
+from services.files import UploadRefused
+from services.transitions import StaleState
 from tests import factories as f
 from tests.conftest import table_count
 from tests.journey import PDF, PNG, eoi_answers, org_user

@@ -5,13 +5,13 @@ from datetime import date
 import pytest
 from sqlmodel import Session, select
 
-from db.enums import ExchangeState, OrgType, Side
 from db.models import ActionPlan, Exchange, Outbox
-from db.services import exchanges
-from db.services.errors import NotFound, PermissionDenied, ValidationFailed
-from db.services.opportunities import CatalogueFilter, catalogue, publish_opportunity, suggest_counterparts
-from db.transitions import StaleState
-from db.workflow import TransitionRefused
+from domain.enums import ExchangeState, OrgType, Side
+from domain.errors import NotFound, PermissionDenied, ValidationFailed
+from domain.workflow import TransitionRefused
+from services import exchanges
+from services.opportunities import CatalogueFilter, catalogue, publish_opportunity, suggest_counterparts
+from services.transitions import StaleState
 from tests.journey import agreed_exchange, approved, approved_plan, cast, org_user, plan_answers
 
 
@@ -169,7 +169,7 @@ def test_cancel_needs_a_reason_and_stops_before_payment(session: Session) -> Non
 
 
 def test_approved_plan_goes_to_signing_with_both_documents(session: Session) -> None:
-    from db.services.documents import current_documents
+    from services.documents import current_documents
 
     c = cast(session)
     exchange = approved_plan(session, c, agreed_exchange(session, c))

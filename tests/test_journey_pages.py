@@ -12,10 +12,10 @@ from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 
 from db.engine import write_session
-from db.enums import Action, EOIState, ExchangeState, Side
 from db.models import EOI, Exchange
-from db.services import eois, exchanges
+from domain.enums import Action, EOIState, ExchangeState, Side
 from forms.spec import SPEC_DIR
+from services import eois, exchanges
 from tests import factories as f
 from tests.journey import Cast, agreed_exchange, approved, approved_plan, cast, eoi_answers, org_user, plan_answers, through_signing
 
@@ -201,7 +201,7 @@ def test_payments_page_orders_and_lists_a_payment(sqlite_url: str) -> None:
 
 
 def test_visitor_sees_amount_and_state_of_its_payment(sqlite_url: str) -> None:
-    from db.services import payments
+    from services import payments
     from tests.test_payments import accepted_exchange
 
     with write_session() as session:
@@ -212,8 +212,8 @@ def test_visitor_sees_amount_and_state_of_its_payment(sqlite_url: str) -> None:
 
 
 def test_documents_to_sign_show_in_queue_and_todo(sqlite_url: str) -> None:
-    from db.services.queue import coordinator_queue
-    from db.services.todo import participant_todos
+    from services.queue import coordinator_queue
+    from services.todo import participant_todos
 
     with write_session() as session:
         c = cast(session)
@@ -227,7 +227,7 @@ def test_documents_to_sign_show_in_queue_and_todo(sqlite_url: str) -> None:
 
 
 def test_verify_page_checks_a_reference_for_anyone(sqlite_url: str) -> None:
-    from db.services.documents import current_documents
+    from services.documents import current_documents
 
     with write_session() as session:
         c = cast(session)

@@ -10,12 +10,12 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from db.enums import ExchangeState
 from db.models import AuditEvent, Exchange, Organisation, Payment
-from db.services import kpis, payments
-from db.services.errors import PermissionDenied
-from db.services.exports import export_file
-from db.services.tags import ACTIVITY, ECOSYSTEM
+from domain.enums import ExchangeState
+from domain.errors import PermissionDenied
+from services import kpis, payments
+from services.exports import export_file
+from services.tags import ACTIVITY, ECOSYSTEM
 from tests.journey import accepted_exchange
 
 

@@ -14,9 +14,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlmodel import Session
 
-from db.places import distance_km, find_city
-from db.quote import QuoteError, locate, quote
-from db.rules import load_rules, lump_sum
+from domain.places import distance_km, find_city
+from domain.quote import QuoteError, locate, quote
+from domain.rules import load_rules, lump_sum
 from tests.journey import agreed_exchange, approved_plan, cast
 
 RULES = load_rules()

@@ -10,12 +10,12 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from db.enums import OutboxState
 from db.models import Outbox
-from db.services.mailer import deliver_due, parse_smtp_url, retry_delay, retry_failed
-from db.services.outbox import queue_mail
 from db.settings import SettingsError
 from db.types import utcnow
+from domain.enums import OutboxState
+from services.mailer import deliver_due, parse_smtp_url, retry_delay, retry_failed
+from services.outbox import queue_mail
 from tests.smtp_catcher import SmtpCatcher, free_port
 
 SENDER = "CXC Desk <desk@example.org>"
@@ -103,7 +103,7 @@ def test_a_lease_left_by_a_killed_sender_expires(session: Session, engine: Engin
     queue(session)
     now = utcnow()
     with factory(engine)() as claiming:
-        from db.services.mailer import claim_due
+        from services.mailer import claim_due
 
         assert len(claim_due(claiming, now=now, limit=10)) == 1
     assert states(session) == [OutboxState.SENDING]

@@ -5,8 +5,8 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError, StatementError
 from sqlmodel import Session, select
 
-from db.enums import ExchangeState, OrgType, Party, Role, Side
 from db.models import EOI, Exchange, Organisation, Payment, User
+from domain.enums import ExchangeState, OrgType, Party, Role, Side
 from tests import factories as f
 
 

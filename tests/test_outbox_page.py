@@ -8,9 +8,9 @@ from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 
 from db.engine import write_session
-from db.enums import OutboxState
 from db.models import Outbox
-from db.services.outbox import queue_mail
+from domain.enums import OutboxState
+from services.outbox import queue_mail
 from tests import factories as f
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")

@@ -8,11 +8,11 @@ import pytest
 from sqlmodel import Session
 from streamlit.testing.v1 import AppTest
 
-from auth.navigation import HOME_OF, PAGES, Kind, PageSpec, navigation_plan, pages_for
 from db.engine import write_session
-from db.enums import Role
 from db.models import User
+from domain.enums import Role
 from tests import factories as f
+from ui.navigation import HOME_OF, PAGES, Kind, PageSpec, navigation_plan, pages_for
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
@@ -118,7 +118,7 @@ def test_setup_with_bad_input_shows_errors_next_to_fields_and_creates_nothing(sq
     # The typed values are kept for correction.
     assert at.text_input(key="setup_username").value == "ada"
     with write_session() as session:
-        from db.services.accounts import instance_needs_setup
+        from services.accounts import instance_needs_setup
 
         assert instance_needs_setup(session)
 
@@ -140,7 +140,7 @@ def test_registration_page_refuses_bad_input_and_keeps_it(sqlite_url: str) -> No
     assert "not an e-mail address" in errors and "Please choose a type of organisation" in errors and "participating country" in errors
     assert at.text_input(key="reg_org_name").value == "Porto Digital"
     with write_session() as session:
-        from db.services.accounts import find_user
+        from services.accounts import find_user
 
         assert find_user(session, "ana") is None
 
@@ -158,7 +158,7 @@ def test_admin_creates_a_partnership_from_the_page(sqlite_url: str) -> None:
     at.button[0].click().run()
     assert not at.exception
     with write_session() as session:
-        from db.services.partnerships import list_partnerships
+        from services.partnerships import list_partnerships
 
         assert [(p.acronym, p.countries) for p in list_partnerships(session)] == [("ALB", ["AT", "SI"])]
 

@@ -4,8 +4,8 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from db.services.errors import PermissionDenied, ValidationFailed
-from db.services.partnerships import PartnershipInput, create_partnership
+from domain.errors import PermissionDenied, ValidationFailed
+from services.partnerships import PartnershipInput, create_partnership
 from tests import factories as f
 from tests.conftest import table_count
 

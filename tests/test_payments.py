@@ -13,12 +13,12 @@ import pytest
 from sqlmodel import Session, select
 
 from db.engine import write_session
-from db.enums import ExchangeState, PaymentState
 from db.models import AuditEvent, Exchange, Organisation, Payment
-from db.services import payments
-from db.services.errors import PermissionDenied, ValidationFailed
-from db.transitions import StaleState
-from db.workflow import TransitionRefused
+from domain.enums import ExchangeState, PaymentState
+from domain.errors import PermissionDenied, ValidationFailed
+from domain.workflow import TransitionRefused
+from services import payments
+from services.transitions import StaleState
 from tests.journey import GOOD_IBAN_PT, accepted_exchange, agreed_exchange, cast
 
 GOOD_IBAN_DE = "DE89370400440532013000"

@@ -16,11 +16,11 @@ from datetime import date
 from sqlmodel import Session, select
 
 from db.models import EOI, AuditEvent, Comment, Payment, User
-from db.services import comments, contact, data_rights, documents, exports, kpis, mailer, payments, reminders, site_texts
-from db.services.errors import NotFound, PermissionDenied
-from db.services.queue import coordinator_queue
-from db.services.rules_admin import active_rules
-from db.services.scope import load_eoi, load_exchange
+from domain.errors import NotFound, PermissionDenied
+from services import comments, contact, data_rights, documents, exports, kpis, mailer, payments, reminders, site_texts
+from services.queue import coordinator_queue
+from services.rules_admin import active_rules
+from services.scope import load_eoi, load_exchange
 from tests import factories as f
 from tests.journey import accepted_exchange, org_user
 
@@ -119,8 +119,8 @@ def open_as(session: Session, user: User, path: str, **params: str):  # type: ig
 
     from streamlit.testing.v1 import AppTest
 
-    from auth.navigation import PAGES
     from tests.test_journey_pages import page_as
+    from ui.navigation import PAGES
 
     spec = next(p for p in PAGES if p.path == path)
     if user.role in spec.roles:

@@ -10,11 +10,11 @@ from sqlmodel import Session, select
 from streamlit.testing.v1 import AppTest
 
 from db.engine import write_session
-from db.enums import ContactState
 from db.models import ContactMessage, NewsSubscriber, Outbox
-from db.services import contact, news
-from db.services.errors import NotFound, PermissionDenied, ValidationFailed
-from db.services.site_texts import set_site_text, site_texts
+from domain.enums import ContactState
+from domain.errors import NotFound, PermissionDenied, ValidationFailed
+from services import contact, news
+from services.site_texts import set_site_text, site_texts
 from tests import factories as f
 from tests.test_journey_pages import APP, page_as
 

@@ -7,10 +7,10 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from db.enums import Action, Side
 from db.models import ClosingReport, Exchange, Payment
-from db.services import eois, exchanges, payments
-from db.services.queue import coordinator_queue, filter_queue, organisations_of_people
+from domain.enums import Action, Side
+from services import eois, exchanges, payments
+from services.queue import coordinator_queue, filter_queue, organisations_of_people
 from tests.journey import accepted_exchange, agreed_exchange, approved_plan, cast, eoi_answers, plan_answers, through_signing
 
 

@@ -9,9 +9,9 @@ import pytest
 from sqlmodel import Session, select
 
 from db.models import ClosingReport, Outbox, Reminder
-from db.rules import load_rules
-from db.services.errors import PermissionDenied
-from db.services.reminders import send_reminders
+from domain.errors import PermissionDenied
+from domain.rules import load_rules
+from services.reminders import send_reminders
 from tests.journey import accepted_exchange
 from tests.test_manage import manage
 

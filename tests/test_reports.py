@@ -5,12 +5,12 @@ from datetime import date
 import pytest
 from sqlmodel import Session, select
 
-from db.enums import Action, ExchangeState
 from db.models import ClosingReport, Exchange
-from db.services import exchanges, reports
-from db.services.errors import PermissionDenied, ValidationFailed
-from db.services.files import UploadRefused
-from db.workflow import TransitionRefused
+from domain.enums import Action, ExchangeState
+from domain.errors import PermissionDenied, ValidationFailed
+from domain.workflow import TransitionRefused
+from services import exchanges, reports
+from services.files import UploadRefused
 from tests.journey import PDF, PNG, agreed_exchange, approved_plan, cast, through_signing
 
 REPORT = {

@@ -1,7 +1,7 @@
 import pytest
 
-from db.enums import OrgType
-from db.rules import RulesError, country_options, load_rules, parse_rules
+from domain.enums import OrgType
+from domain.rules import RulesError, country_options, load_rules, parse_rules
 
 
 def test_default_rules_hold_the_programme_lists() -> None:
@@ -29,7 +29,7 @@ def test_broken_rules_file_names_the_problem(text: str, words: str) -> None:
 
 
 def test_unknown_organisation_type_in_rules_is_named() -> None:
-    from db.rules import DEFAULT_RULES_PATH
+    from domain.rules import DEFAULT_RULES_PATH
 
     text = DEFAULT_RULES_PATH.read_text().replace('visitor_types = ["cluster"', 'visitor_types = ["bank", "cluster"')
     with pytest.raises(RulesError, match="unknown organisation types \\['bank'\\]"):

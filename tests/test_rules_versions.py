@@ -6,9 +6,9 @@ import pytest
 from sqlmodel import Session, select
 
 from db.models import Exchange, RulesVersion
-from db.rules import DEFAULT_RULES_PATH
-from db.services import rules_admin
-from db.services.errors import PermissionDenied, ValidationFailed
+from domain.errors import PermissionDenied, ValidationFailed
+from domain.rules import DEFAULT_RULES_PATH
+from services import rules_admin
 from tests.journey import agreed_exchange, approved_plan, cast
 
 NEW = DEFAULT_RULES_PATH.read_text().replace('version = "2020"', 'version = "2027"').replace("FR = 900", "FR = 950")
@@ -44,7 +44,7 @@ def test_new_version_applies_to_new_approvals_only(session: Session) -> None:
     kept = session.get(Exchange, first.id)
     assert kept.lump_sum_cents == 90000 and kept.lump_sum_breakdown["rates_version"] == "2020"  # type: ignore[union-attr]
     # Reopened and approved again, the exchange takes the rates in force then.
-    from db.services import exchanges
+    from services import exchanges
     from tests.journey import plan_answers
 
     exchanges.reopen_plan(session=session, actor=c.vop_coordinator, exchange_id=first.id, comment="New dates")  # type: ignore[arg-type]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from db.rules import load_rules
+from domain.rules import load_rules
 from forms.answers import display_value, validate_answers
 from forms.spec import SPEC_DIR, SpecError, all_specs, load_spec, parse_spec
 
@@ -92,10 +92,10 @@ max_length = 200
     spec = load_spec("eoi")
     assert spec.field("languages").label == "Languages spoken by the person"
 
-    from db.enums import Side
     from db.models import EOI
-    from db.services import eois
+    from domain.enums import Side
     from forms.export import answers_frame
+    from services import eois
     from tests import factories as f
     from tests.journey import eoi_answers, org_user
 

@@ -8,10 +8,10 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from db.audit import GENESIS_HASH, append_event, verify_chain
-from db.enums import Action, EOIState, Party, Side
 from db.models import EOI, AuditEvent
-from db.transitions import StaleState, apply_transition
-from db.workflow import TransitionRefused
+from domain.enums import Action, EOIState, Party, Side
+from domain.workflow import TransitionRefused
+from services.transitions import StaleState, apply_transition
 from tests import factories as f
 
 

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from db.services.files import UploadRefused, check_upload, safe_filename
+from services.files import UploadRefused, check_upload, safe_filename
 from tests.journey import PDF, PNG
 
 ALLOWED = ("pdf", "png", "jpeg")

@@ -2,8 +2,8 @@
 
 import pytest
 
-from db.enums import Action, EOIState, ExchangeState, Party
-from db.workflow import (
+from domain.enums import Action, EOIState, ExchangeState, Party
+from domain.workflow import (
     CANCELLABLE,
     EOI_TRANSITIONS,
     EXCHANGE_TRANSITIONS,

@@ -5,8 +5,8 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
-from db.enums import Action, ExchangeState, Party
-from db.workflow import EXCHANGE_TRANSITIONS, Facts, TransitionRefused, check, find_transition
+from domain.enums import Action, ExchangeState, Party
+from domain.workflow import EXCHANGE_TRANSITIONS, Facts, TransitionRefused, check, find_transition
 
 ALL_FACTS = st.builds(
     Facts,

@@ -1,12 +1,12 @@
 import streamlit as st
 
-from auth.guard import require_role
+from ui.guard import require_role
 from db.engine import write_session
-from db.enums import Role
-from db.services.accounts import change_password
-from forms.i18n import _
-from forms.labels import ROLE_LABELS
-from forms.render import text_field, form_errors_banner, run_action
+from domain.enums import Role
+from services.accounts import change_password
+from domain.i18n import _
+from domain.labels import ROLE_LABELS
+from ui.widgets import text_field, form_errors_banner, run_action
 
 user = require_role(Role.PARTICIPANT, Role.COORDINATOR, Role.ADMIN)
 FORM = "change_password"

@@ -1,11 +1,11 @@
 import streamlit as st
 
-from auth.guard import require_role
+from ui.guard import require_role
 from db.audit import verify_chain
 from db.engine import read_session
-from db.enums import Role
-from db.queries import audit_page
-from forms.i18n import _, moment
+from domain.enums import Role
+from services.queries import audit_page
+from domain.i18n import _, moment
 
 require_role(Role.ADMIN)
 st.title(_("Audit log"))

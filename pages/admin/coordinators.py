@@ -1,13 +1,13 @@
 import streamlit as st
 
-from auth.guard import require_role
+from ui.guard import require_role
 from db.engine import read_session, write_session
-from db.enums import Role
-from db.queries import coordinators_with_partnership
-from db.services.accounts import create_coordinator
-from db.services.partnerships import list_partnerships
-from forms.i18n import _
-from forms.render import text_field, field_error, form_errors_banner, run_action
+from domain.enums import Role
+from services.queries import coordinators_with_partnership
+from services.accounts import create_coordinator
+from services.partnerships import list_partnerships
+from domain.i18n import _
+from ui.widgets import text_field, field_error, form_errors_banner, run_action
 
 admin = require_role(Role.ADMIN)
 FORM = "new_coordinator"

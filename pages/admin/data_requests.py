@@ -1,12 +1,12 @@
 import streamlit as st
 
-from auth.guard import require_role
+from ui.guard import require_role
 from db.engine import read_session, write_session
-from db.enums import Role
-from db.services.data_rights import anonymise_user, erasure_requests
+from domain.enums import Role
+from services.data_rights import anonymise_user, erasure_requests
 from db.settings import load_settings
-from forms.i18n import _, moment
-from forms.render import run_action
+from domain.i18n import _, moment
+from ui.widgets import run_action
 
 admin = require_role(Role.ADMIN)
 st.title(_("Data requests"))

@@ -1,12 +1,12 @@
 import streamlit as st
 
-from auth.guard import require_role
-from db.enums import Role
-from db.rules import load_rules
+from ui.guard import require_role
+from domain.enums import Role
+from domain.rules import load_rules
 from forms.answers import validate_answers
 from forms.spec import SpecError, all_specs
-from forms.wizard import wizard
-from forms.i18n import _
+from ui.wizard import wizard
+from domain.i18n import _
 
 require_role(Role.ADMIN)
 st.title(_("Form previews"))

@@ -2,14 +2,14 @@ from datetime import UTC, datetime
 
 import streamlit as st
 
-from auth.guard import require_role
+from ui.guard import require_role
 from db.engine import read_session, write_session
-from db.enums import Role
-from db.queries import programme_counts
-from db.services.reminders import send_reminders
-from db.services.rules_admin import active_rules
-from forms.i18n import _
-from forms.render import run_action
+from domain.enums import Role
+from services.queries import programme_counts
+from services.reminders import send_reminders
+from services.rules_admin import active_rules
+from domain.i18n import _
+from ui.widgets import run_action
 
 admin = require_role(Role.ADMIN)
 with read_session() as session:

@@ -1,11 +1,11 @@
 import streamlit as st
 
-from auth.guard import require_role
+from ui.guard import require_role
 from db.engine import read_session, write_session
-from db.enums import ContactState, Role
-from db.services import contact
-from forms.i18n import _, moment
-from forms.render import field_error, run_action
+from domain.enums import ContactState, Role
+from services import contact
+from domain.i18n import _, moment
+from ui.widgets import field_error, run_action
 
 STATE_LABELS = {ContactState.NEW: _("New"), ContactState.ANSWERED: _("Answered"), ContactState.CLOSED: _("Closed")}
 

@@ -1,12 +1,12 @@
 import streamlit as st
 
-from auth.guard import require_role
+from ui.guard import require_role
 from db.engine import read_session, write_session
-from db.enums import OutboxState, Role
-from db.queries import outbox_counts, outbox_page
-from db.services.mailer import deliver_configured, retry_failed
+from domain.enums import OutboxState, Role
+from services.queries import outbox_counts, outbox_page
+from services.mailer import deliver_configured, retry_failed
 from db.settings import SettingsError, load_settings
-from forms.i18n import _, moment
+from domain.i18n import _, moment
 
 STATE_LABELS = {OutboxState.QUEUED: _("Waiting"), OutboxState.SENDING: _("Being sent"), OutboxState.SENT: _("Sent"),
                 OutboxState.FAILED: _("Failed")}

@@ -1,12 +1,12 @@
 import streamlit as st
 
-from auth.guard import require_role
+from ui.guard import require_role
 from db.engine import read_session, write_session
-from db.enums import Role
-from db.rules import country_name, country_options, load_rules
-from db.services.partnerships import PartnershipInput, create_partnership, list_partnerships
-from forms.i18n import _
-from forms.render import text_field, field_error, form_errors_banner, run_action
+from domain.enums import Role
+from domain.rules import country_name, country_options, load_rules
+from services.partnerships import PartnershipInput, create_partnership, list_partnerships
+from domain.i18n import _
+from ui.widgets import text_field, field_error, form_errors_banner, run_action
 
 admin = require_role(Role.ADMIN)
 FORM = "new_partnership"

@@ -1,13 +1,13 @@
 import streamlit as st
 
-from auth.guard import require_role
+from ui.guard import require_role
 from db.engine import read_session, write_session
-from db.enums import Role
-from db.rules import country_name
-from db.services import rules_admin
-from db.services.errors import ValidationFailed
-from forms.i18n import _, moment
-from forms.render import attempt
+from domain.enums import Role
+from domain.rules import country_name
+from services import rules_admin
+from domain.errors import ValidationFailed
+from domain.i18n import _, moment
+from ui.widgets import attempt
 
 admin = require_role(Role.ADMIN)
 st.title(_("Programme rules and rate tables"))

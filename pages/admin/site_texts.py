@@ -1,11 +1,11 @@
 import streamlit as st
 
-from auth.guard import require_role
+from ui.guard import require_role
 from db.engine import read_session, write_session
-from db.enums import Role
-from db.services.site_texts import DEFAULTS, MAX_TEXT, TITLES, reset_site_text, set_site_text, site_texts
-from forms.i18n import _
-from forms.render import field_error, run_action
+from domain.enums import Role
+from services.site_texts import DEFAULTS, MAX_TEXT, TITLES, reset_site_text, set_site_text, site_texts
+from domain.i18n import _
+from ui.widgets import field_error, run_action
 
 admin = require_role(Role.ADMIN)
 st.title(_("Public texts"))

@@ -1,13 +1,13 @@
 import streamlit as st
 
-from auth.guard import require_role
+from ui.guard import require_role
 from db.engine import read_session, write_session
-from db.enums import Role
-from db.queries import users_page
-from db.services.accounts import is_locked, lock_user, send_reset_link, unlock_user
-from forms.i18n import _, moment
-from forms.labels import ROLE_LABELS
-from forms.render import run_action
+from domain.enums import Role
+from services.queries import users_page
+from services.accounts import is_locked, lock_user, send_reset_link, unlock_user
+from domain.i18n import _, moment
+from domain.labels import ROLE_LABELS
+from ui.widgets import run_action
 
 admin = require_role(Role.ADMIN)
 st.title(_("Users"))

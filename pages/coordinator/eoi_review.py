@@ -1,21 +1,21 @@
 import streamlit as st
 
-from auth.guard import require_role
+from ui.guard import require_role
 from db.engine import read_session, write_session
-from db.enums import Action, EOIState, Party, Role
+from domain.enums import Action, EOIState, Party, Role
 from db.models import Document, Organisation, Partnership
-from db.rules import country_name
-from db.services import eois
-from db.services.errors import NotFound
-from db.services.partnerships import list_partnerships
-from db.services.scope import load_eoi
-from db.services.timeline import timeline
-from forms.i18n import _
-from forms.journey_view import badge, history
-from forms.labels import ORG_TYPE_LABELS
-from forms.render import attempt, record_id
+from domain.rules import country_name
+from services import eois
+from domain.errors import NotFound
+from services.partnerships import list_partnerships
+from services.scope import load_eoi
+from services.timeline import timeline
+from domain.i18n import _
+from ui.journey import badge, history
+from domain.labels import ORG_TYPE_LABELS
+from ui.widgets import attempt, record_id
 from forms.spec import load_spec
-from forms.wizard import render_summary
+from ui.wizard import render_summary
 
 user = require_role(Role.COORDINATOR)
 st.title(_("Review an expression of interest"))

@@ -1,13 +1,13 @@
 import streamlit as st
 from sqlmodel import select
 
-from auth.guard import require_role
+from ui.guard import require_role
 from db.engine import read_session
-from db.enums import Role
+from domain.enums import Role
 from db.models import Organisation
-from db.services.exchanges import my_exchanges
-from forms.i18n import _, day
-from forms.journey_view import badge
+from services.exchanges import my_exchanges
+from domain.i18n import _, day
+from ui.journey import badge
 
 user = require_role(Role.COORDINATOR)
 st.title(_("Exchanges of my Partnership"))

@@ -1,13 +1,13 @@
 import streamlit as st
 
-from auth.guard import require_role
+from ui.guard import require_role
 from db.engine import read_session, write_session
-from db.enums import Role
-from db.queries import colleagues, partnership_of
-from db.rules import country_name
-from db.services.payments import set_partnership_account
-from forms.bank import bank_account_form
-from forms.i18n import _
+from domain.enums import Role
+from services.queries import colleagues, partnership_of
+from domain.rules import country_name
+from services.payments import set_partnership_account
+from ui.bank import bank_account_form
+from domain.i18n import _
 
 user = require_role(Role.COORDINATOR)
 with read_session() as session:

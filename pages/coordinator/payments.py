@@ -2,12 +2,12 @@ from datetime import date
 
 import streamlit as st
 
-from auth.guard import require_role
+from ui.guard import require_role
 from db.engine import read_session, write_session
-from db.enums import PaymentState, Role
-from db.services import payments
-from forms.i18n import _, day, money
-from forms.render import attempt
+from domain.enums import PaymentState, Role
+from services import payments
+from domain.i18n import _, day, money
+from ui.widgets import attempt
 
 user = require_role(Role.COORDINATOR)
 st.title(_("Payments"))

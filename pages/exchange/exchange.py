@@ -2,25 +2,25 @@ from datetime import date
 
 import streamlit as st
 
-from auth.guard import require_role
+from ui.guard import require_role
 from db.engine import read_session, write_session
-from db.enums import Action, ExchangeState, Party, Role
+from domain.enums import Action, ExchangeState, Party, Role
 from db.models import Organisation, Partnership
-from db.quote import QuoteError
-from db.rules import country_name, load_rules
-from db.services import documents, exchanges, payments, reports
-from db.services.comments import MAX_COMMENT, add_comment, thread
-from db.services.errors import NotFound
-from db.services.scope import load_exchange, organisation_users
-from db.services.timeline import timeline
-from db.workflow import CANCELLABLE, state_label
+from domain.quote import QuoteError
+from domain.rules import country_name, load_rules
+from services import documents, exchanges, payments, reports
+from services.comments import MAX_COMMENT, add_comment, thread
+from domain.errors import NotFound
+from services.scope import load_exchange, organisation_users
+from services.timeline import timeline
+from domain.workflow import CANCELLABLE, state_label
 from forms.answers import display_value
-from forms.i18n import _, day, moment, money
-from forms.journey_view import badge, history, stepper
-from forms.labels import ORG_TYPE_LABELS
-from forms.render import attempt, record_id
+from domain.i18n import _, day, moment, money
+from ui.journey import badge, history, stepper
+from domain.labels import ORG_TYPE_LABELS
+from ui.widgets import attempt, record_id
 from forms.spec import load_spec
-from forms.wizard import Wizard, render_summary, wizard
+from ui.wizard import Wizard, render_summary, wizard
 
 user = require_role(Role.PARTICIPANT, Role.COORDINATOR)
 X = ExchangeState

@@ -1,20 +1,20 @@
 import streamlit as st
 
-from auth.guard import require_role
+from ui.guard import require_role
 from db.engine import read_session, write_session
-from db.enums import EOIState, Role, Side
+from domain.enums import EOIState, Role, Side
 from db.models import Partnership
-from db.rules import load_rules
-from db.services import eois
-from db.services.errors import NotFound
-from db.services.partnerships import list_partnerships
-from db.services.scope import load_eoi
-from db.services.timeline import timeline
-from forms.i18n import _
-from forms.journey_view import badge, history
-from forms.render import attempt, record_id
+from domain.rules import load_rules
+from services import eois
+from domain.errors import NotFound
+from services.partnerships import list_partnerships
+from services.scope import load_eoi
+from services.timeline import timeline
+from domain.i18n import _
+from ui.journey import badge, history
+from ui.widgets import attempt, record_id
 from forms.spec import load_spec
-from forms.wizard import Wizard, wizard
+from ui.wizard import Wizard, wizard
 
 user = require_role(Role.PARTICIPANT)
 SIDES = {Side.VISITOR: _("Visitor (we travel)"), Side.HOST: _("Host (we receive)")}
@@ -98,7 +98,7 @@ if eoi.state in (EOIState.DRAFT, EOIState.CHANGES_REQUESTED):
         if attempt(submit, success=_("Sent: your Partnership reviews it next."), on_invalid=Wizard(spec, form_id).show_errors):
             st.rerun()
 else:
-    from forms.wizard import render_summary
+    from ui.wizard import render_summary
 
     render_summary(spec, eoi.answers)
 

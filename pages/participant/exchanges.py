@@ -1,17 +1,17 @@
 import streamlit as st
 from sqlmodel import select
 
-from auth.guard import require_role
+from ui.guard import require_role
 from db.engine import read_session, write_session
-from db.enums import Role, Side
+from domain.enums import Role, Side
 from db.models import Organisation
-from db.rules import country_name
-from db.services import exchanges
-from db.services.eois import approved_eoi
-from db.services.opportunities import suggest_counterparts
-from forms.i18n import _, day
-from forms.journey_view import badge
-from forms.render import attempt
+from domain.rules import country_name
+from services import exchanges
+from services.eois import approved_eoi
+from services.opportunities import suggest_counterparts
+from domain.i18n import _, day
+from ui.journey import badge
+from ui.widgets import attempt
 
 user = require_role(Role.PARTICIPANT)
 st.title(_("My exchanges"))

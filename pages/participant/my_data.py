@@ -1,12 +1,12 @@
 import streamlit as st
 
-from auth.guard import require_role
+from ui.guard import require_role
 from db.engine import write_session
-from db.enums import Role
-from db.services.data_rights import personal_data, request_erasure
+from domain.enums import Role
+from services.data_rights import personal_data, request_erasure
 from db.settings import load_settings
-from forms.i18n import _, moment
-from forms.render import attempt
+from domain.i18n import _, moment
+from ui.widgets import attempt
 
 user = require_role(Role.PARTICIPANT)
 st.title(_("My data"))

@@ -1,15 +1,15 @@
 import streamlit as st
 
-from auth.guard import require_role
+from ui.guard import require_role
 from db.engine import read_session, write_session
-from db.enums import Role, Side
-from db.rules import load_rules
-from db.services.eois import approved_eoi
-from db.services.opportunities import SPEC, my_opportunities, publish_opportunity, unpublish_opportunity
-from forms.i18n import _, day
-from forms.render import attempt
+from domain.enums import Role, Side
+from domain.rules import load_rules
+from services.eois import approved_eoi
+from services.opportunities import SPEC, my_opportunities, publish_opportunity, unpublish_opportunity
+from domain.i18n import _, day
+from ui.widgets import attempt
 from forms.spec import load_spec
-from forms.wizard import Wizard, wizard
+from ui.wizard import Wizard, wizard
 
 user = require_role(Role.PARTICIPANT)
 st.title(_("My opportunities"))

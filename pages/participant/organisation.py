@@ -1,18 +1,18 @@
 import streamlit as st
 
-from auth.guard import require_role
+from ui.guard import require_role
 from db.engine import read_session, write_session
-from db.enums import Role
-from db.queries import colleagues, organisation_of
-from db.rules import country_name, load_rules
-from db.services.organisations import SPEC, set_location, update_profile
-from db.services.payments import set_organisation_account
-from forms.i18n import _
-from forms.bank import bank_account_form
-from forms.labels import ORG_TYPE_LABELS
-from forms.render import attempt
+from domain.enums import Role
+from services.queries import colleagues, organisation_of
+from domain.rules import country_name, load_rules
+from services.organisations import SPEC, set_location, update_profile
+from services.payments import set_organisation_account
+from domain.i18n import _
+from ui.bank import bank_account_form
+from domain.labels import ORG_TYPE_LABELS
+from ui.widgets import attempt
 from forms.spec import load_spec
-from forms.wizard import Wizard, wizard
+from ui.wizard import Wizard, wizard
 
 user = require_role(Role.PARTICIPANT)
 with read_session() as session:

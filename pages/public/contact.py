@@ -1,11 +1,11 @@
 import streamlit as st
 
-from auth.session import current_user
+from ui.session import current_user
 from db.engine import write_session
-from db.services.contact import send_message
+from services.contact import send_message
 from db.settings import load_settings
-from forms.i18n import _
-from forms.render import field_error, run_action
+from domain.i18n import _
+from ui.widgets import field_error, run_action
 
 settings = load_settings()
 user = current_user()

@@ -1,7 +1,7 @@
 import streamlit as st
 
-from auth.session import render_login_form
-from forms.i18n import _
+from ui.session import render_login_form
+from domain.i18n import _
 
 st.title(_("Log in to CXC Desk"))
 if render_login_form() is not None:

@@ -1,10 +1,10 @@
 import streamlit as st
 
 from db.engine import read_session, write_session
-from db.services import news
-from db.services.errors import NotFound
-from forms.i18n import _, moment
-from forms.render import attempt
+from services import news
+from domain.errors import NotFound
+from domain.i18n import _, moment
+from ui.widgets import attempt
 
 st.title(_("ClusterXchange news"))
 params = st.query_params

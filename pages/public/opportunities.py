@@ -1,14 +1,14 @@
 import streamlit as st
 
-from auth.session import current_user
+from ui.session import current_user
 from db.engine import read_session, write_session
-from db.enums import Role, Side
-from db.rules import country_name, country_options, load_rules
-from db.services.eois import approved_eoi
-from db.services.exchanges import propose_exchange
-from db.services.opportunities import CatalogueFilter, catalogue
-from forms.i18n import _, day
-from forms.render import attempt
+from domain.enums import Role, Side
+from domain.rules import country_name, country_options, load_rules
+from services.eois import approved_eoi
+from services.exchanges import propose_exchange
+from services.opportunities import CatalogueFilter, catalogue
+from domain.i18n import _, day
+from ui.widgets import attempt
 
 rules = load_rules()
 countries = country_options(rules)

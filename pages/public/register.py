@@ -1,11 +1,11 @@
 import streamlit as st
 
 from db.engine import write_session
-from db.rules import country_options, load_rules
-from db.services.accounts import Registration, register_participant
-from forms.i18n import _
-from forms.labels import ORG_TYPE_LABELS
-from forms.render import text_field, field_error, form_errors_banner, run_action
+from domain.rules import country_options, load_rules
+from services.accounts import Registration, register_participant
+from domain.i18n import _
+from domain.labels import ORG_TYPE_LABELS
+from ui.widgets import text_field, field_error, form_errors_banner, run_action
 
 FORM = "register"
 

@@ -1,9 +1,9 @@
 import streamlit as st
 
 from db.engine import write_session
-from db.services.accounts import request_password_reset, reset_password
-from forms.i18n import _
-from forms.render import text_field, field_error, form_errors_banner, run_action
+from services.accounts import request_password_reset, reset_password
+from domain.i18n import _
+from ui.widgets import text_field, field_error, form_errors_banner, run_action
 
 token = st.query_params.get("token", "")
 if not token:

@@ -1,9 +1,9 @@
 import streamlit as st
 
 from db.engine import write_session
-from db.services.accounts import create_first_admin
-from forms.i18n import _
-from forms.render import text_field, form_errors_banner, run_action
+from services.accounts import create_first_admin
+from domain.i18n import _
+from ui.widgets import text_field, form_errors_banner, run_action
 
 FORM = "setup"
 st.title(_("Set up this instance"))

@@ -12,10 +12,10 @@ from playwright.sync_api import Page, expect
 from sqlmodel import select
 
 from db.engine import read_session, write_session
-from db.enums import EOIState, ExchangeState
 from db.models import EOI, ActionPlan, Exchange, Payment
-from db.services.documents import verify_pdf
-from db.services.seal import check_seal
+from documents.seal import check_seal
+from domain.enums import EOIState, ExchangeState
+from services.documents import verify_pdf
 from tests import factories as f
 from tests.e2e.conftest import (
     Server,
