@@ -106,7 +106,7 @@ def test_exports_read_back_with_pandas_and_are_scoped(session: Session) -> None:
 
 def test_figures_page_shows_the_numbers_and_prepares_an_export(sqlite_url: str) -> None:
     from db.engine import write_session
-    from tests.test_journey_pages import page_as
+    from tests.pages.test_journey_pages import page_as
 
     with write_session() as session:
         c, _exchange = accepted_exchange(session)

@@ -13,7 +13,7 @@ from domain.enums import OutboxState
 from services.outbox import queue_mail
 from tests import factories as f
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
 
 def test_failed_mails_show_their_error_and_go_again(sqlite_url: str) -> None:

@@ -26,7 +26,7 @@ from services import documents, exchanges, payments
 from services.transitions import StaleState
 from tests.journey import agreed_exchange, approved_plan, cast, plan_answers, sign_all
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def text_of(pdf: bytes) -> str:
@@ -207,7 +207,7 @@ def test_seal_key_is_private(session: Session, signing) -> None:  # type: ignore
 
 
 def test_closing_report_and_payment_confirmation_are_documents(session: Session) -> None:
-    from tests.test_payments import accepted_exchange
+    from tests.services.test_payments import accepted_exchange
 
     c, exchange = accepted_exchange(session)
     report = docs(session, exchange)[DocumentKind.CLOSING_REPORT]

@@ -16,7 +16,7 @@ from domain.errors import NotFound, PermissionDenied, ValidationFailed
 from services import contact, news
 from services.site_texts import set_site_text, site_texts
 from tests import factories as f
-from tests.test_journey_pages import APP, page_as
+from tests.pages.test_journey_pages import APP, page_as
 
 
 def last_mail(session: Session, to: str) -> Outbox:

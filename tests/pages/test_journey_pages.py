@@ -19,7 +19,7 @@ from services import eois, exchanges
 from tests import factories as f
 from tests.journey import Cast, agreed_exchange, approved, approved_plan, cast, eoi_answers, org_user, plan_answers, through_signing
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
 
 
@@ -184,7 +184,7 @@ def test_proposal_from_the_exchanges_page(sqlite_url: str) -> None:
 
 def test_payments_page_orders_and_lists_a_payment(sqlite_url: str) -> None:
     from db.models import Payment
-    from tests.test_payments import accepted_exchange
+    from tests.services.test_payments import accepted_exchange
 
     with write_session() as session:
         c, exchange = accepted_exchange(session)
@@ -202,7 +202,7 @@ def test_payments_page_orders_and_lists_a_payment(sqlite_url: str) -> None:
 
 def test_visitor_sees_amount_and_state_of_its_payment(sqlite_url: str) -> None:
     from services import payments
-    from tests.test_payments import accepted_exchange
+    from tests.services.test_payments import accepted_exchange
 
     with write_session() as session:
         c, exchange = accepted_exchange(session)

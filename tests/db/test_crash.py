@@ -22,7 +22,7 @@ from db.models import EOI, ActionPlan, AuditEvent, ClosingReport, Exchange, Paym
 from domain.enums import EOIState, ExchangeState, PaymentState
 from tests.journey import accepted_exchange
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 ROUNDS = int(os.environ.get("CXC_CRASH_ROUNDS", "8"))
 COPIES = 3 * ROUNDS
 

@@ -20,7 +20,7 @@ from domain.rules import load_rules, lump_sum
 from tests.journey import agreed_exchange, approved_plan, cast
 
 RULES = load_rules()
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.parametrize(("visitor", "host", "start", "end", "amount", "halved"), [

@@ -14,7 +14,7 @@ from db.engine import dispose_engines, get_engine, write_session
 from services import payments
 from tests.journey import accepted_exchange
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def manage(*args: str) -> subprocess.CompletedProcess[str]:

@@ -10,7 +10,7 @@ from db.models import Comment, Outbox
 from domain.errors import NotFound, ValidationFailed
 from services.comments import add_comment, thread
 from tests.journey import agreed_exchange, cast, org_user
-from tests.test_journey_pages import page_as
+from tests.pages.test_journey_pages import page_as
 
 
 def test_a_comment_reaches_every_other_party(session: Session) -> None:

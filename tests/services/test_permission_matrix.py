@@ -3,7 +3,7 @@
 Actors: participant A (the Visitor, whose records these are), the Host's participant, participant B
 (an organisation with nothing to do with the exchange), coordinator P1 (the Visitor's Partnership),
 the Host's Partnership's coordinator, coordinator P2 (an unrelated Partnership), an admin. The
-anonymous visitor never reaches a service: every page refuses it first (tests/test_pages.py).
+anonymous visitor never reaches a service: every page refuses it first (tests/pages/test_pages.py).
 "Allowed" means the permission gate let the actor through (a later rule may still say no in
 words); "denied" means PermissionDenied or NotFound, with nothing changed.
 """
@@ -119,13 +119,13 @@ def open_as(session: Session, user: User, path: str, **params: str):  # type: ig
 
     from streamlit.testing.v1 import AppTest
 
-    from tests.test_journey_pages import page_as
+    from tests.pages.test_journey_pages import page_as
     from ui.navigation import PAGES
 
     spec = next(p for p in PAGES if p.path == path)
     if user.role in spec.roles:
         return page_as(session, user, path, **params)
-    at = f.log_in(AppTest.from_file(str(Path(__file__).resolve().parent.parent / path), default_timeout=30), session, user)
+    at = f.log_in(AppTest.from_file(str(Path(__file__).resolve().parents[2] / path), default_timeout=30), session, user)
     for key, value in params.items():
         at.query_params[key] = value
     return at.run()
@@ -133,7 +133,7 @@ def open_as(session: Session, user: User, path: str, **params: str):  # type: ig
 
 def test_record_pages_show_a_record_only_to_its_parties(sqlite_url: str) -> None:
     from db.engine import write_session
-    from tests.test_journey_pages import texts
+    from tests.pages.test_journey_pages import texts
 
     with write_session() as session:
         c, exchange = accepted_exchange(session)

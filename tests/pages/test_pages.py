@@ -14,7 +14,7 @@ from domain.enums import Role
 from tests import factories as f
 from ui.navigation import HOME_OF, PAGES, Kind, PageSpec, navigation_plan, pages_for
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
 REFUSAL = "This page is not available to you."
 
