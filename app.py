@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from db.engine import read_session
 from domain.i18n import _
 from domain.labels import ROLE_LABELS
 from services.accounts import instance_needs_setup
+from services.runtime import read_session
 from ui.navigation import build_pages
 from ui.session import logout, resolve_user
 

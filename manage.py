@@ -12,8 +12,8 @@ import sys
 
 from db.engine import database_url, get_engine, write_session
 from db.migrate import upgrade
-from db.settings import SettingsError
 from domain.errors import PermissionDenied, ValidationFailed
+from services.settings import SettingsError
 
 
 def cmd_migrate(_: argparse.Namespace) -> int:

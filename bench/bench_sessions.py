@@ -33,9 +33,9 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from db.engine import dispose_engines, get_engine
 from db.migrate import upgrade
 from db.models import AuthSession, Organisation, User
-from db.settings import cookie_key
 from domain.enums import OrgType, Role
 from services.accounts import hash_password, session_key, sha256_hex
+from services.settings import cookie_key
 
 ROOT = Path(__file__).resolve().parent.parent
 SESSIONS = int(os.environ.get("CXC_BENCH_SESSIONS", "200"))

@@ -1,1 +1,1 @@
-"""Storage only: models, column types, engine, migrations glue, audit chain, backup, settings."""
+"""Storage only: models, column types, engine, migrations glue, audit chain, backup."""

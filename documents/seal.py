@@ -24,17 +24,15 @@ from pyhanko.sign import signers
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 
-from db.engine import data_dir
-
 KEY_FILE, CERT_FILE = "seal_key.pem", "seal_cert.pem"
 
 
-def seal_paths(folder: Path | None = None) -> tuple[Path, Path]:
-    folder = folder or data_dir()
+def seal_paths(folder: Path) -> tuple[Path, Path]:
+    """The key and certificate in `folder` (the data folder, which services pass in)."""
     return folder / KEY_FILE, folder / CERT_FILE
 
 
-def ensure_seal_identity(folder: Path | None = None, common_name: str = "CXC Desk instance seal") -> tuple[Path, Path]:
+def ensure_seal_identity(folder: Path, common_name: str = "CXC Desk instance seal") -> tuple[Path, Path]:
     """Create a self-signed EC P-256 key and certificate once; keep existing ones."""
     key_path, cert_path = seal_paths(folder)
     if key_path.exists() and cert_path.exists():
@@ -67,7 +65,7 @@ def _signer(key_path: str, cert_path: str, _mtime: int) -> signers.SimpleSigner:
     return signer
 
 
-def seal_pdf(pdf: bytes, folder: Path | None = None) -> bytes:
+def seal_pdf(pdf: bytes, folder: Path) -> bytes:
     try:
         asyncio.get_running_loop()
     except RuntimeError:
@@ -77,7 +75,7 @@ def seal_pdf(pdf: bytes, folder: Path | None = None) -> bytes:
         return pool.submit(_seal, pdf, folder).result()
 
 
-def _seal(pdf: bytes, folder: Path | None) -> bytes:
+def _seal(pdf: bytes, folder: Path) -> bytes:
     key_path, cert_path = ensure_seal_identity(folder)
     signer = _signer(str(key_path), str(cert_path), cert_path.stat().st_mtime_ns)
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
@@ -93,7 +91,7 @@ class SealCheck:
     reason: str
 
 
-def check_seal(pdf: bytes, folder: Path | None = None) -> SealCheck:
+def check_seal(pdf: bytes, folder: Path) -> SealCheck:
     """Is the PDF sealed by this instance, and unchanged since?"""
     _key, cert_path = ensure_seal_identity(folder)
     try:

@@ -1,4 +1,4 @@
-"""Errors that service functions raise for pages to show."""
+"""Errors that service functions raise for pages to show; each message is safe to show as it is."""
 
 from __future__ import annotations
 
@@ -17,3 +17,11 @@ class PermissionDenied(Exception):
 
 class NotFound(Exception):
     """The record does not exist or is outside the actor's scope (the two look the same)."""
+
+
+class StaleState(Exception):
+    """The record moved on between reading it and acting on it."""
+
+
+class UploadRefused(ValueError):
+    """The file is not acceptable; the message says why and what to upload instead."""

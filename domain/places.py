@@ -59,10 +59,11 @@ def build_compact_index(path: Path) -> None:
 
 def _index_file() -> Path:
     """Kept in CXC_CACHE_DIR (default: the data folder's cache/): it can be rebuilt at any time."""
-    from db.engine import data_dir
     from domain.rules import load_rules
 
-    folder = Path(os.environ.get("CXC_CACHE_DIR") or data_dir() / "cache")
+    # The data folder as db.engine.data_dir finds it; read here so that domain needs no storage code.
+    data = Path(os.environ.get("CXC_DATA_DIR", Path(__file__).resolve().parent.parent / "data"))
+    folder = Path(os.environ.get("CXC_CACHE_DIR") or data / "cache")
     folder.mkdir(parents=True, exist_ok=True)
     countries = ",".join(sorted(load_rules().participating_countries))
     digest = hashlib.sha256(countries.encode()).hexdigest()[:12]

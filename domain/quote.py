@@ -4,14 +4,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Protocol
 
-from db.models import Organisation
 from domain.places import distance_km, find_city
 from domain.rules import LumpSum, Rules, country_name, lump_sum, working_days
 
 
 class QuoteError(ValueError):
     """The quote cannot be computed; the message says which input to fix."""
+
+
+class Situated(Protocol):
+    """Anything with an address and, when known, coordinates (an organisation)."""
+
+    city: str
+    country: str
+    latitude: float | None
+    longitude: float | None
 
 
 @dataclass(frozen=True)
@@ -37,7 +46,7 @@ def locate(city: str, country: str, rules: Rules, coords: tuple[float, float] | 
     return Location(place.name, country, place.latitude, place.longitude)
 
 
-def locate_organisation(organisation: Organisation, rules: Rules) -> Location:
+def locate_organisation(organisation: Situated, rules: Rules) -> Location:
     coords = (organisation.latitude, organisation.longitude) if organisation.latitude is not None and organisation.longitude is not None else None
     return locate(organisation.city, organisation.country, rules, coords)
 

@@ -3,7 +3,7 @@
 Pure: no I/O. A row says from which state an action leads to which state, which parties
 may take it, and a guard: a function of the facts about the record that returns None when
 the action is allowed, or a sentence saying why not. Pages derive their buttons from
-`available_actions`; `db.transitions.apply_transition` applies one row.
+`available_actions` (through `services.permissions`); `services.transitions.apply_transition` applies one row.
 """
 
 from __future__ import annotations
@@ -180,10 +180,17 @@ def check(table: Iterable[T], source: StrEnum, action: Action, parties: Iterable
     return row
 
 
-def available_actions(table: Iterable[T], source: StrEnum, parties: Iterable[Party]) -> list[Action]:
-    """Actions the given parties may take from this state (guards are checked on click)."""
+def available_actions(table: Iterable[T], source: StrEnum, parties: Iterable[Party], facts: Facts | None = None) -> list[Action]:
+    """Actions the given parties may take from this state (guards are checked on click).
+
+    With `facts`, actions whose guard already refuses are left out too, except for a missing
+    comment: the comment is typed with the click.
+    """
     mine = frozenset(parties)
-    return [row.action for row in table if row.source == source and row.by & mine]
+    rows = [row for row in table if row.source == source and row.by & mine]
+    if facts is not None:
+        rows = [row for row in rows if row.guard is comment_required or row.guard(facts) is None]
+    return [row.action for row in rows]
 
 
 def states_of(table: Iterable[T]) -> set[StrEnum]:

@@ -17,7 +17,6 @@ from sqlmodel import Session, func, select
 
 from db.audit import append_event
 from db.models import AuthSession, Organisation, Partnership, PasswordResetToken, User
-from db.settings import Settings, load_settings
 from db.types import utcnow
 from domain.enums import OrgType, Role
 from domain.errors import NotFound, PermissionDenied, ValidationFailed
@@ -35,6 +34,7 @@ from domain.validators import (
     username_problem,
 )
 from services.outbox import queue_mail
+from services.settings import Settings, load_settings
 
 SETUP_LOCK_KEY = 4_242_002
 

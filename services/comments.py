@@ -11,8 +11,8 @@ from db.models import Comment, User
 from domain.enums import Party
 from domain.errors import ValidationFailed
 from domain.i18n import _
-from services.outbox import notify
-from services.scope import exchange_parties, load_exchange, organisation_users, partnership_users
+from services.outbox import notify, organisation_users, partnership_users
+from services.permissions import exchange_parties, load_exchange
 
 MAX_COMMENT = 4000
 PARTY_WORDS = {Party.VISITOR: "Visitor", Party.HOST: "Host", Party.VISITOR_PARTNERSHIP: "Visitor's Partnership",

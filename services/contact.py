@@ -12,9 +12,8 @@ from domain.enums import ContactState
 from domain.errors import NotFound, ValidationFailed
 from domain.i18n import _
 from domain.validators import collect, email_problem, normalise_email, required_text
-from services.accounts import require_admin
-from services.outbox import notify, queue_mail
-from services.scope import admins
+from services.outbox import admins, notify, queue_mail
+from services.permissions import require_admin
 
 PER_ADDRESS_PER_HOUR = 3
 

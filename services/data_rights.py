@@ -45,9 +45,9 @@ from db.types import utcnow
 from domain.enums import DocumentKind, Role
 from domain.errors import NotFound, PermissionDenied, ValidationFailed
 from domain.i18n import _
-from services.accounts import hash_password, require_admin
-from services.outbox import notify
-from services.scope import admins
+from services.accounts import hash_password
+from services.outbox import admins, notify
+from services.permissions import require_admin
 
 PRIVATE_COLUMNS = {"password_hash", "token_hash", "key_hash", "content", "drawing_png"}
 

@@ -4,31 +4,29 @@ app by the right people, sealed when complete, verifiable, superseded when the p
 from __future__ import annotations
 
 import hashlib
-import io
-import json
 import tomllib
 import unicodedata
-import zipfile
 from dataclasses import dataclass
 
 from sqlmodel import Session, func, select
 
 from db.audit import append_event
+from db.engine import data_dir
 from db.models import ActionPlan, AuditEvent, Document, Exchange, Organisation, Partnership, Signature, User
-from db.settings import load_settings
 from db.types import utcnow
 from documents.pdf import TEXTS_FILE, DocumentContent, Section, render_pdf
 from documents.seal import check_seal, seal_pdf
 from domain.enums import Action, DocumentKind, ExchangeState, Party, SignatureMethod
-from domain.errors import NotFound, PermissionDenied, ValidationFailed
+from domain.errors import NotFound, PermissionDenied, StaleState, ValidationFailed
 from domain.i18n import _, money
 from domain.rules import country_name, load_rules
 from domain.workflow import Facts
 from forms.answers import display_value
 from forms.spec import load_spec, spec_dir
-from services.outbox import notify
-from services.scope import load_exchange, organisation_users, partnership_users
-from services.transitions import StaleState, apply_transition
+from services.outbox import notify, organisation_users, partnership_users
+from services.permissions import load_exchange
+from services.settings import load_settings
+from services.transitions import apply_transition
 
 REQUIRED: dict[DocumentKind, frozenset[Party]] = {
     DocumentKind.COMMITMENT_TO_QUALITY: frozenset({Party.VISITOR, Party.HOST, Party.VISITOR_PARTNERSHIP, Party.HOST_PARTNERSHIP}),
@@ -245,7 +243,7 @@ def _finalise(session: Session, exchange: Exchange, actor: User) -> None:
         content.verify_url = f"{load_settings().public_url}/verify?ref={content.reference}"
         content.title = f"{content.title} (signed)"
         content.sections += _signature_page(session, document, exchange.id)  # type: ignore[arg-type]
-        _store(session, exchange.id, final_kind, document.version, seal_pdf(render_pdf(content)))  # type: ignore[arg-type]
+        _store(session, exchange.id, final_kind, document.version, seal_pdf(render_pdf(content), data_dir()))  # type: ignore[arg-type]
     apply_transition(session, exchange, Action.COMPLETE_SIGNATURES, parties={Party.SYSTEM}, actor=actor, facts=Facts(all_signatures_in=True))
     for org in (exchange.visitor_org_id, exchange.host_org_id):
         notify(session, organisation_users(session, org), subject=_("All signatures are in"),
@@ -299,7 +297,7 @@ def verify_pdf(session: Session, pdf: bytes) -> Verification:
     document = session.exec(select(Document).where(Document.sha256 == digest, Document.exchange_id.is_not(None))).first()  # type: ignore[union-attr]
     if document is not None:
         return _describe(session, document)
-    seal = check_seal(pdf)
+    seal = check_seal(pdf, data_dir())
     if seal.sealed and not seal.intact:
         return Verification(False, False, _("not valid: {why}").format(why=seal.reason))
     if seal.sealed and seal.trusted:
@@ -313,28 +311,6 @@ def verify_reference(session: Session, ref: str) -> Verification:
     if document is None:
         return Verification(False, False, _("no document with the reference “{ref}” was issued here").format(ref=ref[:60]))
     return _describe(session, document)
-
-
-def evidence_pack(*, session: Session, actor: User, exchange_id: int) -> bytes:
-    """A zip for coordinators: final PDFs, evidence files and the audit events as JSON."""
-    from services.reports import evidence_of, report_of
-
-    _exchange, parties = load_exchange(session, actor, exchange_id)
-    if not parties & {Party.VISITOR_PARTNERSHIP, Party.HOST_PARTNERSHIP}:
-        raise PermissionDenied(_("Only the supervising Partnerships download the evidence pack."))
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for document in session.exec(select(Document).where(Document.exchange_id == exchange_id)):
-            if document.content:
-                archive.writestr(f"documents/{document.filename}", document.content)
-        report = report_of(session, exchange_id)
-        for item in evidence_of(session, report.id) if report else []:  # type: ignore[arg-type]
-            archive.writestr(f"evidence/{item.id}-{item.filename}", item.content or b"")
-        events = session.exec(select(AuditEvent).where(AuditEvent.entity_type == "exchange", AuditEvent.entity_id == exchange_id).order_by(AuditEvent.seq))
-        archive.writestr("audit.json", json.dumps([{
-            "seq": e.seq, "at": e.created_at.isoformat(), "actor": e.actor_label, "action": e.action, "from": e.from_state, "to": e.to_state,
-            "comment": e.comment, "hash": e.hash, "prev_hash": e.prev_hash} for e in events], ensure_ascii=False, indent=1))
-    return buffer.getvalue()
 
 
 def _next_version(session: Session, exchange_id: int, kind: DocumentKind) -> int:
@@ -370,4 +346,4 @@ def payment_confirmation_pdf(session: Session, exchange: Exchange, amount_cents:
                                      (_("How it was computed"), str(exchange.lump_sum_breakdown.get("explained", "")))])],
         f"{load_settings().public_url}/verify?ref={ref}",
     )
-    return _store(session, exchange.id, DocumentKind.PAYMENT_CONFIRMATION, version, seal_pdf(render_pdf(content)))  # type: ignore[arg-type]
+    return _store(session, exchange.id, DocumentKind.PAYMENT_CONFIRMATION, version, seal_pdf(render_pdf(content), data_dir()))  # type: ignore[arg-type]

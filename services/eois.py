@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
@@ -18,8 +19,9 @@ from domain.workflow import Facts
 from forms.answers import draft_answers, validate_answers
 from forms.spec import load_spec
 from services.files import check_upload
-from services.outbox import notify
-from services.scope import admins, load_eoi, organisation_users, partnership_users, require_participant_org
+from services.outbox import admins, notify, organisation_users, partnership_users
+from services.permissions import eoi_actions, load_eoi, require_participant_org
+from services.timeline import TimelineEntry, timeline
 from services.transitions import apply_transition
 
 SPEC = "eoi"
@@ -223,3 +225,28 @@ def eoi_queue(session: Session, user: User) -> list[tuple[EOI, Organisation]]:
         .order_by(EOI.submitted_at)
     )
     return list(session.exec(query))  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class EOIView:
+    """What the pages of one EOI show, read in one session; `actions` are this person's buttons."""
+
+    eoi: EOI
+    parties: frozenset[Party]
+    actions: frozenset[Action]
+    organisation: Organisation
+    partnership: Partnership | None
+    cv: Document | None
+    events: list[TimelineEntry]
+
+
+def eoi_view(session: Session, user: User, eoi_id: int) -> EOIView:
+    """The EOI with its organisation, Partnership, CV and history; NotFound outside the user's scope."""
+    eoi, parties = load_eoi(session, user, eoi_id)
+    organisation = session.get(Organisation, eoi.organisation_id)
+    assert organisation is not None  # a foreign key
+    partnership = session.get(Partnership, eoi.partnership_id) if eoi.partnership_id else None
+    cv_id = eoi.answers.get("cv", {}).get("document_id") if eoi.answers.get("cv") else None
+    cv = session.get(Document, cv_id) if cv_id else None
+    return EOIView(eoi, frozenset(parties), eoi_actions(eoi, parties), organisation, partnership, cv,
+                   timeline(session, "eoi", eoi_id))

@@ -12,7 +12,7 @@ from db.audit import append_event
 from db.models import EOI, ActionPlan, Exchange, Opportunity, Organisation, User
 from db.types import utcnow
 from domain.enums import Action, ExchangeState, Party, Side
-from domain.errors import NotFound, PermissionDenied, ValidationFailed
+from domain.errors import NotFound, PermissionDenied, StaleState, ValidationFailed
 from domain.i18n import _
 from domain.quote import QuoteError, locate_organisation, quote
 from domain.rules import (
@@ -30,11 +30,11 @@ from forms.answers import draft_answers, parse_date, validate_answers
 from forms.spec import load_spec
 from services.documents import generate_documents, supersede_documents
 from services.eois import approved_eoi, previous_visits
-from services.outbox import notify
+from services.outbox import notify, organisation_users, partnership_users
+from services.permissions import counterpart, load_exchange, require_participant_org
 from services.rules_admin import active_rules
-from services.scope import load_exchange, organisation_users, partnership_users, require_participant_org
 from services.tags import tag_from_eoi, tag_from_plan
-from services.transitions import StaleState, apply_transition
+from services.transitions import apply_transition
 
 PLAN_SPEC = "action_plan"
 OPEN_STATES = [s.value for s in ExchangeState if s not in (ExchangeState.PAID, ExchangeState.CANCELLED, ExchangeState.DECLINED)]
@@ -117,16 +117,12 @@ def propose_exchange(
     return exchange
 
 
-def _counterpart_party(exchange: Exchange) -> Party:
-    return Party.HOST if exchange.proposed_by == Party.VISITOR else Party.VISITOR
-
-
 def answer_proposal(*, session: Session, actor: User, exchange_id: int, accept: bool, comment: str = "") -> Exchange:
     """The proposed counterpart accepts (the plan opens) or declines."""
     exchange, parties = load_exchange(session, actor, exchange_id)
-    if _counterpart_party(exchange) not in parties:
+    if counterpart(exchange) not in parties:
         raise PermissionDenied(_("Only the organisation the proposal was sent to may answer it."))
-    mine = {_counterpart_party(exchange)}
+    mine = {counterpart(exchange)}
     if accept:
         visitor_eoi, host_eoi = _both_eois(session, exchange.visitor_org_id, exchange.host_org_id)
         apply_transition(session, exchange, Action.ACCEPT, parties=mine, actor=actor,
@@ -375,3 +371,10 @@ def my_exchanges(session: Session, user: User) -> list[Exchange]:
         return []
     return list(session.exec(query.order_by(Exchange.updated_at.desc())))  # type: ignore[attr-defined]
 
+
+def organisation_names(session: Session, rows: list[Exchange]) -> dict[int, str]:
+    """The legal names of both sides of these exchanges, by organisation id (for lists)."""
+    ids = {e.visitor_org_id for e in rows} | {e.host_org_id for e in rows}
+    if not ids:
+        return {}
+    return {o.id: o.legal_name for o in session.exec(select(Organisation).where(Organisation.id.in_(ids)))}  # type: ignore[attr-defined,misc]

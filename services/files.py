@@ -11,6 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from domain.errors import UploadRefused
 from domain.i18n import _
 
 SIGNATURES: dict[str, tuple[bytes, ...]] = {
@@ -20,10 +21,6 @@ SIGNATURES: dict[str, tuple[bytes, ...]] = {
 }
 MIME_TYPES = {"pdf": "application/pdf", "png": "image/png", "jpeg": "image/jpeg"}
 EXTENSIONS = {"pdf": ".pdf", "png": ".png", "jpeg": ".jpg"}
-
-
-class UploadRefused(ValueError):
-    """The file is not acceptable; the message says why and what to upload instead."""
 
 
 @dataclass(frozen=True)

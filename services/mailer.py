@@ -22,10 +22,10 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from db.models import Outbox, User
-from db.settings import SettingsError
 from db.types import utcnow
 from domain.enums import OutboxState
-from services.accounts import require_admin
+from services.permissions import require_admin
+from services.settings import SettingsError
 
 LEASE = timedelta(minutes=10)
 FIRST_RETRY = timedelta(minutes=1)
@@ -212,13 +212,14 @@ def retry_failed(session: Session, mail_ids: Sequence[int], *, actor: User | Non
         sa.update(Outbox).where(Outbox.id.in_(mail_ids), Outbox.state == OutboxState.FAILED)  # type: ignore[union-attr,arg-type]
         .values(state=OutboxState.QUEUED, next_attempt_at=None, attempts=0)
     )
+    session.commit()
     return int(result.rowcount)  # type: ignore[attr-defined]
 
 
 def deliver_configured(*, now: datetime | None = None) -> DeliveryReport | None:
     """Deliver with the instance's settings; None when no SMTP_URL is set (mails wait in the Outbox)."""
     from db.engine import write_session
-    from db.settings import load_settings
+    from services.settings import load_settings
 
     settings = load_settings()
     if not settings.smtp_url:

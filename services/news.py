@@ -16,12 +16,12 @@ from urllib.parse import urlencode
 from sqlmodel import Session, func, select
 
 from db.models import NewsSubscriber, Outbox
-from db.settings import cookie_key, load_settings
 from db.types import utcnow
 from domain.errors import NotFound, ValidationFailed
 from domain.i18n import _
 from domain.validators import email_problem, normalise_email
 from services.outbox import queue_mail
+from services.settings import cookie_key, load_settings
 
 CONFIRMATIONS_PER_DAY = 3
 

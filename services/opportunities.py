@@ -18,7 +18,7 @@ from forms.answers import parse_date, validate_answers
 from forms.spec import load_spec
 from services.eois import approved_eoi
 from services.exchanges import pair_problems
-from services.scope import require_participant_org
+from services.permissions import require_participant_org
 
 SPEC = "opportunity"
 

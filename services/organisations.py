@@ -12,7 +12,7 @@ from domain.errors import ValidationFailed
 from domain.rules import load_rules
 from forms.answers import validate_answers
 from forms.spec import load_spec
-from services.scope import require_participant_org
+from services.permissions import require_participant_org
 
 SPEC = "organisation_profile"
 

@@ -1,13 +1,14 @@
-"""E-mails are rows of the outbox, written in the same transaction as the change they tell of."""
+"""E-mails are rows of the outbox, written in the same transaction as the change they tell of; and who is told."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from db.models import Outbox, User
-from db.settings import load_settings
+from domain.enums import Role
+from services.settings import load_settings
 
 
 def queue_mail(session: Session, *, to: str, subject: str, body: str, kind: str) -> Outbox:
@@ -26,3 +27,19 @@ def notify(session: Session, users: Iterable[User], *, subject: str, body: str, 
             queue_mail(session, to=user.email, subject=subject, body=f"Hello {user.full_name},\n\n{text}", kind=kind)
             sent.add(user.email)
     return len(sent)
+
+
+def organisation_users(session: Session, organisation_id: int) -> list[User]:
+    return list(session.exec(select(User).where(User.organisation_id == organisation_id, User.is_active == True)))  # noqa: E712
+
+
+def partnership_users(session: Session, partnership_id: int) -> list[User]:
+    return list(
+        session.exec(
+            select(User).where(User.partnership_id == partnership_id, User.role == Role.COORDINATOR, User.is_active == True)  # noqa: E712
+        )
+    )
+
+
+def admins(session: Session) -> list[User]:
+    return list(session.exec(select(User).where(User.role == Role.ADMIN, User.is_active == True)))  # noqa: E712

@@ -12,7 +12,7 @@ from domain.errors import ValidationFailed
 from domain.i18n import _
 from domain.rules import load_rules
 from domain.validators import collect, email_problem, normalise_email, optional_text, required_text
-from services.accounts import require_admin
+from services.permissions import require_admin
 
 
 @dataclass(frozen=True)

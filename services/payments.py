@@ -22,15 +22,15 @@ from db.audit import append_event
 from db.models import ClosingReport, Exchange, Organisation, Partnership, Payment, User
 from db.types import utcnow
 from domain.enums import Action, ExchangeState, Party, PaymentState, Role
-from domain.errors import NotFound, PermissionDenied, ValidationFailed
+from domain.errors import NotFound, PermissionDenied, StaleState, ValidationFailed
 from domain.i18n import _, money
 from domain.rules import load_rules
 from domain.validators import required_text
 from domain.workflow import Facts
 from services.documents import payment_confirmation_pdf
-from services.outbox import notify
-from services.scope import load_exchange, organisation_users, partnership_users, require_participant_org
-from services.transitions import StaleState, apply_transition
+from services.outbox import notify, organisation_users, partnership_users
+from services.permissions import load_exchange, require_participant_org
+from services.transitions import apply_transition
 
 
 @dataclass(frozen=True)

@@ -16,9 +16,8 @@ from db.models import ClosingReport, Exchange, Organisation, Payment, Reminder, 
 from domain.enums import ExchangeState
 from domain.i18n import _, day
 from domain.rules import Rules
-from services.accounts import require_admin
-from services.outbox import notify
-from services.scope import organisation_users, partnership_users
+from services.outbox import notify, organisation_users, partnership_users
+from services.permissions import require_admin
 
 
 @dataclass(frozen=True)

@@ -3,13 +3,15 @@ accepted (or sent back) by the Visitor's Partnership."""
 
 from __future__ import annotations
 
+import io
+import json
+import zipfile
 from typing import Any
 
 from sqlmodel import Session, select
 
 from db.audit import append_event
-from db.models import ClosingReport, Evidence, Exchange, User
-from db.settings import load_settings
+from db.models import AuditEvent, ClosingReport, Document, Evidence, Exchange, User
 from db.types import utcnow
 from domain.enums import Action, ExchangeState, Party
 from domain.errors import NotFound, PermissionDenied, ValidationFailed
@@ -20,8 +22,9 @@ from forms.answers import draft_answers, validate_answers
 from forms.spec import load_spec
 from services.documents import closing_report_pdf
 from services.files import check_upload
-from services.outbox import notify
-from services.scope import load_exchange, organisation_users, partnership_users
+from services.outbox import notify, organisation_users, partnership_users
+from services.permissions import load_exchange, may_download_evidence_pack
+from services.settings import load_settings
 from services.transitions import apply_transition
 
 REPORT_SPEC = "closing_report"
@@ -161,3 +164,23 @@ def decide_report(*, session: Session, actor: User, exchange_id: int, accept: bo
            kind="report_decided", link=f"exchange?id={exchange_id}")
     session.commit()
     return exchange
+
+
+def evidence_pack(*, session: Session, actor: User, exchange_id: int) -> bytes:
+    """A zip for coordinators: final PDFs, evidence files and the audit events as JSON."""
+    _exchange, parties = load_exchange(session, actor, exchange_id)
+    if not may_download_evidence_pack(parties):
+        raise PermissionDenied(_("Only the supervising Partnerships download the evidence pack."))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for document in session.exec(select(Document).where(Document.exchange_id == exchange_id)):
+            if document.content:
+                archive.writestr(f"documents/{document.filename}", document.content)
+        report = report_of(session, exchange_id)
+        for item in evidence_of(session, report.id) if report else []:  # type: ignore[arg-type]
+            archive.writestr(f"evidence/{item.id}-{item.filename}", item.content or b"")
+        events = session.exec(select(AuditEvent).where(AuditEvent.entity_type == "exchange", AuditEvent.entity_id == exchange_id).order_by(AuditEvent.seq))
+        archive.writestr("audit.json", json.dumps([{
+            "seq": e.seq, "at": e.created_at.isoformat(), "actor": e.actor_label, "action": e.action, "from": e.from_state, "to": e.to_state,
+            "comment": e.comment, "hash": e.hash, "prev_hash": e.prev_hash} for e in events], ensure_ascii=False, indent=1))
+    return buffer.getvalue()

@@ -14,7 +14,7 @@ from db.types import utcnow
 from domain.errors import NotFound, ValidationFailed
 from domain.i18n import _
 from domain.rules import DEFAULT_RULES_PATH, Rules, RulesError, country_name, load_rules, parse_rules
-from services.accounts import require_admin
+from services.permissions import require_admin
 
 
 def active_version(session: Session) -> RulesVersion | None:

@@ -8,7 +8,7 @@ from db.models import SiteText, User
 from db.types import utcnow
 from domain.errors import ValidationFailed
 from domain.i18n import _
-from services.accounts import require_admin
+from services.permissions import require_admin
 
 MAX_TEXT = 10_000
 # (key, what the admin edits, built-in text). Markdown; HTML is shown as text, never run.

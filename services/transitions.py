@@ -18,12 +18,8 @@ from db.audit import append_event
 from db.models import EOI, Exchange, User
 from db.types import utcnow
 from domain.enums import Action, Party
+from domain.errors import StaleState
 from domain.workflow import EOI_TRANSITIONS, EXCHANGE_TRANSITIONS, Facts, T, check, state_label
-
-
-class StaleState(Exception):
-    """The record moved on between reading it and acting on it."""
-
 
 TABLES: dict[type[SQLModel], tuple[T, ...]] = {
     EOI: EOI_TRANSITIONS,

@@ -5,12 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import streamlit as st
+from sqlmodel import Session
 
 from domain.i18n import _
-from ui.widgets import field_error, form_errors_banner, run_action
+from ui.actions import act
+from ui.widgets import field_error, form_errors_banner
 
 
-def bank_account_form(form: str, *, iban: str, bic: str, holder: str, save: Callable[[str, str, str], object]) -> None:
+def bank_account_form(form: str, *, iban: str, bic: str, holder: str, save: Callable[[Session, str, str, str], object]) -> None:
+    """`save(session, iban, bic, holder)` is the service call that stores the account."""
     if iban:
         st.caption(_("Account on file: {holder} · IBAN …{tail} · BIC {bic}").format(holder=holder, tail=iban[-4:], bic=bic))
     form_errors_banner(form)
@@ -22,5 +25,4 @@ def bank_account_form(form: str, *, iban: str, bic: str, holder: str, save: Call
         new_bic = st.text_input(_("BIC"), value=bic, key=f"{form}_bic", max_chars=11, help=_("Found from the IBAN for most banks; give it if asked."))
         field_error(form, "bic")
         if st.form_submit_button(_("Save the bank account")):
-            if run_action(form, lambda: save(new_iban, new_bic, new_holder), success=_("Bank account saved.")) is not None:
-                st.rerun()
+            act(lambda s: save(s, new_iban, new_bic, new_holder), success=_("Bank account saved."), form=form, rerun=True)

@@ -8,16 +8,20 @@ and a copied cookie replayed later finds it revoked and lands on the login page.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import jwt
 import streamlit as st
 import streamlit_authenticator as stauth
 
-from db.engine import read_session, write_session
-from db.models import User
-from db.settings import cookie_key, load_settings
 from domain.errors import PermissionDenied
 from domain.i18n import _
 from services import accounts
+from services.runtime import read_session, write_session
+from services.settings import cookie_key, load_settings
+
+if TYPE_CHECKING:
+    from db.models import User
 
 SESSION_ID = "cxc_session_id"
 LOGGED_OUT = "cxc_logged_out"

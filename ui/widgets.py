@@ -1,67 +1,22 @@
-"""Small Streamlit helpers shared by the pages: errors next to fields, tables with real names."""
+"""Small Streamlit helpers shared by the pages: errors next to fields, the record id of the URL."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TypeVar
-
 import streamlit as st
-from sqlalchemy.exc import OperationalError
 
-from domain.errors import NotFound, PermissionDenied, ValidationFailed
 from domain.i18n import _
 
-T = TypeVar("T")
-BUSY = _("The database is busy right now and nothing was saved; what you typed is still here. Please try again in a moment.")
 
-
-def _key(form: str) -> str:
+def errors_key(form: str) -> str:
+    """Where the field errors of the last submit of `form` wait for the next render."""
     return f"_errors_{form}"
 
 
 def field_error(form: str, field: str) -> None:
     """Show the problem of one field, right under it, if the last submit found one."""
-    message = st.session_state.get(_key(form), {}).get(field)
+    message = st.session_state.get(errors_key(form), {}).get(field)
     if message:
         st.error(message, icon=":material/error:")
-
-
-def run_action(form: str, action: Callable[[], T], *, success: str) -> T | None:
-    """`attempt` for a form whose field errors show under each field (`field_error`) on the next render."""
-    st.session_state.pop(_key(form), None)
-
-    def keep(errors: dict[str, str]) -> None:
-        st.session_state[_key(form)] = errors
-
-    return attempt(action, success=success, on_invalid=keep)
-
-
-def attempt(action: Callable[[], T], *, success: str, on_invalid: Callable[[dict[str, str]], None] | None = None) -> T | None:
-    """Call one service function for a button: toast on success, plain words on refusal.
-
-    Field errors go to `on_invalid` (a wizard shows them next to its fields); everything the
-    person typed stays where it was.
-    """
-    from domain.workflow import TransitionRefused
-    from services.files import UploadRefused
-    from services.transitions import StaleState
-
-    try:
-        result = action()
-    except ValidationFailed as exc:
-        if on_invalid is not None:
-            on_invalid(exc.errors)
-            st.rerun()
-        st.error(" ".join(exc.errors.values()), icon=":material/error:")
-        return None
-    except (PermissionDenied, NotFound, TransitionRefused, StaleState, UploadRefused) as exc:
-        st.error(str(exc), icon=":material/block:")
-        return None
-    except OperationalError:  # the transaction was rolled back: nothing half written
-        st.error(BUSY, icon=":material/hourglass:")
-        return None
-    st.toast(success, icon=":material/check_circle:")
-    return result
 
 
 def record_id() -> int | None:
@@ -76,7 +31,7 @@ def record_id() -> int | None:
 
 
 def has_errors(form: str) -> bool:
-    return bool(st.session_state.get(_key(form)))
+    return bool(st.session_state.get(errors_key(form)))
 
 
 def form_errors_banner(form: str) -> None:

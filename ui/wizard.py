@@ -13,13 +13,21 @@ from datetime import date
 from typing import Any, Literal
 
 import streamlit as st
+from sqlmodel import Session
 
 from domain.i18n import _, day
-from domain.rules import Rules, country_name, working_days
+from domain.rules import Rules, country_name, load_rules, working_days
 from forms.answers import display_value, is_visible, list_source, parse_date, validate_answers
-from forms.spec import FieldSpec, FormSpec
+from forms.spec import FieldSpec, FormSpec, SpecError, all_specs, load_spec
+from services.runtime import write_session
 
-Uploader = Callable[[FieldSpec, str, bytes], dict[str, Any]]
+# Stores an uploaded file through a service (its write session is opened here) and returns the answer.
+Uploader = Callable[[Session, FieldSpec, str, bytes], dict[str, Any]]
+
+
+def as_spec(spec: FormSpec | str) -> FormSpec:
+    """A spec, or its name as services give it (`eois.SPEC`, `eoi.spec_name`)."""
+    return load_spec(spec) if isinstance(spec, str) else spec
 
 
 @dataclass(frozen=True)
@@ -31,8 +39,8 @@ class WizardOutcome:
 class Wizard:
     """State of one wizard instance (`form_id`) in the session."""
 
-    def __init__(self, spec: FormSpec, form_id: str) -> None:
-        self.spec = spec
+    def __init__(self, spec: FormSpec | str, form_id: str) -> None:
+        self.spec = as_spec(spec)
         self.form_id = form_id
 
     def _key(self, name: str) -> str:
@@ -148,7 +156,8 @@ def _file_field(wizard: Wizard, spec_field: FieldSpec, value: Any, uploader: Upl
         marker = wizard._key(f"uploaded:{spec_field.key}")
         if st.session_state.get(marker, {}).get("file_id") != upload.file_id:
             try:
-                stored = uploader(spec_field, upload.name, upload.getvalue())
+                with write_session() as session:
+                    stored = uploader(session, spec_field, upload.name, upload.getvalue())
             except ValueError as exc:
                 st.error(str(exc), icon=":material/error:")
                 return value
@@ -191,8 +200,8 @@ def _group_field(wizard: Wizard, spec_field: FieldSpec, value: Any, rules: Rules
     return result
 
 
-def render_summary(spec: FormSpec, answers: dict[str, Any]) -> None:
-    for section in spec.sections:
+def render_summary(spec: FormSpec | str, answers: dict[str, Any]) -> None:
+    for section in as_spec(spec).sections:
         st.markdown(f"**{section.title}**")
         for spec_field in section.fields:
             if is_visible(spec_field, answers):
@@ -202,7 +211,7 @@ def render_summary(spec: FormSpec, answers: dict[str, Any]) -> None:
 
 
 def wizard(
-    spec: FormSpec,
+    spec: FormSpec | str,
     *,
     form_id: str,
     stored: dict[str, Any],
@@ -214,6 +223,7 @@ def wizard(
     can_submit: bool = True,
 ) -> WizardOutcome:
     """Render the wizard; returns the button the person pressed ("save" or "submit") and the answers."""
+    spec = as_spec(spec)
     state = Wizard(spec, form_id)
     state.load(stored, version=version)
     steps = [section.title for section in spec.sections] + [_("Summary")]
@@ -257,3 +267,39 @@ def wizard(
     elif can_submit and cols[2].button(submit_label, key=state._key("submit"), type="primary", icon=":material/send:"):
         return WizardOutcome("submit", dict(answers))
     return WizardOutcome(None, dict(answers))
+
+
+def compare_answers(spec: FormSpec | str, older: tuple[str, dict[str, Any]], newer: tuple[str, dict[str, Any]]) -> None:
+    """The fields whose answers differ between two versions, as a table headed by the versions' names."""
+    (older_label, a), (newer_label, b) = older, newer
+    changes = [
+        {_("Field"): f.label, older_label: display_value(f, a.get(f.key)), newer_label: display_value(f, b.get(f.key))}
+        for f in as_spec(spec).all_fields() if a.get(f.key) != b.get(f.key)
+    ]
+    st.dataframe(changes, hide_index=True, width="stretch") if changes else st.write(_("No difference."))
+
+
+def form_previews() -> None:
+    """Every spec as participants see it, with its fields and a wizard that checks, never stores."""
+    try:
+        specs = {spec.name: spec for spec in all_specs()}
+    except SpecError as exc:
+        st.error(_("A form spec cannot be read: {problem}").format(problem=exc))
+        st.stop()
+    name = st.selectbox(_("Form"), list(specs), format_func=lambda n: f"{specs[n].title} ({n}, v{specs[n].version})", key="preview_spec")
+    spec = specs[name]
+    st.dataframe(
+        [{_("Step"): section.title, _("Field"): f.key, _("Label"): f.label, _("Type"): f.type, _("Required"): f.required,
+          _("Shown if"): f"{f.show_if.field} = {f.show_if.equals}" if f.show_if else ""}
+         for section in spec.sections for f in section.fields],
+        hide_index=True, width="stretch",
+    )
+    st.subheader(_("Try it"))
+    outcome = wizard(spec, form_id=f"preview:{name}", stored={}, version=f"preview:{spec.version}", rules=load_rules(),
+                     submit_label=_("Check the answers"))
+    if outcome.action == "submit":
+        _clean, problems = validate_answers(spec, outcome.answers, load_rules())
+        if problems:
+            st.warning(_("The form would refuse: {problems}").format(problems="; ".join(f"{k}: {v}" for k, v in problems.items())))
+        else:
+            st.success(_("The form would accept these answers (nothing stored)."))

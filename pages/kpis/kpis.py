@@ -5,17 +5,17 @@ import pandas as pd
 import pydeck as pdk
 import streamlit as st
 
-from ui.guard import require_role
-from db.engine import database_url, read_session
 from domain.enums import Role
-from domain.rules import country_name
-from services import kpis
-from services.exports import EXPORT_NAMES, export_file
-from services.tags import ACTIVITY, ECOSYSTEM
-from domain.workflow import state_label
 from domain.i18n import _, money
 from domain.labels import ORG_TYPE_LABELS
 from domain.places import country_point
+from domain.rules import country_name
+from domain.workflow import state_label
+from services import kpis
+from services.exports import EXPORT_NAMES, export_file
+from services.runtime import database_url, read_session
+from services.tags import ACTIVITY, ECOSYSTEM
+from ui.guard import require_role
 
 EXPORT_TITLES = {"exchanges": _("Exchanges"), "eois": _("Expressions of interest"), "organisations": _("Organisations"),
                  "payments": _("Payments")}

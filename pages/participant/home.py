@@ -1,11 +1,11 @@
 import streamlit as st
 
-from ui.guard import require_role
-from db.engine import read_session
 from domain.enums import Role
-from services.queries import organisation_of
-from services.todo import participant_todos
 from domain.i18n import _
+from services.queries import organisation_of
+from services.runtime import read_session
+from services.todo import participant_todos
+from ui.guard import require_role
 
 user = require_role(Role.PARTICIPANT)
 with read_session() as session:

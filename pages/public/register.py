@@ -1,11 +1,11 @@
 import streamlit as st
 
-from db.engine import write_session
-from domain.rules import country_options, load_rules
-from services.accounts import Registration, register_participant
 from domain.i18n import _
 from domain.labels import ORG_TYPE_LABELS
-from ui.widgets import text_field, field_error, form_errors_banner, run_action
+from domain.rules import country_options, load_rules
+from services.accounts import Registration, register_participant
+from ui.actions import act
+from ui.widgets import field_error, form_errors_banner, text_field
 
 FORM = "register"
 
@@ -43,11 +43,6 @@ if submitted:
         organisation_name=organisation_name, organisation_type=organisation_type or "", country=country or "",
         city=city, cluster_name=cluster_name,
     )
-
-    def register() -> object:
-        with write_session() as session:
-            return register_participant(session=session, data=data)
-
-    if run_action(FORM, register, success=_("Account created: you can log in now.")) is not None:
+    if act(lambda s: register_participant(session=s, data=data), success=_("Account created: you can log in now."), form=FORM) is not None:
         st.success(_("Your account is ready. Log in with your user name and password."))
         st.page_link("pages/public/login.py", label=_("Log in"), icon=":material/login:")

@@ -18,12 +18,12 @@ from pyhanko_certvalidator import ValidationContext
 from pypdf import PdfReader
 from sqlmodel import Session, select
 
+from db.engine import data_dir
 from db.models import Document, Exchange, Organisation, Partnership, Signature
 from documents.seal import seal_paths
 from domain.enums import DocumentKind, ExchangeState, Party
-from domain.errors import PermissionDenied, ValidationFailed
-from services import documents, exchanges, payments
-from services.transitions import StaleState
+from domain.errors import PermissionDenied, StaleState, ValidationFailed
+from services import documents, exchanges, payments, reports
 from tests.journey import agreed_exchange, approved_plan, cast, plan_answers, sign_all
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -37,7 +37,7 @@ def text_of(pdf: bytes) -> str:
 def pyhanko_status(pdf: bytes):  # type: ignore[no-untyped-def]
     """pyHanko's own validator, in a thread of its own: its synchronous API starts an event loop,
     which cannot nest in the one the browser tests keep running in this process."""
-    _key, cert = seal_paths()
+    _key, cert = seal_paths(data_dir())
 
     def validate():  # type: ignore[no-untyped-def]
         signature = PdfFileReader(io.BytesIO(pdf), strict=False).embedded_signatures[0]
@@ -191,8 +191,8 @@ def test_evidence_pack_holds_documents_and_audit(session: Session, signing) -> N
     c, exchange = signing
     sign_all(session, c, exchange)
     with pytest.raises(PermissionDenied):
-        documents.evidence_pack(session=session, actor=c.visitor, exchange_id=exchange.id)
-    pack = zipfile.ZipFile(io.BytesIO(documents.evidence_pack(session=session, actor=c.hop_coordinator, exchange_id=exchange.id)))
+        reports.evidence_pack(session=session, actor=c.visitor, exchange_id=exchange.id)
+    pack = zipfile.ZipFile(io.BytesIO(reports.evidence_pack(session=session, actor=c.hop_coordinator, exchange_id=exchange.id)))
     names = pack.namelist()
     assert f"documents/CXC-{exchange.id}-CTQ-v1-signed.pdf" in names and "audit.json" in names
     assert b'"action": "sign"' in pack.read("audit.json")
@@ -201,7 +201,7 @@ def test_evidence_pack_holds_documents_and_audit(session: Session, signing) -> N
 def test_seal_key_is_private(session: Session, signing) -> None:  # type: ignore[no-untyped-def]
     c, exchange = signing
     sign_all(session, c, exchange)
-    key, _cert = seal_paths()
+    key, _cert = seal_paths(data_dir())
     assert oct(key.stat().st_mode & 0o777) == "0o600"
 
 

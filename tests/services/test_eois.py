@@ -6,11 +6,9 @@ from sqlmodel import Session, select
 
 from db.models import EOI, AuditEvent, Outbox
 from domain.enums import Action, EOIState, OrgType, Side
-from domain.errors import NotFound, PermissionDenied, ValidationFailed
+from domain.errors import NotFound, PermissionDenied, StaleState, UploadRefused, ValidationFailed
 from domain.workflow import TransitionRefused
 from services import eois
-from services.files import UploadRefused
-from services.transitions import StaleState
 from tests import factories as f
 from tests.conftest import table_count
 from tests.journey import PDF, PNG, eoi_answers, org_user

@@ -7,11 +7,10 @@ from sqlmodel import Session, select
 
 from db.models import ActionPlan, Exchange, Outbox
 from domain.enums import ExchangeState, OrgType, Side
-from domain.errors import NotFound, PermissionDenied, ValidationFailed
+from domain.errors import NotFound, PermissionDenied, StaleState, ValidationFailed
 from domain.workflow import TransitionRefused
 from services import exchanges
 from services.opportunities import CatalogueFilter, catalogue, publish_opportunity, suggest_counterparts
-from services.transitions import StaleState
 from tests.journey import agreed_exchange, approved, approved_plan, cast, org_user, plan_answers
 
 

@@ -11,11 +11,11 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from db.models import Outbox
-from db.settings import SettingsError
 from db.types import utcnow
 from domain.enums import OutboxState
 from services.mailer import deliver_due, parse_smtp_url, retry_delay, retry_failed
 from services.outbox import queue_mail
+from services.settings import SettingsError
 from tests.smtp_catcher import SmtpCatcher, free_port
 
 SENDER = "CXC Desk <desk@example.org>"

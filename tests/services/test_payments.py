@@ -15,10 +15,9 @@ from sqlmodel import Session, select
 from db.engine import write_session
 from db.models import AuditEvent, Exchange, Organisation, Payment
 from domain.enums import ExchangeState, PaymentState
-from domain.errors import PermissionDenied, ValidationFailed
+from domain.errors import PermissionDenied, StaleState, ValidationFailed
 from domain.workflow import TransitionRefused
 from services import payments
-from services.transitions import StaleState
 from tests.journey import GOOD_IBAN_PT, accepted_exchange, agreed_exchange, cast
 
 GOOD_IBAN_DE = "DE89370400440532013000"

@@ -17,10 +17,10 @@ from sqlmodel import Session, select
 
 from db.models import EOI, AuditEvent, Comment, Payment, User
 from domain.errors import NotFound, PermissionDenied
-from services import comments, contact, data_rights, documents, exports, kpis, mailer, payments, reminders, site_texts
+from services import comments, contact, data_rights, exports, kpis, mailer, payments, reminders, reports, site_texts
+from services.permissions import load_eoi, load_exchange
 from services.queue import coordinator_queue
 from services.rules_admin import active_rules
-from services.scope import load_eoi, load_exchange
 from tests import factories as f
 from tests.journey import accepted_exchange, org_user
 
@@ -60,7 +60,7 @@ def test_every_service_function_for_every_actor(session: Session) -> None:
         ("read its comments", lambda u: comments.thread(session, u, xid), allowed("A", "host", "P1", "host_P")),
         ("comment on it", lambda u: comments.add_comment(session=session, actor=u, exchange_id=xid, body="Hello"),
          allowed("A", "host", "P1", "host_P")),
-        ("download its evidence pack", lambda u: documents.evidence_pack(session=session, actor=u, exchange_id=xid),
+        ("download its evidence pack", lambda u: reports.evidence_pack(session=session, actor=u, exchange_id=xid),
          allowed("P1", "host_P")),
         ("open the Visitor's EOI", lambda u: load_eoi(session, u, eoi_id), allowed("A", "P1", "admin")),
         ("download own data", lambda u: data_rights.personal_data(session, u), allowed("A", "host", "B")),

@@ -7,10 +7,9 @@ from sqlmodel import Session, select
 
 from db.models import ClosingReport, Exchange
 from domain.enums import Action, ExchangeState
-from domain.errors import PermissionDenied, ValidationFailed
+from domain.errors import PermissionDenied, UploadRefused, ValidationFailed
 from domain.workflow import TransitionRefused
 from services import exchanges, reports
-from services.files import UploadRefused
 from tests.journey import PDF, PNG, agreed_exchange, approved_plan, cast, through_signing
 
 REPORT = {

@@ -10,8 +10,9 @@ from sqlmodel import Session, select
 from db.audit import GENESIS_HASH, append_event, verify_chain
 from db.models import EOI, AuditEvent
 from domain.enums import Action, EOIState, Party, Side
+from domain.errors import StaleState
 from domain.workflow import TransitionRefused
-from services.transitions import StaleState, apply_transition
+from services.transitions import apply_transition
 from tests import factories as f
 
 

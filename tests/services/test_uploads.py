@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from services.files import UploadRefused, check_upload, safe_filename
+from domain.errors import UploadRefused
+from services.files import check_upload, safe_filename
 from tests.journey import PDF, PNG
 
 ALLOWED = ("pdf", "png", "jpeg")

@@ -3,7 +3,7 @@ import stat
 
 import pytest
 
-from db.settings import SettingsError, cookie_key, load_settings, secret_file
+from services.settings import SettingsError, cookie_key, load_settings, secret_file
 
 
 def test_cookie_key_is_generated_once_with_mode_0600(tmp_path, monkeypatch) -> None:
