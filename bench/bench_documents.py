@@ -10,10 +10,11 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from db.models import ActionPlan, Exchange, Organisation, Partnership
+from documents.content import Context
+from documents.kinds import document_content
 from documents.pdf import minimal_pdf, render_pdf
 from documents.seal import seal_pdf
 from domain.enums import DocumentKind, OrgType, Party
-from services.documents import Context, document_content
 
 ROUNDS = 15
 

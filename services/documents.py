@@ -1,12 +1,13 @@
-"""Commitment to Quality and Financial Agreement: generated at plan approval, signed in the
-app by the right people, sealed when complete, verifiable, superseded when the plan changes."""
+"""Documents of an exchange: those with signers (documents.kinds) generated at plan approval, signed
+in the app by the right people, sealed when complete, verifiable, superseded when the plan changes;
+the closing report and the payment confirmation issued by their steps."""
 
 from __future__ import annotations
 
 import hashlib
-import tomllib
 import unicodedata
 from dataclasses import dataclass
+from typing import Any
 
 from sqlmodel import Session, func, select
 
@@ -14,103 +15,39 @@ from db.audit import append_event
 from db.engine import data_dir
 from db.models import ActionPlan, AuditEvent, Document, Exchange, Organisation, Partnership, Signature, User
 from db.types import utcnow
-from documents.pdf import TEXTS_FILE, DocumentContent, Section, render_pdf
+from documents.content import Context, verify_url
+from documents.kinds import KINDS, TO_SIGN, document_content, reference
+from documents.pdf import Section, render_pdf
 from documents.seal import check_seal, seal_pdf
 from domain.enums import Action, DocumentKind, ExchangeState, Party, SignatureMethod
 from domain.errors import NotFound, PermissionDenied, StaleState, ValidationFailed
-from domain.i18n import _, money
-from domain.rules import country_name, load_rules
+from domain.i18n import _
 from domain.workflow import Facts
-from forms.answers import display_value
-from forms.spec import load_spec, spec_dir
 from services.outbox import notify, organisation_users, partnership_users
 from services.permissions import load_exchange
 from services.settings import load_settings
 from services.transitions import apply_transition
 
-REQUIRED: dict[DocumentKind, frozenset[Party]] = {
-    DocumentKind.COMMITMENT_TO_QUALITY: frozenset({Party.VISITOR, Party.HOST, Party.VISITOR_PARTNERSHIP, Party.HOST_PARTNERSHIP}),
-    DocumentKind.FINANCIAL_AGREEMENT: frozenset({Party.VISITOR, Party.VISITOR_PARTNERSHIP}),
-}
-SIGNED_KIND = {DocumentKind.COMMITMENT_TO_QUALITY: DocumentKind.SIGNED_COMMITMENT_TO_QUALITY,
-               DocumentKind.FINANCIAL_AGREEMENT: DocumentKind.SIGNED_FINANCIAL_AGREEMENT}
-CODES = {DocumentKind.COMMITMENT_TO_QUALITY: "CTQ", DocumentKind.FINANCIAL_AGREEMENT: "FA",
-         DocumentKind.CLOSING_REPORT: "REPORT", DocumentKind.PAYMENT_CONFIRMATION: "PAID",
-         DocumentKind.SIGNED_COMMITMENT_TO_QUALITY: "CTQ", DocumentKind.SIGNED_FINANCIAL_AGREEMENT: "FA"}
+# Derived from the one table of kinds (documents.kinds): the kinds signed here and their sealed copies.
+REQUIRED: dict[DocumentKind, frozenset[Party]] = TO_SIGN
+SIGNED_KIND = {row.kind: row.signed_as for row in KINDS.values() if row.signed_as}
 PARTY_WORDS = {Party.VISITOR: "Visitor", Party.HOST: "Host", Party.VISITOR_PARTNERSHIP: "Visitor's Partnership",
                Party.HOST_PARTNERSHIP: "Host's Partnership"}
 
 
-def reference(exchange_id: int, kind: DocumentKind, version: int) -> str:
-    suffix = "-signed" if kind in SIGNED_KIND.values() else ""
-    return f"CXC-{exchange_id}-{CODES[kind]}-v{version}{suffix}"
-
-
-def _texts() -> dict:
-    """Document texts: forms/documents.toml, or a copy beside the edited specs (CXC_SPEC_DIR)."""
-    custom = spec_dir() / "documents.toml"
-    return tomllib.loads((custom if custom.exists() else TEXTS_FILE).read_text(encoding="utf-8"))
-
-
-@dataclass(frozen=True)
-class Context:
-    exchange: Exchange
-    visitor: Organisation
-    host: Organisation
-    vop: Partnership
-    hop: Partnership
-    plan: ActionPlan
+def title(kind: DocumentKind) -> str:
+    """What the pages call a document of this kind."""
+    return KINDS[kind].title
 
 
 def _context(session: Session, exchange: Exchange) -> Context:
+    """What the documents of this exchange print: handed to `documents`, which never reads the database."""
     plan = session.exec(select(ActionPlan).where(ActionPlan.exchange_id == exchange.id).order_by(ActionPlan.version.desc())).first()  # type: ignore[attr-defined]
-    parts = (session.get(Organisation, exchange.visitor_org_id), session.get(Organisation, exchange.host_org_id),
-             session.get(Partnership, exchange.visitor_partnership_id), session.get(Partnership, exchange.host_partnership_id))
-    if plan is None or any(p is None for p in parts):
+    visitor, host = session.get(Organisation, exchange.visitor_org_id), session.get(Organisation, exchange.host_org_id)
+    vop, hop = session.get(Partnership, exchange.visitor_partnership_id), session.get(Partnership, exchange.host_partnership_id)
+    if plan is None or visitor is None or host is None or vop is None or hop is None:
         raise NotFound(_("The exchange's records are incomplete."))
-    return Context(exchange, *parts, plan)  # type: ignore[arg-type]
-
-
-def _party_rows(ctx: Context) -> list[tuple[str, str]]:
-    def org(o: Organisation) -> str:
-        return f"{o.legal_name}, {o.city}, {country_name(o.country)}"
-
-    return [(_("Visitor"), org(ctx.visitor)), (_("Host"), org(ctx.host)),
-            (_("Visitor's Partnership"), f"{ctx.vop.name} ({ctx.vop.acronym})"), (_("Host's Partnership"), f"{ctx.hop.name} ({ctx.hop.acronym})")]
-
-
-def _plan_rows(ctx: Context) -> list[tuple[str, str]]:
-    spec = load_spec(ctx.plan.spec_name)
-    return [(f.label, display_value(f, ctx.plan.answers.get(f.key))) for f in spec.all_fields() if f.key in ctx.plan.answers]
-
-
-def document_content(ctx: Context, kind: DocumentKind, version: int) -> DocumentContent:
-    texts = _texts()
-    ref = reference(ctx.exchange.id, kind, version)  # type: ignore[arg-type]
-    verify_url = f"{load_settings().public_url}/verify?ref={ref}"
-    subtitle = f"{ctx.visitor.legal_name} → {ctx.host.legal_name} · {_('exchange')} {ctx.exchange.id} · {_('action plan version')} {ctx.plan.version}"
-    if kind == DocumentKind.COMMITMENT_TO_QUALITY:
-        t = texts["commitment_to_quality"]
-        sections = [Section(_("Purpose"), [t["intro"]]), Section(_("The parties"), rows=_party_rows(ctx)),
-                    Section(_("The exchange as planned"), rows=_plan_rows(ctx))]
-        for party, lines in t["commitments"].items():
-            sections.append(Section(_("Commitments of the {party}").format(party=PARTY_WORDS[Party(party)]), [f"• {line}" for line in lines]))
-        return DocumentContent(ref, t["title"], subtitle, version, sections, verify_url)
-    t = texts["financial_agreement"]
-    breakdown = ctx.exchange.lump_sum_breakdown
-    account = f"{ctx.visitor.account_holder} · IBAN {ctx.visitor.iban} · BIC {ctx.visitor.bic}" if ctx.visitor.iban else _(
-        "not given yet: the Visitor adds it under “My organisation” before the payment")
-    rows = [
-        (_("Lump sum"), money(ctx.exchange.lump_sum_cents or 0)),
-        (_("How it was computed"), f"{breakdown.get('explained', '')} (rates {breakdown.get('rates_version', '')}, "
-                                   f"{breakdown.get('working_days', '?')} working days, {breakdown.get('distance_km', '?')} km)"),
-        (_("Exchange dates"), f"{ctx.exchange.start_date} – {ctx.exchange.end_date}"),
-        (_("Visitor's bank account"), account),
-    ]
-    conditions = [c.format(payment_days=load_rules().payment_days) for c in t["conditions"]]
-    sections = [Section(_("Purpose"), [t["intro"]]), Section(_("The parties"), rows=_party_rows(ctx)[:1] + _party_rows(ctx)[2:3]),
-                Section(_("Amount"), rows=rows), Section(_("Conditions"), [f"• {c}" for c in conditions])]
-    return DocumentContent(ref, t["title"], subtitle, version, sections, verify_url)
+    return Context(exchange, visitor, host, vop, hop, plan, public_url=load_settings().public_url)
 
 
 def _store(session: Session, exchange_id: int, kind: DocumentKind, version: int, pdf: bytes) -> Document:
@@ -123,12 +60,7 @@ def _store(session: Session, exchange_id: int, kind: DocumentKind, version: int,
 
 def generate_documents(session: Session, exchange: Exchange, actor: User | None) -> list[Document]:
     """Approved plan -> signing: both documents, with the lump sum frozen into the agreement (caller commits)."""
-    ctx = _context(session, exchange)
-    created = []
-    for kind in REQUIRED:
-        version = session.exec(select(func.coalesce(func.max(Document.version), 0)).where(
-            Document.exchange_id == exchange.id, Document.kind == kind)).one() + 1
-        created.append(_store(session, exchange.id, kind, version, render_pdf(document_content(ctx, kind, version))))  # type: ignore[arg-type]
+    created = [issue(session, exchange, kind) for kind in REQUIRED]
     apply_transition(session, exchange, Action.GENERATE_DOCUMENTS, parties={Party.SYSTEM}, actor=actor)
     for org in (exchange.visitor_org_id, exchange.host_org_id):
         notify(session, organisation_users(session, org), subject=_("Documents to sign"),
@@ -240,7 +172,7 @@ def _finalise(session: Session, exchange: Exchange, actor: User) -> None:
         content = document_content(ctx, document.kind, document.version)
         final_kind = SIGNED_KIND[document.kind]
         content.reference = reference(exchange.id, final_kind, document.version)  # type: ignore[arg-type]
-        content.verify_url = f"{load_settings().public_url}/verify?ref={content.reference}"
+        content.verify_url = verify_url(ctx, content.reference)
         content.title = f"{content.title} (signed)"
         content.sections += _signature_page(session, document, exchange.id)  # type: ignore[arg-type]
         _store(session, exchange.id, final_kind, document.version, seal_pdf(render_pdf(content), data_dir()))  # type: ignore[arg-type]
@@ -281,8 +213,8 @@ class Verification:
 
 def _describe(session: Session, document: Document) -> Verification:
     base = document
-    if document.kind in SIGNED_KIND.values():
-        original_kind = next(k for k, v in SIGNED_KIND.items() if v == document.kind)
+    original_kind = KINDS[document.kind].signed_copy_of
+    if original_kind is not None:
         base = session.exec(select(Document).where(Document.exchange_id == document.exchange_id, Document.kind == original_kind,
                                                    Document.version == document.version)).first() or document
     signers = tuple(f"{PARTY_WORDS[s.party]}: {s.typed_name}, {s.signed_at.strftime('%Y-%m-%d %H:%M')} UTC" for s in signatures_of(session, base.id))  # type: ignore[arg-type]
@@ -318,32 +250,19 @@ def _next_version(session: Session, exchange_id: int, kind: DocumentKind) -> int
         Document.exchange_id == exchange_id, Document.kind == kind)).one() + 1
 
 
+def issue(session: Session, exchange: Exchange, kind: DocumentKind, details: dict[str, Any] | None = None) -> Document:
+    """A new version of a document of `kind` for this exchange, built and (when its row says so) sealed; caller commits."""
+    version = _next_version(session, exchange.id, kind)  # type: ignore[arg-type]
+    pdf = render_pdf(document_content(_context(session, exchange), kind, version, details))
+    return _store(session, exchange.id, kind, version, seal_pdf(pdf, data_dir()) if KINDS[kind].sealed else pdf)  # type: ignore[arg-type]
+
+
 def closing_report_pdf(session: Session, exchange: Exchange, answers: dict, evidence: list[tuple[str, str, str]]) -> Document:
     """The closing report as sent (caller commits); a new version each time it is sent again."""
-    ctx = _context(session, exchange)
-    version = _next_version(session, exchange.id, DocumentKind.CLOSING_REPORT)  # type: ignore[arg-type]
-    spec = load_spec("closing_report")
-    ref = reference(exchange.id, DocumentKind.CLOSING_REPORT, version)  # type: ignore[arg-type]
-    content = DocumentContent(
-        ref, _("Closing report"), f"{ctx.visitor.legal_name} → {ctx.host.legal_name} · {_('exchange')} {exchange.id}", version,
-        [Section(_("The parties"), rows=_party_rows(ctx)),
-         Section(_("Report"), rows=[(f.label, display_value(f, answers.get(f.key))) for f in spec.all_fields() if f.key in answers]),
-         Section(_("Evidence of the stay"), [f"• {kind}: {name} (SHA-256 {sha})" for kind, name, sha in evidence])],
-        f"{load_settings().public_url}/verify?ref={ref}",
-    )
-    return _store(session, exchange.id, DocumentKind.CLOSING_REPORT, version, render_pdf(content))  # type: ignore[arg-type]
+    return issue(session, exchange, DocumentKind.CLOSING_REPORT, {"answers": answers, "evidence": evidence})
 
 
 def payment_confirmation_pdf(session: Session, exchange: Exchange, amount_cents: int, paid_on: str, bank_reference: str) -> Document:
     """A sealed confirmation that the lump sum was paid (caller commits)."""
-    ctx = _context(session, exchange)
-    version = _next_version(session, exchange.id, DocumentKind.PAYMENT_CONFIRMATION)  # type: ignore[arg-type]
-    ref = reference(exchange.id, DocumentKind.PAYMENT_CONFIRMATION, version)  # type: ignore[arg-type]
-    content = DocumentContent(
-        ref, _("Payment confirmation"), f"{ctx.visitor.legal_name} → {ctx.host.legal_name} · {_('exchange')} {exchange.id}", version,
-        [Section(_("Payment"), rows=[(_("Paid by"), ctx.vop.name), (_("Paid to"), f"{ctx.visitor.account_holder or ctx.visitor.legal_name} · IBAN {ctx.visitor.iban}"),
-                                     (_("Amount"), money(amount_cents)), (_("Paid on"), paid_on), (_("Bank reference"), bank_reference),
-                                     (_("How it was computed"), str(exchange.lump_sum_breakdown.get("explained", "")))])],
-        f"{load_settings().public_url}/verify?ref={ref}",
-    )
-    return _store(session, exchange.id, DocumentKind.PAYMENT_CONFIRMATION, version, seal_pdf(render_pdf(content), data_dir()))  # type: ignore[arg-type]
+    return issue(session, exchange, DocumentKind.PAYMENT_CONFIRMATION,
+                 {"amount_cents": amount_cents, "paid_on": paid_on, "reference": bank_reference})

@@ -16,7 +16,7 @@ from services.timeline import TimelineEntry, timeline
 
 
 @dataclass(frozen=True)
-class Side:
+class ExchangeSide:
     """One side of the exchange: the organisation, its supervising Partnership and its people."""
 
     organisation: Organisation
@@ -29,8 +29,8 @@ class ExchangeView:
     exchange: Exchange
     parties: frozenset[Party]
     actions: frozenset[Action]  # from the workflow table, for this person (services.permissions)
-    visitor: Side
-    host: Side
+    visitor: ExchangeSide
+    host: ExchangeSide
     plans: list[ActionPlan]  # every version, oldest first
     report: ClosingReport | None
     evidence: list[Evidence]
@@ -63,11 +63,11 @@ class ExchangeView:
         return not waiting
 
 
-def _side(session: Session, organisation_id: int, partnership_id: int) -> Side:
+def _side(session: Session, organisation_id: int, partnership_id: int) -> ExchangeSide:
     organisation = session.get(Organisation, organisation_id)
     partnership = session.get(Partnership, partnership_id)
     assert organisation is not None and partnership is not None  # foreign keys
-    return Side(organisation, partnership, [(u.full_name, u.email) for u in organisation_users(session, organisation_id)])
+    return ExchangeSide(organisation, partnership, [(u.full_name, u.email) for u in organisation_users(session, organisation_id)])
 
 
 def exchange_view(session: Session, user: User, exchange_id: int) -> ExchangeView:

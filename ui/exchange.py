@@ -165,14 +165,23 @@ def plan_decision(view: ExchangeView, user: User) -> None:
     if view.plan_approved_by_me:
         st.caption(_("You approved the plan; waiting for the other Partnership."))
         return
-    st.subheader(_("Your decision on the action plan"))
-    comment = st.text_area(_("Comment to Visitor and Host"), key="plan_comment", max_chars=2000, help=_("Required when you request changes."))
+    decision(view, _("Your decision on the action plan"), _("Comment to Visitor and Host"), "plan",
+             yes=(_("Approve the plan"), "approve_plan", _("Plan approved.")),
+             no=("plan_changes", _("Sent back to Visitor and Host with your comment.")),
+             decide=lambda s, yes, comment: exchanges.decide_plan(session=s, actor=user, exchange_id=xid, approve=yes, comment=comment))
+
+
+def decision(view: ExchangeView, title: str, comment_label: str, name: str, *, yes: tuple[str, str, str], no: tuple[str, str],
+             decide: Callable[[Session, bool, str], object]) -> None:
+    """A Partnership's decision: a comment, the yes button (label, key, toast) and "Request changes" (key, toast)."""
+    st.subheader(title)
+    comment = st.text_area(comment_label, key=f"{name}_comment", max_chars=2000, help=_("Required when you request changes."))
     c1, c2 = st.columns(2)
-    if c1.button(_("Approve the plan"), type="primary", key="approve_plan"):
-        step(view, lambda s: exchanges.decide_plan(session=s, actor=user, exchange_id=xid, approve=True), _("Plan approved."))
-    if c2.button(_("Request changes"), key="plan_changes"):
-        step(view, lambda s: exchanges.decide_plan(session=s, actor=user, exchange_id=xid, approve=False, comment=comment),
-             _("Sent back to Visitor and Host with your comment."))
+    (yes_label, yes_key, yes_success), (no_key, no_success) = yes, no
+    if c1.button(yes_label, type="primary", key=yes_key):
+        step(view, lambda s: decide(s, True, ""), yes_success)
+    if c2.button(_("Request changes"), key=no_key):
+        step(view, lambda s: decide(s, False, comment), no_success)
 
 
 def compare_plans(view: ExchangeView) -> None:
@@ -209,7 +218,7 @@ def documents_to_sign(view: ExchangeView, user: User) -> None:
     if view.documents:
         st.header(_("Documents"))
     for document in [d for d in view.documents if d.kind in documents.REQUIRED]:
-        title = _("Commitment to Quality") if document.kind.value.startswith("commitment") else _("Financial Agreement")
+        title = documents.title(document.kind)
         signed = {s.party: s for s in view.signatures.get(document.id or 0, [])}
         missing = [PARTY_WORDS[p] for p in sorted(documents.REQUIRED[document.kind]) if p not in signed]
         state = _("signed by all") if not missing else _("waiting for: {who}").format(who=", ".join(missing))
@@ -336,14 +345,10 @@ def host_feedback(view: ExchangeView, user: User) -> None:
 def report_decision(view: ExchangeView, user: User) -> None:
     """The Visitor's Partnership accepts the report or sends it back (ACCEPT_REPORT, REQUEST_REPORT_CHANGES)."""
     xid = view.exchange.id or 0
-    st.subheader(_("Your decision on the closing report"))
-    comment = st.text_area(_("Comment to the Visitor"), key="report_comment", max_chars=2000, help=_("Required when you request changes."))
-    c1, c2 = st.columns(2)
-    if c1.button(_("Accept the report"), type="primary", key="accept_report"):
-        step(view, lambda s: reports.decide_report(session=s, actor=user, exchange_id=xid, accept=True), _("Report accepted."))
-    if c2.button(_("Request changes"), key="report_changes"):
-        step(view, lambda s: reports.decide_report(session=s, actor=user, exchange_id=xid, accept=False, comment=comment),
-             _("Sent back to the Visitor with your comment."))
+    decision(view, _("Your decision on the closing report"), _("Comment to the Visitor"), "report",
+             yes=(_("Accept the report"), "accept_report", _("Report accepted.")),
+             no=("report_changes", _("Sent back to the Visitor with your comment.")),
+             decide=lambda s, yes, comment: reports.decide_report(session=s, actor=user, exchange_id=xid, accept=yes, comment=comment))
 
 
 # --- payment, cancellation, comments -------------------------------------------------------
