@@ -4,13 +4,13 @@ from pathlib import Path
 
 import streamlit as st
 
-from auth import oidc
-from auth.navigation import build_pages
-from auth.session import logged_out_just_now, logout, render_cookie_handoff, resolve_user
-from db.engine import read_session
-from db.services.accounts import instance_needs_setup
-from forms.i18n import _
-from forms.labels import ROLE_LABELS
+from domain.i18n import _
+from domain.labels import ROLE_LABELS
+from services.accounts import instance_needs_setup
+from services.runtime import read_session
+from ui import oidc
+from ui.navigation import build_pages
+from ui.session import logged_out_just_now, logout, render_cookie_handoff, resolve_user
 from web import metrics
 
 # A local icon: the Content-Security-Policy lets the page load nothing from other sites.

@@ -13,7 +13,7 @@ from starlette.middleware import Middleware
 from streamlit import config as streamlit_config
 from streamlit.runtime.pages_manager import PagesManager
 
-from db.settings import load_settings, oidc_auth_section
+from services.settings import load_settings, oidc_auth_section
 from web import metrics, session_cookie
 from web.headers import SecurityHeadersMiddleware
 

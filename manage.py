@@ -12,8 +12,8 @@ import sys
 
 from db.engine import database_url, get_engine, write_session
 from db.migrate import upgrade
-from db.services.errors import PermissionDenied, ValidationFailed
-from db.settings import SettingsError
+from domain.errors import PermissionDenied, ValidationFailed
+from services.settings import SettingsError
 
 
 def cmd_migrate(_: argparse.Namespace) -> int:
@@ -32,7 +32,7 @@ def _read_password(args: argparse.Namespace) -> str:
 
 
 def cmd_create_admin(args: argparse.Namespace) -> int:
-    from db.services.accounts import create_admin
+    from services.accounts import create_admin
 
     upgrade(get_engine())
     password = _read_password(args)
@@ -46,7 +46,7 @@ def cmd_create_admin(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(_: argparse.Namespace) -> int:
-    from db.demo import seed_demo
+    from services.demo import seed_demo
 
     upgrade(get_engine())
     with write_session() as session:
@@ -78,8 +78,8 @@ def cmd_quote(args: argparse.Namespace) -> int:
     from datetime import date
 
     from db.engine import read_session
-    from db.quote import QuoteError, locate, quote
-    from db.services.rules_admin import active_rules
+    from domain.quote import QuoteError, locate, quote
+    from services.rules_admin import active_rules
 
     upgrade(get_engine())  # the rules in force live in the database
     with read_session() as session:
@@ -100,7 +100,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from db.engine import read_session
-    from db.services.documents import verify_pdf
+    from services.documents import verify_pdf
 
     path = Path(args.file)
     if not path.is_file():
@@ -126,7 +126,7 @@ def cmd_verify_audit(_: argparse.Namespace) -> int:
 
 
 def cmd_send_mail(_: argparse.Namespace) -> int:
-    from db.services.mailer import deliver_configured
+    from services.mailer import deliver_configured
 
     report = deliver_configured()
     if report is None:
@@ -139,8 +139,8 @@ def cmd_send_mail(_: argparse.Namespace) -> int:
 def cmd_remind(args: argparse.Namespace) -> int:
     from datetime import UTC, date, datetime
 
-    from db.services.reminders import send_reminders
-    from db.services.rules_admin import active_rules
+    from services.reminders import send_reminders
+    from services.rules_admin import active_rules
 
     try:
         today = date.fromisoformat(args.today) if args.today else datetime.now(UTC).date()
@@ -155,7 +155,7 @@ def cmd_remind(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from db.services.portable import export_everything
+    from services.portable import export_everything
 
     target = Path(args.directory)
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
@@ -202,7 +202,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 
 def cmd_places(_: argparse.Namespace) -> int:
-    from db.places import ensure_index
+    from domain.places import ensure_index
 
     print(f"places index ready: {ensure_index()}")
     return 0

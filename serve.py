@@ -28,7 +28,7 @@ log = logging.getLogger("cxc.mail")
 
 
 def mail_loop(stop: threading.Event, interval: float) -> None:
-    from db.services.mailer import deliver_configured
+    from services.mailer import deliver_configured
 
     while not stop.wait(interval):
         try:

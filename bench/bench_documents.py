@@ -9,11 +9,12 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-from db.enums import DocumentKind, OrgType, Party
 from db.models import ActionPlan, Exchange, Organisation, Partnership
-from db.services.documents import Context, document_content
-from db.services.seal import seal_pdf
-from forms.pdf import minimal_pdf, render_pdf
+from documents.content import Context
+from documents.kinds import document_content
+from documents.pdf import minimal_pdf, render_pdf
+from documents.seal import seal_pdf
+from domain.enums import DocumentKind, OrgType, Party
 
 ROUNDS = 15
 

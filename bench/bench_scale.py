@@ -17,7 +17,6 @@ from sqlmodel import Session, SQLModel
 from streamlit.testing.v1 import AppTest
 
 from db.engine import dispose_engines, get_engine
-from db.enums import DocumentKind, EOIState, ExchangeState, OrgType, Party, PaymentState, Role, Side
 from db.migrate import upgrade
 from db.models import (
     EOI,
@@ -32,9 +31,10 @@ from db.models import (
     Payment,
     User,
 )
-from db.rules import load_rules
-from db.services.accounts import find_user, hash_password
-from db.services.sessions import open_session
+from domain.enums import DocumentKind, EOIState, ExchangeState, OrgType, Party, PaymentState, Role, Side
+from domain.rules import load_rules
+from services.accounts import find_user, hash_password
+from services.sessions import open_session
 
 ROOT = Path(__file__).resolve().parent.parent
 EXCHANGES = int(os.environ.get("CXC_BENCH_EXCHANGES", "50000"))

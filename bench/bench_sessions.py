@@ -31,11 +31,11 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from db.engine import dispose_engines, get_engine
-from db.enums import OrgType, Role
 from db.migrate import upgrade
 from db.models import AuthSession, Organisation, User
-from db.services.accounts import hash_password, sha256_hex
-from db.settings import load_settings
+from domain.enums import OrgType, Role
+from services.accounts import hash_password, sha256_hex
+from services.settings import load_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 SESSIONS = int(os.environ.get("CXC_BENCH_SESSIONS", "200"))

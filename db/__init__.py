@@ -1,1 +1,1 @@
-"""Persistence: models, engine, workflow and the service functions behind every user action."""
+"""Storage only: models, column types, engine, migrations glue, audit chain, backup."""

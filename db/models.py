@@ -13,7 +13,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from db.enums import (
+from db.types import UTCDateTime, enum_type, utcnow
+from domain.enums import (
     ContactState,
     DocumentKind,
     EOIState,
@@ -26,7 +27,6 @@ from db.enums import (
     Side,
     SignatureMethod,
 )
-from db.types import UTCDateTime, enum_type, utcnow
 
 
 def created_at_field() -> Any:

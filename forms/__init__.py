@@ -1,1 +1,1 @@
-"""Form specs, validation of answers, rendering (Streamlit) and documents (PDF)."""
+"""The low-code part: form specs (specs/*.toml), their loader, validation of answers and their export."""

@@ -13,10 +13,10 @@ from urllib.parse import urlparse
 
 from pydantic import TypeAdapter, ValidationError
 
-from db.rules import Rules
-from forms.i18n import _
+from domain.i18n import _
+from domain.rules import Rules
+from domain.validators import email_problem
 from forms.spec import FieldSpec, FormSpec
-from forms.validators import email_problem
 
 _DATE = TypeAdapter(date)
 _NUMBER = TypeAdapter(float)
@@ -216,7 +216,7 @@ def display_value(spec_field: FieldSpec, value: Any) -> str:
     if spec_field.type == "file" and isinstance(value, dict):
         return str(value.get("filename", _("file")))
     if spec_field.type in {"country", "countries"}:
-        from db.rules import country_name
+        from domain.rules import country_name
 
         codes = value if isinstance(value, list) else [value]
         return ", ".join(country_name(str(code)) for code in codes)

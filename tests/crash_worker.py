@@ -12,9 +12,9 @@ from datetime import date
 from sqlmodel import select
 
 from db.engine import write_session
-from db.enums import Action, EOIState, ExchangeState, Side
 from db.models import EOI, Exchange, Payment, User
-from db.services import eois, payments
+from domain.enums import Action, EOIState, ExchangeState, Side
+from services import eois, payments
 from tests.journey import eoi_answers
 
 

@@ -7,11 +7,11 @@ from itertools import count
 
 from sqlmodel import Session
 
-from db.enums import OrgType, Role
 from db.models import AuthSession, Partnership, User
-from db.services.accounts import Registration, create_admin, create_coordinator, register_participant, sha256_hex
-from db.services.partnerships import PartnershipInput, create_partnership
 from db.types import utcnow
+from domain.enums import OrgType, Role
+from services.accounts import Registration, create_admin, create_coordinator, register_participant, sha256_hex
+from services.partnerships import PartnershipInput, create_partnership
 
 PASSWORD = "correct-horse-battery-staple"
 _numbers = count(1)

@@ -7,10 +7,10 @@ from datetime import date, timedelta
 
 from sqlmodel import Session
 
-from db.enums import Action, OrgType, Party, Side
 from db.models import EOI, Exchange, Partnership, User
-from db.services import documents, eois, exchanges, payments, reports
-from db.services.accounts import Registration, register_participant
+from domain.enums import Action, OrgType, Party, Side
+from services import documents, eois, exchanges, payments, reports
+from services.accounts import Registration, register_participant
 from tests import factories as f
 
 GOOD_IBAN_PT = "PT50000201231234567890154"

@@ -74,8 +74,8 @@ def _outbox_backlog() -> int:
     from sqlmodel import func, select
 
     from db.engine import read_session
-    from db.enums import OutboxState
     from db.models import Outbox
+    from domain.enums import OutboxState
 
     with read_session() as session:
         return session.exec(

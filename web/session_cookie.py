@@ -17,13 +17,12 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from db.engine import write_session
-from db.services import sessions
-from db.settings import load_settings
+from services import sessions
+from services.sessions import HANDOFF_PATH, LOGOUT_PATH
+from services.settings import load_settings
 
 # A transparent 1×1 GIF: the routes are loaded as images.
 PIXEL = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7")
-HANDOFF_PATH = "api/session"
-LOGOUT_PATH = "api/logout"
 
 
 def cookie_path() -> str:

@@ -40,7 +40,7 @@ def upgrade() -> None:
 
 def _backfill() -> None:
     """Tags of the exchanges made before this release, from their answers."""
-    from db.services.tags import ACTIVITY, ECOSYSTEM, activities_of, ecosystems_of
+    from services.tags import ACTIVITY, ECOSYSTEM, activities_of, ecosystems_of
 
     bind = op.get_bind()
     exchange = sa.table("exchange", sa.column("id", sa.Integer), sa.column("visitor_eoi_id", sa.Integer))

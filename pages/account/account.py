@@ -1,12 +1,12 @@
 import streamlit as st
 
-from auth.guard import require_role
-from db.engine import write_session
-from db.enums import Role
-from db.services.accounts import change_password
-from forms.i18n import _
-from forms.labels import ROLE_LABELS
-from forms.render import text_field, form_errors_banner, run_action
+from domain.enums import Role
+from domain.i18n import _
+from domain.labels import ROLE_LABELS
+from services.accounts import change_password
+from ui.actions import act
+from ui.guard import require_role
+from ui.widgets import form_errors_banner, text_field
 
 user = require_role(Role.PARTICIPANT, Role.COORDINATOR, Role.ADMIN)
 FORM = "change_password"
@@ -20,11 +20,7 @@ with st.form(FORM, clear_on_submit=False):
     new_repeat = text_field(FORM, "new_repeat", _("Repeat new password"), key="pw_new_repeat", password=True)
     submitted = st.form_submit_button(_("Change password"), type="primary")
 if submitted:
-
-    def save() -> bool:
-        with write_session() as session:
-            change_password(session=session, actor=user, current=current, new=new, new_repeat=new_repeat)
-        return True
-
-    if run_action(FORM, save, success=_("Password changed.")):
+    changed = act(lambda s: change_password(session=s, actor=user, current=current, new=new, new_repeat=new_repeat),
+                  success=_("Password changed."), form=FORM)
+    if changed:
         st.success(_("Your password is changed; use it next time you log in."))

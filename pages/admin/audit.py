@@ -1,11 +1,10 @@
 import streamlit as st
 
-from auth.guard import require_role
-from db.audit import verify_chain
-from db.engine import read_session
-from db.enums import Role
-from db.queries import audit_page
-from forms.i18n import _, moment
+from domain.enums import Role
+from domain.i18n import _, moment
+from services.queries import audit_page, check_audit_chain
+from services.runtime import read_session
+from ui.guard import require_role
 
 require_role(Role.ADMIN)
 st.title(_("Audit log"))
@@ -13,7 +12,7 @@ st.caption(_("Every change of state, signature and administrative action, newest
              "of the one before it, so that a changed, removed or inserted event is detected."))
 with read_session() as session:
     if st.button(_("Check the hash chain"), key="check_chain", icon=":material/link:"):
-        report = verify_chain(session)
+        report = check_audit_chain(session)
         if report.ok:
             st.success(_("Intact: {n} events, each linked to the one before.").format(n=report.events), icon=":material/verified:")
         else:

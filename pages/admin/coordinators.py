@@ -1,13 +1,14 @@
 import streamlit as st
 
-from auth.guard import require_role
-from db.engine import read_session, write_session
-from db.enums import Role
-from db.queries import coordinators_with_partnership
-from db.services.accounts import create_coordinator
-from db.services.partnerships import list_partnerships
-from forms.i18n import _
-from forms.render import text_field, field_error, form_errors_banner, run_action
+from domain.enums import Role
+from domain.i18n import _
+from services.accounts import create_coordinator
+from services.partnerships import list_partnerships
+from services.queries import coordinators_with_partnership
+from services.runtime import read_session
+from ui.actions import act
+from ui.guard import require_role
+from ui.widgets import field_error, form_errors_banner, text_field
 
 admin = require_role(Role.ADMIN)
 FORM = "new_coordinator"
@@ -41,14 +42,12 @@ with st.form(FORM):
     password_repeat = text_field(FORM, "password_repeat", _("Repeat initial password"), key="c_password_repeat", password=True)
     submitted = st.form_submit_button(_("Create coordinator"), type="primary")
 if submitted:
-
-    def create() -> object:
-        with write_session() as session:
-            return create_coordinator(
-                session=session, actor=admin, partnership_id=partnership_id or 0, username=username, email=email,
-                full_name=full_name, password=password, password_repeat=password_repeat,
-            )
-
-    created = run_action(FORM, create, success=_("Coordinator created."))
+    created = act(
+        lambda s: create_coordinator(
+            session=s, actor=admin, partnership_id=partnership_id or 0, username=username, email=email,
+            full_name=full_name, password=password, password_repeat=password_repeat,
+        ),
+        success=_("Coordinator created."), form=FORM,
+    )
     if created is not None:
-        st.success(_("Coordinator “{username}” created; an e-mail tells them how to log in.").format(username=created.username))  # type: ignore[attr-defined]
+        st.success(_("Coordinator “{username}” created; an e-mail tells them how to log in.").format(username=created.username))

@@ -1,12 +1,12 @@
 import streamlit as st
 
-from auth.guard import require_role
-from db.engine import read_session, write_session
-from db.enums import Role
-from db.services.data_rights import anonymise_user, erasure_requests
-from db.settings import load_settings
-from forms.i18n import _, moment
-from forms.render import run_action
+from domain.enums import Role
+from domain.i18n import _, moment
+from services.data_rights import anonymise_user, erasure_requests
+from services.runtime import read_session
+from services.settings import load_settings
+from ui.actions import act
+from ui.guard import require_role
 
 admin = require_role(Role.ADMIN)
 st.title(_("Data requests"))
@@ -23,9 +23,5 @@ for person in waiting:
         st.markdown(f"**{person.full_name}** · {person.email} · {_('asked')} {moment(person.erasure_requested_at)}")  # type: ignore[arg-type]
         confirm = st.checkbox(_("I have checked the request; anonymise this account now (cannot be undone)"), key=f"erase_ok_{person.id}")
         if st.button(_("Anonymise"), key=f"erase_{person.id}", disabled=not confirm, type="primary"):
-            def erase(user_id: int = person.id) -> object:  # type: ignore[assignment]
-                with write_session() as session:
-                    return anonymise_user(session=session, actor=admin, user_id=user_id)
-
-            if run_action(f"erase_{person.id}", erase, success=_("Anonymised.")) is not None:
-                st.rerun()
+            act(lambda s, user_id=person.id: anonymise_user(session=s, actor=admin, user_id=user_id),
+                success=_("Anonymised."), form=f"erase_{person.id}", rerun=True)

@@ -2,14 +2,14 @@ from datetime import UTC, datetime
 
 import streamlit as st
 
-from auth.guard import require_role
-from db.engine import read_session, write_session
-from db.enums import Role
-from db.queries import programme_counts
-from db.services.reminders import send_reminders
-from db.services.rules_admin import active_rules
-from forms.i18n import _
-from forms.render import run_action
+from domain.enums import Role
+from domain.i18n import _
+from services.queries import programme_counts
+from services.reminders import send_reminders
+from services.rules_admin import active_rules
+from services.runtime import read_session
+from ui.actions import act
+from ui.guard import require_role
 
 admin = require_role(Role.ADMIN)
 with read_session() as session:
@@ -29,10 +29,7 @@ st.subheader(_("Reminders"))
 st.caption(_("E-mails for closing reports and payments past their due day; never twice for the same item on the same day. "
              "A daily cron can run `python manage.py remind` instead."))
 if st.button(_("Send reminders now"), icon=":material/notifications_active:", key="send_reminders"):
-    def remind() -> object:
-        with write_session() as session:
-            return send_reminders(session, rules=active_rules(session)[0], today=datetime.now(UTC).date(), actor=admin)
-
-    report = run_action("remind", remind, success=_("Reminders written to the outbox."))
+    report = act(lambda s: send_reminders(s, rules=active_rules(s)[0], today=datetime.now(UTC).date(), actor=admin),
+                 success=_("Reminders written to the outbox."), form="remind")
     if report is not None:
-        st.success(_("{sent} reminders sent, {already} already sent today.").format(sent=report.sent, already=report.already))  # type: ignore[attr-defined]
+        st.success(_("{sent} reminders sent, {already} already sent today.").format(sent=report.sent, already=report.already))

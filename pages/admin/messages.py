@@ -1,11 +1,12 @@
 import streamlit as st
 
-from auth.guard import require_role
-from db.engine import read_session, write_session
-from db.enums import ContactState, Role
-from db.services import contact
-from forms.i18n import _, moment
-from forms.render import field_error, run_action
+from domain.enums import ContactState, Role
+from domain.i18n import _, moment
+from services import contact
+from services.runtime import read_session
+from ui.actions import act
+from ui.guard import require_role
+from ui.widgets import field_error
 
 STATE_LABELS = {ContactState.NEW: _("New"), ContactState.ANSWERED: _("Answered"), ContactState.CLOSED: _("Closed")}
 
@@ -29,16 +30,8 @@ for message in found:
             field_error(f"reply_{message.id}", "reply")
             c1, c2 = st.columns(2)
             if c1.button(_("Send the answer"), key=f"send_reply_{message.id}", icon=":material/reply:"):
-                def answer(message_id: int = message.id, text: str = text) -> object:  # type: ignore[assignment]
-                    with write_session() as session:
-                        return contact.reply(session=session, actor=admin, message_id=message_id, text=text)
-
-                if run_action(f"reply_{message.id}", answer, success=_("Answer queued for sending.")) is not None:
-                    st.rerun()
+                act(lambda s, message_id=message.id, text=text: contact.reply(session=s, actor=admin, message_id=message_id, text=text),
+                    success=_("Answer queued for sending."), form=f"reply_{message.id}", rerun=True)
             if c2.button(_("Close without answer"), key=f"close_{message.id}"):
-                def close(message_id: int = message.id) -> object:  # type: ignore[assignment]
-                    with write_session() as session:
-                        return contact.close(session=session, actor=admin, message_id=message_id)
-
-                if run_action(f"close_{message.id}", close, success=_("Closed.")) is not None:
-                    st.rerun()
+                act(lambda s, message_id=message.id: contact.close(session=s, actor=admin, message_id=message_id),
+                    success=_("Closed."), form=f"close_{message.id}", rerun=True)

@@ -1,12 +1,13 @@
 import streamlit as st
 
-from auth.guard import require_role
-from db.engine import read_session, write_session
-from db.enums import OutboxState, Role
-from db.queries import outbox_counts, outbox_page
-from db.services.mailer import deliver_configured, retry_failed
-from db.settings import SettingsError, load_settings
-from forms.i18n import _, moment
+from domain.enums import OutboxState, Role
+from domain.i18n import _, moment
+from services.mailer import deliver_configured, retry_failed
+from services.queries import outbox_counts, outbox_page
+from services.runtime import read_session
+from services.settings import SettingsError, load_settings
+from ui.actions import act
+from ui.guard import require_role
 
 STATE_LABELS = {OutboxState.QUEUED: _("Waiting"), OutboxState.SENDING: _("Being sent"), OutboxState.SENT: _("Sent"),
                 OutboxState.FAILED: _("Failed")}
@@ -42,11 +43,8 @@ if failed:
     st.warning(_("{n} e-mails could not be delivered. Mend the address or the SMTP settings, then send them again.").format(n=len(failed)),
                icon=":material/error:")
     if st.button(_("Send the failed e-mails again"), key="retry_failed"):
-        with write_session() as session:
-            again = retry_failed(session, [m.id for m in failed], actor=admin)  # type: ignore[misc]
-            session.commit()
-        st.toast(_("{n} e-mails queued again.").format(n=again))
-        st.rerun()
+        act(lambda s: retry_failed(s, [m.id for m in failed], actor=admin),
+            success=lambda again: _("{n} e-mails queued again.").format(n=again), rerun=True)
 if not mails:
     st.info(_("No e-mail here."))
 for mail in mails:

@@ -1,12 +1,13 @@
 import streamlit as st
 
-from auth.guard import require_role
-from db.engine import read_session, write_session
-from db.enums import Role
-from db.rules import country_name, country_options, load_rules
-from db.services.partnerships import PartnershipInput, create_partnership, list_partnerships
-from forms.i18n import _
-from forms.render import text_field, field_error, form_errors_banner, run_action
+from domain.enums import Role
+from domain.i18n import _
+from domain.rules import country_name, country_options, load_rules
+from services.partnerships import PartnershipInput, create_partnership, list_partnerships
+from services.runtime import read_session
+from ui.actions import act
+from ui.guard import require_role
+from ui.widgets import field_error, form_errors_banner, text_field
 
 admin = require_role(Role.ADMIN)
 FORM = "new_partnership"
@@ -53,12 +54,7 @@ if submitted:
         name=name, acronym=acronym, contact_email=contact_email, profile=profile,
         countries=selected_countries, ecosystems=ecosystems, website=website,
     )
-
-    def create() -> object:
-        with write_session() as session:
-            return create_partnership(session=session, actor=admin, data=data)
-
-    created = run_action(FORM, create, success=_("Partnership created."))
+    created = act(lambda s: create_partnership(session=s, actor=admin, data=data), success=_("Partnership created."), form=FORM)
     if created is not None:
-        st.success(_("Partnership “{name}” created. Now create its coordinators.").format(name=created.name))  # type: ignore[attr-defined]
+        st.success(_("Partnership “{name}” created. Now create its coordinators.").format(name=created.name))
         st.page_link("pages/admin/coordinators.py", label=_("Create coordinators"), icon=":material/badge:")

@@ -1,13 +1,13 @@
 import streamlit as st
 
-from auth.guard import require_role
-from db.engine import read_session, write_session
-from db.enums import Role
-from db.rules import country_name
-from db.services import rules_admin
-from db.services.errors import ValidationFailed
-from forms.i18n import _, moment
-from forms.render import attempt
+from domain.enums import Role
+from domain.errors import ValidationFailed
+from domain.i18n import _, moment
+from domain.rules import country_name
+from services import rules_admin
+from services.runtime import read_session
+from ui.actions import act
+from ui.guard import require_role
 
 admin = require_role(Role.ADMIN)
 st.title(_("Programme rules and rate tables"))
@@ -38,12 +38,8 @@ if candidate is not None:
     else:
         st.caption(_("No rate changes compared with the version in force."))
     if st.button(_("Save as version {label}").format(label=candidate.version), key="save_rules"):
-        def save():  # type: ignore[no-untyped-def]
-            with write_session() as session:
-                return rules_admin.add_rules_version(session=session, actor=admin, text=draft)
-
-        if attempt(save, success=_("Saved; activate it when it should apply.")):
-            st.rerun()
+        act(lambda s: rules_admin.add_rules_version(session=s, actor=admin, text=draft),
+            success=_("Saved; activate it when it should apply."), rerun=True)
 
 st.subheader(_("Versions"))
 for version in versions:
@@ -52,9 +48,5 @@ for version in versions:
     cols[1].caption(_("added {when}").format(when=moment(version.created_at)) + (
         " · " + _("activated {when}").format(when=moment(version.activated_at)) if version.activated_at else ""))
     if (in_force is None or version.id != in_force.id) and cols[2].button(_("Put in force"), key=f"activate_{version.id}"):
-        def activate(version_id: int = version.id):  # type: ignore[assignment, no-untyped-def]
-            with write_session() as session:
-                return rules_admin.activate_rules_version(session=session, actor=admin, version_id=version_id)
-
-        if attempt(activate, success=_("Version in force from now on.")):
-            st.rerun()
+        act(lambda s, version_id=version.id: rules_admin.activate_rules_version(session=s, actor=admin, version_id=version_id),
+            success=_("Version in force from now on."), rerun=True)

@@ -1,11 +1,12 @@
 import streamlit as st
 
-from auth.guard import require_role
-from db.engine import read_session, write_session
-from db.enums import Role
-from db.services.site_texts import DEFAULTS, MAX_TEXT, TITLES, reset_site_text, set_site_text, site_texts
-from forms.i18n import _
-from forms.render import field_error, run_action
+from domain.enums import Role
+from domain.i18n import _
+from services.runtime import read_session
+from services.site_texts import DEFAULTS, MAX_TEXT, TITLES, reset_site_text, set_site_text, site_texts
+from ui.actions import act
+from ui.guard import require_role
+from ui.widgets import field_error
 
 admin = require_role(Role.ADMIN)
 st.title(_("Public texts"))
@@ -18,19 +19,10 @@ body = st.text_area(_("Text"), value=texts[key], key=f"site_text_body_{key}", he
 field_error("site_text", "body")
 c1, c2 = st.columns(2)
 if c1.button(_("Save"), key="site_text_save", type="primary"):
-    def save() -> object:
-        with write_session() as session:
-            return set_site_text(session=session, actor=admin, key=key, body=body)
-
-    if run_action("site_text", save, success=_("Saved: the welcome page shows it now.")) is not None:
-        st.rerun()
+    act(lambda s: set_site_text(session=s, actor=admin, key=key, body=body), success=_("Saved: the welcome page shows it now."),
+        form="site_text", rerun=True)
 if texts[key] != builtin[key] and c2.button(_("Back to the built-in text"), key="site_text_reset"):
-    def reset() -> object:
-        with write_session() as session:
-            reset_site_text(session=session, actor=admin, key=key)
-        return True
-
-    if run_action("site_text", reset, success=_("The built-in text is back.")) is not None:
+    if act(lambda s: reset_site_text(session=s, actor=admin, key=key), success=_("The built-in text is back."), form="site_text"):
         st.session_state.pop(f"site_text_body_{key}", None)
         st.rerun()
 st.subheader(_("Preview"))

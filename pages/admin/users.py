@@ -1,13 +1,13 @@
 import streamlit as st
 
-from auth.guard import require_role
-from db.engine import read_session, write_session
-from db.enums import Role
-from db.queries import users_page
-from db.services.accounts import is_locked, lock_user, send_reset_link, unlock_user
-from forms.i18n import _, moment
-from forms.labels import ROLE_LABELS
-from forms.render import run_action
+from domain.enums import Role
+from domain.i18n import _, moment
+from domain.labels import ROLE_LABELS
+from services.accounts import is_locked, lock_user, send_reset_link, unlock_user
+from services.queries import users_page
+from services.runtime import read_session
+from ui.actions import act
+from ui.guard import require_role
 
 admin = require_role(Role.ADMIN)
 st.title(_("Users"))
@@ -35,28 +35,12 @@ if others:
     target = st.selectbox(_("Account"), options=list(others), format_func=lambda i: others[i], key="manage_choice")
     c1, c2 = st.columns(2)
     if c1.button(_("Lock (ends every login)"), key="lock_button", icon=":material/lock:"):
-        def lock() -> object:
-            with write_session() as session:
-                return lock_user(session=session, actor=admin, user_id=target)  # type: ignore[arg-type]
-
-        if run_action("lock", lock, success=_("Account locked.")) is not None:
-            st.rerun()
+        act(lambda s: lock_user(session=s, actor=admin, user_id=target), success=_("Account locked."), form="lock", rerun=True)
     if c2.button(_("Send a password reset link"), key="reset_button", icon=":material/key:"):
-        def reset() -> object:
-            with write_session() as session:
-                send_reset_link(session=session, actor=admin, user_id=target)  # type: ignore[arg-type]
-            return True
-
-        run_action("reset", reset, success=_("Reset link e-mailed."))
+        act(lambda s: send_reset_link(session=s, actor=admin, user_id=target), success=_("Reset link e-mailed."), form="reset")
 locked = {u.id: u.username for u in users if is_locked(u)}
 if locked:
     st.subheader(_("Unlock an account"))
     chosen = st.selectbox(_("Locked account"), options=list(locked), format_func=lambda i: locked[i], key="unlock_choice")
     if st.button(_("Unlock"), key="unlock_button"):
-
-        def unlock() -> object:
-            with write_session() as session:
-                return unlock_user(session=session, actor=admin, user_id=chosen)  # type: ignore[arg-type]
-
-        if run_action("unlock", unlock, success=_("Account unlocked.")) is not None:
-            st.rerun()
+        act(lambda s: unlock_user(session=s, actor=admin, user_id=chosen), success=_("Account unlocked."), form="unlock", rerun=True)

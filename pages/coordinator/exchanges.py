@@ -1,20 +1,17 @@
 import streamlit as st
-from sqlmodel import select
 
-from auth.guard import require_role
-from db.engine import read_session
-from db.enums import Role
-from db.models import Organisation
-from db.services.exchanges import my_exchanges
-from forms.i18n import _, day
-from forms.journey_view import badge
+from domain.enums import Role
+from domain.i18n import _, day
+from services.exchanges import my_exchanges, organisation_names
+from services.runtime import read_session
+from ui.guard import require_role
+from ui.journey import badge
 
 user = require_role(Role.COORDINATOR)
 st.title(_("Exchanges of my Partnership"))
 with read_session() as session:
     rows = my_exchanges(session, user)
-    ids = {e.visitor_org_id for e in rows} | {e.host_org_id for e in rows}
-    names = {o.id: o.legal_name for o in session.exec(select(Organisation).where(Organisation.id.in_(ids)))} if ids else {}  # type: ignore[attr-defined]
+    names = organisation_names(session, rows)
 if not rows:
     st.info(_("No exchange supervised by your Partnership yet."))
 for exchange in rows:

@@ -3,13 +3,13 @@ from datetime import UTC, datetime
 
 import streamlit as st
 
-from auth.guard import require_role
-from db.engine import read_session
-from db.enums import Role
-from db.queries import partnership_of
-from db.rules import country_name
-from db.services.queue import coordinator_queue, filter_queue, organisations_of_people
-from forms.i18n import _, day, moment
+from domain.enums import Role
+from domain.i18n import _, day, moment
+from domain.rules import country_name
+from services.queries import partnership_of
+from services.queue import coordinator_queue, filter_queue, organisations_of_people
+from services.runtime import read_session
+from ui.guard import require_role
 
 KIND_LABELS = {"eoi": _("Expression of interest"), "plan": _("Action plan to approve"), "signature": _("Documents to sign"),
                "report": _("Closing report to accept"), "report_overdue": _("Closing report overdue"),

@@ -1,13 +1,13 @@
 import streamlit as st
 
-from auth.guard import require_role
-from db.engine import read_session, write_session
-from db.enums import Role
-from db.queries import colleagues, partnership_of
-from db.rules import country_name
-from db.services.payments import set_partnership_account
-from forms.bank import bank_account_form
-from forms.i18n import _
+from domain.enums import Role
+from domain.i18n import _
+from domain.rules import country_name
+from services.payments import set_partnership_account
+from services.queries import colleagues, partnership_of
+from services.runtime import read_session
+from ui.bank import bank_account_form
+from ui.guard import require_role
 
 user = require_role(Role.COORDINATOR)
 with read_session() as session:
@@ -33,12 +33,5 @@ st.dataframe([{_("Name"): p.full_name, _("E-mail"): p.email} for p in people], h
 
 st.subheader(_("Paying account"))
 st.caption(_("Lump sums are paid from this account; it is the debtor of the SEPA files."))
-
-
-def save_account(iban: str, bic: str, holder: str):  # type: ignore[no-untyped-def]
-    with write_session() as session:
-        return set_partnership_account(session=session, actor=user, iban=iban, bic=bic, holder=holder)
-
-
 bank_account_form("partnership_bank", iban=partnership.iban, bic=partnership.bic, holder=partnership.account_holder or partnership.name,
-                  save=save_account)
+                  save=lambda s, iban, bic, holder: set_partnership_account(session=s, actor=user, iban=iban, bic=bic, holder=holder))

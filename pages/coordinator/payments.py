@@ -2,12 +2,12 @@ from datetime import date
 
 import streamlit as st
 
-from auth.guard import require_role
-from db.engine import read_session, write_session
-from db.enums import PaymentState, Role
-from db.services import payments
-from forms.i18n import _, day, money
-from forms.render import attempt
+from domain.enums import PaymentState, Role
+from domain.i18n import _, day, money
+from services import payments
+from services.runtime import read_session
+from ui.actions import act
+from ui.guard import require_role
 
 user = require_role(Role.COORDINATOR)
 st.title(_("Payments"))
@@ -25,12 +25,8 @@ for exchange, visitor in waiting:
     cols[0].markdown(f"**{visitor.legal_name}** · {_('exchange')} {exchange.id}")
     cols[1].write(money(exchange.lump_sum_cents or 0))
     if cols[2].button(_("Order payment"), key=f"order_{exchange.id}"):
-        def order(exchange_id: int = exchange.id):  # type: ignore[assignment, no-untyped-def]
-            with write_session() as session:
-                return payments.order_payment(session=session, actor=user, exchange_id=exchange_id)
-
-        if attempt(order, success=_("Payment ordered; the Visitor is told the amount and the date.")):
-            st.rerun()
+        act(lambda s, exchange_id=exchange.id: payments.order_payment(session=s, actor=user, exchange_id=exchange_id),
+            success=_("Payment ordered; the Visitor is told the amount and the date."), rerun=True)
 
 st.subheader(_("Ordered and paid"))
 if not rows:
@@ -47,17 +43,14 @@ if open_rows:
     chosen = st.multiselect(_("Payments to export or mark paid"), list(open_rows), format_func=lambda i: open_rows[i], key="pay_chosen")
     execution = st.date_input(_("Execution date of the transfer"), value=date.today(), key="pay_execution", format="YYYY-MM-DD")
     if chosen:
-        def sepa():  # type: ignore[no-untyped-def]
-            with write_session() as session:
-                return payments.sepa_file(session=session, actor=user, payment_ids=chosen, execution_date=execution)
-
-        def table():  # type: ignore[no-untyped-def]
+        def table() -> str:
             with read_session() as session:
                 return payments.payments_csv(session=session, actor=user, payment_ids=chosen)
 
         c1, c2 = st.columns(2)
         if c1.button(_("Prepare the SEPA file"), key="make_sepa"):
-            xml = attempt(sepa, success=_("SEPA file ready; upload it to your bank."))
+            xml = act(lambda s: payments.sepa_file(session=s, actor=user, payment_ids=chosen, execution_date=execution),
+                      success=_("SEPA file ready; upload it to your bank."))
             if xml is not None:
                 st.download_button(_("Download pain.001 (XML)"), data=xml, file_name=f"cxc-payments-{date.today()}.xml", mime="application/xml")
         # Built only when the button is pressed, not on every rerun of the page.
@@ -66,9 +59,5 @@ if open_rows:
             paid_on = st.date_input(_("Paid on") + " *", value=date.today(), key="paid_on", format="YYYY-MM-DD")
             reference = st.text_input(_("Bank reference") + " *", key="pay_reference", max_chars=100)
             if st.form_submit_button(_("Mark the chosen payments paid")):
-                def confirm():  # type: ignore[no-untyped-def]
-                    with write_session() as session:
-                        return payments.confirm_payments(session=session, actor=user, payment_ids=chosen, paid_on=paid_on, reference=reference)
-
-                if attempt(confirm, success=_("Marked paid; the Visitors are told.")):
-                    st.rerun()
+                act(lambda s: payments.confirm_payments(session=s, actor=user, payment_ids=chosen, paid_on=paid_on, reference=reference),
+                    success=_("Marked paid; the Visitors are told."), rerun=True)

@@ -5,17 +5,17 @@ import pandas as pd
 import pydeck as pdk
 import streamlit as st
 
-from auth.guard import require_role
-from db.engine import database_url, read_session
-from db.enums import Role
-from db.rules import country_name
-from db.services import kpis
-from db.services.exports import EXPORT_NAMES, export_file
-from db.services.tags import ACTIVITY, ECOSYSTEM
-from db.workflow import state_label
-from forms.i18n import _, money
-from forms.labels import ORG_TYPE_LABELS
-from db.places import country_point
+from domain.enums import Role
+from domain.i18n import _, money
+from domain.labels import ORG_TYPE_LABELS
+from domain.places import country_point
+from domain.rules import country_name
+from domain.workflow import state_label
+from services import kpis
+from services.exports import EXPORT_NAMES, export_file
+from services.runtime import database_url, read_session
+from services.tags import ACTIVITY, ECOSYSTEM
+from ui.guard import require_role
 
 EXPORT_TITLES = {"exchanges": _("Exchanges"), "eois": _("Expressions of interest"), "organisations": _("Organisations"),
                  "payments": _("Payments")}

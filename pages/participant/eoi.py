@@ -1,20 +1,17 @@
 import streamlit as st
 
-from auth.guard import require_role
-from db.engine import read_session, write_session
-from db.enums import EOIState, Role, Side
-from db.models import Partnership
-from db.rules import load_rules
-from db.services import eois
-from db.services.errors import NotFound
-from db.services.partnerships import list_partnerships
-from db.services.scope import load_eoi
-from db.services.timeline import timeline
-from forms.i18n import _
-from forms.journey_view import badge, history
-from forms.render import attempt, record_id
-from forms.spec import load_spec
-from forms.wizard import Wizard, wizard
+from domain.enums import Action, EOIState, Role, Side
+from domain.errors import NotFound
+from domain.i18n import _
+from domain.rules import load_rules
+from services import eois
+from services.partnerships import list_partnerships
+from services.runtime import read_session
+from ui.actions import act
+from ui.guard import require_role
+from ui.journey import badge, history
+from ui.widgets import record_id
+from ui.wizard import Wizard, render_summary, wizard
 
 user = require_role(Role.PARTICIPANT)
 SIDES = {Side.VISITOR: _("Visitor (we travel)"), Side.HOST: _("Host (we receive)")}
@@ -46,11 +43,8 @@ if eoi_id is None:
         )
         start = st.form_submit_button(_("Start"), type="primary")
     if start:
-        def begin():  # type: ignore[no-untyped-def]
-            with write_session() as session:
-                return eois.start_eoi(session=session, actor=user, side=side, partnership_id=partnership_id)
-
-        created = attempt(begin, success=_("Draft created: fill it in step by step."))
+        created = act(lambda s: eois.start_eoi(session=s, actor=user, side=side, partnership_id=partnership_id),
+                      success=_("Draft created: fill it in step by step."))
         if created is not None:
             st.query_params["id"] = str(created.id)
             st.rerun()
@@ -58,59 +52,42 @@ if eoi_id is None:
 
 try:
     with read_session() as session:
-        eoi, parties = load_eoi(session, user, eoi_id)
-        partnership = session.get(Partnership, eoi.partnership_id) if eoi.partnership_id else None
-        events = timeline(session, "eoi", eoi.id)  # type: ignore[arg-type]
+        view = eois.eoi_view(session, user, eoi_id)
 except NotFound as exc:
     st.error(str(exc))
     st.stop()
 
+eoi, partnership = view.eoi, view.partnership
 st.page_link("pages/participant/eoi.py", label=_("All expressions of interest"), icon=":material/arrow_back:")
 st.subheader(f"{SIDES[eoi.side]} · {partnership.name if partnership else _('Assign me')}")
 badge(eoi.state)
 if eoi.last_comment and eoi.state in (EOIState.CHANGES_REQUESTED, EOIState.REJECTED):
     st.warning(_("Comment from the Partnership: {comment}").format(comment=eoi.last_comment), icon=":material/comment:")
 
-spec = load_spec(eoi.spec_name)
-if eoi.state in (EOIState.DRAFT, EOIState.CHANGES_REQUESTED):
-    form_id = f"eoi{eoi.id}"
+if Action.SUBMIT in view.actions:
+    form_id = f"eoi{eoi_id}"
 
-    def upload(field, filename, content):  # type: ignore[no-untyped-def]
-        with write_session() as session:
-            document = eois.attach_cv(session=session, actor=user, eoi_id=eoi.id, filename=filename, content=content)  # type: ignore[arg-type]
+    def upload(session, field, filename, content):  # type: ignore[no-untyped-def]
+        document = eois.attach_cv(session=session, actor=user, eoi_id=eoi_id, filename=filename, content=content)
         return {"document_id": document.id, "filename": document.filename, "size_bytes": document.size_bytes, "sha256": document.sha256}
 
     outcome = wizard(
-        spec, form_id=form_id, stored=eoi.answers, version=(eoi.id, eoi.state.value), rules=load_rules(),
+        eoi.spec_name, form_id=form_id, stored=eoi.answers, version=(eoi_id, eoi.state.value), rules=load_rules(),
         submit_label=_("Send to the Partnership"), uploader=upload,
     )
     if outcome.action == "save":
-        def save():  # type: ignore[no-untyped-def]
-            with write_session() as session:
-                return eois.save_eoi_draft(session=session, actor=user, eoi_id=eoi.id, answers=outcome.answers)  # type: ignore[arg-type]
-
-        attempt(save, success=_("Draft saved; you can come back to it later."))
+        act(lambda s: eois.save_eoi_draft(session=s, actor=user, eoi_id=eoi_id, answers=outcome.answers),
+            success=_("Draft saved; you can come back to it later."))
     elif outcome.action == "submit":
-        def submit():  # type: ignore[no-untyped-def]
-            with write_session() as session:
-                return eois.submit_eoi(session=session, actor=user, eoi_id=eoi.id, answers=outcome.answers)  # type: ignore[arg-type]
-
-        if attempt(submit, success=_("Sent: your Partnership reviews it next."), on_invalid=Wizard(spec, form_id).show_errors):
-            st.rerun()
+        act(lambda s: eois.submit_eoi(session=s, actor=user, eoi_id=eoi_id, answers=outcome.answers),
+            success=_("Sent: your Partnership reviews it next."), on_invalid=Wizard(eoi.spec_name, form_id).show_errors, rerun=True)
 else:
-    from forms.wizard import render_summary
+    render_summary(eoi.spec_name, eoi.answers)
 
-    render_summary(spec, eoi.answers)
-
-if eoi.state in (EOIState.DRAFT, EOIState.SUBMITTED, EOIState.CHANGES_REQUESTED):
+if Action.WITHDRAW in view.actions:
     with st.expander(_("Withdraw this expression of interest")):
         st.write(_("Withdrawing is final; you can start a new one later."))
         if st.button(_("Withdraw"), key="withdraw_eoi"):
-            def withdraw():  # type: ignore[no-untyped-def]
-                with write_session() as session:
-                    return eois.withdraw_eoi(session=session, actor=user, eoi_id=eoi.id)  # type: ignore[arg-type]
+            act(lambda s: eois.withdraw_eoi(session=s, actor=user, eoi_id=eoi_id), success=_("Withdrawn."), rerun=True)
 
-            if attempt(withdraw, success=_("Withdrawn.")):
-                st.rerun()
-
-history(events)
+history(view.events)

@@ -1,24 +1,21 @@
 import streamlit as st
-from sqlmodel import select
 
-from auth.guard import require_role
-from db.engine import read_session, write_session
-from db.enums import Role, Side
-from db.models import Organisation
-from db.rules import country_name
-from db.services import exchanges
-from db.services.eois import approved_eoi
-from db.services.opportunities import suggest_counterparts
-from forms.i18n import _, day
-from forms.journey_view import badge
-from forms.render import attempt
+from domain.enums import Role, Side
+from domain.i18n import _, day
+from domain.rules import country_name
+from services import exchanges
+from services.eois import approved_eoi
+from services.opportunities import suggest_counterparts
+from services.runtime import read_session
+from ui.actions import act
+from ui.guard import require_role
+from ui.journey import badge
 
 user = require_role(Role.PARTICIPANT)
 st.title(_("My exchanges"))
 with read_session() as session:
     mine = exchanges.my_exchanges(session, user)
-    names = {o.id: o.legal_name for o in session.exec(select(Organisation).where(
-        Organisation.id.in_({e.visitor_org_id for e in mine} | {e.host_org_id for e in mine})))} if mine else {}  # type: ignore[attr-defined]
+    names = exchanges.organisation_names(session, mine)
     sides = [side for side in (Side.VISITOR, Side.HOST) if approved_eoi(session, user.organisation_id, side)]  # type: ignore[arg-type]
     suggestions = {side: suggest_counterparts(session, user, side) for side in sides}
 
@@ -55,10 +52,7 @@ for side in sides:
             )
             message = st.text_input(_("Message"), key=f"msg_{side}_{org.id}", max_chars=500, placeholder=_("Why this exchange?"))
             if st.button(_("Propose an exchange"), key=f"propose_{side}_{org.id}"):
-                def propose(org_id: int = org.id, text: str = message):  # type: ignore[assignment, no-untyped-def]
-                    with write_session() as session:
-                        return exchanges.propose_exchange(session=session, actor=user, counterpart_org_id=org_id, message=text)
-
-                created = attempt(propose, success=_("Proposal sent."))
+                created = act(lambda s, org_id=org.id, text=message: exchanges.propose_exchange(
+                    session=s, actor=user, counterpart_org_id=org_id, message=text), success=_("Proposal sent."))
                 if created is not None:
                     st.switch_page("pages/exchange/exchange.py", query_params={"id": str(created.id)})

@@ -1,11 +1,11 @@
 import streamlit as st
 
-from auth.guard import require_role
-from db.engine import read_session
-from db.enums import Role
-from db.queries import organisation_of
-from db.services.todo import participant_todos
-from forms.i18n import _
+from domain.enums import Role
+from domain.i18n import _
+from services.queries import organisation_of
+from services.runtime import read_session
+from services.todo import participant_todos
+from ui.guard import require_role
 
 user = require_role(Role.PARTICIPANT)
 with read_session() as session:

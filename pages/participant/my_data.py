@@ -1,23 +1,18 @@
 import streamlit as st
 
-from auth.guard import require_role
-from db.engine import write_session
-from db.enums import Role
-from db.services.data_rights import personal_data, request_erasure
-from db.settings import load_settings
-from forms.i18n import _, moment
-from forms.render import attempt
+from domain.enums import Role
+from domain.i18n import _, moment
+from services.data_rights import personal_data, request_erasure
+from services.settings import load_settings
+from ui.actions import act
+from ui.guard import require_role
 
 user = require_role(Role.PARTICIPANT)
 st.title(_("My data"))
 st.markdown(_("Download everything this app holds about you and your organisation: a zip file with the records as JSON "
               "and the documents and evidence files."))
 if st.button(_("Prepare my data"), key="prepare_data", icon=":material/folder_zip:"):
-    def prepare() -> object:
-        with write_session() as session:
-            return personal_data(session, user)
-
-    package = attempt(prepare, success=_("Your file is ready."))
+    package = act(lambda s: personal_data(s, user), success=_("Your file is ready."))
     if package is not None:
         st.session_state["my_data_zip"] = package
 if st.session_state.get("my_data_zip"):
@@ -33,9 +28,4 @@ if user.erasure_requested_at:
 else:
     agreed = st.checkbox(_("I understand that my account will stop working once the erasure is carried out"), key="erasure_ok")
     if st.button(_("Ask for erasure"), key="ask_erasure", disabled=not agreed):
-        def ask() -> object:
-            with write_session() as session:
-                return request_erasure(session=session, actor=user)
-
-        if attempt(ask, success=_("Request sent to the Support Office.")) is not None:
-            st.rerun()
+        act(lambda s: request_erasure(session=s, actor=user), success=_("Request sent to the Support Office."), rerun=True)

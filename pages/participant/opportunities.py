@@ -1,15 +1,14 @@
 import streamlit as st
 
-from auth.guard import require_role
-from db.engine import read_session, write_session
-from db.enums import Role, Side
-from db.rules import load_rules
-from db.services.eois import approved_eoi
-from db.services.opportunities import SPEC, my_opportunities, publish_opportunity, unpublish_opportunity
-from forms.i18n import _, day
-from forms.render import attempt
-from forms.spec import load_spec
-from forms.wizard import Wizard, wizard
+from domain.enums import Role, Side
+from domain.i18n import _, day
+from domain.rules import load_rules
+from services.eois import approved_eoi
+from services.opportunities import SPEC, my_opportunities, publish_opportunity, unpublish_opportunity
+from services.runtime import read_session
+from ui.actions import act
+from ui.guard import require_role
+from ui.wizard import Wizard, wizard
 
 user = require_role(Role.PARTICIPANT)
 st.title(_("My opportunities"))
@@ -24,12 +23,8 @@ for opportunity in published:
         cols[0].markdown(f"**{opportunity.title}**  \n{period}")
         cols[1].write(_("Published") if opportunity.is_published else _("Not published"))
         if opportunity.is_published and cols[2].button(_("Unpublish"), key=f"unpublish_{opportunity.id}"):
-            def unpublish(opportunity_id: int = opportunity.id):  # type: ignore[assignment, no-untyped-def]
-                with write_session() as session:
-                    return unpublish_opportunity(session=session, actor=user, opportunity_id=opportunity_id)
-
-            if attempt(unpublish, success=_("Removed from the catalogue.")):
-                st.rerun()
+            act(lambda s, opportunity_id=opportunity.id: unpublish_opportunity(session=s, actor=user, opportunity_id=opportunity_id),
+                success=_("Removed from the catalogue."), rerun=True)
 
 if not sides:
     st.info(_("Publishing an opportunity needs an approved expression of interest (as Host to offer a stay, as Visitor to look for a Host)."))
@@ -39,15 +34,10 @@ if not sides:
 st.subheader(_("Publish a new opportunity"))
 SIDE_WORDS = {Side.HOST: _("We offer to host a Visitor"), Side.VISITOR: _("We are looking for a Host")}
 side = st.radio(_("The opportunity"), sides, format_func=lambda s: SIDE_WORDS[s], key="opportunity_side", horizontal=True)
-spec = load_spec(SPEC)
 form_id = "opportunity_new"
-outcome = wizard(spec, form_id=form_id, stored={}, version=len(published), rules=load_rules(), submit_label=_("Publish in the catalogue"))
+outcome = wizard(SPEC, form_id=form_id, stored={}, version=len(published), rules=load_rules(), submit_label=_("Publish in the catalogue"))
 if outcome.action == "submit":
-    def publish():  # type: ignore[no-untyped-def]
-        with write_session() as session:
-            return publish_opportunity(session=session, actor=user, answers=outcome.answers, side=side)
-
-    if attempt(publish, success=_("Published: it is in the public catalogue now."), on_invalid=Wizard(spec, form_id).show_errors):
-        st.rerun()
+    act(lambda s: publish_opportunity(session=s, actor=user, answers=outcome.answers, side=side),
+        success=_("Published: it is in the public catalogue now."), on_invalid=Wizard(SPEC, form_id).show_errors, rerun=True)
 elif outcome.action == "save":
     st.info(_("Opportunities are published in one go; what you typed stays here while you work."))

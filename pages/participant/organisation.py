@@ -1,18 +1,17 @@
 import streamlit as st
 
-from auth.guard import require_role
-from db.engine import read_session, write_session
-from db.enums import Role
-from db.queries import colleagues, organisation_of
-from db.rules import country_name, load_rules
-from db.services.organisations import SPEC, set_location, update_profile
-from db.services.payments import set_organisation_account
-from forms.i18n import _
-from forms.bank import bank_account_form
-from forms.labels import ORG_TYPE_LABELS
-from forms.render import attempt
-from forms.spec import load_spec
-from forms.wizard import Wizard, wizard
+from domain.enums import Role
+from domain.i18n import _
+from domain.labels import ORG_TYPE_LABELS
+from domain.rules import country_name, load_rules
+from services.organisations import SPEC, set_location, update_profile
+from services.payments import set_organisation_account
+from services.queries import colleagues, organisation_of
+from services.runtime import read_session
+from ui.actions import act
+from ui.bank import bank_account_form
+from ui.guard import require_role
+from ui.wizard import Wizard, wizard
 
 user = require_role(Role.PARTICIPANT)
 with read_session() as session:
@@ -44,23 +43,12 @@ else:
         latitude = cols[0].number_input(_("Latitude") + " *", min_value=-90.0, max_value=90.0, value=None, format="%.5f", key="org_lat")
         longitude = cols[1].number_input(_("Longitude") + " *", min_value=-180.0, max_value=180.0, value=None, format="%.5f", key="org_lon")
         if st.form_submit_button(_("Save the location")):
-            def locate():  # type: ignore[no-untyped-def]
-                with write_session() as session:
-                    return set_location(session=session, actor=user, latitude=latitude, longitude=longitude)
-
-            if attempt(locate, success=_("Location saved.")) is not None:
-                st.rerun()
+            act(lambda s: set_location(session=s, actor=user, latitude=latitude, longitude=longitude), success=_("Location saved."), rerun=True)
 
 st.subheader(_("Bank account for the lump sum"))
 st.caption(_("The Visitor's Partnership pays the lump sum to this account after the closing report is accepted."))
-
-
-def save_account(iban: str, bic: str, holder: str):  # type: ignore[no-untyped-def]
-    with write_session() as session:
-        return set_organisation_account(session=session, actor=user, iban=iban, bic=bic, holder=holder)
-
-
-bank_account_form("org_bank", iban=organisation.iban, bic=organisation.bic, holder=organisation.account_holder or organisation.legal_name, save=save_account)
+bank_account_form("org_bank", iban=organisation.iban, bic=organisation.bic, holder=organisation.account_holder or organisation.legal_name,
+                  save=lambda s, iban, bic, holder: set_organisation_account(session=s, actor=user, iban=iban, bic=bic, holder=holder))
 
 st.subheader(_("People"))
 st.dataframe(
@@ -71,15 +59,11 @@ st.dataframe(
 
 st.subheader(_("Profile"))
 st.caption(_("Partnerships and counterparts read it; it also says whether you are a cluster member."))
-spec = load_spec(SPEC)
 form_id = "org_profile"
-outcome = wizard(spec, form_id=form_id, stored=organisation.profile, version=organisation.profile_spec_version or 0,
+outcome = wizard(SPEC, form_id=form_id, stored=organisation.profile, version=organisation.profile_spec_version or 0,
                  rules=load_rules(), submit_label=_("Save the profile"))
 if outcome.action in ("save", "submit"):
-    def save():  # type: ignore[no-untyped-def]
-        with write_session() as session:
-            return update_profile(session=session, actor=user, answers=outcome.answers)
-
-    if attempt(save, success=_("Profile saved."), on_invalid=Wizard(spec, form_id).show_errors) is not None:
+    if act(lambda s: update_profile(session=s, actor=user, answers=outcome.answers), success=_("Profile saved."),
+           on_invalid=Wizard(SPEC, form_id).show_errors) is not None:
         st.session_state.pop(f"wiz:{form_id}:version", None)
         st.rerun()

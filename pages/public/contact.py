@@ -1,11 +1,11 @@
 import streamlit as st
 
-from auth.session import current_user
-from db.engine import write_session
-from db.services.contact import send_message
-from db.settings import load_settings
-from forms.i18n import _
-from forms.render import field_error, run_action
+from domain.i18n import _
+from services.contact import send_message
+from services.settings import load_settings
+from ui.actions import act
+from ui.session import current_user
+from ui.widgets import field_error
 
 settings = load_settings()
 user = current_user()
@@ -23,9 +23,6 @@ with st.form("contact_form"):
     field_error("contact", "body")
     sent = st.form_submit_button(_("Send"), icon=":material/send:")
 if sent:
-    def send() -> object:
-        with write_session() as session:
-            return send_message(session=session, name=name, email=email, subject=subject, body=body)
-
-    if run_action("contact", send, success=_("Message sent.")) is not None:
+    if act(lambda s: send_message(session=s, name=name, email=email, subject=subject, body=body), success=_("Message sent."),
+           form="contact") is not None:
         st.success(_("Thank you. The Support Office answers by e-mail, usually within two working days."), icon=":material/mark_email_read:")

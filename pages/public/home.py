@@ -1,9 +1,9 @@
 import streamlit as st
 
-from db.engine import read_session
-from db.services.site_texts import TITLES, site_texts
-from db.settings import load_settings
-from forms.i18n import _
+from domain.i18n import _
+from services.runtime import read_session
+from services.settings import load_settings
+from services.site_texts import TITLES, site_texts
 
 settings = load_settings()
 with read_session() as session:

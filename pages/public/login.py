@@ -1,8 +1,8 @@
 import streamlit as st
 
-from auth import oidc
-from auth.session import render_login_form
-from forms.i18n import _
+from domain.i18n import _
+from ui import oidc
+from ui.session import render_login_form
 
 st.title(_("Log in to CXC Desk"))
 if render_login_form() is not None:

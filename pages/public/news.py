@@ -1,10 +1,10 @@
 import streamlit as st
 
-from db.engine import read_session, write_session
-from db.services import news
-from db.services.errors import NotFound
-from forms.i18n import _, moment
-from forms.render import attempt
+from domain.errors import NotFound
+from domain.i18n import _, moment
+from services import news
+from services.runtime import read_session
+from ui.actions import act
 
 st.title(_("ClusterXchange news"))
 params = st.query_params
@@ -12,19 +12,16 @@ confirm_token = params.get("confirm", "")
 email, token, action = params.get("email", ""), params.get("token", ""), params.get("action", "")
 
 if confirm_token:
-    try:
-        with write_session() as session:
-            subscriber = news.confirm(session, confirm_token)
+    subscriber = act(lambda s: news.confirm(s, confirm_token), success=None)
+    if subscriber is not None:
         st.success(_("Thank you: {email} now receives our news.").format(email=subscriber.email), icon=":material/mark_email_read:")
-    except NotFound as exc:
-        st.error(str(exc))
 elif email or token:
     try:
         if action == "unsubscribe":
-            with write_session() as session:
-                removed = news.unsubscribe(session, email, token)
-            st.success(_("{email} is unsubscribed; we keep nothing of the subscription.").format(email=email) if removed
-                       else _("{email} receives no news from us.").format(email=email), icon=":material/unsubscribe:")
+            removed = act(lambda s: news.unsubscribe(s, email, token) or False, success=None)
+            if removed is not None:
+                st.success(_("{email} is unsubscribed; we keep nothing of the subscription.").format(email=email) if removed
+                           else _("{email} receives no news from us.").format(email=email), icon=":material/unsubscribe:")
         else:
             with read_session() as session:
                 subscriber = news.subscription(session, email, token)
@@ -34,9 +31,8 @@ elif email or token:
                 st.markdown(_("**Your subscription**  \nAddress: {email}  \nAsked on: {asked}  \nConfirmed: {confirmed}").format(
                     email=subscriber.email, asked=moment(subscriber.created_at),
                     confirmed=moment(subscriber.confirmed_at) if subscriber.confirmed_at else _("not yet")))
-                if st.button(_("Delete my subscription"), key="news_delete", icon=":material/delete:"):
-                    with write_session() as session:
-                        news.unsubscribe(session, email, token)
+                if st.button(_("Delete my subscription"), key="news_delete", icon=":material/delete:") and act(
+                        lambda s: news.unsubscribe(s, email, token), success=None) is not None:
                     st.success(_("Deleted. We keep nothing of the subscription."))
     except NotFound as exc:
         st.error(str(exc))
@@ -47,10 +43,5 @@ else:
         address = st.text_input(_("Your e-mail address"), key="news_email", max_chars=254)
         asked = st.form_submit_button(_("Sign up"), icon=":material/mail:")
     if asked:
-        def sign_up() -> object:
-            with write_session() as session:
-                news.subscribe(session, address)
-            return True
-
-        if attempt(sign_up, success=_("Check your inbox.")):
+        if act(lambda s: news.subscribe(s, address), success=_("Check your inbox.")):
             st.success(_("Check your inbox: we have sent a link to confirm the subscription."), icon=":material/outgoing_mail:")

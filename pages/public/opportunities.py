@@ -1,14 +1,14 @@
 import streamlit as st
 
-from auth.session import current_user
-from db.engine import read_session, write_session
-from db.enums import Role, Side
-from db.rules import country_name, country_options, load_rules
-from db.services.eois import approved_eoi
-from db.services.exchanges import propose_exchange
-from db.services.opportunities import CatalogueFilter, catalogue
-from forms.i18n import _, day
-from forms.render import attempt
+from domain.enums import Role, Side
+from domain.i18n import _, day
+from domain.rules import country_name, country_options, load_rules
+from services.eois import approved_eoi
+from services.exchanges import propose_exchange
+from services.opportunities import CatalogueFilter, catalogue
+from services.runtime import read_session
+from ui.actions import act
+from ui.session import current_user
 
 rules = load_rules()
 countries = country_options(rules)
@@ -41,10 +41,7 @@ for opportunity, organisation in rows:
         answering_side = Side.VISITOR if opportunity.side == Side.HOST else Side.HOST
         if answering_side in my_sides and user is not None and organisation.id != user.organisation_id:
             if st.button(_("Propose an exchange"), key=f"propose_opportunity_{opportunity.id}"):
-                def propose(opportunity_id: int = opportunity.id):  # type: ignore[assignment, no-untyped-def]
-                    with write_session() as session:
-                        return propose_exchange(session=session, actor=user, opportunity_id=opportunity_id)
-
-                created = attempt(propose, success=_("Proposal sent."))
+                created = act(lambda s, opportunity_id=opportunity.id: propose_exchange(session=s, actor=user, opportunity_id=opportunity_id),
+                              success=_("Proposal sent."))
                 if created is not None:
                     st.switch_page("pages/exchange/exchange.py", query_params={"id": str(created.id)})

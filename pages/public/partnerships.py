@@ -1,9 +1,9 @@
 import streamlit as st
 
-from db.engine import read_session
-from db.rules import country_name
-from db.services.opportunities import partnership_directory
-from forms.i18n import _
+from domain.i18n import _
+from domain.rules import country_name
+from services.opportunities import partnership_directory
+from services.runtime import read_session
 
 st.title(_("Partnerships"))
 st.caption(_("Each side of an exchange chooses the Partnership that supervises it. Here is who they are."))

@@ -1,12 +1,12 @@
 import streamlit as st
 
-from auth import oidc
-from db.engine import write_session
-from db.rules import country_options, load_rules
-from db.services.accounts import Registration, register_participant
-from forms.i18n import _
-from forms.labels import ORG_TYPE_LABELS
-from forms.render import text_field, field_error, form_errors_banner, run_action
+from domain.i18n import _
+from domain.labels import ORG_TYPE_LABELS
+from domain.rules import country_options, load_rules
+from services.accounts import Registration, register_participant
+from ui.actions import act
+from ui.widgets import field_error, form_errors_banner, text_field
+from ui import oidc
 
 FORM = "register"
 
@@ -47,12 +47,7 @@ if submitted:
         organisation_name=organisation_name, organisation_type=organisation_type or "", country=country or "",
         city=city, cluster_name=cluster_name,
     )
-
-    def register() -> object:
-        with write_session() as session:
-            return register_participant(session=session, data=data)
-
-    if run_action(FORM, register, success=_("Account created: you can log in now.")) is not None:
+    if act(lambda s: register_participant(session=s, data=data), success=_("Account created: you can log in now."), form=FORM) is not None:
         if oidc.verified_email() == data.email.strip().lower():
             st.rerun()  # the provider's identity now matches this account: the next run logs it in
         st.success(_("Your account is ready. Log in with your user name and password."))

@@ -1,9 +1,9 @@
 import streamlit as st
 
-from db.engine import write_session
-from db.services.accounts import request_password_reset, reset_password
-from forms.i18n import _
-from forms.render import text_field, field_error, form_errors_banner, run_action
+from domain.i18n import _
+from services.accounts import request_password_reset, reset_password
+from ui.actions import act
+from ui.widgets import field_error, form_errors_banner, text_field
 
 token = st.query_params.get("token", "")
 if not token:
@@ -14,14 +14,7 @@ if not token:
     with st.form(FORM):
         email = text_field(FORM, "email", _("E-mail"), key="reset_email", max_chars=254)
         submitted = st.form_submit_button(_("Send me a link"), type="primary")
-    if submitted:
-
-        def request() -> bool:
-            with write_session() as session:
-                request_password_reset(session=session, email=email)
-            return True
-
-        if run_action(FORM, request, success=_("Request received.")):
+    if submitted and act(lambda s: request_password_reset(session=s, email=email), success=_("Request received."), form=FORM):
             # The same answer whether or not the address has an account (no enumeration).
             st.success(_("If an account uses this address, a link is on its way. It works once, for a limited time."))
 else:
@@ -33,14 +26,8 @@ else:
         new = text_field(FORM, "new", _("New password"), key="reset_new", help=_("At least 12 characters."), password=True)
         new_repeat = text_field(FORM, "new_repeat", _("Repeat new password"), key="reset_new_repeat", password=True)
         submitted = st.form_submit_button(_("Save my new password"), type="primary")
-    if submitted:
-
-        def save() -> bool:
-            with write_session() as session:
-                reset_password(session=session, token=token, new=new, new_repeat=new_repeat)
-            return True
-
-        if run_action(FORM, save, success=_("Password changed.")):
+    if submitted and act(lambda s: reset_password(session=s, token=token, new=new, new_repeat=new_repeat), success=_("Password changed."),
+                         form=FORM):
             st.query_params.clear()
             st.success(_("Your password is changed. Log in with it now."))
             st.page_link("pages/public/login.py", label=_("Log in"), icon=":material/login:")

@@ -1,9 +1,9 @@
 import streamlit as st
 
-from db.engine import write_session
-from db.services.accounts import create_first_admin
-from forms.i18n import _
-from forms.render import text_field, form_errors_banner, run_action
+from domain.i18n import _
+from services.accounts import create_first_admin
+from ui.actions import act
+from ui.widgets import form_errors_banner, text_field
 
 FORM = "setup"
 st.title(_("Set up this instance"))
@@ -19,15 +19,12 @@ with st.form(FORM):
     submitted = st.form_submit_button(_("Create the administrator"), type="primary")
 
 if submitted:
-
-    def create() -> object:
-        with write_session() as session:
-            return create_first_admin(
-                session=session, username=username, email=email, full_name=full_name,
-                password=password, password_repeat=password_repeat,
-            )
-
-    if run_action(FORM, create, success=_("Administrator created.")) is not None:
+    created = act(
+        lambda s: create_first_admin(session=s, username=username, email=email, full_name=full_name,
+                                     password=password, password_repeat=password_repeat),
+        success=_("Administrator created."), form=FORM,
+    )
+    if created is not None:
         st.success(_("The administrator account is ready. Log in with it."))
         # A plain link: this run's menu still holds only the set-up page.
         st.markdown(f"[{_('Go to the login page')}](login)")

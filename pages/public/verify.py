@@ -1,8 +1,8 @@
 import streamlit as st
 
-from db.engine import read_session
-from db.services.documents import verify_pdf, verify_reference
-from forms.i18n import _
+from domain.i18n import _
+from services.documents import verify_pdf, verify_reference
+from services.runtime import read_session
 
 st.title(_("Verify a document"))
 st.caption(_("Upload a PDF issued by CXC Desk, or type its reference (printed in its footer, e.g. CXC-12-CTQ-v1), "

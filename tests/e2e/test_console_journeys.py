@@ -11,8 +11,8 @@ from sqlmodel import select
 
 from db.engine import read_session, write_session
 from db.models import ClosingReport, Payment, User
-from db.services import payments
 from db.types import utcnow
+from services import payments
 from tests.e2e.conftest import Server, button, log_in, open_page, settle
 from tests.journey import accepted_exchange
 

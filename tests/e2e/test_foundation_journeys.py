@@ -6,9 +6,9 @@ from playwright.sync_api import Page, expect
 from sqlmodel import select
 
 from db.engine import read_session, write_session
-from db.enums import Role
 from db.models import Partnership, User
-from db.services.accounts import is_locked
+from domain.enums import Role
+from services.accounts import is_locked
 from tests import factories as f
 from tests.e2e.conftest import Server, choose, log_in, open_page, settle, textbox, wait_for_session_cookie
 

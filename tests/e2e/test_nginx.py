@@ -21,8 +21,8 @@ from sqlmodel import func, select
 
 from db.engine import dispose_engines, read_session, write_session
 from db.models import ContactMessage, Evidence, Exchange
-from db.services import exchanges
 from deploy.cluster import running_app, running_nginx, self_signed_certificate
+from services import exchanges
 from tests import factories as f
 from tests.conftest import _truncate_pg
 from tests.e2e.conftest import _production_env, button, choose, free_port, log_in, open_page, settle, textbox

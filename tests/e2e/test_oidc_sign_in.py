@@ -12,8 +12,8 @@ from playwright.sync_api import Page, expect
 from sqlmodel import select
 
 from db.engine import read_session, write_session
-from db.enums import Role
 from db.models import AuthSession, User
+from domain.enums import Role
 from tests import factories as f
 from tests.e2e.conftest import Server, app_server, free_port, open_page, settle, textbox, wait_for_session_cookie
 from tests.e2e.oidc_provider import OIDCProvider, oidc_provider

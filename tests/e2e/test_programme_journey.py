@@ -11,11 +11,11 @@ from pathlib import Path
 from playwright.sync_api import Page, expect
 from sqlmodel import select
 
-from db.engine import read_session, write_session
-from db.enums import EOIState, ExchangeState
+from db.engine import data_dir, read_session, write_session
 from db.models import EOI, ActionPlan, Exchange, Payment
-from db.services.documents import verify_pdf
-from db.services.seal import check_seal
+from documents.seal import check_seal
+from domain.enums import EOIState, ExchangeState
+from services.documents import verify_pdf
 from tests import factories as f
 from tests.e2e.conftest import (
     Server,
@@ -222,7 +222,7 @@ def test_whole_programme_from_registration_to_paid(server: Server, new_page, tmp
     with visitor.expect_download() as download:
         visitor.get_by_role("button", name=f"Signed and sealed: CXC-{exchange_id}-FA-v1-signed.pdf").click()
     sealed = Path(download.value.path()).read_bytes()
-    assert check_seal(sealed).trusted and check_seal(sealed).intact
+    assert check_seal(sealed, data_dir()).trusted and check_seal(sealed, data_dir()).intact
     with read_session() as session:
         assert verify_pdf(session, sealed).issued_here
 

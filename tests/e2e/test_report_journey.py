@@ -10,9 +10,9 @@ from playwright.sync_api import expect
 from sqlmodel import select
 
 from db.engine import read_session, write_session
-from db.enums import ExchangeState
 from db.models import ClosingReport, Evidence, Exchange
-from db.services import exchanges
+from domain.enums import ExchangeState
+from services import exchanges
 from tests.e2e.conftest import Server, button, choose, log_in, open_page, settle, textbox
 from tests.journey import PDF, PNG, agreed_exchange, cast, plan_answers, through_signing
 

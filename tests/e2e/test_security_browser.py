@@ -6,9 +6,9 @@ from __future__ import annotations
 from playwright.sync_api import Page, expect
 
 from db.engine import write_session
-from db.services import contact
-from db.services.accounts import Registration, register_participant
-from db.services.comments import add_comment
+from services import contact
+from services.accounts import Registration, register_participant
+from services.comments import add_comment
 from tests import factories as f
 from tests.e2e.conftest import Server, log_in, open_page, settle
 from tests.journey import agreed_exchange, cast, org_user

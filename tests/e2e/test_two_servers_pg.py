@@ -14,8 +14,8 @@ from playwright.sync_api import Page, expect
 from sqlmodel import select
 
 from db.engine import dispose_engines, read_session, write_session
-from db.enums import ExchangeState
 from db.models import AuditEvent, Exchange, Payment
+from domain.enums import ExchangeState
 from tests import factories as f
 from tests.conftest import _truncate_pg
 from tests.e2e.conftest import ROOT, _production_env, free_port, log_in, open_page, running_server, settle

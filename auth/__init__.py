@@ -1,1 +1,0 @@
-"""Login glue between streamlit-authenticator, the server-side session record and navigation."""

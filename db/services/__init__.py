@@ -1,1 +1,0 @@
-"""One function per user action: permission check, change, audit and outbox rows, one commit."""

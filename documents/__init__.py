@@ -1,0 +1,1 @@
+"""Documents the app issues: kinds, texts, PDF building, sealing and the bundled font; never the database."""

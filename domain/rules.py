@@ -1,0 +1,326 @@
+"""The programme rules file: loaded once, validated, and read through small pure functions.
+
+Later issues add the lump sum, working days and distance here; every number comes from
+`rules.toml` (or an admin's newer version), never from code.
+"""
+
+from __future__ import annotations
+
+import calendar
+import tomllib
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import lru_cache
+from pathlib import Path
+
+import holidays
+from babel import Locale
+
+from domain.enums import OrgType
+
+DEFAULT_RULES_PATH = Path(__file__).with_name("rules.toml")
+
+
+class RulesError(ValueError):
+    """The rules file is not usable; the message names the key and the problem."""
+
+
+@dataclass(frozen=True)
+class Rules:
+    version: str
+    participating_countries: tuple[str, ...]
+    visitor_types: frozenset[OrgType]
+    host_types: frozenset[OrgType]
+    ecosystems: tuple[str, ...]
+    activity_types: tuple[str, ...]
+    min_working_days: int
+    max_months: int
+    full_rate_working_days: int
+    report_due_days: int
+    cap_eur: int
+    halving_factor: float
+    halving_distance_km: float
+    payment_days: int
+    host_rates_eur: dict[str, int]
+    raw: dict
+
+
+def _require(data: dict, dotted: str) -> object:
+    node: object = data
+    for part in dotted.split("."):
+        if not isinstance(node, dict) or part not in node:
+            raise RulesError(f"rules file: “{dotted}” is missing")
+        node = node[part]
+    return node
+
+
+def _str_list(data: dict, dotted: str) -> tuple[str, ...]:
+    value = _require(data, dotted)
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) and v for v in value):
+        raise RulesError(f"rules file: “{dotted}” must be a non-empty list of texts")
+    return tuple(value)
+
+
+def _positive_int(data: dict, dotted: str) -> int:
+    value = _require(data, dotted)
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise RulesError(f"rules file: “{dotted}” must be a whole number of at least 1, not {value!r}")
+    return value
+
+
+def _positive_number(data: dict, dotted: str) -> float:
+    value = _require(data, dotted)
+    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+        raise RulesError(f"rules file: “{dotted}” must be a positive number, not {value!r}")
+    return float(value)
+
+
+def _fraction(data: dict, dotted: str) -> float:
+    value = _positive_number(data, dotted)
+    if value > 1:
+        raise RulesError(f"rules file: “{dotted}” must be between 0 and 1, not {value!r}")
+    return value
+
+
+def _rates(data: dict, countries: tuple[str, ...]) -> dict[str, int]:
+    table = _require(data, "lump_sum.host_rates_eur")
+    if not isinstance(table, dict):
+        raise RulesError("rules file: “lump_sum.host_rates_eur” must be a table of country = amount")
+    bad = {code: value for code, value in table.items() if isinstance(value, bool) or not isinstance(value, int) or value <= 0}
+    if bad:
+        raise RulesError(f"rules file: host rates must be whole euros above 0; wrong: {bad}")
+    missing = sorted(set(countries) - set(table))
+    if missing:
+        raise RulesError(f"rules file: “lump_sum.host_rates_eur” has no rate for {', '.join(missing)}")
+    return dict(table)
+
+
+def _org_types(data: dict, dotted: str) -> frozenset[OrgType]:
+    values = _str_list(data, dotted)
+    known = {t.value for t in OrgType}
+    unknown = [v for v in values if v not in known]
+    if unknown:
+        raise RulesError(f"rules file: “{dotted}” has unknown organisation types {unknown}; use {sorted(known)}")
+    return frozenset(OrgType(v) for v in values)
+
+
+def parse_rules(text: str) -> Rules:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise RulesError(f"rules file is not valid TOML: {exc}") from exc
+    countries = _str_list(data, "countries.participating")
+    bad = [c for c in countries if len(c) != 2 or not c.isupper()]
+    if bad:
+        raise RulesError(f"rules file: countries.participating has codes that are not ISO alpha-2: {bad}")
+    return Rules(
+        version=str(_require(data, "version")),
+        participating_countries=countries,
+        visitor_types=_org_types(data, "organisations.visitor_types"),
+        host_types=_org_types(data, "organisations.host_types"),
+        ecosystems=_str_list(data, "lists.ecosystems"),
+        activity_types=_str_list(data, "lists.activity_types"),
+        min_working_days=_positive_int(data, "duration.min_working_days"),
+        max_months=_positive_int(data, "duration.max_months"),
+        full_rate_working_days=_positive_int(data, "duration.full_rate_working_days"),
+        report_due_days=_positive_int(data, "deadlines.report_due_days"),
+        cap_eur=_positive_int(data, "lump_sum.cap_eur"),
+        halving_factor=_fraction(data, "lump_sum.halving_factor"),
+        halving_distance_km=_positive_number(data, "lump_sum.halving_distance_km"),
+        payment_days=_positive_int(data, "lump_sum.payment_days_after_acceptance"),
+        host_rates_eur=_rates(data, countries),
+        raw=data,
+    )
+
+
+@lru_cache(maxsize=4)
+def load_rules(path: Path = DEFAULT_RULES_PATH) -> Rules:
+    return parse_rules(path.read_text(encoding="utf-8"))
+
+
+def country_name(code: str, locale: str = "en") -> str:
+    return Locale.parse(locale).territories.get(code, code)
+
+
+def country_options(rules: Rules, locale: str = "en") -> dict[str, str]:
+    """Participating countries as code -> name, sorted by name for pickers."""
+    names = {code: country_name(code, locale) for code in rules.participating_countries}
+    return dict(sorted(names.items(), key=lambda item: item[1]))
+
+
+# --- eligibility ----------------------------------------------------------------------
+
+
+ORG_TYPE_WORDS = {
+    OrgType.CLUSTER: "a cluster organisation",
+    OrgType.SCALING_UP_SUPPORT: "a scaling-up support organisation",
+    OrgType.SME: "an SME",
+    OrgType.TRAINING_PROVIDER: "a training provider",
+    OrgType.LARGE_COMPANY: "a large company",
+    OrgType.PUBLIC_AUTHORITY: "a public authority",
+}
+
+
+def side_type_problem(side: str, org_type: OrgType, rules: Rules) -> str | None:
+    allowed = rules.visitor_types if side == "visitor" else rules.host_types
+    if org_type in allowed:
+        return None
+    role = "Visitor" if side == "visitor" else "Host"
+    return f"{ORG_TYPE_WORDS[org_type].capitalize()} cannot take part as {role}; it can take part as Host only." if (
+        side == "visitor" and org_type in rules.host_types
+    ) else f"{ORG_TYPE_WORDS[org_type].capitalize()} cannot take part as {role}."
+
+
+def cluster_membership_problem(org_type: OrgType, is_cluster_member: bool) -> str | None:
+    if org_type == OrgType.CLUSTER or is_cluster_member:
+        return None
+    return f"{ORG_TYPE_WORDS[org_type].capitalize()} must be a member of a cluster; say which one in your organisation profile."
+
+
+def country_problem(country: str, rules: Rules) -> str | None:
+    if country in rules.participating_countries:
+        return None
+    return f"{country_name(country)} is not a participating country of ClusterXchange."
+
+
+def transnational_problem(visitor_country: str, host_country: str) -> str | None:
+    if visitor_country != host_country:
+        return None
+    return f"Visitor and Host are both in {country_name(visitor_country)}; an exchange must cross a border."
+
+
+def visitor_once_problem(previous_visits: int) -> str | None:
+    if previous_visits == 0:
+        return None
+    return "This organisation has already taken part as Visitor; a Visitor takes part only once in the scheme."
+
+
+# --- dates --------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=256)
+def _holidays(country: str, year: int) -> dict[date, str]:
+    try:
+        return dict(holidays.country_holidays(country, years=year, language="en_US"))
+    except (NotImplementedError, KeyError):
+        return {}
+
+
+def public_holiday(day: date, country: str) -> str | None:
+    return _holidays(country, day.year).get(day)
+
+
+def working_days(start: date, end: date, country: str) -> list[date]:
+    """Monday to Friday, not a public holiday in `country`, from start to end inclusive."""
+    days = []
+    current = start
+    while current <= end:
+        if current.weekday() < 5 and public_holiday(current, country) is None:
+            days.append(current)
+        current += timedelta(days=1)
+    return days
+
+
+def add_months(day: date, months: int) -> date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def last_allowed_day(start: date, rules: Rules) -> date:
+    """One month, consecutive: the last day is at most start + 1 calendar month - 1 day."""
+    return add_months(start, rules.max_months) - timedelta(days=1)
+
+
+def _span(start: date, end: date) -> str:
+    if start.year == end.year and start.month == end.month:
+        return f"{start.day}–{end.day} {end.strftime('%B %Y')}"
+    return f"{start.day} {start.strftime('%B')} – {end.day} {end.strftime('%B %Y')}" if start.year == end.year else (
+        f"{start.isoformat()} – {end.isoformat()}"
+    )
+
+
+def exchange_dates_problem(start: date, end: date, host_country: str, rules: Rules) -> str | None:
+    """Why these exchange dates (travel excluded) do not fit the programme, or None."""
+    if end < start:
+        return f"The last day ({end.isoformat()}) is before the first day ({start.isoformat()})."
+    latest = last_allowed_day(start, rules)
+    if end > latest:
+        return (f"An exchange lasts at most {rules.max_months} month, consecutive: starting on {start.isoformat()}, "
+                f"the last day can be {latest.isoformat()} at the latest.")
+    count = len(working_days(start, end, host_country))
+    if count >= rules.min_working_days:
+        return None
+    holidays_in_span = [
+        f"{d.day} {d.strftime('%B')} is {name}" for d in _dates(start, end) if d.weekday() < 5 and (name := public_holiday(d, host_country))
+    ]
+    why = f" ({'; '.join(holidays_in_span)}, a public holiday there)" if holidays_in_span else ""
+    return (f"{_span(start, end)} in {country_name(host_country)} has {count} working day{'s' if count != 1 else ''}{why}; "
+            f"an exchange needs at least {rules.min_working_days}.")
+
+
+def _dates(start: date, end: date) -> list[date]:
+    return [start + timedelta(days=i) for i in range((end - start).days + 1)]
+
+
+# --- lump sum -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LumpSum:
+    """The amount and every step that led to it, shown to everyone concerned."""
+
+    amount_cents: int
+    rates_version: str
+    host_country: str
+    host_rate_eur: int
+    working_days: int
+    distance_km: float | None
+    halved_because: tuple[str, ...]
+    cap_eur: int
+    cap_applied: bool
+
+    @property
+    def amount_eur(self) -> float:
+        return self.amount_cents / 100
+
+    def as_dict(self) -> dict:
+        return {
+            "amount_eur": self.amount_cents / 100,
+            "working_days": self.working_days,
+            "distance_km": round(self.distance_km, 1) if self.distance_km is not None else None,
+            "host_country": self.host_country,
+            "host_rate_eur": self.host_rate_eur,
+            "halved_because": list(self.halved_because),
+            "cap_eur": self.cap_eur,
+            "cap_applied": self.cap_applied,
+            "rates_version": self.rates_version,
+        }
+
+    def explain(self) -> str:
+        """One line, e.g. "France €900 · 4 working days < 5 → halved · €450"."""
+        parts = [f"{country_name(self.host_country)} €{self.host_rate_eur:,}"]
+        if self.cap_applied:
+            parts.append(f"capped at €{self.cap_eur:,}")
+        parts += [f"{reason} → halved" for reason in self.halved_because]
+        amount = self.amount_cents / 100
+        parts.append(f"€{amount:,.0f}" if amount == int(amount) else f"€{amount:,.2f}")
+        return " · ".join(parts)
+
+
+def lump_sum(rules: Rules, *, host_country: str, working_day_count: int, distance_km: float | None) -> LumpSum:
+    """Host-country rate, capped, halved once when the stay is short and/or the organisations are close."""
+    if host_country not in rules.host_rates_eur:
+        raise RulesError(f"{country_name(host_country)} has no rate in the rules (version {rules.version}).")
+    rate = rules.host_rates_eur[host_country]
+    capped = min(rate, rules.cap_eur)
+    reasons = []
+    if working_day_count < rules.full_rate_working_days:
+        reasons.append(f"{working_day_count} working days < {rules.full_rate_working_days}")
+    if distance_km is not None and distance_km < rules.halving_distance_km:
+        reasons.append(f"{distance_km:,.0f} km < {rules.halving_distance_km:,.0f} km")
+    # Both reasons at once still halve only once.
+    factor = rules.halving_factor if reasons else 1.0
+    amount_cents = min(round(capped * 100 * factor), rules.cap_eur * 100)
+    return LumpSum(amount_cents, rules.version, host_country, rate, working_day_count, distance_km, tuple(reasons),
+                   rules.cap_eur, rate > rules.cap_eur)

@@ -1,0 +1,95 @@
+"""Field checks shared by every form and by the service functions behind them.
+
+Each check returns None when the value is fine, or a sentence for the person typing it:
+what is wrong and how to fix it.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from email_validator import EmailNotValidError, validate_email
+
+from domain.i18n import _
+
+USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{2,39}$")
+COMMON_PASSWORDS_FILE = Path(__file__).with_name("common_passwords.txt")
+
+
+def required_text(value: str, *, max_length: int, min_length: int = 1) -> str | None:
+    text = (value or "").strip()
+    if not text:
+        return _("This field is required.")
+    if len(text) < min_length:
+        return _("Please enter at least {n} characters.").format(n=min_length)
+    if len(text) > max_length:
+        return _("Please keep this under {n} characters (it has {m}).").format(n=max_length, m=len(text))
+    return None
+
+
+def optional_text(value: str, *, max_length: int) -> str | None:
+    text = (value or "").strip()
+    if len(text) > max_length:
+        return _("Please keep this under {n} characters (it has {m}).").format(n=max_length, m=len(text))
+    return None
+
+
+def email_problem(value: str) -> str | None:
+    text = (value or "").strip()
+    if not text:
+        return _("This field is required.")
+    if len(text) > 254:
+        return _("An e-mail address has at most 254 characters.")
+    try:
+        validate_email(text, check_deliverability=False)
+    except EmailNotValidError:
+        return _("“{value}” is not an e-mail address; it should look like name@organisation.eu.").format(value=text[:60])
+    return None
+
+
+def normalise_email(value: str) -> str:
+    return validate_email(value.strip(), check_deliverability=False).normalized.lower()
+
+
+def username_problem(value: str) -> str | None:
+    text = (value or "").strip().lower()
+    if not text:
+        return _("This field is required.")
+    if not USERNAME_RE.match(text):
+        return _("Use 3 to 40 lower-case letters, digits, dots, dashes or underscores, starting with a letter or digit.")
+    return None
+
+
+@lru_cache(maxsize=1)
+def common_passwords() -> frozenset[str]:
+    lines = COMMON_PASSWORDS_FILE.read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip().lower() for line in lines if line.strip() and not line.startswith("#"))
+
+
+def password_problem(password: str, *, min_length: int, personal: tuple[str, ...] = ()) -> str | None:
+    if len(password or "") < min_length:
+        return _("Use at least {n} characters; a short sentence is easy to remember.").format(n=min_length)
+    if len(password.encode()) > 72:
+        # bcrypt reads at most 72 bytes; a longer password would be silently truncated.
+        return _("Use at most 72 bytes (about 70 letters without accents).")
+    lowered = password.lower()
+    if lowered in common_passwords():
+        return _("This password is among the most common ones; choose another.")
+    if any(part and len(part) >= 3 and part.lower() in lowered for part in personal):
+        return _("Do not use your user name or e-mail address in the password.")
+    return None
+
+
+def choice_problem(value: str, allowed: set[str] | frozenset[str] | dict[str, str], what: str) -> str | None:
+    if not value:
+        return _("Please choose a {what}.").format(what=what)
+    if value not in allowed:
+        return _("“{value}” is not a {what} we know; choose one from the list.").format(value=value[:40], what=what)
+    return None
+
+
+def collect(**checks: str | None) -> dict[str, str]:
+    """Keep only the fields that have a problem."""
+    return {field: message for field, message in checks.items() if message}

@@ -1,0 +1,231 @@
+"""The journey as data: transition tables for expressions of interest and exchanges.
+
+Pure: no I/O. A row says from which state an action leads to which state, which parties
+may take it, and a guard: a function of the facts about the record that returns None when
+the action is allowed, or a sentence saying why not. Pages derive their buttons from
+`available_actions` (through `services.permissions`); `services.transitions.apply_transition` applies one row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from domain.enums import Action, EOIState, ExchangeState, Party
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What guards may look at: a snapshot taken by the service before applying an action."""
+
+    comment: str = ""
+    partnership_assigned: bool = True
+    both_eois_approved: bool = True
+    plan_agreed_by_both: bool = False
+    plan_approved_by_both_partnerships: bool = False
+    all_signatures_in: bool = False
+    stay_started: bool = False
+    stay_ended: bool = False
+    report_complete: bool = False
+    extra: dict[str, bool] = field(default_factory=dict)
+
+
+Guard = Callable[[Facts], str | None]
+
+
+def always(_: Facts) -> str | None:
+    return None
+
+
+def comment_required(facts: Facts) -> str | None:
+    return None if facts.comment.strip() else "Please write a comment that says what to change or why."
+
+
+def partnership_assigned(facts: Facts) -> str | None:
+    if facts.partnership_assigned:
+        return None
+    return "Assign this expression of interest to a Partnership first."
+
+
+def not_yet_assigned(facts: Facts) -> str | None:
+    return None if not facts.partnership_assigned else "This expression of interest already has a Partnership."
+
+
+def both_eois_approved(facts: Facts) -> str | None:
+    if facts.both_eois_approved:
+        return None
+    return "Both sides need an approved expression of interest before the exchange is agreed."
+
+
+def both_sides_agreed_plan(facts: Facts) -> str | None:
+    if facts.plan_agreed_by_both:
+        return None
+    return "Visitor and Host must both agree to the same version of the action plan."
+
+
+def both_partnerships_approved(facts: Facts) -> str | None:
+    if facts.plan_approved_by_both_partnerships:
+        return None
+    return "Both Partnerships must approve the action plan."
+
+
+def all_signatures_in(facts: Facts) -> str | None:
+    return None if facts.all_signatures_in else "Some parties have not signed yet."
+
+
+def stay_started(facts: Facts) -> str | None:
+    return None if facts.stay_started else "The stay has not started yet."
+
+
+def stay_ended(facts: Facts) -> str | None:
+    return None if facts.stay_ended else "The stay has not ended yet."
+
+
+def report_complete(facts: Facts) -> str | None:
+    return None if facts.report_complete else "The closing report is not complete."
+
+
+@dataclass(frozen=True)
+class T:
+    source: StrEnum
+    action: Action
+    target: StrEnum
+    by: frozenset[Party]
+    guard: Guard = always
+
+
+def _t(source: StrEnum, action: Action, target: StrEnum, by: Iterable[Party], guard: Guard = always) -> T:
+    return T(source, action, target, frozenset(by), guard)
+
+
+A = Party.APPLICANT
+P = Party.PARTNERSHIP
+SO = Party.SUPPORT_OFFICE
+
+EOI_TRANSITIONS: tuple[T, ...] = (
+    _t(EOIState.DRAFT, Action.SUBMIT, EOIState.SUBMITTED, {A}),
+    _t(EOIState.CHANGES_REQUESTED, Action.SUBMIT, EOIState.SUBMITTED, {A}),
+    _t(EOIState.SUBMITTED, Action.APPROVE, EOIState.APPROVED, {P}, partnership_assigned),
+    _t(EOIState.SUBMITTED, Action.REQUEST_CHANGES, EOIState.CHANGES_REQUESTED, {P}, comment_required),
+    _t(EOIState.SUBMITTED, Action.REJECT, EOIState.REJECTED, {P}, comment_required),
+    _t(EOIState.SUBMITTED, Action.ASSIGN, EOIState.SUBMITTED, {P, SO}, not_yet_assigned),
+    _t(EOIState.DRAFT, Action.WITHDRAW, EOIState.WITHDRAWN, {A}),
+    _t(EOIState.SUBMITTED, Action.WITHDRAW, EOIState.WITHDRAWN, {A}),
+    _t(EOIState.CHANGES_REQUESTED, Action.WITHDRAW, EOIState.WITHDRAWN, {A}),
+)
+
+V = Party.VISITOR
+H = Party.HOST
+VP = Party.VISITOR_PARTNERSHIP
+HP = Party.HOST_PARTNERSHIP
+SYS = Party.SYSTEM
+X = ExchangeState
+
+# Any party or supervising Partnership may cancel before the payment is ordered.
+CANCELLABLE: tuple[ExchangeState, ...] = (
+    X.PROPOSED, X.AGREED, X.PLANNING, X.PLAN_SUBMITTED, X.PLAN_APPROVED, X.SIGNING,
+    X.READY, X.IN_PROGRESS, X.REPORTING, X.REPORT_SUBMITTED, X.REPORT_ACCEPTED,
+)
+
+EXCHANGE_TRANSITIONS: tuple[T, ...] = (
+    # The counterpart answers a proposal; "counterpart" is checked by the service (the
+    # proposing side may not accept its own proposal), the parties here are the candidates.
+    _t(X.PROPOSED, Action.ACCEPT, X.AGREED, {V, H}, both_eois_approved),
+    _t(X.PROPOSED, Action.DECLINE, X.DECLINED, {V, H}),
+    _t(X.AGREED, Action.OPEN_PLAN, X.PLANNING, {V, H}),
+    _t(X.PLANNING, Action.SUBMIT_PLAN, X.PLAN_SUBMITTED, {V, H, SYS}, both_sides_agreed_plan),
+    _t(X.PLAN_SUBMITTED, Action.APPROVE_PLAN, X.PLAN_APPROVED, {VP, HP, SYS}, both_partnerships_approved),
+    _t(X.PLAN_SUBMITTED, Action.REQUEST_PLAN_CHANGES, X.PLANNING, {VP, HP}, comment_required),
+    _t(X.PLAN_APPROVED, Action.GENERATE_DOCUMENTS, X.SIGNING, {VP, HP, SYS}),
+    # A change after approval (even after signatures) reopens the plan; the documents are superseded.
+    _t(X.PLAN_APPROVED, Action.REQUEST_PLAN_CHANGES, X.PLANNING, {VP, HP}, comment_required),
+    _t(X.SIGNING, Action.REQUEST_PLAN_CHANGES, X.PLANNING, {VP, HP}, comment_required),
+    _t(X.SIGNING, Action.COMPLETE_SIGNATURES, X.READY, {SYS}, all_signatures_in),
+    _t(X.READY, Action.START_STAY, X.IN_PROGRESS, {V, VP, SYS}, stay_started),
+    _t(X.IN_PROGRESS, Action.END_STAY, X.REPORTING, {V, VP, SYS}, stay_ended),
+    _t(X.REPORTING, Action.SUBMIT_REPORT, X.REPORT_SUBMITTED, {V}, report_complete),
+    _t(X.REPORT_SUBMITTED, Action.ACCEPT_REPORT, X.REPORT_ACCEPTED, {VP}),
+    _t(X.REPORT_SUBMITTED, Action.REQUEST_REPORT_CHANGES, X.REPORTING, {VP}, comment_required),
+    _t(X.REPORT_ACCEPTED, Action.ORDER_PAYMENT, X.PAYMENT_ORDERED, {VP}),
+    _t(X.PAYMENT_ORDERED, Action.CONFIRM_PAYMENT, X.PAID, {VP}),
+    *(_t(state, Action.CANCEL, X.CANCELLED, {V, H, VP, HP}, comment_required) for state in CANCELLABLE),
+)
+
+TERMINAL_EOI_STATES = frozenset({EOIState.APPROVED, EOIState.REJECTED, EOIState.WITHDRAWN})
+TERMINAL_EXCHANGE_STATES = frozenset({X.PAID, X.CANCELLED, X.DECLINED})
+
+
+class TransitionRefused(Exception):
+    """The action is not possible now; the message says why in words a user understands."""
+
+
+def find_transition(table: Iterable[T], source: StrEnum, action: Action) -> T | None:
+    for row in table:
+        if row.source == source and row.action == action:
+            return row
+    return None
+
+
+def check(table: Iterable[T], source: StrEnum, action: Action, parties: Iterable[Party], facts: Facts) -> T:
+    """The transition to apply, or TransitionRefused naming the reason."""
+    row = find_transition(table, source, action)
+    if row is None:
+        raise TransitionRefused(f"“{action_label(action)}” is not possible while the record is “{state_label(source)}”.")
+    if not row.by & frozenset(parties):
+        raise TransitionRefused(f"You may not “{action_label(action)}” here.")
+    reason = row.guard(facts)
+    if reason:
+        raise TransitionRefused(reason)
+    return row
+
+
+def available_actions(table: Iterable[T], source: StrEnum, parties: Iterable[Party], facts: Facts | None = None) -> list[Action]:
+    """Actions the given parties may take from this state (guards are checked on click).
+
+    With `facts`, actions whose guard already refuses are left out too, except for a missing
+    comment: the comment is typed with the click.
+    """
+    mine = frozenset(parties)
+    rows = [row for row in table if row.source == source and row.by & mine]
+    if facts is not None:
+        rows = [row for row in rows if row.guard is comment_required or row.guard(facts) is None]
+    return [row.action for row in rows]
+
+
+def states_of(table: Iterable[T]) -> set[StrEnum]:
+    rows = list(table)
+    return {row.source for row in rows} | {row.target for row in rows}
+
+
+STATE_LABELS: dict[StrEnum, str] = {
+    EOIState.DRAFT: "Draft",
+    EOIState.SUBMITTED: "Sent to the Partnership",
+    EOIState.APPROVED: "Approved",
+    EOIState.CHANGES_REQUESTED: "Changes requested",
+    EOIState.REJECTED: "Rejected",
+    EOIState.WITHDRAWN: "Withdrawn",
+    X.PROPOSED: "Proposed",
+    X.AGREED: "Agreed",
+    X.PLANNING: "Writing the action plan",
+    X.PLAN_SUBMITTED: "Plan sent for approval",
+    X.PLAN_APPROVED: "Plan approved",
+    X.SIGNING: "Signing",
+    X.READY: "Ready to go",
+    X.IN_PROGRESS: "Stay in progress",
+    X.REPORTING: "Closing report due",
+    X.REPORT_SUBMITTED: "Closing report sent",
+    X.REPORT_ACCEPTED: "Closing report accepted",
+    X.PAYMENT_ORDERED: "Payment ordered",
+    X.PAID: "Paid",
+    X.CANCELLED: "Cancelled",
+    X.DECLINED: "Declined",
+}
+
+
+def state_label(state: StrEnum) -> str:
+    return STATE_LABELS.get(state, str(state).replace("_", " ").capitalize())
+
+
+def action_label(action: Action) -> str:
+    return str(action).replace("_", " ")

@@ -1,0 +1,478 @@
+"""Accounts: first administrator, registration, login bookkeeping, sessions, passwords.
+
+Every function takes the session as a keyword argument and commits at most once.
+Login messages never tell whether a user name exists (no enumeration).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+import bcrypt
+import sqlalchemy as sa
+from sqlmodel import Session, func, select
+
+from db.audit import append_event
+from db.models import AuthSession, Organisation, Partnership, PasswordResetToken, User
+from db.types import utcnow
+from domain.enums import OrgType, Role
+from domain.errors import NotFound, PermissionDenied, ValidationFailed
+from domain.i18n import _
+from domain.places import find_city
+from domain.rules import load_rules
+from domain.validators import (
+    choice_problem,
+    collect,
+    email_problem,
+    normalise_email,
+    optional_text,
+    password_problem,
+    required_text,
+    username_problem,
+)
+from services.outbox import queue_mail
+from services.settings import Settings, load_settings
+
+SETUP_LOCK_KEY = 4_242_002
+
+
+def sha256_hex(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def hash_password(password: str) -> str:
+    # bcrypt, as streamlit-authenticator checks it at login.
+    return bcrypt.hashpw(password.encode(), bcrypt.gensalt(rounds=load_settings().bcrypt_rounds)).decode()
+
+
+def check_password(password: str, password_hash: str) -> bool:
+    try:
+        return bcrypt.checkpw(password.encode(), password_hash.encode())
+    except ValueError:
+        return False
+
+
+# --- reading -------------------------------------------------------------------------
+
+
+def user_count(session: Session) -> int:
+    return session.exec(select(func.count()).select_from(User)).one()
+
+
+def instance_needs_setup(session: Session) -> bool:
+    return user_count(session) == 0
+
+
+def find_user(session: Session, username: str) -> User | None:
+    return session.exec(select(User).where(User.username == username.strip().lower())).first()
+
+
+def is_locked(user: User, settings: Settings | None = None) -> bool:
+    return user.locked_until is not None and user.locked_until > utcnow()
+
+
+def login_credentials(session: Session, username: str | None = None) -> dict:
+    """Credentials in streamlit-authenticator's shape, for active, unlocked users only.
+
+    A locked user is simply absent, so the login form answers exactly as for a wrong
+    password. Pass `username` to load one user (a logged-in run needs no more).
+    """
+    query = select(User.username, User.email, User.full_name, User.password_hash, User.role).where(
+        User.is_active == True,  # noqa: E712 - SQL expression
+        sa.or_(User.locked_until.is_(None), User.locked_until <= utcnow()),  # type: ignore[union-attr]
+    )
+    if username is not None:
+        query = query.where(User.username == username)
+    users = {}
+    for name, email, full_name, password_hash, role in session.exec(query):
+        first, _sep, last = full_name.partition(" ")
+        users[name] = {
+            "email": email,
+            "first_name": first,
+            "last_name": last,
+            "password": password_hash,
+            "roles": [str(role)],
+            "failed_login_attempts": 0,
+            "logged_in": False,
+        }
+    return {"usernames": users}
+
+
+# --- first administrator and registration ---------------------------------------------
+
+
+def _account_errors(
+    session: Session, *, username: str, email: str, full_name: str, password: str, password_repeat: str
+) -> dict[str, str]:
+    settings = load_settings()
+    errors = collect(
+        username=username_problem(username),
+        email=email_problem(email),
+        full_name=required_text(full_name, max_length=120, min_length=2),
+        password=password_problem(password, min_length=settings.password_min_length, personal=(username, email.split("@")[0])),
+    )
+    if "password" not in errors and password != password_repeat:
+        errors["password_repeat"] = _("The two passwords differ; type the same password twice.")
+    if "username" not in errors and find_user(session, username):
+        errors["username"] = _("This user name is taken; choose another.")
+    if "email" not in errors:
+        normalised = normalise_email(email)
+        if session.exec(select(User.id).where(func.lower(User.email) == normalised)).first():
+            errors["email"] = _("An account with this e-mail address exists already; use “Forgot password” to get in.")
+    return errors
+
+
+def _new_user(*, username: str, email: str, full_name: str, password: str, role: Role, **scope: int | None) -> User:
+    return User(
+        username=username.strip().lower(),
+        email=normalise_email(email),
+        full_name=" ".join(full_name.split()),
+        password_hash=hash_password(password),
+        role=role,
+        password_changed_at=utcnow(),
+        **scope,
+    )
+
+
+def create_first_admin(
+    *, session: Session, username: str, email: str, full_name: str, password: str, password_repeat: str
+) -> User:
+    """The one-time set-up: refused as soon as any user exists, even from a second tab."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": SETUP_LOCK_KEY})
+    if not instance_needs_setup(session):
+        raise PermissionDenied(_("This instance is set up already; log in instead."))
+    return create_admin(
+        session=session, username=username, email=email, full_name=full_name, password=password, password_repeat=password_repeat
+    )
+
+
+def create_admin(
+    *, session: Session, username: str, email: str, full_name: str, password: str, password_repeat: str
+) -> User:
+    """An administrator account, from the set-up page or from `manage.py create-admin` on the server."""
+    errors = _account_errors(
+        session, username=username, email=email, full_name=full_name, password=password, password_repeat=password_repeat
+    )
+    if errors:
+        raise ValidationFailed(errors)
+    admin = _new_user(username=username, email=email, full_name=full_name, password=password, role=Role.ADMIN)
+    session.add(admin)
+    session.flush()
+    append_event(session, actor=admin, entity_type="user", entity_id=admin.id, action="create_admin")  # type: ignore[arg-type]
+    session.commit()
+    return admin
+
+
+@dataclass(frozen=True)
+class Registration:
+    username: str
+    email: str
+    full_name: str
+    password: str
+    password_repeat: str
+    organisation_name: str
+    organisation_type: str
+    country: str
+    city: str
+    cluster_name: str = ""
+
+
+def register_participant(*, session: Session, data: Registration) -> User:
+    """Self-registration of a person and the organisation they work for."""
+    rules = load_rules()
+    errors = _account_errors(
+        session,
+        username=data.username,
+        email=data.email,
+        full_name=data.full_name,
+        password=data.password,
+        password_repeat=data.password_repeat,
+    )
+    errors.update(
+        collect(
+            organisation_name=required_text(data.organisation_name, max_length=200, min_length=2),
+            organisation_type=choice_problem(data.organisation_type, {t.value for t in OrgType}, _("type of organisation")),
+            country=choice_problem(data.country, set(rules.participating_countries), _("participating country")),
+            city=required_text(data.city, max_length=120),
+            cluster_name=optional_text(data.cluster_name, max_length=200),
+        )
+    )
+    if errors:
+        raise ValidationFailed(errors)
+    place = find_city(data.city, data.country)
+    organisation = Organisation(
+        legal_name=" ".join(data.organisation_name.split()),
+        org_type=OrgType(data.organisation_type),
+        country=data.country,
+        city=place.name if place else data.city.strip(),
+        latitude=place.latitude if place else None,
+        longitude=place.longitude if place else None,
+        cluster_name=data.cluster_name.strip(),
+    )
+    session.add(organisation)
+    session.flush()
+    user = _new_user(
+        username=data.username,
+        email=data.email,
+        full_name=data.full_name,
+        password=data.password,
+        role=Role.PARTICIPANT,
+        organisation_id=organisation.id,
+    )
+    session.add(user)
+    session.flush()
+    append_event(session, actor=user, entity_type="user", entity_id=user.id, action="register")  # type: ignore[arg-type]
+    queue_mail(
+        session,
+        to=user.email,
+        subject=_("Welcome to ClusterXchange"),
+        body=_("Hello {name},\n\nyour account “{username}” for {org} is ready. Log in at {url}.").format(
+            name=user.full_name, username=user.username, org=organisation.legal_name, url=load_settings().public_url
+        ),
+        kind="welcome",
+    )
+    session.commit()
+    return user
+
+
+def create_coordinator(
+    *,
+    session: Session,
+    actor: User,
+    partnership_id: int,
+    username: str,
+    email: str,
+    full_name: str,
+    password: str,
+    password_repeat: str,
+) -> User:
+    require_admin(actor)
+    if session.get(Partnership, partnership_id) is None:
+        raise ValidationFailed({"partnership_id": _("Choose a Partnership from the list.")})
+    errors = _account_errors(
+        session, username=username, email=email, full_name=full_name, password=password, password_repeat=password_repeat
+    )
+    if errors:
+        raise ValidationFailed(errors)
+    user = _new_user(
+        username=username,
+        email=email,
+        full_name=full_name,
+        password=password,
+        role=Role.COORDINATOR,
+        partnership_id=partnership_id,
+    )
+    session.add(user)
+    session.flush()
+    append_event(session, actor=actor, entity_type="user", entity_id=user.id, action="create_coordinator")  # type: ignore[arg-type]
+    queue_mail(
+        session,
+        to=user.email,
+        subject=_("Your coordinator account on CXC Desk"),
+        body=_("Hello {name},\n\nan administrator created the account “{username}” for you. "
+               "Log in at {url} with the password you were given, then change it under “My account”.").format(
+            name=user.full_name, username=user.username, url=load_settings().public_url
+        ),
+        kind="account_created",
+    )
+    session.commit()
+    return user
+
+
+def require_admin(actor: User | None) -> None:
+    if actor is None or actor.role != Role.ADMIN or not actor.is_active:
+        raise PermissionDenied(_("Only an administrator may do this."))
+
+
+# --- login bookkeeping and server-side sessions -------------------------------------
+
+
+def record_failed_login(*, session: Session, username: str) -> None:
+    """Count a wrong password in the database, across sessions and browsers; lock at the limit.
+
+    The count stays at the limit while the account is locked (the audit and the users page
+    show it) and starts again at the first failure after the lock has run out.
+    """
+    settings = load_settings()
+    user = find_user(session, username)
+    if user is None:
+        return
+    now = utcnow()
+    if user.locked_until is not None and user.locked_until > now:
+        return  # locked already: a guess neither counts nor prolongs the lock
+    expired_lock = user.locked_until is not None
+    # One UPDATE, so that failures from several browsers at once all count.
+    session.execute(
+        sa.update(User)
+        .where(User.id == user.id)
+        .values(failed_logins=1 if expired_lock else User.failed_logins + 1, locked_until=None)
+    )
+    failures = session.exec(select(User.failed_logins).where(User.id == user.id)).one()
+    if failures >= settings.max_failed_logins:
+        locked = session.execute(
+            sa.update(User)
+            .where(User.id == user.id, User.locked_until.is_(None))  # type: ignore[union-attr]
+            .values(locked_until=now + timedelta(minutes=settings.lock_minutes))
+        )
+        if locked.rowcount == 1:
+            _revoke_all_sessions(session, user.id)  # type: ignore[arg-type]
+            append_event(session, actor=None, entity_type="user", entity_id=user.id, action="lock",  # type: ignore[arg-type]
+                         comment=f"{failures} failed logins")
+    session.commit()
+
+
+def active_user(session: Session, auth_session_id: int) -> User | None:
+    """The user behind a server-side session, or None once it is revoked, expired or locked."""
+    record = session.get(AuthSession, auth_session_id)
+    now = utcnow()
+    if record is None or record.revoked_at is not None or record.expires_at <= now:
+        return None
+    user = session.get(User, record.user_id)
+    if user is None or not user.is_active or is_locked(user):
+        return None
+    return user
+
+
+def revoke_session(*, session: Session, auth_session_id: int) -> None:
+    session.execute(
+        sa.update(AuthSession)
+        .where(AuthSession.id == auth_session_id, AuthSession.revoked_at.is_(None))  # type: ignore[union-attr]
+        .values(revoked_at=utcnow())
+    )
+    session.commit()
+
+
+def _revoke_all_sessions(session: Session, user_id: int) -> None:
+    session.execute(
+        sa.update(AuthSession)
+        .where(AuthSession.user_id == user_id, AuthSession.revoked_at.is_(None))  # type: ignore[union-attr]
+        .values(revoked_at=utcnow())
+    )
+
+
+# --- passwords ----------------------------------------------------------------------
+
+
+def change_password(*, session: Session, actor: User, current: str, new: str, new_repeat: str) -> None:
+    user = session.get(User, actor.id)
+    if user is None:
+        raise NotFound(_("Your account no longer exists."))
+    errors: dict[str, str] = {}
+    if not check_password(current or "", user.password_hash):
+        errors["current"] = _("This is not your current password.")
+    problem = password_problem(new, min_length=load_settings().password_min_length, personal=(user.username, user.email.split("@")[0]))
+    if problem:
+        errors["new"] = problem
+    elif new != new_repeat:
+        errors["new_repeat"] = _("The two passwords differ; type the same password twice.")
+    if errors:
+        raise ValidationFailed(errors)
+    user.password_hash = hash_password(new)
+    user.password_changed_at = utcnow()
+    session.add(user)
+    append_event(session, actor=user, entity_type="user", entity_id=user.id, action="change_password")  # type: ignore[arg-type]
+    session.commit()
+
+
+def request_password_reset(*, session: Session, email: str) -> None:
+    """Queue a one-time link if an account has this address; say nothing either way."""
+    if email_problem(email):
+        raise ValidationFailed({"email": email_problem(email) or ""})
+    settings = load_settings()
+    user = session.exec(select(User).where(func.lower(User.email) == normalise_email(email))).first()
+    if user is None or not user.is_active:
+        return
+    token = secrets.token_urlsafe(32)
+    session.add(
+        PasswordResetToken(
+            user_id=user.id,  # type: ignore[arg-type]
+            token_hash=sha256_hex(token),
+            expires_at=utcnow() + timedelta(minutes=settings.reset_token_minutes),
+        )
+    )
+    queue_mail(
+        session,
+        to=user.email,
+        subject=_("Reset your CXC Desk password"),
+        body=_("Hello {name},\n\nsomeone asked to reset the password of “{username}”. If it was you, open this "
+               "link within {minutes} minutes:\n\n{url}/reset_password?token={token}\n\nIf not, ignore this e-mail.").format(
+            name=user.full_name, username=user.username, minutes=settings.reset_token_minutes, url=settings.public_url, token=token
+        ),
+        kind="password_reset",
+    )
+    session.commit()
+
+
+def reset_password(*, session: Session, token: str, new: str, new_repeat: str) -> User:
+    record = session.exec(select(PasswordResetToken).where(PasswordResetToken.token_hash == sha256_hex(token or ""))).first()
+    if record is None or record.used_at is not None or record.expires_at <= utcnow():
+        raise ValidationFailed({"token": _("This reset link is invalid or has expired; ask for a new one.")})
+    user = session.get(User, record.user_id)
+    assert user is not None
+    problem = password_problem(new, min_length=load_settings().password_min_length, personal=(user.username, user.email.split("@")[0]))
+    if problem:
+        raise ValidationFailed({"new": problem})
+    if new != new_repeat:
+        raise ValidationFailed({"new_repeat": _("The two passwords differ; type the same password twice.")})
+    used = session.execute(
+        sa.update(PasswordResetToken)
+        .where(PasswordResetToken.id == record.id, PasswordResetToken.used_at.is_(None))  # type: ignore[union-attr]
+        .values(used_at=utcnow())
+    )
+    if used.rowcount != 1:
+        raise ValidationFailed({"token": _("This reset link was used already; ask for a new one.")})
+    user.password_hash = hash_password(new)
+    user.password_changed_at = utcnow()
+    user.failed_logins = 0
+    user.locked_until = None
+    session.add(user)
+    _revoke_all_sessions(session, user.id)  # type: ignore[arg-type]
+    append_event(session, actor=user, entity_type="user", entity_id=user.id, action="reset_password")  # type: ignore[arg-type]
+    session.commit()
+    return user
+
+
+LOCKED_BY_ADMIN = timedelta(days=365 * 100)  # until an admin unlocks it
+
+
+def lock_user(*, session: Session, actor: User, user_id: int) -> User:
+    """An admin locks an account (a lost laptop, a person who left): every login ends at once."""
+    require_admin(actor)
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound(_("No such user."))
+    if user.id == actor.id:
+        raise ValidationFailed({"user": _("You cannot lock your own account.")})
+    user.locked_until = utcnow() + LOCKED_BY_ADMIN
+    session.add(user)
+    _revoke_all_sessions(session, user.id)  # type: ignore[arg-type]
+    append_event(session, actor=actor, entity_type="user", entity_id=user.id, action="lock")  # type: ignore[arg-type]
+    session.commit()
+    return user
+
+
+def send_reset_link(*, session: Session, actor: User, user_id: int) -> None:
+    """An admin sends a user the same one-time reset link that "Forgot password" sends."""
+    require_admin(actor)
+    user = session.get(User, user_id)
+    if user is None or not user.is_active:
+        raise NotFound(_("No such active user."))
+    append_event(session, actor=actor, entity_type="user", entity_id=user.id, action="send_reset_link")  # type: ignore[arg-type]
+    request_password_reset(session=session, email=user.email)
+
+
+def unlock_user(*, session: Session, actor: User, user_id: int) -> User:
+    require_admin(actor)
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound(_("No such user."))
+    user.locked_until = None
+    user.failed_logins = 0
+    session.add(user)
+    append_event(session, actor=actor, entity_type="user", entity_id=user.id, action="unlock")  # type: ignore[arg-type]
+    session.commit()
+    return user

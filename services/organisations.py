@@ -1,0 +1,49 @@
+"""The organisation profile (a form spec), edited by the organisation's participants."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import Session
+
+from db.audit import append_event
+from db.models import Organisation, User
+from domain.errors import ValidationFailed
+from domain.rules import load_rules
+from forms.answers import validate_answers
+from forms.spec import load_spec
+from services.permissions import require_participant_org
+
+SPEC = "organisation_profile"
+
+
+def update_profile(*, session: Session, actor: User, answers: dict[str, Any]) -> Organisation:
+    organisation = require_participant_org(session, actor)
+    spec = load_spec(SPEC)
+    clean, errors = validate_answers(spec, answers, load_rules())
+    if errors:
+        raise ValidationFailed(errors)
+    organisation.profile = clean
+    organisation.profile_spec_version = spec.version
+    organisation.is_cluster_member = bool(clean.get("cluster_member", organisation.is_cluster_member))
+    organisation.cluster_name = str(clean.get("cluster_name", "")) if clean.get("cluster_member") else ""
+    organisation.ecosystems = list(clean.get("ecosystems", []))
+    organisation.website = str(clean.get("website", ""))
+    organisation.registration_number = str(clean.get("registration_number", ""))
+    session.add(organisation)
+    append_event(session, actor=actor, entity_type="organisation", entity_id=organisation.id, action="update_profile")  # type: ignore[arg-type]
+    session.commit()
+    return organisation
+
+
+def set_location(*, session: Session, actor: User, latitude: float | None, longitude: float | None) -> Organisation:
+    """Coordinates for a place the city list does not know: the lump sum needs the distance."""
+    organisation = require_participant_org(session, actor)
+    if latitude is None or longitude is None or not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+        raise ValidationFailed({"location": "Latitude is between -90 and 90, longitude between -180 and 180 (e.g. 41.15 and -8.61)."})
+    organisation.latitude, organisation.longitude = latitude, longitude
+    session.add(organisation)
+    append_event(session, actor=actor, entity_type="organisation", entity_id=organisation.id, action="set_location",  # type: ignore[arg-type]
+                 comment=f"{latitude},{longitude}")
+    session.commit()
+    return organisation

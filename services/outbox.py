@@ -1,0 +1,45 @@
+"""E-mails are rows of the outbox, written in the same transaction as the change they tell of; and who is told."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlmodel import Session, select
+
+from db.models import Outbox, User
+from domain.enums import Role
+from services.settings import load_settings
+
+
+def queue_mail(session: Session, *, to: str, subject: str, body: str, kind: str) -> Outbox:
+    mail = Outbox(to_email=to, subject=subject[:200], body=body, kind=kind)
+    session.add(mail)
+    return mail
+
+
+def notify(session: Session, users: Iterable[User], *, subject: str, body: str, kind: str, link: str = "") -> int:
+    """One e-mail per distinct address; `link` is a path of the app, e.g. "exchange?id=4"."""
+    url = f"{load_settings().public_url}/{link}" if link else ""
+    text = f"{body}\n\n{url}" if url else body
+    sent: set[str] = set()
+    for user in users:
+        if user.email and user.email not in sent:
+            queue_mail(session, to=user.email, subject=subject, body=f"Hello {user.full_name},\n\n{text}", kind=kind)
+            sent.add(user.email)
+    return len(sent)
+
+
+def organisation_users(session: Session, organisation_id: int) -> list[User]:
+    return list(session.exec(select(User).where(User.organisation_id == organisation_id, User.is_active == True)))  # noqa: E712
+
+
+def partnership_users(session: Session, partnership_id: int) -> list[User]:
+    return list(
+        session.exec(
+            select(User).where(User.partnership_id == partnership_id, User.role == Role.COORDINATOR, User.is_active == True)  # noqa: E712
+        )
+    )
+
+
+def admins(session: Session) -> list[User]:
+    return list(session.exec(select(User).where(User.role == Role.ADMIN, User.is_active == True)))  # noqa: E712

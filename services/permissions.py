@@ -1,0 +1,129 @@
+"""Who may: the one home of every permission answer, resolved on the server.
+
+- roles: `has_role` (the guard of every page), `require_admin`, `require_participant_org`;
+- records: the parties a user acts as on a record (`eoi_parties`, `exchange_parties`) and
+  `load_eoi` / `load_exchange`, which refuse a record outside the user's scope;
+- actions: `eoi_actions` / `exchange_actions`, the workflow table's available actions for this
+  person, from which pages draw their buttons; services check the same table on click.
+
+A user never chooses a party: it follows from the user's organisation or Partnership and
+the record. An empty set means the record is outside the user's scope.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlmodel import Session
+
+from db.models import EOI, Exchange, Organisation, Partnership, User
+from domain.enums import Action, ExchangeState, Party, Role
+from domain.errors import NotFound
+from domain.i18n import _
+from domain.workflow import EOI_TRANSITIONS, EXCHANGE_TRANSITIONS, Facts, available_actions
+
+# Defined beside the accounts until the login rewrite lands there; this module is where callers ask.
+from services.accounts import require_admin
+
+__all__ = [
+    "counterpart", "eoi_actions", "eoi_parties", "exchange_actions", "exchange_parties", "has_role", "load_eoi", "load_exchange",
+    "may_download_evidence_pack", "may_give_host_feedback", "require_admin", "require_participant_org", "require_partnership",
+]
+
+
+def has_role(user: User | None, roles: Iterable[Role]) -> bool:
+    """May this user open a page meant for `roles`? (Anonymous visitors never.)"""
+    return user is not None and user.role in frozenset(roles)
+
+
+def eoi_parties(user: User, eoi: EOI) -> set[Party]:
+    parties: set[Party] = set()
+    if user.role == Role.PARTICIPANT and user.organisation_id == eoi.organisation_id:
+        parties.add(Party.APPLICANT)
+    if user.role == Role.COORDINATOR and user.partnership_id is not None:
+        # An "assign me" EOI is open to every coordinator until a Partnership takes it.
+        if eoi.partnership_id == user.partnership_id or eoi.partnership_id is None:
+            parties.add(Party.PARTNERSHIP)
+    if user.role == Role.ADMIN:
+        parties.add(Party.SUPPORT_OFFICE)
+    return parties
+
+
+def exchange_parties(user: User, exchange: Exchange) -> set[Party]:
+    parties: set[Party] = set()
+    if user.role == Role.PARTICIPANT and user.organisation_id is not None:
+        if user.organisation_id == exchange.visitor_org_id:
+            parties.add(Party.VISITOR)
+        if user.organisation_id == exchange.host_org_id:
+            parties.add(Party.HOST)
+    if user.role == Role.COORDINATOR and user.partnership_id is not None:
+        if user.partnership_id == exchange.visitor_partnership_id:
+            parties.add(Party.VISITOR_PARTNERSHIP)
+        if user.partnership_id == exchange.host_partnership_id:
+            parties.add(Party.HOST_PARTNERSHIP)
+    return parties
+
+
+def load_eoi(session: Session, user: User, eoi_id: int) -> tuple[EOI, set[Party]]:
+    """The EOI and the user's parties on it; NotFound also when it is outside the scope."""
+    eoi = session.get(EOI, eoi_id)
+    parties = eoi_parties(user, eoi) if eoi else set()
+    if eoi is None or not parties:
+        raise NotFound(_("No expression of interest with this number is open to you."))
+    return eoi, parties
+
+
+def load_exchange(session: Session, user: User, exchange_id: int) -> tuple[Exchange, set[Party]]:
+    exchange = session.get(Exchange, exchange_id)
+    parties = exchange_parties(user, exchange) if exchange else set()
+    if exchange is None or not parties:
+        raise NotFound(_("No exchange with this number is open to you."))
+    return exchange, parties
+
+
+def require_participant_org(session: Session, user: User) -> Organisation:
+    if user.role != Role.PARTICIPANT or user.organisation_id is None:
+        raise NotFound(_("Only participants of an organisation can do this."))
+    organisation = session.get(Organisation, user.organisation_id)
+    if organisation is None:
+        raise NotFound(_("Your organisation no longer exists."))
+    return organisation
+
+
+def require_partnership(session: Session, partnership_id: int | None) -> Partnership:
+    partnership = session.get(Partnership, partnership_id) if partnership_id else None
+    if partnership is None:
+        raise NotFound(_("Choose a Partnership from the list."))
+    return partnership
+
+
+# --- actions: the buttons a person gets ------------------------------------------------
+
+
+def eoi_actions(eoi: EOI, parties: Iterable[Party]) -> frozenset[Action]:
+    """The workflow table's actions on this EOI for these parties; approving waits for a Partnership."""
+    facts = Facts(partnership_assigned=eoi.partnership_id is not None)
+    return frozenset(available_actions(EOI_TRANSITIONS, eoi.state, parties, facts))
+
+
+def counterpart(exchange: Exchange) -> Party:
+    """The side a proposal was sent to: only it may answer the proposal."""
+    return Party.HOST if exchange.proposed_by == Party.VISITOR else Party.VISITOR
+
+
+def exchange_actions(exchange: Exchange, parties: Iterable[Party]) -> frozenset[Action]:
+    """The workflow table's actions on this exchange for these parties (guards are checked on click)."""
+    mine = frozenset(parties)
+    actions = set(available_actions(EXCHANGE_TRANSITIONS, exchange.state, mine))
+    if exchange.state == ExchangeState.PROPOSED and counterpart(exchange) not in mine:
+        actions -= {Action.ACCEPT, Action.DECLINE}
+    return frozenset(actions)
+
+
+def may_give_host_feedback(exchange: Exchange, parties: Iterable[Party]) -> bool:
+    """The Host comments on the exchange while the Visitor's report is due or under review."""
+    return Party.HOST in parties and exchange.state in (ExchangeState.REPORTING, ExchangeState.REPORT_SUBMITTED)
+
+
+def may_download_evidence_pack(parties: Iterable[Party]) -> bool:
+    return bool(frozenset(parties) & {Party.VISITOR_PARTNERSHIP, Party.HOST_PARTNERSHIP})

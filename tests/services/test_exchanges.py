@@ -1,0 +1,191 @@
+"""Matching, the shared action plan and its approval, through the service functions."""
+
+from datetime import date
+
+import pytest
+from sqlmodel import Session, select
+
+from db.models import ActionPlan, Exchange, Outbox
+from domain.enums import ExchangeState, OrgType, Side
+from domain.errors import NotFound, PermissionDenied, StaleState, ValidationFailed
+from domain.workflow import TransitionRefused
+from services import exchanges
+from services.opportunities import CatalogueFilter, catalogue, publish_opportunity, suggest_counterparts
+from tests.journey import agreed_exchange, approved, approved_plan, cast, org_user, plan_answers
+
+
+def test_proposal_accepted_opens_the_plan(session: Session) -> None:
+    c = cast(session)
+    exchange = agreed_exchange(session, c)
+    assert exchange.state == ExchangeState.PLANNING
+    assert (exchange.visitor_partnership_id, exchange.host_partnership_id) == (c.vop.id, c.hop.id)
+
+
+def test_only_the_counterpart_answers_a_proposal(session: Session) -> None:
+    c = cast(session)
+    approved(session, c.visitor, Side.VISITOR, c.vop, c.vop_coordinator, ["FR"])
+    approved(session, c.host, Side.HOST, c.hop, c.hop_coordinator, ["PT"])
+    exchange = exchanges.propose_exchange(session=session, actor=c.visitor, counterpart_org_id=c.host.organisation_id)
+    with pytest.raises(PermissionDenied):
+        exchanges.answer_proposal(session=session, actor=c.visitor, exchange_id=exchange.id, accept=True)  # type: ignore[arg-type]
+    with pytest.raises(PermissionDenied):
+        exchanges.answer_proposal(session=session, actor=c.vop_coordinator, exchange_id=exchange.id, accept=True)  # type: ignore[arg-type]
+    stranger = org_user(session, "stranger", "ES")
+    with pytest.raises(NotFound):
+        exchanges.answer_proposal(session=session, actor=stranger, exchange_id=exchange.id, accept=True)  # type: ignore[arg-type]
+    exchanges.answer_proposal(session=session, actor=c.host, exchange_id=exchange.id, accept=False, comment="Not this year")  # type: ignore[arg-type]
+    assert session.get(Exchange, exchange.id).state == ExchangeState.DECLINED  # type: ignore[union-attr]
+
+
+def test_pairs_in_one_country_or_without_approved_eois_are_refused(session: Session) -> None:
+    c = cast(session)
+    approved(session, c.visitor, Side.VISITOR, c.vop, c.vop_coordinator, ["FR"])
+    neighbour = org_user(session, "neighbour", "PT")
+    with pytest.raises(ValidationFailed, match="no approved expression of interest"):
+        exchanges.propose_exchange(session=session, actor=c.visitor, counterpart_org_id=neighbour.organisation_id)
+    approved(session, neighbour, Side.HOST, c.hop, c.hop_coordinator, ["PT"])
+    with pytest.raises(ValidationFailed, match="both in Portugal"):
+        exchanges.propose_exchange(session=session, actor=c.visitor, counterpart_org_id=neighbour.organisation_id)
+    assert session.exec(select(Exchange)).all() == []
+
+
+def test_a_host_may_invite_a_visitor(session: Session) -> None:
+    c = cast(session)
+    approved(session, c.visitor, Side.VISITOR, c.vop, c.vop_coordinator, ["FR"])
+    approved(session, c.host, Side.HOST, c.hop, c.hop_coordinator, ["PT"])
+    exchange = exchanges.propose_exchange(session=session, actor=c.host, counterpart_org_id=c.visitor.organisation_id)
+    assert exchange.visitor_org_id == c.visitor.organisation_id and exchange.proposed_by.value == "host"
+    exchanges.answer_proposal(session=session, actor=c.visitor, exchange_id=exchange.id, accept=True)  # type: ignore[arg-type]
+    assert session.get(Exchange, exchange.id).state == ExchangeState.PLANNING  # type: ignore[union-attr]
+
+
+def test_plan_versions_agreement_approval_and_change_request(session: Session) -> None:
+    c = cast(session)
+    exchange = agreed_exchange(session, c)
+    v1 = exchanges.save_plan(session=session, actor=c.visitor, exchange_id=exchange.id, answers=plan_answers(), base_version=None)  # type: ignore[arg-type]
+    exchanges.agree_plan(session=session, actor=c.visitor, exchange_id=exchange.id, version=1)  # type: ignore[arg-type]
+    # The Host edits: a new version, and the Visitor's agreement no longer holds.
+    changed = {**plan_answers(), "expected_results": "A joint proposal and a pilot service for SMEs."}
+    v2 = exchanges.save_plan(session=session, actor=c.host, exchange_id=exchange.id, answers=changed, base_version=1)  # type: ignore[arg-type]
+    assert (v1.version, v2.version) == (1, 2) and v2.visitor_agreed_at is None
+    with pytest.raises(StaleState):
+        exchanges.save_plan(session=session, actor=c.visitor, exchange_id=exchange.id, answers=plan_answers(), base_version=1)  # type: ignore[arg-type]
+    with pytest.raises(StaleState):
+        exchanges.agree_plan(session=session, actor=c.visitor, exchange_id=exchange.id, version=1)  # type: ignore[arg-type]
+    exchanges.agree_plan(session=session, actor=c.host, exchange_id=exchange.id, version=2)  # type: ignore[arg-type]
+    assert session.get(Exchange, exchange.id).state == ExchangeState.PLANNING  # type: ignore[union-attr]
+    exchanges.agree_plan(session=session, actor=c.visitor, exchange_id=exchange.id, version=2)  # type: ignore[arg-type]
+    session.expire_all()
+    current = session.get(Exchange, exchange.id)
+    assert current.state == ExchangeState.PLAN_SUBMITTED and current.start_date == date(2027, 3, 1)  # type: ignore[union-attr]
+    assert {m.to_email for m in session.exec(select(Outbox).where(Outbox.kind == "plan_submitted"))} == {c.vop_coordinator.email, c.hop_coordinator.email}
+    with pytest.raises(TransitionRefused, match="comment"):
+        exchanges.decide_plan(session=session, actor=c.hop_coordinator, exchange_id=exchange.id, approve=False)  # type: ignore[arg-type]
+    session.rollback()
+    exchanges.decide_plan(session=session, actor=c.hop_coordinator, exchange_id=exchange.id, approve=False, comment="Add a day of networking.")  # type: ignore[arg-type]
+    assert session.get(Exchange, exchange.id).state == ExchangeState.PLANNING  # type: ignore[union-attr]
+    assert len(session.exec(select(ActionPlan)).all()) == 2
+
+
+def test_both_partnerships_must_approve(session: Session) -> None:
+    c = cast(session)
+    exchange = agreed_exchange(session, c)
+    plan = exchanges.save_plan(session=session, actor=c.visitor, exchange_id=exchange.id, answers=plan_answers(), base_version=None)  # type: ignore[arg-type]
+    exchanges.agree_plan(session=session, actor=c.visitor, exchange_id=exchange.id, version=plan.version)  # type: ignore[arg-type]
+    exchanges.agree_plan(session=session, actor=c.host, exchange_id=exchange.id, version=plan.version)  # type: ignore[arg-type]
+    exchanges.decide_plan(session=session, actor=c.vop_coordinator, exchange_id=exchange.id, approve=True)  # type: ignore[arg-type]
+    assert session.get(Exchange, exchange.id).state == ExchangeState.PLAN_SUBMITTED  # type: ignore[union-attr]
+    with pytest.raises(PermissionDenied):
+        exchanges.decide_plan(session=session, actor=c.visitor, exchange_id=exchange.id, approve=True)  # type: ignore[arg-type]
+    exchanges.decide_plan(session=session, actor=c.hop_coordinator, exchange_id=exchange.id, approve=True)  # type: ignore[arg-type]
+    # Approval generates the documents at once: the exchange waits for signatures.
+    assert session.get(Exchange, exchange.id).state == ExchangeState.SIGNING  # type: ignore[union-attr]
+
+
+def test_one_partnership_supervising_both_sides_approves_once(session: Session) -> None:
+    c = cast(session, same_partnership=True)
+    exchange = agreed_exchange(session, c)
+    plan = exchanges.save_plan(session=session, actor=c.visitor, exchange_id=exchange.id, answers=plan_answers(), base_version=None)  # type: ignore[arg-type]
+    exchanges.agree_plan(session=session, actor=c.visitor, exchange_id=exchange.id, version=plan.version)  # type: ignore[arg-type]
+    exchanges.agree_plan(session=session, actor=c.host, exchange_id=exchange.id, version=plan.version)  # type: ignore[arg-type]
+    exchanges.decide_plan(session=session, actor=c.vop_coordinator, exchange_id=exchange.id, approve=True)  # type: ignore[arg-type]
+    # Approval generates the documents at once: the exchange waits for signatures.
+    assert session.get(Exchange, exchange.id).state == ExchangeState.SIGNING  # type: ignore[union-attr]
+
+
+def test_plan_with_too_few_working_days_cannot_be_agreed(session: Session) -> None:
+    c = cast(session)
+    exchange = agreed_exchange(session, c)
+    # 14-16 July 2027 in France: Wednesday 14 July is Bastille Day.
+    answers = {**plan_answers(date(2027, 7, 14), date(2027, 7, 16)), "agenda": [{"day": "2027-07-20", "programme": "Tour"}]}
+    plan = exchanges.save_plan(session=session, actor=c.visitor, exchange_id=exchange.id, answers=answers, base_version=None)  # type: ignore[arg-type]
+    with pytest.raises(ValidationFailed) as caught:
+        exchanges.agree_plan(session=session, actor=c.visitor, exchange_id=exchange.id, version=plan.version)  # type: ignore[arg-type]
+    assert "2 working days" in caught.value.errors["exchange_dates"] and "14 July" in caught.value.errors["exchange_dates"]
+    assert "agenda.0.day" in caught.value.errors
+    session.rollback()
+    session.expire_all()
+    assert session.get(ActionPlan, plan.id).visitor_agreed_at is None  # type: ignore[union-attr]
+
+
+def test_a_visitor_takes_part_only_once(session: Session) -> None:
+    c = cast(session)
+    agreed_exchange(session, c)
+    second_host = org_user(session, "host2", "ES", OrgType.SME, city="Valencia")
+    approved(session, second_host, Side.HOST, c.hop, c.hop_coordinator, ["PT"])
+    with pytest.raises(ValidationFailed, match="only once"):
+        exchanges.propose_exchange(session=session, actor=c.visitor, counterpart_org_id=second_host.organisation_id)
+
+
+def test_catalogue_and_suggestions(session: Session) -> None:
+    c = cast(session)
+    approved(session, c.visitor, Side.VISITOR, c.vop, c.vop_coordinator, ["FR"])
+    approved(session, c.host, Side.HOST, c.hop, c.hop_coordinator, ["PT"])
+    with pytest.raises(PermissionDenied):
+        publish_opportunity(session=session, actor=c.visitor, answers={})
+    opportunity = publish_opportunity(session=session, actor=c.host, answers={
+        "title": "A week in our digital lab", "description": "Work with our SMEs on data spaces and digital twins for industry.",
+        "ecosystems": ["Digital"], "activity_types": ["Market research"], "period": ["2027-03-01", "2027-06-30"],
+    })
+    assert [o.id for o, _ in catalogue(session, CatalogueFilter(country="FR", ecosystem="Digital"))] == [opportunity.id]
+    assert catalogue(session, CatalogueFilter(ecosystem="Health")) == []
+    assert catalogue(session, CatalogueFilter(available_from=date(2027, 7, 1))) == []
+    suggestions = suggest_counterparts(session, c.visitor, Side.VISITOR)
+    assert [s.organisation.id for s in suggestions] == [c.host.organisation_id]
+    assert suggestions[0].shared_ecosystems == ["Digital"]
+    exchange = exchanges.propose_exchange(session=session, actor=c.visitor, opportunity_id=opportunity.id)
+    assert exchange.opportunity_id == opportunity.id and exchange.host_org_id == c.host.organisation_id
+
+
+def test_cancel_needs_a_reason_and_stops_before_payment(session: Session) -> None:
+    c = cast(session)
+    exchange = agreed_exchange(session, c)
+    with pytest.raises(TransitionRefused):
+        exchanges.cancel_exchange(session=session, actor=c.visitor, exchange_id=exchange.id, reason="")  # type: ignore[arg-type]
+    session.rollback()
+    exchanges.cancel_exchange(session=session, actor=c.hop_coordinator, exchange_id=exchange.id, reason="Host closed")  # type: ignore[arg-type]
+    assert session.get(Exchange, exchange.id).state == ExchangeState.CANCELLED  # type: ignore[union-attr]
+
+
+def test_approved_plan_goes_to_signing_with_both_documents(session: Session) -> None:
+    from services.documents import current_documents
+
+    c = cast(session)
+    exchange = approved_plan(session, c, agreed_exchange(session, c))
+    assert exchange.state == ExchangeState.SIGNING
+    assert sorted(d.filename for d in current_documents(session, exchange.id)) == [  # type: ignore[arg-type]
+        f"CXC-{exchange.id}-CTQ-v1.pdf", f"CXC-{exchange.id}-FA-v1.pdf"]
+
+
+def test_a_visitor_publishes_a_search_and_a_host_answers_it(session: Session) -> None:
+    c = cast(session)
+    approved(session, c.visitor, Side.VISITOR, c.vop, c.vop_coordinator, ["FR"])
+    approved(session, c.host, Side.HOST, c.hop, c.hop_coordinator, ["PT"])
+    search = publish_opportunity(session=session, actor=c.visitor, side=Side.VISITOR, answers={
+        "title": "Looking for a Host in digital health", "description": "We want to learn how a cluster runs a living lab for digital health.",
+        "ecosystems": ["Digital"], "activity_types": ["Market research"], "period": ["2027-03-01", "2027-06-30"],
+    })
+    assert [o.id for o, _ in catalogue(session, CatalogueFilter(side="visitor"))] == [search.id]
+    assert catalogue(session, CatalogueFilter(side="host")) == []
+    exchange = exchanges.propose_exchange(session=session, actor=c.host, opportunity_id=search.id)
+    assert (exchange.visitor_org_id, exchange.host_org_id, exchange.proposed_by.value) == (c.visitor.organisation_id, c.host.organisation_id, "host")

@@ -1,0 +1,117 @@
+"""The coordinator's work queue: every kind of item, ages, overdue colours, filters; a few queries."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from db.models import ClosingReport, Exchange, Payment
+from domain.enums import Action, Side
+from services import eois, exchanges, payments
+from services.queue import coordinator_queue, filter_queue, organisations_of_people
+from tests.journey import accepted_exchange, agreed_exchange, approved_plan, cast, eoi_answers, plan_answers, through_signing
+
+
+def kinds(session: Session, user, today: date | None = None) -> list[str]:  # type: ignore[no-untyped-def]
+    return [item.kind for item in coordinator_queue(session, user, today=today)]
+
+
+def test_eoi_then_plan_wait_on_each_partnership_until_it_acts(session: Session) -> None:
+    c = cast(session)
+    eoi = eois.start_eoi(session=session, actor=c.visitor, side=Side.VISITOR, partnership_id=c.vop.id)
+    eois.submit_eoi(session=session, actor=c.visitor, eoi_id=eoi.id, answers=eoi_answers(["FR"]))  # type: ignore[arg-type]
+    assert kinds(session, c.vop_coordinator) == ["eoi"]
+    assert kinds(session, c.hop_coordinator) == []
+    eois.decide_eoi(session=session, actor=c.vop_coordinator, eoi_id=eoi.id, action=Action.APPROVE)  # type: ignore[arg-type]
+    exchange = agreed_exchange_after(session, c)
+    plan = exchanges.save_plan(session=session, actor=c.visitor, exchange_id=exchange.id, answers=plan_answers(), base_version=None)  # type: ignore[arg-type]
+    exchanges.agree_plan(session=session, actor=c.visitor, exchange_id=exchange.id, version=plan.version)  # type: ignore[arg-type]
+    exchanges.agree_plan(session=session, actor=c.host, exchange_id=exchange.id, version=plan.version)  # type: ignore[arg-type]
+    assert kinds(session, c.vop_coordinator) == kinds(session, c.hop_coordinator) == ["plan"]
+    exchanges.decide_plan(session=session, actor=c.vop_coordinator, exchange_id=exchange.id, approve=True)  # type: ignore[arg-type]
+    assert kinds(session, c.vop_coordinator) == [] and kinds(session, c.hop_coordinator) == ["plan"]
+
+
+def agreed_exchange_after(session: Session, c) -> Exchange:  # type: ignore[no-untyped-def]
+    """The Visitor's EOI is approved already: only the Host's side, then the proposal."""
+    from tests.journey import approved
+
+    approved(session, c.host, Side.HOST, c.hop, c.hop_coordinator, ["PT"])
+    exchange = exchanges.propose_exchange(session=session, actor=c.visitor, counterpart_org_id=c.host.organisation_id, message="Shall we?")
+    return exchanges.answer_proposal(session=session, actor=c.host, exchange_id=exchange.id, accept=True)  # type: ignore[arg-type]
+
+
+def test_signatures_wait_on_each_partnership_that_has_not_signed(session: Session) -> None:
+    c = cast(session)
+    approved_plan(session, c, agreed_exchange(session, c))
+    assert kinds(session, c.vop_coordinator) == kinds(session, c.hop_coordinator) == ["signature"]
+
+
+def test_payment_due_after_acceptance_turns_overdue(session: Session) -> None:
+    c, exchange = accepted_exchange(session)
+    accepted = session.exec(select(ClosingReport)).one().accepted_at.date()  # type: ignore[union-attr]
+    [item] = coordinator_queue(session, c.vop_coordinator, today=accepted)
+    assert item.kind == "payment" and item.due == accepted + timedelta(days=10)
+    assert item.urgency(accepted) == "" and item.urgency(accepted + timedelta(days=8)) == "soon"
+    assert item.urgency(accepted + timedelta(days=11)) == "overdue" and item.age_days(accepted + timedelta(days=11)) == 11
+    assert kinds(session, c.hop_coordinator) == []
+    payments.order_payment(session=session, actor=c.vop_coordinator, exchange_id=exchange.id)  # type: ignore[arg-type]
+    [confirm] = coordinator_queue(session, c.vop_coordinator)
+    assert confirm.kind == "payment_confirm" and confirm.due == session.exec(select(Payment)).one().due_date
+
+
+def test_closing_report_overdue_shows_for_the_paying_partnership(session: Session) -> None:
+    c = cast(session)
+    exchange = through_signing(session, approved_plan(session, c, agreed_exchange(session, c)), c)
+    exchanges.mark_stay(session=session, actor=c.visitor, exchange_id=exchange.id, action=Action.END_STAY, today=date(2027, 3, 8))  # type: ignore[arg-type]
+    end = date(2027, 3, 5)
+    assert kinds(session, c.vop_coordinator, today=end + timedelta(days=30)) == []
+    [late] = coordinator_queue(session, c.vop_coordinator, today=end + timedelta(days=31))
+    assert late.kind == "report_overdue" and late.urgency(end + timedelta(days=31)) == "overdue"
+    assert kinds(session, c.hop_coordinator, today=end + timedelta(days=31)) == []
+
+
+def test_filters_by_number_organisation_country_person_and_overdue(session: Session) -> None:
+    c, exchange = accepted_exchange(session)
+    items = coordinator_queue(session, c.vop_coordinator)
+    assert filter_queue(items, text=f"#{exchange.id}") == items
+    assert filter_queue(items, text="99999") == []
+    assert filter_queue(items, text="host org") == items  # organisation name, any case
+    assert filter_queue(items, text="report accepted") == items  # state
+    assert filter_queue(items, countries=["fr"]) == items and filter_queue(items, countries=["DE"]) == []
+    assert filter_queue(items, kinds=["eoi"]) == []
+    people = organisations_of_people(session, "Visitor Person")
+    assert filter_queue(items, text="Visitor Person", organisation_ids=people) == items
+    assert filter_queue(items, text="Nobody Person", organisation_ids=organisations_of_people(session, "Nobody Person")) == []
+    late = items[0].due + timedelta(days=1)  # type: ignore[operator]
+    assert filter_queue(items, overdue_only=True, today=late) == items
+    assert filter_queue(items, overdue_only=True, today=items[0].due) == []
+
+
+def test_queue_costs_the_same_queries_for_one_or_many_exchanges(session: Session, engine: sa.Engine) -> None:
+    c, _ = accepted_exchange(session)
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, *args) -> None:  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    sa.event.listen(engine, "before_cursor_execute", count)
+    try:
+        coordinator_queue(session, c.vop_coordinator)
+        one = len(statements)
+        # Copies of the exchange in the same state: the queue grows, the number of queries does not.
+        original = session.exec(select(Exchange)).one()
+        report = session.exec(select(ClosingReport)).one()
+        for _n in range(5):
+            copy = Exchange(**original.model_dump(exclude={"id"}))
+            session.add(copy)
+            session.flush()
+            session.add(ClosingReport(**report.model_dump(exclude={"id", "exchange_id"}), exchange_id=copy.id))
+        session.commit()
+        statements.clear()
+        assert len(coordinator_queue(session, c.vop_coordinator)) == 6
+        assert len(statements) == one
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", count)

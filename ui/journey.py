@@ -1,0 +1,80 @@
+"""How the journey is shown: phases, the step inside them, who acts next, badge colours."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+import streamlit as st
+
+from domain.enums import EOIState, ExchangeState
+from domain.i18n import _
+from domain.workflow import state_label
+from services.timeline import TimelineEntry
+
+X = ExchangeState
+PHASES: dict[str, tuple[ExchangeState, ...]] = {
+    "Preparation": (X.PROPOSED, X.AGREED, X.PLANNING, X.PLAN_SUBMITTED, X.PLAN_APPROVED, X.SIGNING, X.READY),
+    "Execution": (X.IN_PROGRESS, X.REPORTING, X.REPORT_SUBMITTED),
+    "Finalisation": (X.REPORT_ACCEPTED, X.PAYMENT_ORDERED, X.PAID),
+}
+
+NEXT_ACTOR: dict[ExchangeState, str] = {
+    X.PROPOSED: "Waiting for the other organisation to accept or decline the proposal",
+    X.AGREED: "Waiting for Visitor and Host to open the action plan",
+    X.PLANNING: "Waiting for Visitor and Host to write and agree the action plan",
+    X.PLAN_SUBMITTED: "Waiting for both Partnerships to approve the action plan",
+    X.PLAN_APPROVED: "Waiting for the Commitment to Quality and the Financial Agreement",
+    X.SIGNING: "Waiting for the signatures",
+    X.READY: "Waiting for the stay to start",
+    X.IN_PROGRESS: "The stay is under way; the Visitor records its end",
+    X.REPORTING: "Waiting for the Visitor's closing report",
+    X.REPORT_SUBMITTED: "Waiting for the Visitor's Partnership to accept the closing report",
+    X.REPORT_ACCEPTED: "Waiting for the Visitor's Partnership to order the payment",
+    X.PAYMENT_ORDERED: "Waiting for the payment to be confirmed",
+    X.PAID: "Done: the lump sum is paid",
+    X.CANCELLED: "Cancelled",
+    X.DECLINED: "Declined by the other organisation",
+}
+
+COLOURS: dict[StrEnum, str] = {
+    EOIState.DRAFT: "gray", EOIState.SUBMITTED: "blue", EOIState.APPROVED: "green", EOIState.CHANGES_REQUESTED: "orange",
+    EOIState.REJECTED: "red", EOIState.WITHDRAWN: "gray", X.CANCELLED: "red", X.DECLINED: "red", X.PAID: "green",
+    X.PLAN_SUBMITTED: "blue", X.REPORT_SUBMITTED: "blue", X.PLANNING: "orange", X.REPORTING: "orange",
+}
+
+
+def phase_of(state: ExchangeState) -> str | None:
+    for phase, states in PHASES.items():
+        if state in states:
+            return phase
+    return None
+
+
+def badge(state: StrEnum) -> None:
+    """A coloured badge with a word: never colour alone."""
+    st.badge(_(state_label(state)), color=COLOURS.get(state, "violet"))  # type: ignore[arg-type]
+
+
+def stepper(state: ExchangeState) -> None:
+    current_phase = phase_of(state)
+    cols = st.columns(3)
+    reached = True
+    for col, phase in zip(cols, PHASES, strict=True):
+        if phase == current_phase:
+            col.markdown(f"**● {_(phase)}**  \n{_(state_label(state))}")
+            reached = False
+        else:
+            mark = "✓" if reached and current_phase else "○"
+            col.markdown(f"{mark} {_(phase)}")
+    st.info(_(NEXT_ACTOR[state]), icon=":material/schedule:")
+
+
+def history(entries: list[TimelineEntry]) -> None:
+    """The audit trail of a record, oldest first, as plain text (names and comments are never markup)."""
+    from domain.i18n import moment
+
+    st.subheader(_("History"))
+    if not entries:
+        st.caption(_("Nothing recorded yet."))
+    for entry in entries:
+        st.text("• " + entry.line(moment(entry.at)))

@@ -1,0 +1,184 @@
+"""Which pages each role gets: the menu is built from exactly the pages a role may open.
+
+A page of another role keeps its URL but is served by a stub that refuses (or, for an
+anonymous visitor, asks to log in and then opens the page: links in e-mails work).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+import streamlit as st
+
+from domain.enums import Role
+from domain.i18n import _
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    path: str
+    title: str
+    url_path: str
+    roles: frozenset[Role | None]  # None stands for the anonymous visitor
+    section: str
+    icon: str = ""
+    in_menu: bool = True  # detail pages open from a list with ?id=…, not from the menu
+
+
+ANONYMOUS: frozenset[Role | None] = frozenset({None})
+LOGGED_IN: frozenset[Role | None] = frozenset(Role)
+EVERYONE: frozenset[Role | None] = ANONYMOUS | LOGGED_IN
+
+
+def _roles(*roles: Role) -> frozenset[Role | None]:
+    return frozenset(roles)
+
+
+PAGES: tuple[PageSpec, ...] = (
+    PageSpec("pages/public/home.py", "Welcome", "welcome", ANONYMOUS, "ClusterXchange", ":material/home:"),
+    PageSpec("pages/public/login.py", "Log in", "login", ANONYMOUS, "ClusterXchange", ":material/login:"),
+    PageSpec("pages/public/register.py", "Register", "register", ANONYMOUS, "ClusterXchange", ":material/person_add:"),
+    PageSpec("pages/public/reset_password.py", "Forgot password", "reset_password", ANONYMOUS, "ClusterXchange", ":material/key:"),
+    PageSpec("pages/public/partnerships.py", "Partnerships", "partnerships", EVERYONE, "ClusterXchange", ":material/groups:"),
+    PageSpec("pages/public/opportunities.py", "Opportunities", "opportunities", EVERYONE, "ClusterXchange", ":material/travel_explore:"),
+    PageSpec("pages/public/verify.py", "Verify a document", "verify", EVERYONE, "ClusterXchange", ":material/verified:"),
+    PageSpec("pages/public/news.py", "News", "news", EVERYONE, "ClusterXchange", ":material/mail:"),
+    PageSpec("pages/public/contact.py", "Contact", "contact", EVERYONE, "ClusterXchange", ":material/contact_support:"),
+    PageSpec("pages/participant/home.py", "What to do next", "participant_home", _roles(Role.PARTICIPANT), "My exchanges", ":material/checklist:"),
+    PageSpec("pages/participant/eoi.py", "Expressions of interest", "my_eois", _roles(Role.PARTICIPANT), "My exchanges", ":material/description:"),
+    PageSpec("pages/participant/exchanges.py", "Exchanges", "my_exchanges", _roles(Role.PARTICIPANT), "My exchanges", ":material/handshake:"),
+    PageSpec("pages/participant/opportunities.py", "My opportunities", "my_opportunities", _roles(Role.PARTICIPANT), "My exchanges", ":material/campaign:"),
+    PageSpec("pages/participant/organisation.py", "My organisation", "my_organisation", _roles(Role.PARTICIPANT), "My exchanges", ":material/apartment:"),
+    PageSpec("pages/participant/my_data.py", "My data", "my_data", _roles(Role.PARTICIPANT), "Account", ":material/shield_person:"),
+    PageSpec("pages/coordinator/home.py", "Work queue", "coordinator_home", _roles(Role.COORDINATOR), "My Partnership", ":material/inbox:"),
+    PageSpec("pages/coordinator/eoi_review.py", "Review", "eoi_review", _roles(Role.COORDINATOR), "My Partnership", ":material/fact_check:",
+             in_menu=False),
+    PageSpec("pages/coordinator/payments.py", "Payments", "payments", _roles(Role.COORDINATOR), "My Partnership", ":material/payments:"),
+    PageSpec("pages/coordinator/exchanges.py", "Exchanges", "partnership_exchanges", _roles(Role.COORDINATOR), "My Partnership", ":material/handshake:"),
+    PageSpec("pages/exchange/exchange.py", "Exchange", "exchange", _roles(Role.PARTICIPANT, Role.COORDINATOR), "My exchanges", ":material/swap_horiz:",
+             in_menu=False),
+    PageSpec("pages/coordinator/partnership.py", "Partnership profile", "my_partnership", _roles(Role.COORDINATOR), "My Partnership", ":material/groups:"),
+    PageSpec("pages/kpis/kpis.py", "Figures and exports", "figures", _roles(Role.COORDINATOR, Role.ADMIN), "Figures", ":material/query_stats:"),
+    PageSpec("pages/admin/home.py", "Overview", "admin_home", _roles(Role.ADMIN), "Support Office", ":material/dashboard:"),
+    PageSpec("pages/admin/partnerships.py", "Manage Partnerships", "admin_partnerships", _roles(Role.ADMIN), "Support Office", ":material/groups:"),
+    PageSpec("pages/admin/coordinators.py", "Coordinators", "admin_coordinators", _roles(Role.ADMIN), "Support Office", ":material/badge:"),
+    PageSpec("pages/admin/rules.py", "Rules and rates", "admin_rules", _roles(Role.ADMIN), "Support Office", ":material/rule:"),
+    PageSpec("pages/admin/users.py", "Users", "admin_users", _roles(Role.ADMIN), "Support Office", ":material/manage_accounts:"),
+    PageSpec("pages/admin/audit.py", "Audit log", "admin_audit", _roles(Role.ADMIN), "Support Office", ":material/history:"),
+    PageSpec("pages/admin/outbox.py", "Outbox", "admin_outbox", _roles(Role.ADMIN), "Support Office", ":material/outgoing_mail:"),
+    PageSpec("pages/admin/messages.py", "Contact messages", "admin_messages", _roles(Role.ADMIN), "Support Office", ":material/forum:"),
+    PageSpec("pages/admin/site_texts.py", "Public texts", "admin_texts", _roles(Role.ADMIN), "Support Office", ":material/edit_note:"),
+    PageSpec("pages/admin/forms.py", "Form previews", "admin_forms", _roles(Role.ADMIN), "Support Office", ":material/dynamic_form:"),
+    PageSpec("pages/admin/data_requests.py", "Data requests", "admin_data_requests", _roles(Role.ADMIN), "Support Office", ":material/privacy_tip:"),
+    PageSpec("pages/account/account.py", "My account", "account", LOGGED_IN, "Account", ":material/person:"),
+)
+
+SETUP_PAGE = PageSpec("pages/public/setup.py", "Set up this instance", "setup", ANONYMOUS, "ClusterXchange", ":material/build:")
+
+HOME_OF: dict[Role | None, str] = {
+    None: "welcome",
+    Role.PARTICIPANT: "participant_home",
+    Role.COORDINATOR: "coordinator_home",
+    Role.ADMIN: "admin_home",
+}
+
+
+def pages_for(role: Role | None) -> list[PageSpec]:
+    return [spec for spec in PAGES if role in spec.roles]
+
+
+def _refusal_stub(url_path: str) -> Callable[[], None]:
+    def refuse() -> None:
+        st.error(_("This page is not available to you."))
+        st.caption(_("Use the menu to reach the pages of your role."))
+
+    refuse.__name__ = f"refuse_{url_path}"
+    return refuse
+
+
+def _login_stub(url_path: str) -> Callable[[], None]:
+    title = next(spec.title for spec in PAGES if spec.url_path == url_path)
+
+    def ask_to_log_in() -> None:
+        from ui.session import render_login_form
+
+        st.info(_("Please log in to open “{title}”.").format(title=_(title)))
+        if render_login_form() is not None:
+            st.rerun()  # the next run serves the real page at this URL
+
+    ask_to_log_in.__name__ = f"login_for_{url_path}"
+    return ask_to_log_in
+
+
+def _to_home(url_path: str) -> Callable[[], None]:
+    def go_home() -> None:
+        st.switch_page(st.session_state["_cxc_home_page"])
+
+    go_home.__name__ = f"home_from_{url_path}"
+    return go_home
+
+
+class Kind(StrEnum):
+    PAGE = "page"  # the real page
+    LOGIN_STUB = "login_stub"  # anonymous visitor: log in, then the page opens at the same URL
+    REFUSAL = "refusal"  # another role's page: a refusal, never content
+    HOME_REDIRECT = "home_redirect"  # logged in but on /login or /register: go home
+
+
+@dataclass(frozen=True)
+class Planned:
+    spec: PageSpec
+    kind: Kind
+    default: bool = False
+
+
+def navigation_plan(role: Role | None, *, needs_setup: bool) -> list[Planned]:
+    """Pure: what each URL serves for this role (tested without a running app)."""
+    if needs_setup:
+        return [Planned(SETUP_PAGE, Kind.PAGE, default=True)]
+    home = HOME_OF[role]
+    plan = []
+    for spec in PAGES:
+        if role in spec.roles:
+            plan.append(Planned(spec, Kind.PAGE, default=spec.url_path == home))
+        elif role is None:
+            plan.append(Planned(spec, Kind.LOGIN_STUB))
+        elif spec.roles == ANONYMOUS:
+            plan.append(Planned(spec, Kind.HOME_REDIRECT))
+        else:
+            plan.append(Planned(spec, Kind.REFUSAL))
+    return plan
+
+
+def _root() -> None:
+    # Streamlit serves the default page at "/" only, never at its own name; a real home page
+    # as default would make links to /participant_home fail. The root just goes home.
+    st.switch_page(st.session_state["_cxc_home_page"])
+
+
+def build_pages(role: Role | None, *, needs_setup: bool) -> dict[str, list[st.Page]]:
+    """The navigation of one role: its own pages visible, every other URL a hidden stub."""
+    sections: dict[str, list[st.Page]] = {}
+    hidden: list[st.Page] = [] if needs_setup else [st.Page(_root, title=_("Home"), url_path="home", default=True, visibility="hidden")]
+    stubs = {Kind.LOGIN_STUB: _login_stub, Kind.REFUSAL: _refusal_stub, Kind.HOME_REDIRECT: _to_home}
+    for item in navigation_plan(role, needs_setup=needs_setup):
+        spec = item.spec
+        if item.kind == Kind.PAGE:
+            page = st.Page(
+                str(ROOT / spec.path), title=_(spec.title), url_path=spec.url_path, icon=spec.icon or None,
+                default=item.default and needs_setup, visibility="visible" if spec.in_menu else "hidden",
+            )
+            sections.setdefault("" if needs_setup else _(spec.section), []).append(page)
+            if item.default:
+                st.session_state["_cxc_home_page"] = page
+        else:
+            stub = stubs[item.kind](spec.url_path)
+            hidden.append(st.Page(stub, title=_(spec.title), url_path=spec.url_path, visibility="hidden"))
+    if hidden:
+        sections[next(iter(sections))].extend(hidden)
+    return sections
