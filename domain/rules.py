@@ -302,7 +302,8 @@ class LumpSum:
         parts = [f"{country_name(self.host_country)} €{self.host_rate_eur:,}"]
         if self.cap_applied:
             parts.append(f"capped at €{self.cap_eur:,}")
-        parts += [f"{reason} → halved" for reason in self.halved_because]
+        if self.halved_because:  # two reasons still halve once: say so once
+            parts.append(" and ".join(self.halved_because) + " → halved")
         amount = self.amount_cents / 100
         parts.append(f"€{amount:,.0f}" if amount == int(amount) else f"€{amount:,.2f}")
         return " · ".join(parts)

@@ -186,3 +186,26 @@ def by_partnership(session: Session, f: KpiFilter) -> list[tuple[str, int, int]]
         .where(*f.where()).group_by(Partnership.name).order_by(func.count(Exchange.id).desc())
     ).all()
     return [(name, int(n), int(cents)) for name, n, cents in rows]
+
+
+# The programme's headline: an exchange counts once its action plan is approved (and it was not
+# cancelled since); proposals, and exchanges declined or cancelled, are shown apart.
+APPROVED_STATES = frozenset({
+    ExchangeState.PLAN_APPROVED, ExchangeState.SIGNING, ExchangeState.READY, ExchangeState.IN_PROGRESS,
+    ExchangeState.REPORTING, ExchangeState.REPORT_SUBMITTED, ExchangeState.REPORT_ACCEPTED,
+    ExchangeState.PAYMENT_ORDERED, ExchangeState.PAID,
+})
+ENDED_WITHOUT_STAY = frozenset({ExchangeState.DECLINED, ExchangeState.CANCELLED})
+
+
+@dataclass(frozen=True)
+class Headline:
+    approved: int  # the headline figure
+    in_preparation: int  # proposed, agreed, plan being written or waiting for approval
+    ended_without_stay: int  # declined or cancelled
+
+
+def headline(states: list[tuple[ExchangeState, int]]) -> Headline:
+    approved = sum(n for state, n in states if state in APPROVED_STATES)
+    ended = sum(n for state, n in states if state in ENDED_WITHOUT_STAY)
+    return Headline(approved, sum(n for _state, n in states) - approved - ended, ended)

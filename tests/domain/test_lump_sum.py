@@ -48,6 +48,12 @@ def test_explanation_reads_like_the_ux_guide() -> None:
     assert result.explain() == "France €900 · 4 working days < 5 → halved · €450"
 
 
+def test_explanation_says_halved_once_when_both_reasons_apply() -> None:
+    result = lump_sum(RULES, host_country="FR", working_day_count=4, distance_km=120)
+    assert result.explain() == "France €900 · 4 working days < 5 and 120 km < 200 km → halved · €450"
+    assert result.explain().count("halved") == 1
+
+
 @given(country=st.sampled_from(sorted(RULES.host_rates_eur)), days=st.integers(0, 23), km=st.floats(0, 5000, allow_nan=False))
 def test_amount_never_exceeds_cap_or_host_rate_and_halves_exactly_once(country: str, days: int, km: float) -> None:
     result = lump_sum(RULES, host_country=country, working_day_count=days, distance_km=km)
