@@ -407,6 +407,17 @@ class Comment(SQLModel, table=True):
     created_at: datetime = created_at_field()
 
 
+class InstanceSetting(SQLModel, table=True):
+    """Who runs this instance (the Support Office's name, e-mail, phone, hours), as an admin set it."""
+
+    __tablename__ = "instance_setting"
+
+    key: str = Field(primary_key=True, max_length=40)
+    value: str = Field(max_length=300)
+    updated_by_user_id: int | None = Field(default=None, foreign_key="user.id")
+    updated_at: datetime = created_at_field()
+
+
 class SiteText(SQLModel, table=True):
     """A text of the public pages as edited by an admin; the built-in text applies until then."""
 

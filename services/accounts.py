@@ -104,7 +104,7 @@ def login_credentials(session: Session, username: str | None = None) -> dict:
 # --- first administrator and registration ---------------------------------------------
 
 
-def _account_errors(
+def account_errors(
     session: Session, *, username: str, email: str, full_name: str, password: str, password_repeat: str
 ) -> dict[str, str]:
     settings = load_settings()
@@ -154,7 +154,7 @@ def create_admin(
     *, session: Session, username: str, email: str, full_name: str, password: str, password_repeat: str
 ) -> User:
     """An administrator account, from the set-up page or from `manage.py create-admin` on the server."""
-    errors = _account_errors(
+    errors = account_errors(
         session, username=username, email=email, full_name=full_name, password=password, password_repeat=password_repeat
     )
     if errors:
@@ -184,7 +184,7 @@ class Registration:
 def register_participant(*, session: Session, data: Registration) -> User:
     """Self-registration of a person and the organisation they work for."""
     rules = load_rules()
-    errors = _account_errors(
+    errors = account_errors(
         session,
         username=data.username,
         email=data.email,
@@ -253,7 +253,7 @@ def create_coordinator(
     require_admin(actor)
     if session.get(Partnership, partnership_id) is None:
         raise ValidationFailed({"partnership_id": _("Choose a Partnership from the list.")})
-    errors = _account_errors(
+    errors = account_errors(
         session, username=username, email=email, full_name=full_name, password=password, password_repeat=password_repeat
     )
     if errors:

@@ -216,6 +216,21 @@ def retry_failed(session: Session, mail_ids: Sequence[int], *, actor: User | Non
     return int(result.rowcount)  # type: ignore[attr-defined]
 
 
+def _sender() -> str:
+    """The Support Office of this instance (services/instance.py), or a no-reply address of its host."""
+    from urllib.parse import urlparse
+
+    from db.engine import read_session
+    from services.instance import identity
+    from services.settings import load_settings
+
+    with read_session() as session:
+        who = identity(session)
+    if who.email:
+        return f"{who.name or 'CXC Desk'} <{who.email}>"
+    return f"CXC Desk <noreply@{urlparse(load_settings().public_url).hostname or 'localhost'}>"
+
+
 def deliver_configured(*, now: datetime | None = None) -> DeliveryReport | None:
     """Deliver with the instance's settings; None when no SMTP_URL is set (mails wait in the Outbox)."""
     from db.engine import write_session
@@ -224,5 +239,5 @@ def deliver_configured(*, now: datetime | None = None) -> DeliveryReport | None:
     settings = load_settings()
     if not settings.smtp_url:
         return None
-    return deliver_due(write_session, parse_smtp_url(settings.smtp_url), settings.mail_from, now=now,
+    return deliver_due(write_session, parse_smtp_url(settings.smtp_url), settings.mail_from or _sender(), now=now,
                        max_attempts=settings.smtp_max_attempts)

@@ -56,14 +56,10 @@ class Settings:
     smtp_url: str
     mail_from: str
     smtp_max_attempts: int
-    support_email: str
-    support_phone: str
-    support_hours: str
     retention_years: int
 
 
 def load_settings() -> Settings:
-    support_email = os.environ.get("CXC_SUPPORT_EMAIL", "clusterxchange@clustercollaboration.eu")
     return Settings(
         max_failed_logins=_int_env("CXC_MAX_FAILED_LOGINS", 5, minimum=1),
         lock_minutes=_int_env("CXC_LOCK_MINUTES", 15, minimum=1),
@@ -75,11 +71,8 @@ def load_settings() -> Settings:
         cookie_name=os.environ.get("CXC_COOKIE_NAME", "cxc_session"),
         public_url=os.environ.get("CXC_PUBLIC_URL", "http://localhost:8501").rstrip("/"),
         smtp_url=os.environ.get("SMTP_URL", "").strip(),
-        mail_from=os.environ.get("CXC_MAIL_FROM", "").strip() or f"CXC Desk <{support_email}>",
+        mail_from=os.environ.get("CXC_MAIL_FROM", "").strip(),  # empty: from the instance's identity
         smtp_max_attempts=_int_env("CXC_SMTP_MAX_ATTEMPTS", 8, minimum=1),
-        support_email=support_email,
-        support_phone=os.environ.get("CXC_SUPPORT_PHONE", "+351 22 607 64 07"),
-        support_hours=os.environ.get("CXC_SUPPORT_HOURS", "10:00–14:00 CET on working days"),
         retention_years=_int_env("CXC_RETENTION_YEARS", 10, minimum=1),
     )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from domain.i18n import _
+from services.instance import Identity
 
 
 def errors_key(form: str) -> str:
@@ -46,3 +47,14 @@ def text_field(form: str, field: str, label: str, *, key: str, required: bool = 
                           max_chars=max_chars, help=help)
     field_error(form, field)
     return value
+
+
+def support_office_lines(who: Identity) -> None:
+    """The Support Office's contact lines, those that are set (services/instance.py)."""
+    lines = [text.format(value=value) for text, value in (
+        (_("E-mail: {value}"), who.email), (_("Phone: {value}"), who.phone), (_("Opening hours: {value}"), who.hours),
+    ) if value]
+    if lines:
+        st.markdown("  \n".join(lines))
+    else:
+        st.caption(_("The Support Office has not given its contact details yet; use the form to write to it."))

@@ -2,16 +2,16 @@ import streamlit as st
 
 from domain.i18n import _
 from services.contact import send_message
-from services.settings import load_settings
+from services.instance import identity
+from services.runtime import read_session
 from ui.actions import act
 from ui.session import current_user
-from ui.widgets import field_error
+from ui.widgets import field_error, support_office_lines
 
-settings = load_settings()
 user = current_user()
 st.title(_("Contact the Support Office"))
-st.markdown(_("E-mail: {email}  \nPhone: {phone}  \nOpening hours: {hours}").format(
-    email=settings.support_email, phone=settings.support_phone, hours=settings.support_hours))
+with read_session() as session:
+    support_office_lines(identity(session))
 with st.form("contact_form"):
     name = st.text_input(_("Your name") + " *", value=user.full_name if user else "", key="contact_name", max_chars=120)
     field_error("contact", "name")

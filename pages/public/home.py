@@ -2,10 +2,10 @@ import streamlit as st
 
 from domain.i18n import _
 from services.runtime import read_session
-from services.settings import load_settings
+from services.instance import identity
+from ui.widgets import support_office_lines
 from services.site_texts import TITLES, site_texts
 
-settings = load_settings()
 with read_session() as session:
     texts = site_texts(session)
 
@@ -39,6 +39,6 @@ c2.page_link("pages/public/login.py", label=_("Log in"), icon=":material/login:"
 c3.page_link("pages/public/news.py", label=_("Get the news"), icon=":material/mail:")
 with st.container(border=True):
     st.markdown(f"**{_('Support Office')}**")
-    st.markdown(_("E-mail: {email}  \nPhone: {phone}  \nOpening hours: {hours}").format(
-        email=settings.support_email, phone=settings.support_phone, hours=settings.support_hours))
+    with read_session() as session:
+        support_office_lines(identity(session))
     st.page_link("pages/public/contact.py", label=_("Write to the Support Office"), icon=":material/contact_support:")

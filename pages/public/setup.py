@@ -1,7 +1,7 @@
 import streamlit as st
 
 from domain.i18n import _
-from services.accounts import create_first_admin
+from services.instance import Identity, set_up_instance
 from ui.actions import act
 from ui.widgets import form_errors_banner, text_field
 
@@ -16,12 +16,23 @@ with st.form(FORM):
     username = text_field(FORM, "username", _("User name"), key="setup_username", max_chars=40, help=_("e.g. admin"))
     password = text_field(FORM, "password", _("Password"), key="setup_password", help=_("At least 12 characters."), password=True)
     password_repeat = text_field(FORM, "password_repeat", _("Repeat password"), key="setup_password_repeat", password=True)
+    st.subheader(_("Who runs this instance"))
+    st.caption(_("Shown on the public pages and used as the sender of e-mails; an administrator can change it later."))
+    support = Identity(
+        name=text_field(FORM, "support_name", _("Name of the Support Office"), key="setup_support_name", max_chars=120,
+                        help=_("e.g. Support Office of the Alpine Industry Bridge")),
+        email=text_field(FORM, "support_email", _("Its e-mail address"), key="setup_support_email", max_chars=254),
+        phone=text_field(FORM, "support_phone", _("Its phone number"), key="setup_support_phone", max_chars=40,
+                         required=False),
+        hours=text_field(FORM, "support_hours", _("Its opening hours"), key="setup_support_hours", max_chars=120,
+                         required=False, help=_("e.g. 9:00–13:00 CET on working days")),
+    )
     submitted = st.form_submit_button(_("Create the administrator"), type="primary")
 
 if submitted:
     created = act(
-        lambda s: create_first_admin(session=s, username=username, email=email, full_name=full_name,
-                                     password=password, password_repeat=password_repeat),
+        lambda s: set_up_instance(session=s, username=username, email=email, full_name=full_name,
+                                  password=password, password_repeat=password_repeat, support=support),
         success=_("Administrator created."), form=FORM,
     )
     if created is not None:

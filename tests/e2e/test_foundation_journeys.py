@@ -29,6 +29,8 @@ def set_up_instance(page: Page, base: str) -> None:
     textbox(form, "User name").fill("ada")
     textbox(form, "Password").fill(f.PASSWORD)
     textbox(form, "Repeat password").fill(f.PASSWORD)
+    textbox(form, "Name of the Support Office").fill("Support Office of the Alpine Industry Bridge")
+    textbox(form, "Its e-mail address").fill("support@aib.example.eu")
     form.get_by_role("button", name="Create the administrator").click()
     expect(page.get_by_text("The administrator account is ready").first).to_be_visible()
 
@@ -42,6 +44,8 @@ def test_first_run_setup_creates_the_administrator(server: Server, page: Page) -
     open_page(page, f"{server.url}/setup")
     expect(page.get_by_role("heading", name="Welcome to ClusterXchange").first).to_be_visible()
     expect(page.get_by_role("heading", name="Set up this instance")).to_have_count(0)
+    # The welcome page names this instance's own Support Office, never anybody else's.
+    expect(page.get_by_text("E-mail: support@aib.example.eu").first).to_be_visible()
     log_in(page, server.url, "ada", f.PASSWORD)
     expect(page.get_by_role("heading", name="Support Office overview").first).to_be_visible()
 

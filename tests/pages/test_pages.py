@@ -100,11 +100,14 @@ def test_setup_page_creates_the_first_admin_then_disappears(sqlite_url: str) -> 
     at.text_input(key="setup_username").input("ada")
     at.text_input(key="setup_password").input(f.PASSWORD)
     at.text_input(key="setup_password_repeat").input(f.PASSWORD)
+    at.text_input(key="setup_support_name").input("Support Office of AIB")
+    at.text_input(key="setup_support_email").input("support@aib.example.eu")
     at.button[0].click().run()
     assert not at.exception
     assert any("administrator account is ready" in s.value for s in at.success)
     again = AppTest.from_file(APP, default_timeout=30).run()
     assert [t.value for t in again.title] == ["Welcome to ClusterXchange"]
+    assert any("support@aib.example.eu" in m.value for m in again.markdown)  # its own Support Office
 
 
 def test_setup_with_bad_input_shows_errors_next_to_fields_and_creates_nothing(sqlite_url: str) -> None:
