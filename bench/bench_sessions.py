@@ -111,7 +111,7 @@ class Browser:
         await self.socket.send(message.SerializeToString())
         while True:
             incoming = ForwardMsg()
-            incoming.ParseFromString(await self.socket.recv())  # type: ignore[arg-type]
+            incoming.ParseFromString(await self.socket.recv())
             kind = incoming.WhichOneof("type")
             if kind == "new_session":
                 self.page_hash = incoming.new_session.page_script_hash
@@ -133,7 +133,7 @@ class Browser:
         from streamlit.proto.WidgetStates_pb2 import WidgetState
 
         proto = self.widgets[label]
-        return WidgetState(id=proto.id, **value)  # type: ignore[attr-defined]
+        return WidgetState(id=proto.id, **value)  # type: ignore[arg-type, attr-defined]
 
 
 class Start:

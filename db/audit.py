@@ -58,7 +58,7 @@ def append_event(
 ) -> AuditEvent:
     """Add one event to the chain, inside the caller's transaction (the caller commits)."""
     _serialise_writers(session)
-    last = session.exec(select(AuditEvent).order_by(AuditEvent.seq.desc()).limit(1)).first()  # type: ignore[union-attr]
+    last = session.exec(select(AuditEvent).order_by(AuditEvent.seq.desc()).limit(1)).first()  # type: ignore[attr-defined]
     event = AuditEvent(
         seq=(last.seq + 1) if last else 1,
         created_at=utcnow(),

@@ -7,6 +7,7 @@ from enum import StrEnum
 
 import sqlalchemy as sa
 from sqlalchemy.types import TypeDecorator
+from sqlmodel import SQLModel
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -48,3 +49,12 @@ def enum_type(enum_cls: type[StrEnum]) -> sa.Enum:
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def id_of(record: SQLModel) -> int:
+    """The id of a stored record, typed `int`: a loaded or flushed record always has one, while
+    the models type `id` as `int | None` for records not yet stored."""
+    value = getattr(record, "id", None)
+    if not isinstance(value, int):
+        raise ValueError(f"this {type(record).__name__} is not stored yet: it has no id")
+    return value

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlmodel import Session, select
 
 from db.models import Comment, User
+from db.types import id_of
 from domain.enums import Party
 from domain.errors import ValidationFailed
 from domain.i18n import _
@@ -36,7 +37,7 @@ def add_comment(*, session: Session, actor: User, exchange_id: int, body: str) -
         raise ValidationFailed({"comment": _("Write something first.")})
     if len(text) > MAX_COMMENT:
         raise ValidationFailed({"comment": _("A comment holds at most {n} characters.").format(n=MAX_COMMENT)})
-    comment = Comment(exchange_id=exchange_id, author_user_id=actor.id, body=text)  # type: ignore[arg-type]
+    comment = Comment(exchange_id=exchange_id, author_user_id=id_of(actor), body=text)
     session.add(comment)
     people = (organisation_users(session, exchange.visitor_org_id) + organisation_users(session, exchange.host_org_id)
               + partnership_users(session, exchange.visitor_partnership_id) + partnership_users(session, exchange.host_partnership_id))

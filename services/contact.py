@@ -29,7 +29,7 @@ def send_message(*, session: Session, name: str, email: str, subject: str, body:
         raise ValidationFailed(errors)
     address = normalise_email(email)
     recent = session.exec(select(func.count()).select_from(ContactMessage).where(
-        ContactMessage.email == address, ContactMessage.created_at >= utcnow() - timedelta(hours=1))).one()  # type: ignore[arg-type]
+        ContactMessage.email == address, ContactMessage.created_at >= utcnow() - timedelta(hours=1))).one()
     if recent >= PER_ADDRESS_PER_HOUR:
         raise ValidationFailed({"email": _("You have sent {n} messages in the last hour; we will answer them. Please write again later.").format(
             n=PER_ADDRESS_PER_HOUR)})

@@ -20,7 +20,7 @@ from enum import Enum
 from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import Session, SQLModel, select
+from sqlmodel import Session, SQLModel, col, select
 
 from db.audit import append_event
 from db.models import (
@@ -41,7 +41,7 @@ from db.models import (
     Signature,
     User,
 )
-from db.types import utcnow
+from db.types import id_of, utcnow
 from domain.enums import DocumentKind, Role
 from domain.errors import NotFound, PermissionDenied, ValidationFailed
 from domain.i18n import _
@@ -76,7 +76,7 @@ def personal_data(session: Session, user: User) -> bytes:
     exchange_ids = [x.id for x in exchanges]
     eoi_ids = [e.id for e in eois]
     documents = list(session.exec(select(Document).where(
-        Document.exchange_id.in_(exchange_ids) | Document.eoi_id.in_(eoi_ids))))  # type: ignore[union-attr]
+        col(Document.exchange_id).in_(exchange_ids) | col(Document.eoi_id).in_(eoi_ids))))
     reports = list(session.exec(select(ClosingReport).where(ClosingReport.exchange_id.in_(exchange_ids))))  # type: ignore[attr-defined]
     evidence = list(session.exec(select(Evidence).where(Evidence.closing_report_id.in_([r.id for r in reports]))))  # type: ignore[attr-defined]
     data = {
@@ -106,7 +106,7 @@ def personal_data(session: Session, user: User) -> bytes:
         for e in evidence:
             if e.content:
                 archive.writestr(f"evidence/{e.id}-{e.filename}", e.content)
-    append_event(session, actor=user, entity_type="user", entity_id=user.id, action="download_own_data")  # type: ignore[arg-type]
+    append_event(session, actor=user, entity_type="user", entity_id=id_of(user), action="download_own_data")
     session.commit()
     return buffer.getvalue()
 
@@ -119,7 +119,7 @@ def request_erasure(*, session: Session, actor: User) -> User:
     if user.erasure_requested_at is None:
         user.erasure_requested_at = utcnow()
         session.add(user)
-        append_event(session, actor=user, entity_type="user", entity_id=user.id, action="request_erasure")  # type: ignore[arg-type]
+        append_event(session, actor=user, entity_type="user", entity_id=id_of(user), action="request_erasure")
         notify(session, admins(session), subject=_("A request for erasure"),
                body=_("A participant asks for the erasure of their personal data. Carry it out from the page “Data requests”."),
                kind="erasure_request", link="admin_data_requests")
@@ -129,7 +129,7 @@ def request_erasure(*, session: Session, actor: User) -> User:
 
 def erasure_requests(session: Session, actor: User) -> list[User]:
     require_admin(actor)
-    return list(session.exec(select(User).where(User.erasure_requested_at.is_not(None), User.anonymised_at.is_(None))  # type: ignore[union-attr]
+    return list(session.exec(select(User).where(User.erasure_requested_at.is_not(None), col(User.anonymised_at).is_(None))  # type: ignore[union-attr]
                              .order_by(User.erasure_requested_at)))
 
 
@@ -145,10 +145,10 @@ def anonymise_user(*, session: Session, actor: User, user_id: int) -> User:
         raise ValidationFailed({"user": _("Ask another administrator to erase your own account.")})
     old_email = user.email
     label = f"erased-{user.id}"
-    session.execute(sa.update(Signature).where(Signature.user_id == user.id).values(typed_name=_("Erased person"), drawing_png=None))  # type: ignore[arg-type]
-    session.execute(sa.update(Comment).where(Comment.author_user_id == user.id).values(body=_("(removed at the author's request)")))  # type: ignore[arg-type]
+    session.execute(sa.update(Signature).where(Signature.user_id == id_of(user)).values(typed_name=_("Erased person"), drawing_png=None))  # type: ignore[arg-type]
+    session.execute(sa.update(Comment).where(Comment.author_user_id == id_of(user)).values(body=_("(removed at the author's request)")))  # type: ignore[arg-type]
     cv_of_theirs = select(EOI.id).where(EOI.author_user_id == user.id)
-    session.execute(sa.update(Document).where(Document.kind == DocumentKind.CV, Document.eoi_id.in_(cv_of_theirs))  # type: ignore[union-attr]
+    session.execute(sa.update(Document).where(Document.kind == DocumentKind.CV, col(Document.eoi_id).in_(cv_of_theirs))  # type: ignore[arg-type]
                     .values(content=None, filename="cv-removed.pdf"))
     session.execute(sa.delete(Outbox).where(Outbox.to_email == old_email))  # type: ignore[arg-type]
     erased = _("Erased person")
@@ -158,13 +158,13 @@ def anonymise_user(*, session: Session, actor: User, user_id: int) -> User:
     session.execute(sa.delete(NewsSubscriber).where(NewsSubscriber.email == old_email))  # type: ignore[arg-type]
     session.execute(sa.update(ContactMessage).where(ContactMessage.email == old_email)  # type: ignore[arg-type]
                     .values(name=_("Erased person"), email=f"{label}@invalid.example", body="", reply=""))
-    session.execute(sa.update(AuthSession).where(AuthSession.user_id == user.id, AuthSession.revoked_at.is_(None))  # type: ignore[union-attr,arg-type]
+    session.execute(sa.update(AuthSession).where(AuthSession.user_id == id_of(user), col(AuthSession.revoked_at).is_(None))  # type: ignore[arg-type]
                     .values(revoked_at=utcnow()))
     user.full_name = _("Erased person {id}").format(id=user.id)
     user.username, user.email = label, f"{label}@invalid.example"
     user.password_hash = hash_password(secrets.token_urlsafe(32))
     user.is_active, user.anonymised_at = False, utcnow()
     session.add(user)
-    append_event(session, actor=actor, entity_type="user", entity_id=user.id, action="anonymise")  # type: ignore[arg-type]
+    append_event(session, actor=actor, entity_type="user", entity_id=id_of(user), action="anonymise")
     session.commit()
     return user

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from sqlmodel import Session, select
 
 from db.models import EOI, Exchange, Partnership, User
+from db.types import id_of
 from domain.enums import Action, EOIState, Party, Side
 from services import documents, eois, exchanges, payments, reports
 from services.accounts import find_user
@@ -115,13 +116,13 @@ def _seed_eois(session: Session) -> None:
         coordinator = _user(session, COORDINATOR_OF[acronym])
         eoi = eois.start_eoi(session=session, actor=user, side=side, partnership_id=partnerships[acronym].id)
         if target == EOIState.DRAFT:
-            eois.save_eoi_draft(session=session, actor=user, eoi_id=eoi.id, answers={"motivation": "We are still writing this."})  # type: ignore[arg-type]
+            eois.save_eoi_draft(session=session, actor=user, eoi_id=id_of(eoi), answers={"motivation": "We are still writing this."})
             continue
-        eois.submit_eoi(session=session, actor=user, eoi_id=eoi.id, answers=_answers(["FR", "PL", "BG", "SK"], ["Digital"]))  # type: ignore[arg-type]
+        eois.submit_eoi(session=session, actor=user, eoi_id=id_of(eoi), answers=_answers(["FR", "PL", "BG", "SK"], ["Digital"]))
         if target == EOIState.APPROVED:
-            eois.decide_eoi(session=session, actor=coordinator, eoi_id=eoi.id, action=Action.APPROVE)  # type: ignore[arg-type]
+            eois.decide_eoi(session=session, actor=coordinator, eoi_id=id_of(eoi), action=Action.APPROVE)
         elif target == EOIState.CHANGES_REQUESTED:
-            eois.decide_eoi(session=session, actor=coordinator, eoi_id=eoi.id, action=Action.REQUEST_CHANGES,  # type: ignore[arg-type]
+            eois.decide_eoi(session=session, actor=coordinator, eoi_id=id_of(eoi), action=Action.REQUEST_CHANGES,
                             comment="Please say which host countries you prefer and why.")
 
 
@@ -129,7 +130,7 @@ def _sign(session: Session, exchange_id: int, signers: dict[Party, User], only: 
     for document in [d for d in documents.current_documents(session, exchange_id) if d.kind in documents.REQUIRED]:
         for party in sorted(documents.REQUIRED[document.kind] & (only or set(Party))):
             user = signers[party]
-            documents.sign_document(session=session, actor=user, document_id=document.id, party=party,  # type: ignore[arg-type]
+            documents.sign_document(session=session, actor=user, document_id=id_of(document), party=party,
                                     typed_name=user.full_name, agreed=True, shown_sha256=document.sha256)
 
 
@@ -198,7 +199,7 @@ def _seed_exchange(session: Session, visitor_name: str, host_name: str, target: 
     payments.set_organisation_account(session=session, actor=visitor, iban=VISITOR_IBAN[0], bic=VISITOR_IBAN[1], holder=visitor.full_name)
     payment = payments.order_payment(session=session, actor=coordinator, exchange_id=xid)  # type: ignore[arg-type]
     if target == "paid":
-        payments.confirm_payments(session=session, actor=coordinator, payment_ids=[payment.id], paid_on=PAST[1] + timedelta(days=20),  # type: ignore[arg-type, list-item]
+        payments.confirm_payments(session=session, actor=coordinator, payment_ids=[id_of(payment)], paid_on=PAST[1] + timedelta(days=20),  # type: ignore[arg-type]
                                   reference="DEMO-TRANSFER-0001")
 
 

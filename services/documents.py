@@ -9,12 +9,12 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from db.audit import append_event
 from db.engine import data_dir
 from db.models import ActionPlan, AuditEvent, Document, Exchange, Organisation, Partnership, Signature, User
-from db.types import utcnow
+from db.types import id_of, utcnow
 from documents.content import Context, verify_url
 from documents.kinds import KINDS, TO_SIGN, document_content, reference
 from documents.pdf import Section, render_pdf
@@ -73,7 +73,7 @@ def generate_documents(session: Session, exchange: Exchange, actor: User | None)
 
 
 def current_documents(session: Session, exchange_id: int) -> list[Document]:
-    return list(session.exec(select(Document).where(Document.exchange_id == exchange_id, Document.superseded_at.is_(None))  # type: ignore[union-attr]
+    return list(session.exec(select(Document).where(Document.exchange_id == exchange_id, col(Document.superseded_at).is_(None))
                              .order_by(Document.kind, Document.version)))
 
 
@@ -91,7 +91,7 @@ def parties_to_sign(session: Session, user: User, document: Document) -> list[Pa
         return []
     if exchange.state != ExchangeState.SIGNING:
         return []
-    done = {s.party for s in signatures_of(session, document.id)}  # type: ignore[arg-type]
+    done = {s.party for s in signatures_of(session, id_of(document))}
     return sorted((parties & REQUIRED[document.kind]) - done)
 
 
@@ -127,14 +127,14 @@ def sign_document(*, session: Session, actor: User, document_id: int, party: Par
         errors["drawing"] = _("The drawn signature could not be read; draw it again or leave it out.")
     if errors:
         raise ValidationFailed(errors)
-    signature = Signature(document_id=document.id, party=party, user_id=actor.id, typed_name=" ".join(typed_name.split()),  # type: ignore[arg-type]
+    signature = Signature(document_id=id_of(document), party=party, user_id=id_of(actor), typed_name=" ".join(typed_name.split()),
                           method=SignatureMethod.TYPED_NAME_AND_DRAWING if drawing_png else SignatureMethod.TYPED_NAME,
                           signed_sha256=document.sha256, drawing_png=drawing_png)
     session.add(signature)
     session.flush()
-    append_event(session, actor=actor, entity_type="exchange", entity_id=exchange.id, action="sign",  # type: ignore[arg-type]
+    append_event(session, actor=actor, entity_type="exchange", entity_id=id_of(exchange), action="sign",
                  comment=f"{document.filename} as {party.value} sha256 {document.sha256}")
-    if _all_signed(session, exchange.id):  # type: ignore[arg-type]
+    if _all_signed(session, id_of(exchange)):
         _finalise(session, exchange, actor)
     session.commit()
     return signature
@@ -144,12 +144,12 @@ def _all_signed(session: Session, exchange_id: int) -> bool:
     documents = [d for d in current_documents(session, exchange_id) if d.kind in REQUIRED]
     if {d.kind for d in documents} != set(REQUIRED):
         return False
-    return all({s.party for s in signatures_of(session, d.id)} >= REQUIRED[d.kind] for d in documents)  # type: ignore[arg-type]
+    return all({s.party for s in signatures_of(session, id_of(d))} >= REQUIRED[d.kind] for d in documents)
 
 
 def _signature_page(session: Session, document: Document, exchange_id: int) -> list[Section]:
     rows, images = [], []
-    for signature in signatures_of(session, document.id):  # type: ignore[arg-type]
+    for signature in signatures_of(session, id_of(document)):
         user = session.get(User, signature.user_id)
         rows.append((PARTY_WORDS[signature.party], f"{signature.typed_name} ({user.username if user else '?'}) · "
                      f"{signature.signed_at.strftime('%Y-%m-%d %H:%M:%S')} UTC · {signature.method.value.replace('_', ' ')} · "
@@ -168,14 +168,14 @@ def _signature_page(session: Session, document: Document, exchange_id: int) -> l
 def _finalise(session: Session, exchange: Exchange, actor: User) -> None:
     """Every signature is in: sealed final PDFs with a signature page and the audit trail; ready."""
     ctx = _context(session, exchange)
-    for document in [d for d in current_documents(session, exchange.id) if d.kind in REQUIRED]:  # type: ignore[arg-type]
+    for document in [d for d in current_documents(session, id_of(exchange)) if d.kind in REQUIRED]:
         content = document_content(ctx, document.kind, document.version)
         final_kind = SIGNED_KIND[document.kind]
-        content.reference = reference(exchange.id, final_kind, document.version)  # type: ignore[arg-type]
+        content.reference = reference(id_of(exchange), final_kind, document.version)
         content.verify_url = verify_url(ctx, content.reference)
         content.title = f"{content.title} (signed)"
-        content.sections += _signature_page(session, document, exchange.id)  # type: ignore[arg-type]
-        _store(session, exchange.id, final_kind, document.version, seal_pdf(render_pdf(content), data_dir()))  # type: ignore[arg-type]
+        content.sections += _signature_page(session, document, id_of(exchange))
+        _store(session, id_of(exchange), final_kind, document.version, seal_pdf(render_pdf(content), data_dir()))
     apply_transition(session, exchange, Action.COMPLETE_SIGNATURES, parties={Party.SYSTEM}, actor=actor, facts=Facts(all_signatures_in=True))
     for org in (exchange.visitor_org_id, exchange.host_org_id):
         notify(session, organisation_users(session, org), subject=_("All signatures are in"),
@@ -185,13 +185,13 @@ def _finalise(session: Session, exchange: Exchange, actor: User) -> None:
 
 def supersede_documents(session: Session, exchange: Exchange) -> int:
     """Mark the current documents superseded: their signatures no longer count (caller commits)."""
-    documents = current_documents(session, exchange.id)  # type: ignore[arg-type]
+    documents = current_documents(session, id_of(exchange))
     now = utcnow()
     signers = set()
     for document in documents:
         document.superseded_at = now
         session.add(document)
-        signers |= {s.user_id for s in signatures_of(session, document.id)}  # type: ignore[arg-type]
+        signers |= {s.user_id for s in signatures_of(session, id_of(document))}
     users = [u for u in (session.get(User, uid) for uid in signers) if u is not None]
     notify(session, users, subject=_("Documents replaced: please sign again"),
            body=_("The plan of exchange {id} changed; the documents you signed were replaced and must be signed again.").format(id=exchange.id),
@@ -217,7 +217,7 @@ def _describe(session: Session, document: Document) -> Verification:
     if original_kind is not None:
         base = session.exec(select(Document).where(Document.exchange_id == document.exchange_id, Document.kind == original_kind,
                                                    Document.version == document.version)).first() or document
-    signers = tuple(f"{PARTY_WORDS[s.party]}: {s.typed_name}, {s.signed_at.strftime('%Y-%m-%d %H:%M')} UTC" for s in signatures_of(session, base.id))  # type: ignore[arg-type]
+    signers = tuple(f"{PARTY_WORDS[s.party]}: {s.typed_name}, {s.signed_at.strftime('%Y-%m-%d %H:%M')} UTC" for s in signatures_of(session, id_of(base)))
     state = _("superseded by a newer version") if base.superseded_at else _("current")
     reason = _("issued by this instance and unchanged: {ref}, exchange {exchange}, version {version}, {state}").format(
         ref=document.filename.removesuffix(".pdf"), exchange=document.exchange_id, version=document.version, state=state)
@@ -226,7 +226,7 @@ def _describe(session: Session, document: Document) -> Verification:
 
 def verify_pdf(session: Session, pdf: bytes) -> Verification:
     digest = hashlib.sha256(pdf).hexdigest()
-    document = session.exec(select(Document).where(Document.sha256 == digest, Document.exchange_id.is_not(None))).first()  # type: ignore[union-attr]
+    document = session.exec(select(Document).where(Document.sha256 == digest, col(Document.exchange_id).is_not(None))).first()
     if document is not None:
         return _describe(session, document)
     seal = check_seal(pdf, data_dir())
@@ -252,9 +252,9 @@ def _next_version(session: Session, exchange_id: int, kind: DocumentKind) -> int
 
 def issue(session: Session, exchange: Exchange, kind: DocumentKind, details: dict[str, Any] | None = None) -> Document:
     """A new version of a document of `kind` for this exchange, built and (when its row says so) sealed; caller commits."""
-    version = _next_version(session, exchange.id, kind)  # type: ignore[arg-type]
+    version = _next_version(session, id_of(exchange), kind)
     pdf = render_pdf(document_content(_context(session, exchange), kind, version, details))
-    return _store(session, exchange.id, kind, version, seal_pdf(pdf, data_dir()) if KINDS[kind].sealed else pdf)  # type: ignore[arg-type]
+    return _store(session, id_of(exchange), kind, version, seal_pdf(pdf, data_dir()) if KINDS[kind].sealed else pdf)
 
 
 def closing_report_pdf(session: Session, exchange: Exchange, answers: dict, evidence: list[tuple[str, str, str]]) -> Document:

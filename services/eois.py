@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from db.audit import append_event
 from db.models import EOI, Document, Exchange, Organisation, Partnership, User
-from db.types import utcnow
+from db.types import id_of, utcnow
 from domain.enums import Action, DocumentKind, EOIState, ExchangeState, Party, Side
 from domain.errors import PermissionDenied, ValidationFailed
 from domain.i18n import _
@@ -47,13 +47,13 @@ def start_eoi(*, session: Session, actor: User, side: Side, partnership_id: int 
     problem = side_type_problem(side.value, organisation.org_type, rules) or country_problem(organisation.country, rules)
     if problem:
         errors["side"] = problem
-    if side == Side.VISITOR and (problem := visitor_once_problem(previous_visits(session, organisation.id))):  # type: ignore[arg-type]
+    if side == Side.VISITOR and (problem := visitor_once_problem(previous_visits(session, id_of(organisation)))):
         errors["side"] = problem
     if partnership_id is not None and session.get(Partnership, partnership_id) is None:
         errors["partnership_id"] = _("Choose a Partnership from the list, or “Assign me”.")
     existing = session.exec(
         select(EOI).where(
-            EOI.organisation_id == organisation.id, EOI.side == side, EOI.state.in_([s.value for s in ACTIVE_EOI_STATES])  # type: ignore[attr-defined]
+            EOI.organisation_id == organisation.id, EOI.side == side, col(EOI.state).in_([s.value for s in ACTIVE_EOI_STATES])
         )
     ).first()
     if existing is not None:
@@ -64,8 +64,8 @@ def start_eoi(*, session: Session, actor: User, side: Side, partnership_id: int 
         raise ValidationFailed(errors)
     spec = load_spec(SPEC)
     eoi = EOI(
-        organisation_id=organisation.id,  # type: ignore[arg-type]
-        author_user_id=actor.id,  # type: ignore[arg-type]
+        organisation_id=id_of(organisation),
+        author_user_id=id_of(actor),
         side=side,
         partnership_id=partnership_id,
         spec_name=spec.name,
@@ -73,7 +73,7 @@ def start_eoi(*, session: Session, actor: User, side: Side, partnership_id: int 
     )
     session.add(eoi)
     session.flush()
-    append_event(session, actor=actor, entity_type="eoi", entity_id=eoi.id, action="create", to_state=EOIState.DRAFT.value)  # type: ignore[arg-type]
+    append_event(session, actor=actor, entity_type="eoi", entity_id=id_of(eoi), action="create", to_state=EOIState.DRAFT.value)
     session.commit()
     return eoi
 
@@ -221,10 +221,10 @@ def eoi_queue(session: Session, user: User) -> list[tuple[EOI, Organisation]]:
         select(EOI, Organisation)
         .join(Organisation, EOI.organisation_id == Organisation.id)  # type: ignore[arg-type]
         .where(EOI.state == EOIState.SUBMITTED)
-        .where(sa.or_(EOI.partnership_id == user.partnership_id, EOI.partnership_id.is_(None)))  # type: ignore[union-attr]
+        .where(sa.or_(EOI.partnership_id == user.partnership_id, col(EOI.partnership_id).is_(None)))  # type: ignore[arg-type]
         .order_by(EOI.submitted_at)
     )
-    return list(session.exec(query))  # type: ignore[arg-type]
+    return list(session.exec(query))
 
 
 @dataclass(frozen=True)

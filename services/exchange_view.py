@@ -26,6 +26,7 @@ class ExchangeSide:
 
 @dataclass(frozen=True)
 class ExchangeView:
+    exchange_id: int  # the loaded exchange's id, typed int once for every button
     exchange: Exchange
     parties: frozenset[Party]
     actions: frozenset[Action]  # from the workflow table, for this person (services.permissions)
@@ -76,6 +77,7 @@ def exchange_view(session: Session, user: User, exchange_id: int) -> ExchangeVie
     report = reports.report_of(session, exchange_id)
     current = documents.current_documents(session, exchange_id)
     return ExchangeView(
+        exchange_id=exchange_id,
         exchange=exchange,
         parties=frozenset(parties),
         actions=exchange_actions(exchange, parties),

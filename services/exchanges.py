@@ -6,11 +6,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from db.audit import append_event
 from db.models import EOI, ActionPlan, Exchange, Opportunity, Organisation, User
-from db.types import utcnow
+from db.types import id_of, utcnow
 from domain.enums import Action, ExchangeState, Party, Side
 from domain.errors import NotFound, PermissionDenied, StaleState, ValidationFailed
 from domain.i18n import _
@@ -50,7 +50,7 @@ def pair_problems(session: Session, visitor: Organisation, host: Organisation) -
         country_problem(visitor.country, rules),
         country_problem(host.country, rules),
         transnational_problem(visitor.country, host.country),
-        visitor_once_problem(previous_visits(session, visitor.id)),  # type: ignore[arg-type]
+        visitor_once_problem(previous_visits(session, id_of(visitor))),
     ]
     return [p for p in problems if p]
 
@@ -75,11 +75,11 @@ def propose_exchange(
         # Answering an opportunity: a Visitor answers a Host's offer, a Host answers a Visitor's search.
         own_side = Party.VISITOR if opportunity.side == Side.HOST else Party.HOST
         visitor, host, proposer = (own, counterpart, own_side) if own_side == Party.VISITOR else (counterpart, own, own_side)
-    elif approved_eoi(session, own.id, Side.VISITOR):  # type: ignore[arg-type]
+    elif approved_eoi(session, id_of(own), Side.VISITOR):
         visitor, host, proposer = own, counterpart, Party.VISITOR
     else:
         visitor, host, proposer = counterpart, own, Party.HOST
-    visitor_eoi, host_eoi = _both_eois(session, visitor.id, host.id)  # type: ignore[arg-type]
+    visitor_eoi, host_eoi = _both_eois(session, id_of(visitor), id_of(host))
     if (visitor_eoi if proposer == Party.VISITOR else host_eoi) is None:
         raise PermissionDenied(_("Your organisation needs an approved expression of interest before it proposes an exchange."))
     if (host_eoi if proposer == Party.VISITOR else visitor_eoi) is None:
@@ -89,7 +89,7 @@ def propose_exchange(
         raise ValidationFailed({"counterpart": " ".join(problems)})
     duplicate = session.exec(
         select(Exchange.id).where(
-            Exchange.visitor_org_id == visitor.id, Exchange.host_org_id == host.id, Exchange.state.in_(OPEN_STATES)  # type: ignore[attr-defined]
+            Exchange.visitor_org_id == visitor.id, Exchange.host_org_id == host.id, col(Exchange.state).in_(OPEN_STATES)
         )
     ).first()
     if duplicate:
@@ -97,18 +97,18 @@ def propose_exchange(
     if len(message) > 2000:
         raise ValidationFailed({"message": _("Please keep the message under 2000 characters.")})
     exchange = Exchange(
-        visitor_org_id=visitor.id, host_org_id=host.id,  # type: ignore[arg-type]
-        visitor_partnership_id=visitor_eoi.partnership_id, host_partnership_id=host_eoi.partnership_id,  # type: ignore[union-attr, arg-type]
-        visitor_eoi_id=visitor_eoi.id, host_eoi_id=host_eoi.id,  # type: ignore[union-attr, arg-type]
+        visitor_org_id=id_of(visitor), host_org_id=id_of(host),
+        visitor_partnership_id=visitor_eoi.partnership_id, host_partnership_id=host_eoi.partnership_id,  # type: ignore[arg-type, union-attr]
+        visitor_eoi_id=id_of(visitor_eoi), host_eoi_id=id_of(host_eoi),  # type: ignore[arg-type]
         opportunity_id=opportunity.id if opportunity else None, proposed_by=proposer, message=message.strip(),
     )
     session.add(exchange)
     session.flush()
     tag_from_eoi(session, exchange)
-    append_event(session, actor=actor, entity_type="exchange", entity_id=exchange.id, action="propose", to_state=ExchangeState.PROPOSED.value,  # type: ignore[arg-type]
+    append_event(session, actor=actor, entity_type="exchange", entity_id=id_of(exchange), action="propose", to_state=ExchangeState.PROPOSED.value,
                  comment=message.strip())
     notify(
-        session, organisation_users(session, counterpart.id),  # type: ignore[arg-type]
+        session, organisation_users(session, id_of(counterpart)),
         subject=_("{org} proposes an exchange").format(org=own.legal_name),
         body=_("{org} proposes an exchange with your organisation. Accept or decline it in CXC Desk.").format(org=own.legal_name),
         kind="exchange_proposed", link=f"exchange?id={exchange.id}",
@@ -172,7 +172,7 @@ def save_plan(*, session: Session, actor: User, exchange_id: int, answers: dict[
         return latest
     plan = ActionPlan(
         exchange_id=exchange_id, version=(latest.version + 1) if latest else 1, spec_name=spec.name, spec_version=spec.version,
-        answers=kept, author_user_id=actor.id,  # type: ignore[arg-type]
+        answers=kept, author_user_id=id_of(actor),
     )
     session.add(plan)
     session.flush()
@@ -315,7 +315,7 @@ def _back_to_planning(session: Session, exchange: Exchange, actor: User, mine: s
     """A Partnership sends the plan back: the sides must agree again to whatever they change."""
     apply_transition(session, exchange, Action.REQUEST_PLAN_CHANGES, parties=mine, actor=actor, comment=comment, facts=Facts(comment=comment),
                      values=values)
-    plan = latest_plan(session, exchange.id)  # type: ignore[arg-type]
+    plan = latest_plan(session, id_of(exchange))
     if plan is not None:
         plan.visitor_agreed_at = plan.host_agreed_at = None
         plan.visitor_partnership_approved_at = plan.host_partnership_approved_at = None
@@ -377,4 +377,4 @@ def organisation_names(session: Session, rows: list[Exchange]) -> dict[int, str]
     ids = {e.visitor_org_id for e in rows} | {e.host_org_id for e in rows}
     if not ids:
         return {}
-    return {o.id: o.legal_name for o in session.exec(select(Organisation).where(Organisation.id.in_(ids)))}  # type: ignore[attr-defined,misc]
+    return {id_of(o): o.legal_name for o in session.exec(select(Organisation).where(Organisation.id.in_(ids)))}  # type: ignore[union-attr]

@@ -58,8 +58,8 @@ def build_export(user: User, name: str, period: KpiFilter | None = None) -> Expo
         query = (
             select(Exchange.id, Exchange.state, VisitorOrg.legal_name, VisitorOrg.country, HostOrg.legal_name, HostOrg.country,
                    VisitorP.acronym, HostP.acronym, Exchange.start_date, Exchange.end_date, Exchange.lump_sum_cents, Exchange.created_at)
-            .join(VisitorOrg, Exchange.visitor_org_id == VisitorOrg.id).join(HostOrg, Exchange.host_org_id == HostOrg.id)  # type: ignore[arg-type]
-            .join(VisitorP, Exchange.visitor_partnership_id == VisitorP.id).join(HostP, Exchange.host_partnership_id == HostP.id)  # type: ignore[arg-type]
+            .join(VisitorOrg, Exchange.visitor_org_id == VisitorOrg.id).join(HostOrg, Exchange.host_org_id == HostOrg.id)
+            .join(VisitorP, Exchange.visitor_partnership_id == VisitorP.id).join(HostP, Exchange.host_partnership_id == HostP.id)
             .where(*period.where()).order_by(Exchange.id)
         )
         if pid is not None:
@@ -70,7 +70,7 @@ def build_export(user: User, name: str, period: KpiFilter | None = None) -> Expo
     if name == "eois":
         query = (
             select(EOI.id, EOI.state, EOI.side, Organisation.legal_name, Organisation.country, EoiP.acronym, EOI.submitted_at, EOI.decided_at)
-            .join(Organisation, EOI.organisation_id == Organisation.id).outerjoin(EoiP, EOI.partnership_id == EoiP.id)  # type: ignore[arg-type]
+            .join(Organisation, EOI.organisation_id == Organisation.id).outerjoin(EoiP, EOI.partnership_id == EoiP.id)
             .order_by(EOI.id)
         )
         if pid is not None:
@@ -88,8 +88,8 @@ def build_export(user: User, name: str, period: KpiFilter | None = None) -> Expo
         query = (
             select(Payment.id, Payment.exchange_id, VisitorOrg.legal_name, VisitorP.acronym, Payment.amount_cents, Payment.currency,
                    Payment.state, Payment.ordered_at, Payment.due_date, Payment.paid_at, Payment.bank_reference)
-            .join(Exchange, Payment.exchange_id == Exchange.id).join(VisitorOrg, Exchange.visitor_org_id == VisitorOrg.id)  # type: ignore[arg-type]
-            .join(VisitorP, Payment.partnership_id == VisitorP.id).order_by(Payment.id)  # type: ignore[arg-type]
+            .join(Exchange, Payment.exchange_id == Exchange.id).join(VisitorOrg, Exchange.visitor_org_id == VisitorOrg.id)
+            .join(VisitorP, Payment.partnership_id == VisitorP.id).order_by(Payment.id)
         )
         if pid is not None:
             query = query.where(Payment.partnership_id == pid)

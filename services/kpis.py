@@ -166,7 +166,7 @@ def _median_days(session: Session, f: KpiFilter, start: ExchangeState, end: Exch
 
 def satisfaction(session: Session, f: KpiFilter) -> tuple[float | None, int]:
     """The Visitors' average satisfaction (1–5) from accepted and later closing reports."""
-    score = ClosingReport.answers["visitor_satisfaction"].as_integer()  # type: ignore[index]
+    score = ClosingReport.answers["visitor_satisfaction"].as_integer()
     average, count = session.exec(
         select(func.avg(score), func.count(score)).join(Exchange, ClosingReport.exchange_id == Exchange.id)  # type: ignore[arg-type]
         .where(ClosingReport.submitted_at.is_not(None), *f.where())  # type: ignore[union-attr]

@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from db.models import Outbox, User
-from db.types import utcnow
+from db.types import id_of, utcnow
 from domain.enums import OutboxState
 from services.permissions import require_admin
 from services.settings import SettingsError
@@ -130,7 +130,7 @@ class DeliveryReport:
 
 def claim_due(session: Session, *, now: datetime, limit: int) -> list[Outbox]:
     """Take up to `limit` due mails for this process; a mail another process holds is skipped."""
-    due = (Outbox.state == OutboxState.QUEUED) & ((Outbox.next_attempt_at.is_(None)) | (Outbox.next_attempt_at <= now))  # type: ignore[union-attr,operator]
+    due = (Outbox.state == OutboxState.QUEUED) & ((Outbox.next_attempt_at.is_(None)) | (Outbox.next_attempt_at <= now))  # type: ignore[operator, union-attr]
     lease_over = (Outbox.state == OutboxState.SENDING) & (Outbox.next_attempt_at <= now)  # type: ignore[operator]
     candidates = session.exec(select(Outbox.id).where(due | lease_over).order_by(Outbox.id).limit(limit)).all()  # type: ignore[arg-type]
     claimed = []
@@ -141,7 +141,7 @@ def claim_due(session: Session, *, now: datetime, limit: int) -> list[Outbox]:
         )
         if result.rowcount == 1:  # type: ignore[attr-defined]
             claimed.append(mail_id)
-    mails = list(session.exec(select(Outbox).where(Outbox.id.in_(claimed)).order_by(Outbox.id)))  # type: ignore[union-attr]
+    mails = list(session.exec(select(Outbox).where(Outbox.id.in_(claimed)).order_by(Outbox.id)))  # type: ignore[arg-type, union-attr]
     for mail in mails:
         session.expunge(mail)  # read while sending, with no transaction (and no SQLite write lock) open
     session.commit()
@@ -180,7 +180,7 @@ def deliver_due(
     counts = {"sent": 0, "retrying": 0, "failed": 0}
     with session_factory() as session:
         for mail, error in zip(mails, errors, strict=True):
-            counts[record_outcome(session, mail.id, error, now=now, max_attempts=max_attempts)] += 1  # type: ignore[arg-type]
+            counts[record_outcome(session, id_of(mail), error, now=now, max_attempts=max_attempts)] += 1
         session.commit()
     return DeliveryReport(**counts)
 
@@ -209,7 +209,7 @@ def retry_failed(session: Session, mail_ids: Sequence[int], *, actor: User | Non
     if not system:
         require_admin(actor)
     result = session.execute(
-        sa.update(Outbox).where(Outbox.id.in_(mail_ids), Outbox.state == OutboxState.FAILED)  # type: ignore[union-attr,arg-type]
+        sa.update(Outbox).where(Outbox.id.in_(mail_ids), Outbox.state == OutboxState.FAILED)  # type: ignore[arg-type, union-attr]
         .values(state=OutboxState.QUEUED, next_attempt_at=None, attempts=0)
     )
     session.commit()

@@ -47,7 +47,7 @@ def subscribe(session: Session, email: str) -> None:
     address = normalise_email(email)
     since = utcnow() - timedelta(days=1)
     sent_today = session.exec(select(func.count()).select_from(Outbox).where(
-        Outbox.to_email == address, Outbox.kind == "news_confirm", Outbox.created_at >= since)).one()  # type: ignore[arg-type]
+        Outbox.to_email == address, Outbox.kind == "news_confirm", Outbox.created_at >= since)).one()
     if sent_today >= CONFIRMATIONS_PER_DAY:
         raise ValidationFailed({"email": _("We have sent {n} confirmation e-mails to this address today; please look for them.").format(
             n=CONFIRMATIONS_PER_DAY)})

@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 
 from db.audit import append_event
 from db.models import EOI, Opportunity, Organisation, Partnership, User
+from db.types import id_of
 from domain.enums import EOIState, Side
 from domain.errors import NotFound, PermissionDenied, ValidationFailed
 from domain.i18n import _
@@ -27,7 +28,7 @@ def publish_opportunity(*, session: Session, actor: User, answers: dict[str, Any
     """An organisation with an approved expression of interest publishes an opportunity: as Host
     ("come and visit us") or as Visitor ("we are looking for a Host")."""
     organisation = require_participant_org(session, actor)
-    host_eoi = approved_eoi(session, organisation.id, side)  # type: ignore[arg-type]
+    host_eoi = approved_eoi(session, id_of(organisation), side)
     if host_eoi is None:
         raise PermissionDenied(_("Publishing as {side} needs an approved expression of interest as {side}.").format(
             side=_("Host") if side == Side.HOST else _("Visitor")))
@@ -37,13 +38,13 @@ def publish_opportunity(*, session: Session, actor: User, answers: dict[str, Any
         raise ValidationFailed(errors)
     period = clean["period"]
     opportunity = Opportunity(
-        organisation_id=organisation.id, eoi_id=host_eoi.id, side=side, title=clean["title"],  # type: ignore[arg-type]
+        organisation_id=id_of(organisation), eoi_id=id_of(host_eoi), side=side, title=clean["title"],
         spec_name=spec.name, spec_version=spec.version, answers=clean, ecosystems=clean["ecosystems"],
         activity_types=clean["activity_types"], period_start=parse_date(period[0]), period_end=parse_date(period[1]), is_published=True,
     )
     session.add(opportunity)
     session.flush()
-    append_event(session, actor=actor, entity_type="opportunity", entity_id=opportunity.id, action="publish")  # type: ignore[arg-type]
+    append_event(session, actor=actor, entity_type="opportunity", entity_id=id_of(opportunity), action="publish")
     session.commit()
     return opportunity
 
@@ -123,7 +124,7 @@ def suggest_counterparts(session: Session, user: User, side: Side, limit: int = 
     """Organisations with an approved EOI on the other side, eligible as a pair, ranked by what
     they share: ecosystems, activity types, and overlapping periods."""
     own = require_participant_org(session, user)
-    mine = approved_eoi(session, own.id, side)  # type: ignore[arg-type]
+    mine = approved_eoi(session, id_of(own), side)
     if mine is None:
         return []
     other_side = Side.HOST if side == Side.VISITOR else Side.VISITOR

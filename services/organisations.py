@@ -8,6 +8,7 @@ from sqlmodel import Session
 
 from db.audit import append_event
 from db.models import Organisation, User
+from db.types import id_of
 from domain.errors import ValidationFailed
 from domain.rules import load_rules
 from forms.answers import validate_answers
@@ -31,7 +32,7 @@ def update_profile(*, session: Session, actor: User, answers: dict[str, Any]) ->
     organisation.website = str(clean.get("website", ""))
     organisation.registration_number = str(clean.get("registration_number", ""))
     session.add(organisation)
-    append_event(session, actor=actor, entity_type="organisation", entity_id=organisation.id, action="update_profile")  # type: ignore[arg-type]
+    append_event(session, actor=actor, entity_type="organisation", entity_id=id_of(organisation), action="update_profile")
     session.commit()
     return organisation
 
@@ -43,7 +44,7 @@ def set_location(*, session: Session, actor: User, latitude: float | None, longi
         raise ValidationFailed({"location": "Latitude is between -90 and 90, longitude between -180 and 180 (e.g. 41.15 and -8.61)."})
     organisation.latitude, organisation.longitude = latitude, longitude
     session.add(organisation)
-    append_event(session, actor=actor, entity_type="organisation", entity_id=organisation.id, action="set_location",  # type: ignore[arg-type]
+    append_event(session, actor=actor, entity_type="organisation", entity_id=id_of(organisation), action="set_location",
                  comment=f"{latitude},{longitude}")
     session.commit()
     return organisation

@@ -8,6 +8,7 @@ from sqlmodel import Session, func, select
 
 from db.audit import append_event
 from db.models import Partnership, User
+from db.types import id_of
 from domain.errors import ValidationFailed
 from domain.i18n import _
 from domain.rules import load_rules
@@ -68,7 +69,7 @@ def create_partnership(*, session: Session, actor: User, data: PartnershipInput)
     )
     session.add(partnership)
     session.flush()
-    append_event(session, actor=actor, entity_type="partnership", entity_id=partnership.id, action="create")  # type: ignore[arg-type]
+    append_event(session, actor=actor, entity_type="partnership", entity_id=id_of(partnership), action="create")
     session.commit()
     return partnership
 

@@ -20,7 +20,7 @@ from sqlmodel import Session, select
 
 from db.audit import append_event
 from db.models import ClosingReport, Exchange, Organisation, Partnership, Payment, User
-from db.types import utcnow
+from db.types import id_of, utcnow
 from domain.enums import Action, ExchangeState, Party, PaymentState, Role
 from domain.errors import NotFound, PermissionDenied, StaleState, ValidationFailed
 from domain.i18n import _, money
@@ -79,7 +79,7 @@ def _store_account(session: Session, actor: User, owner: Organisation | Partners
     account = check_bank_account(iban, bic, holder)
     owner.iban, owner.bic, owner.account_holder = account.iban, account.bic, account.holder
     session.add(owner)
-    append_event(session, actor=actor, entity_type=entity_type, entity_id=owner.id, action="set_bank_account",  # type: ignore[arg-type]
+    append_event(session, actor=actor, entity_type=entity_type, entity_id=id_of(owner), action="set_bank_account",
                  comment=f"…{account.iban[-4:]}")
     session.commit()
 
@@ -121,7 +121,7 @@ def order_payment(*, session: Session, actor: User, exchange_id: int) -> Payment
     apply_transition(session, exchange, Action.ORDER_PAYMENT, parties={Party.VISITOR_PARTNERSHIP}, actor=actor, facts=Facts())
     payment = Payment(
         exchange_id=exchange_id, partnership_id=exchange.visitor_partnership_id, amount_cents=exchange.lump_sum_cents,
-        ordered_by_user_id=actor.id,  # type: ignore[arg-type]
+        ordered_by_user_id=id_of(actor),
         due_date=accepted + timedelta(days=load_rules().payment_days),
     )
     session.add(payment)
@@ -148,7 +148,7 @@ def _payments_of(session: Session, actor: User, payment_ids: list[int]) -> list[
     ).all()
     if len(rows) != len(set(payment_ids)) or not rows:
         raise NotFound(_("Choose payments of your own Partnership."))
-    return list(rows)  # type: ignore[arg-type]
+    return list(rows)
 
 
 def sepa_file(*, session: Session, actor: User, payment_ids: list[int], execution_date: date) -> bytes:
@@ -210,7 +210,7 @@ def confirm_payments(*, session: Session, actor: User, payment_ids: list[int], p
         payment.state, payment.paid_at, payment.bank_reference = PaymentState.PAID, paid_at, reference
         session.add(payment)
         payment_confirmation_pdf(session, exchange, payment.amount_cents, paid_on.isoformat(), reference)
-        notify(session, organisation_users(session, visitor.id), subject=_("Your lump sum is paid"),  # type: ignore[arg-type]
+        notify(session, organisation_users(session, id_of(visitor)), subject=_("Your lump sum is paid"),
                body=_("{amount} was paid on {day} (reference {ref}).").format(amount=money(payment.amount_cents), day=paid_on.isoformat(), ref=reference),
                kind="payment_paid", link=f"exchange?id={exchange.id}")
         notify(session, partnership_users(session, exchange.host_partnership_id), subject=_("An exchange you supervise is paid"),
@@ -236,7 +236,7 @@ def partnership_payments(session: Session, actor: User) -> list[PaymentRow]:
         .order_by(Payment.due_date)
     ).all()
     today = date.today()
-    return [PaymentRow(p, e.id, o.legal_name, p.state != PaymentState.PAID and p.due_date is not None and p.due_date < today)  # type: ignore[arg-type]
+    return [PaymentRow(p, id_of(e), o.legal_name, p.state != PaymentState.PAID and p.due_date is not None and p.due_date < today)
             for p, e, o in rows]
 
 
@@ -245,7 +245,7 @@ def to_order(session: Session, actor: User) -> list[tuple[Exchange, Organisation
         select(Exchange, Organisation).join(Organisation, Exchange.visitor_org_id == Organisation.id)  # type: ignore[arg-type]
         .where(Exchange.state == ExchangeState.REPORT_ACCEPTED, Exchange.visitor_partnership_id == actor.partnership_id)
         .order_by(Exchange.updated_at)
-    ))  # type: ignore[arg-type]
+    ))
 
 
 def payment_of(session: Session, exchange_id: int) -> Payment | None:

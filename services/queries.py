@@ -66,7 +66,7 @@ def coordinators_with_partnership(session: Session) -> list[tuple[User, Partners
         .where(User.role == Role.COORDINATOR)
         .order_by(Partnership.acronym, User.full_name)
     )
-    return list(session.exec(query))  # type: ignore[arg-type]
+    return list(session.exec(query))
 
 
 def users_page(session: Session, *, search: str = "", limit: int = 200) -> list[User]:
@@ -93,7 +93,7 @@ def audit_page(session: Session, *, search: str = "", limit: int = 500) -> list[
     """Newest events first, with the actor's user name today (an erased person shows as erased; the
     append-only row keeps what it recorded). `search`: "exchange 12" for a record, or a user name."""
     query = (select(AuditEvent, User.username).outerjoin(User, AuditEvent.actor_user_id == User.id)  # type: ignore[arg-type]
-             .order_by(AuditEvent.seq.desc()).limit(limit))  # type: ignore[union-attr]
+             .order_by(AuditEvent.seq.desc()).limit(limit))  # type: ignore[attr-defined]
     words = search.strip().lower().split()
     if len(words) == 2 and words[1].isdigit():
         query = query.where(AuditEvent.entity_type == words[0], AuditEvent.entity_id == int(words[1]))

@@ -12,9 +12,10 @@ from datetime import UTC, date, datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from db.models import EOI, ActionPlan, ClosingReport, Document, Exchange, Organisation, Payment, Signature, User
+from db.types import id_of
 from domain.enums import DocumentKind, EOIState, ExchangeState, Party, Role, Side
 from domain.rules import Rules
 
@@ -54,11 +55,11 @@ def _exchanges(*where: object) -> sa.Select:
     """Only the columns the queue shows: hydrating whole records costs more than the SQL itself."""
     return (
         select(Exchange.id, Exchange.state, Exchange.updated_at, Exchange.end_date,  # type: ignore[call-overload]
-               Visitor.id.label("v_id"), Visitor.legal_name.label("v_name"), Visitor.country.label("v_country"),  # type: ignore[union-attr]
-               Host.id.label("h_id"), Host.legal_name.label("h_name"), Host.country.label("h_country"))  # type: ignore[union-attr]
-        .join(Visitor, Exchange.visitor_org_id == Visitor.id)  # type: ignore[arg-type]
-        .join(Host, Exchange.host_org_id == Host.id)  # type: ignore[arg-type]
-        .where(*where)  # type: ignore[arg-type]
+               col(Visitor.id).label("v_id"), col(Visitor.legal_name).label("v_name"), col(Visitor.country).label("v_country"),
+               col(Host.id).label("h_id"), col(Host.legal_name).label("h_name"), col(Host.country).label("h_country"))
+        .join(Visitor, Exchange.visitor_org_id == Visitor.id)
+        .join(Host, Exchange.host_org_id == Host.id)
+        .where(*where)
     )
 
 
@@ -86,13 +87,13 @@ def coordinator_queue(session: Session, user: User, *, rules: Rules | None = Non
 
     eois = session.exec(
         select(EOI, Organisation).join(Organisation, EOI.organisation_id == Organisation.id)  # type: ignore[arg-type]
-        .where(EOI.state == EOIState.SUBMITTED, (EOI.partnership_id == pid) | EOI.partnership_id.is_(None))  # type: ignore[union-attr]
+        .where(EOI.state == EOIState.SUBMITTED, (EOI.partnership_id == pid) | col(EOI.partnership_id).is_(None))  # type: ignore[operator]
     ).all()
     for eoi, org in eois:
         side = "Visitor" if eoi.side == Side.VISITOR else "Host"
-        items.append(QueueItem("eoi", eoi.id, f"{org.legal_name} · {side}" + ("" if eoi.partnership_id else " · assign me"),  # type: ignore[arg-type]
+        items.append(QueueItem("eoi", id_of(eoi), f"{org.legal_name} · {side}" + ("" if eoi.partnership_id else " · assign me"),
                                eoi.submitted_at, f"eoi_review?id={eoi.id}", state=eoi.state.value, organisations=(org.legal_name,),
-                               countries=(org.country,), organisation_ids=(org.id,)))  # type: ignore[arg-type]
+                               countries=(org.country,), organisation_ids=(id_of(org),)))
 
     latest = select(ActionPlan.exchange_id, func.max(ActionPlan.version).label("version")).group_by(ActionPlan.exchange_id).subquery()
     plan_rows = session.exec(
@@ -100,8 +101,8 @@ def coordinator_queue(session: Session, user: User, *, rules: Rules | None = Non
         .add_columns(ActionPlan.created_at.label("plan_at"))
         .join(latest, latest.c.exchange_id == Exchange.id)
         .join(ActionPlan, (ActionPlan.exchange_id == Exchange.id) & (ActionPlan.version == latest.c.version))  # type: ignore[arg-type]
-        .where(((Exchange.visitor_partnership_id == pid) & ActionPlan.visitor_partnership_approved_at.is_(None))  # type: ignore[union-attr]
-               | ((Exchange.host_partnership_id == pid) & ActionPlan.host_partnership_approved_at.is_(None)))  # type: ignore[union-attr]
+        .where(((Exchange.visitor_partnership_id == pid) & col(ActionPlan.visitor_partnership_approved_at).is_(None))  # type: ignore[operator]
+               | ((Exchange.host_partnership_id == pid) & col(ActionPlan.host_partnership_approved_at).is_(None)))  # type: ignore[operator]
     ).all()
     items += [_item("plan", row, "action plan", row.plan_at) for row in plan_rows]
 
@@ -144,7 +145,7 @@ def _signatures_waiting(session: Session, pid: int) -> list[QueueItem]:
     ):
         signed = select(Signature.id).where(Signature.document_id == Document.id, Signature.party == party).exists()
         unsigned = select(Document.id).where(
-            Document.exchange_id == Exchange.id, Document.superseded_at.is_(None), Document.kind.in_(kinds), ~signed,  # type: ignore[union-attr,attr-defined]
+            Document.exchange_id == Exchange.id, col(Document.superseded_at).is_(None), col(Document.kind).in_(kinds), ~signed,
         ).exists()
         rows = session.exec(_exchanges(Exchange.state == ExchangeState.SIGNING, side_column == pid, unsigned)).all()
         for row in rows:
@@ -188,7 +189,7 @@ def organisations_of_people(session: Session, text: str) -> set[int]:
     if len(needle) < 2:
         return set()
     rows = session.exec(select(User.organisation_id).where(
-        User.organisation_id.is_not(None),  # type: ignore[union-attr]
+        col(User.organisation_id).is_not(None),
         func.lower(User.full_name).contains(needle, autoescape=True) | func.lower(User.email).contains(needle, autoescape=True),
     )).all()
     return {row for row in rows if row is not None}

@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from db.models import ClosingReport, Exchange, Organisation, Payment, Reminder, User
+from db.types import id_of
 from domain.enums import ExchangeState
 from domain.i18n import _, day
 from domain.rules import Rules
@@ -48,7 +49,7 @@ def overdue_items(session: Session, rules: Rules, today: date) -> list[Overdue]:
         .where(Exchange.state.in_([ExchangeState.READY, ExchangeState.IN_PROGRESS, ExchangeState.REPORTING]),  # type: ignore[attr-defined]
                Exchange.end_date < report_limit)  # type: ignore[operator]
     ).all()
-    items += [Overdue("report", x.id, x.end_date + timedelta(days=rules.report_due_days), x.visitor_org_id, x.visitor_partnership_id, name)  # type: ignore[arg-type,operator]
+    items += [Overdue("report", id_of(x), x.end_date + timedelta(days=rules.report_due_days), x.visitor_org_id, x.visitor_partnership_id, name)  # type: ignore[arg-type, operator]
               for x, name in late_reports]
     accepted = session.exec(
         select(Exchange, Organisation.legal_name, ClosingReport.accepted_at)
@@ -59,14 +60,14 @@ def overdue_items(session: Session, rules: Rules, today: date) -> list[Overdue]:
     for x, name, accepted_at in accepted:
         due = (accepted_at or x.updated_at).date() + timedelta(days=rules.payment_days)
         if today > due:
-            items.append(Overdue("payment_order", x.id, due, x.visitor_org_id, x.visitor_partnership_id, name))  # type: ignore[arg-type]
+            items.append(Overdue("payment_order", id_of(x), due, x.visitor_org_id, x.visitor_partnership_id, name))
     ordered = session.exec(
         select(Exchange, Organisation.legal_name, Payment.due_date)
         .join(Organisation, Exchange.visitor_org_id == Organisation.id)  # type: ignore[arg-type]
         .join(Payment, Payment.exchange_id == Exchange.id)  # type: ignore[arg-type]
         .where(Exchange.state == ExchangeState.PAYMENT_ORDERED, Payment.due_date < today)  # type: ignore[operator]
     ).all()
-    items += [Overdue("payment_confirm", x.id, due, x.visitor_org_id, x.visitor_partnership_id, name) for x, name, due in ordered]  # type: ignore[arg-type]
+    items += [Overdue("payment_confirm", id_of(x), due, x.visitor_org_id, x.visitor_partnership_id, name) for x, name, due in ordered]  # type: ignore[arg-type]
     return items
 
 

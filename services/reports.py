@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 
 from db.audit import append_event
 from db.models import AuditEvent, ClosingReport, Document, Evidence, Exchange, User
-from db.types import utcnow
+from db.types import id_of, utcnow
 from domain.enums import Action, ExchangeState, Party
 from domain.errors import NotFound, PermissionDenied, ValidationFailed
 from domain.i18n import _
@@ -84,8 +84,8 @@ def add_evidence(*, session: Session, actor: User, exchange_id: int, evidence_ty
     checked = check_upload(filename, content, allowed=EVIDENCE_KINDS, max_mb=load_settings().max_evidence_mb)
     report = _report(session, exchange_id)
     evidence = Evidence(
-        closing_report_id=report.id, evidence_type=evidence_type, filename=checked.filename, mime_type=checked.mime_type,  # type: ignore[arg-type]
-        size_bytes=checked.size_bytes, sha256=checked.sha256, content=checked.content, uploaded_by_user_id=actor.id,  # type: ignore[arg-type]
+        closing_report_id=id_of(report), evidence_type=evidence_type, filename=checked.filename, mime_type=checked.mime_type,
+        size_bytes=checked.size_bytes, sha256=checked.sha256, content=checked.content, uploaded_by_user_id=id_of(actor),
     )
     session.add(evidence)
     session.flush()
@@ -111,7 +111,7 @@ def submit_report(*, session: Session, actor: User, exchange_id: int, answers: d
     _visitor_editing(exchange, parties)
     report = _report(session, exchange_id)
     clean, errors = validate_answers(load_spec(REPORT_SPEC), answers, load_rules())
-    if not evidence_of(session, report.id):  # type: ignore[arg-type]
+    if not evidence_of(session, id_of(report)):
         errors["evidence"] = _("Add at least one evidence file of the stay (a ticket, a boarding pass or an invoice).")
     if errors:
         raise ValidationFailed(errors)
@@ -121,7 +121,7 @@ def submit_report(*, session: Session, actor: User, exchange_id: int, answers: d
     session.add(report)
     apply_transition(session, exchange, Action.SUBMIT_REPORT, parties=parties, actor=actor, facts=Facts(report_complete=True))
     closing_report_pdf(session, exchange, report.answers,
-                       [(e.evidence_type, e.filename, e.sha256) for e in evidence_of(session, report.id)])  # type: ignore[arg-type]
+                       [(e.evidence_type, e.filename, e.sha256) for e in evidence_of(session, id_of(report))])
     notify(session, partnership_users(session, exchange.visitor_partnership_id), subject=_("A closing report waits for your review"),
            body=_("The Visitor filed its closing report with evidence."), kind="report_submitted", link=f"exchange?id={exchange_id}")
     notify(session, organisation_users(session, exchange.host_org_id), subject=_("The Visitor filed its closing report"),
@@ -177,7 +177,7 @@ def evidence_pack(*, session: Session, actor: User, exchange_id: int) -> bytes:
             if document.content:
                 archive.writestr(f"documents/{document.filename}", document.content)
         report = report_of(session, exchange_id)
-        for item in evidence_of(session, report.id) if report else []:  # type: ignore[arg-type]
+        for item in evidence_of(session, id_of(report)) if report else []:
             archive.writestr(f"evidence/{item.id}-{item.filename}", item.content or b"")
         events = session.exec(select(AuditEvent).where(AuditEvent.entity_type == "exchange", AuditEvent.entity_id == exchange_id).order_by(AuditEvent.seq))
         archive.writestr("audit.json", json.dumps([{

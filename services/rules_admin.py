@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 
 from db.audit import append_event
 from db.models import RulesVersion, User
-from db.types import utcnow
+from db.types import id_of, utcnow
 from domain.errors import NotFound, ValidationFailed
 from domain.i18n import _
 from domain.rules import DEFAULT_RULES_PATH, Rules, RulesError, country_name, load_rules, parse_rules
@@ -78,7 +78,7 @@ def add_rules_version(*, session: Session, actor: User, text: str) -> RulesVersi
     version = RulesVersion(label=rules.version, content_toml=text, sha256=hashlib.sha256(text.encode()).hexdigest(), created_by_user_id=actor.id)
     session.add(version)
     session.flush()
-    append_event(session, actor=actor, entity_type="rules_version", entity_id=version.id, action="add", comment=rules.version)  # type: ignore[arg-type]
+    append_event(session, actor=actor, entity_type="rules_version", entity_id=id_of(version), action="add", comment=rules.version)
     session.commit()
     return version
 

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from db.models import EOI, ActionPlan, Exchange, ExchangeTag
+from db.types import id_of
 
 ECOSYSTEM = "ecosystem"
 ACTIVITY = "activity_type"
@@ -35,8 +36,8 @@ def set_tags(session: Session, exchange_id: int, kind: str, values: Iterable[str
 
 def tag_from_eoi(session: Session, exchange: Exchange) -> None:
     eoi = session.get(EOI, exchange.visitor_eoi_id)
-    set_tags(session, exchange.id, ECOSYSTEM, ecosystems_of(eoi.answers if eoi else {}))  # type: ignore[arg-type]
+    set_tags(session, id_of(exchange), ECOSYSTEM, ecosystems_of(eoi.answers if eoi else {}))
 
 
 def tag_from_plan(session: Session, exchange: Exchange, plan: ActionPlan) -> None:
-    set_tags(session, exchange.id, ACTIVITY, activities_of(plan.answers))  # type: ignore[arg-type]
+    set_tags(session, id_of(exchange), ACTIVITY, activities_of(plan.answers))

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlmodel import Session, select
 
 from db.models import EOI, ActionPlan, Exchange, Organisation, User
+from db.types import id_of
 from domain.enums import EOIState, ExchangeState, Party, Side
 from services.documents import current_documents, parties_to_sign
 
@@ -52,7 +53,7 @@ def participant_todos(session: Session, user: User) -> list[Todo]:
             agreed = plan is not None and (plan.visitor_agreed_at if me == Party.VISITOR else plan.host_agreed_at)
             if not agreed:
                 todos.append(Todo("Write and agree the action plan", "Both sides agree to the same version.", "pages/exchange/exchange.py", x.id))
-        elif x.state == ExchangeState.SIGNING and any(parties_to_sign(session, user, d) for d in current_documents(session, x.id)):  # type: ignore[arg-type]
+        elif x.state == ExchangeState.SIGNING and any(parties_to_sign(session, user, d) for d in current_documents(session, id_of(x))):
             todos.append(Todo("Sign the documents", "The Commitment to Quality (and, for the Visitor, the Financial Agreement).",
                               "pages/exchange/exchange.py", x.id))
         elif x.state == ExchangeState.REPORTING and me == Party.VISITOR:

@@ -16,7 +16,7 @@ from sqlmodel import Session, SQLModel
 
 from db.audit import append_event
 from db.models import EOI, Exchange, User
-from db.types import utcnow
+from db.types import id_of, utcnow
 from domain.enums import Action, Party
 from domain.errors import StaleState
 from domain.workflow import EOI_TRANSITIONS, EXCHANGE_TRANSITIONS, Facts, T, check, state_label
@@ -47,7 +47,7 @@ def apply_transition(
     row = check(TABLES[model], expected, action, parties, facts)
     now = utcnow()
     changes: dict[str, object] = {"state": row.target, "updated_at": now, **(values or {})}
-    table = model.__table__  # type: ignore[attr-defined]
+    table = model.__table__  # type: ignore[union-attr]
     result = session.execute(
         sa.update(table)
         .where(table.c.id == record.id, table.c.state == expected.value)
@@ -64,7 +64,7 @@ def apply_transition(
         session,
         actor=actor,
         entity_type=ENTITY_NAMES[model],
-        entity_id=record.id,  # type: ignore[arg-type]
+        entity_id=id_of(record),
         action=str(action),
         from_state=expected.value,
         to_state=row.target.value,

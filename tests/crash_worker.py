@@ -13,6 +13,7 @@ from sqlmodel import select
 
 from db.engine import write_session
 from db.models import EOI, Exchange, Payment, User
+from db.types import id_of
 from domain.enums import Action, EOIState, ExchangeState, Side
 from services import eois, payments
 from tests.journey import eoi_answers
@@ -47,11 +48,11 @@ def one_eoi_step() -> None:
         if eoi is None:
             eois.start_eoi(session=session, actor=applicant, side=Side.VISITOR, partnership_id=coordinator.partnership_id)
         elif eoi.state in (EOIState.DRAFT, EOIState.CHANGES_REQUESTED):
-            eois.submit_eoi(session=session, actor=applicant, eoi_id=eoi.id, answers=eoi_answers(["PT"]))  # type: ignore[arg-type]
+            eois.submit_eoi(session=session, actor=applicant, eoi_id=id_of(eoi), answers=eoi_answers(["PT"]))
         elif eoi.decided_at is None:  # submitted for the first time
-            eois.decide_eoi(session=session, actor=coordinator, eoi_id=eoi.id, action=Action.REQUEST_CHANGES, comment="More detail")  # type: ignore[arg-type]
+            eois.decide_eoi(session=session, actor=coordinator, eoi_id=id_of(eoi), action=Action.REQUEST_CHANGES, comment="More detail")
         else:
-            eois.decide_eoi(session=session, actor=coordinator, eoi_id=eoi.id, action=Action.REJECT, comment="Not this time")  # type: ignore[arg-type]
+            eois.decide_eoi(session=session, actor=coordinator, eoi_id=id_of(eoi), action=Action.REJECT, comment="Not this time")
 
 
 def main() -> int:

@@ -8,7 +8,7 @@ from itertools import count
 from sqlmodel import Session
 
 from db.models import AuthSession, Partnership, User
-from db.types import utcnow
+from db.types import id_of, utcnow
 from domain.enums import OrgType, Role
 from services.accounts import Registration, create_admin, create_coordinator, register_participant, sha256_hex
 from services.partnerships import PartnershipInput, create_partnership
@@ -55,7 +55,7 @@ def participant(session: Session, username: str | None = None, country: str = "P
 
 def open_session(session: Session, user: User) -> int:
     """A server-side login record, as a successful password login would create."""
-    record = AuthSession(key_hash=sha256_hex(f"test|{user.id}|{next(_numbers)}"), user_id=user.id,  # type: ignore[arg-type]
+    record = AuthSession(key_hash=sha256_hex(f"test|{id_of(user)}|{next(_numbers)}"), user_id=id_of(user),
                          expires_at=utcnow() + timedelta(hours=1))
     session.add(record)
     session.commit()

@@ -38,7 +38,7 @@ class Inbox:
     async def handle_DATA(self, server, session, envelope) -> str:  # type: ignore[no-untyped-def]
         message = message_from_bytes(envelope.content, policy=policy.default)
         with self.arrived:
-            self.messages.append(message)  # type: ignore[arg-type]
+            self.messages.append(message)
             self.arrived.notify_all()
         return "250 Message accepted for delivery"
 

@@ -96,7 +96,7 @@ def header(view: ExchangeView) -> None:
 
 def proposal_answer(view: ExchangeView, user: User) -> None:
     """Accept or decline (the counterpart only: `view.actions` holds ACCEPT and DECLINE for it)."""
-    xid = view.exchange.id
+    xid = view.exchange_id
     st.subheader(_("Your answer to this proposal"))
     comment = st.text_input(_("Message (optional when you accept)"), key="proposal_comment", max_chars=500)
     c1, c2 = st.columns(2)
@@ -113,7 +113,7 @@ def proposal_answer(view: ExchangeView, user: User) -> None:
 
 def plan_editor(view: ExchangeView, user: User, rules: Rules) -> None:
     """Visitor and Host write the plan together: every save is a version; each side agrees to one."""
-    xid, latest, form_id = view.exchange.id, view.latest_plan, f"plan{view.exchange.id}"
+    xid, latest, form_id = view.exchange_id, view.latest_plan, f"plan{view.exchange_id}"
     st.header(_("Action plan"))
     if latest:
         agreed = [name for name, when in ((_("Visitor"), latest.visitor_agreed_at), (_("Host"), latest.host_agreed_at)) if when]
@@ -161,7 +161,7 @@ def plan_summary(view: ExchangeView) -> None:
 
 def plan_decision(view: ExchangeView, user: User) -> None:
     """A supervising Partnership approves the plan or sends it back (APPROVE_PLAN, REQUEST_PLAN_CHANGES)."""
-    xid = view.exchange.id
+    xid = view.exchange_id
     if view.plan_approved_by_me:
         st.caption(_("You approved the plan; waiting for the other Partnership."))
         return
@@ -202,7 +202,7 @@ def reopen_plan(view: ExchangeView, user: User) -> None:
         st.write(_("Changes after approval replace both documents; every signature must be given again."))
         reason = st.text_area(_("What must change") + " *", key="reopen_comment", max_chars=2000)
         if st.button(_("Reopen the plan"), key="reopen_plan"):
-            step(view, lambda s: exchanges.reopen_plan(session=s, actor=user, exchange_id=view.exchange.id, comment=reason),
+            step(view, lambda s: exchanges.reopen_plan(session=s, actor=user, exchange_id=view.exchange_id, comment=reason),
                  _("The plan is open again; the signers are told."))
 
 
@@ -257,7 +257,7 @@ def other_documents(view: ExchangeView, user: User) -> None:
     if view.may_download_evidence_pack and view.documents:
         def pack() -> bytes:
             with read_session() as session:
-                return reports.evidence_pack(session=session, actor=user, exchange_id=view.exchange.id or 0)
+                return reports.evidence_pack(session=session, actor=user, exchange_id=view.exchange_id)
 
         st.download_button(_("Evidence pack (zip)"), data=pack, file_name=f"cxc-exchange-{view.exchange.id}.zip", mime="application/zip",
                            key="evidence_pack", icon=":material/folder_zip:")
@@ -268,13 +268,13 @@ def other_documents(view: ExchangeView, user: User) -> None:
 # A transition that needs no input is one row here: the button's label, key and toast, and its service call.
 ONE_CLICK: dict[Action, tuple[str, str, str, Callable[[Session, User, ExchangeView], object]]] = {
     Action.START_STAY: (_("The stay has started"), "start_stay", _("Have a good stay!"),
-                        lambda s, user, view: exchanges.mark_stay(session=s, actor=user, exchange_id=view.exchange.id or 0,
+                        lambda s, user, view: exchanges.mark_stay(session=s, actor=user, exchange_id=view.exchange_id,
                                                                   action=Action.START_STAY)),
     Action.END_STAY: (_("The stay has ended"), "end_stay", _("Welcome back: the closing report is due now."),
-                      lambda s, user, view: exchanges.mark_stay(session=s, actor=user, exchange_id=view.exchange.id or 0,
+                      lambda s, user, view: exchanges.mark_stay(session=s, actor=user, exchange_id=view.exchange_id,
                                                                 action=Action.END_STAY)),
     Action.ORDER_PAYMENT: (_("Order the payment of {amount}"), "order_payment", _("Payment ordered."),
-                           lambda s, user, view: payments.order_payment(session=s, actor=user, exchange_id=view.exchange.id or 0)),
+                           lambda s, user, view: payments.order_payment(session=s, actor=user, exchange_id=view.exchange_id)),
 }
 
 
@@ -290,7 +290,7 @@ def one_click(view: ExchangeView, user: User, action: Action) -> None:
 
 def report_editor(view: ExchangeView, user: User, rules: Rules) -> None:
     """The Visitor's closing report with its evidence (SUBMIT_REPORT)."""
-    xid, form_id = view.exchange.id or 0, f"report{view.exchange.id}"
+    xid, form_id = view.exchange_id, f"report{view.exchange.id}"
     st.header(_("Closing report"))
     st.subheader(_("Evidence of the stay"))
     for item in view.evidence:
@@ -337,14 +337,14 @@ def host_feedback(view: ExchangeView, user: User) -> None:
                                        value=None, step=1)
         feedback = st.text_area(_("Feedback"), max_chars=2000)
         if st.form_submit_button(_("Save feedback")):
-            step(view, lambda s: reports.save_host_feedback(session=s, actor=user, exchange_id=view.exchange.id or 0,
+            step(view, lambda s: reports.save_host_feedback(session=s, actor=user, exchange_id=view.exchange_id,
                                                             answers={"host_satisfaction": satisfaction, "feedback": feedback}),
                  _("Feedback saved."))
 
 
 def report_decision(view: ExchangeView, user: User) -> None:
     """The Visitor's Partnership accepts the report or sends it back (ACCEPT_REPORT, REQUEST_REPORT_CHANGES)."""
-    xid = view.exchange.id or 0
+    xid = view.exchange_id
     decision(view, _("Your decision on the closing report"), _("Comment to the Visitor"), "report",
              yes=(_("Accept the report"), "accept_report", _("Report accepted.")),
              no=("report_changes", _("Sent back to the Visitor with your comment.")),
@@ -371,7 +371,7 @@ def cancel(view: ExchangeView, user: User) -> None:
     with st.expander(_("Cancel this exchange")):
         reason = st.text_input(_("Reason") + " *", key="cancel_reason", max_chars=500)
         if st.button(_("Cancel the exchange"), key="cancel_exchange"):
-            step(view, lambda s: exchanges.cancel_exchange(session=s, actor=user, exchange_id=view.exchange.id or 0, reason=reason),
+            step(view, lambda s: exchanges.cancel_exchange(session=s, actor=user, exchange_id=view.exchange_id, reason=reason),
                  _("Exchange cancelled."))
 
 
@@ -387,7 +387,7 @@ def comments(view: ExchangeView, user: User) -> None:
     with st.form(f"comment_form_{round_no}"):
         body = st.text_area(_("Your comment"), key=f"comment_body_{round_no}", max_chars=MAX_COMMENT, height=100)
         posted = st.form_submit_button(_("Post the comment"), icon=":material/send:")
-    if posted and act(lambda s: add_comment(session=s, actor=user, exchange_id=view.exchange.id or 0, body=body),
+    if posted and act(lambda s: add_comment(session=s, actor=user, exchange_id=view.exchange_id, body=body),
                       success=_("Comment posted; the others are told by e-mail.")) is not None:
         st.session_state["comment_round"] = round_no + 1  # a fresh, empty box; on an error the text stays
         st.rerun()

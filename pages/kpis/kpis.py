@@ -27,8 +27,8 @@ st.caption(_("Each exchange counts once, for the Visitor's Partnership.") if pro
            else _("Exchanges whose Visitor your Partnership supervises."))
 
 period = st.date_input(_("Exchanges proposed between"), value=(), key="kpi_period", format="YYYY-MM-DD")
-start: date | None = period[0] if len(period) > 0 else None  # type: ignore[arg-type,index]
-end: date | None = period[1] if len(period) > 1 else None  # type: ignore[arg-type,index]
+start: date | None = period[0] if len(period) > 0 else None
+end: date | None = period[1] if len(period) > 1 else None
 f = kpis.filter_for(user, start, end)
 
 

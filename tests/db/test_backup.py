@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlmodel import SQLModel
 
 from db.engine import dispose_engines, get_engine, write_session
+from db.types import id_of
 from services import payments
 from tests.journey import accepted_exchange
 
@@ -36,7 +37,7 @@ def test_backup_then_restore_brings_back_exactly_what_was_saved(database_url: st
     assert made.stdout.startswith(f"backup written: {file}")
     assert manage("backup", str(file)).returncode == 2  # never overwrites a backup
     with write_session() as session:
-        payments.order_payment(session=session, actor=c.vop_coordinator, exchange_id=exchange.id)  # type: ignore[arg-type]
+        payments.order_payment(session=session, actor=c.vop_coordinator, exchange_id=id_of(exchange))
     assert counts()["payment"] == 1
     dispose_engines()
     restored = manage("restore", str(file))

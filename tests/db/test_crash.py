@@ -19,6 +19,7 @@ from sqlmodel import Session, select
 from db.audit import verify_chain
 from db.engine import make_engine, write_session
 from db.models import EOI, ActionPlan, AuditEvent, ClosingReport, Exchange, Payment
+from db.types import id_of
 from domain.enums import EOIState, ExchangeState, PaymentState
 from tests.journey import accepted_exchange
 
@@ -40,7 +41,7 @@ def consistent(url: str) -> tuple[int, int]:
             assert chain.ok, chain.reason
             payments = {p.exchange_id: p for p in session.exec(select(Payment))}
             for exchange in session.exec(select(Exchange)):
-                payment = payments.get(exchange.id)  # type: ignore[arg-type]
+                payment = payments.get(id_of(exchange))
                 # A transition and its payment row are one transaction: both or neither.
                 if exchange.state in (ExchangeState.PAYMENT_ORDERED, ExchangeState.PAID):
                     assert payment is not None, f"exchange {exchange.id} is {exchange.state} without a payment"

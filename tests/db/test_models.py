@@ -6,6 +6,7 @@ from sqlalchemy.exc import IntegrityError, StatementError
 from sqlmodel import Session, select
 
 from db.models import EOI, Exchange, Organisation, Payment, User
+from db.types import id_of
 from domain.enums import ExchangeState, OrgType, Party, Role, Side
 from tests import factories as f
 
@@ -66,7 +67,7 @@ def test_enums_are_stored_by_value(session: Session) -> None:
     assert tuple(raw) == ("proposed", "visitor")
     org = session.exec(select(Organisation)).first()
     assert org is not None and isinstance(org.org_type, OrgType)
-    assert session.get(Exchange, exchange.id).state is ExchangeState.PROPOSED  # type: ignore[union-attr]
+    assert session.get(Exchange, id_of(exchange)).state is ExchangeState.PROPOSED  # type: ignore[union-attr]
 
 
 def test_foreign_keys_are_enforced(session: Session) -> None:
@@ -92,4 +93,4 @@ def test_utc_conversion_of_other_timezones(session: Session) -> None:
     session.add(user)
     session.commit()
     session.expire_all()
-    assert session.get(User, user.id).last_login_at == datetime(2026, 6, 1, 12, 0, tzinfo=UTC)  # type: ignore[union-attr]
+    assert session.get(User, id_of(user)).last_login_at == datetime(2026, 6, 1, 12, 0, tzinfo=UTC)  # type: ignore[union-attr]

@@ -20,6 +20,7 @@ from sqlmodel import Session, select
 
 from db.engine import data_dir
 from db.models import Document, Exchange, Organisation, Partnership, Signature
+from db.types import id_of
 from documents.seal import seal_paths
 from domain.enums import DocumentKind, ExchangeState, Party
 from domain.errors import PermissionDenied, StaleState, ValidationFailed
@@ -57,7 +58,7 @@ def signing(session: Session):  # type: ignore[no-untyped-def]
     host_org.legal_name = "Σύμπλεγμα Αθηνών"  # type: ignore[union-attr]
     partnership = session.get(Partnership, c.hop.id)
     partnership.name = "Партньорство София"  # type: ignore[union-attr]
-    session.add_all([visitor_org, host_org, partnership])  # type: ignore[list-item]
+    session.add_all([visitor_org, host_org, partnership])
     session.commit()
     payments.set_organisation_account(session=session, actor=c.visitor, iban="PT50000201231234567890154", bic="CGDIPTPL", holder="Klaster Łódź")
     exchange = approved_plan(session, c, agreed_exchange(session, c))
@@ -65,7 +66,7 @@ def signing(session: Session):  # type: ignore[no-untyped-def]
 
 
 def docs(session: Session, exchange: Exchange) -> dict[DocumentKind, Document]:
-    return {d.kind: d for d in documents.current_documents(session, exchange.id)}  # type: ignore[arg-type]
+    return {d.kind: d for d in documents.current_documents(session, id_of(exchange))}
 
 
 def test_documents_print_the_euro_sign_and_every_alphabet(session: Session, signing) -> None:  # type: ignore[no-untyped-def]
@@ -113,14 +114,14 @@ def test_a_plan_change_after_two_signatures_clears_them(session: Session, signin
     c, exchange = signing
     ctq = docs(session, exchange)[DocumentKind.COMMITMENT_TO_QUALITY]
     for user, party in ((c.visitor, Party.VISITOR), (c.host, Party.HOST)):
-        documents.sign_document(session=session, actor=user, document_id=ctq.id, party=party, typed_name=user.full_name, agreed=True,  # type: ignore[arg-type]
+        documents.sign_document(session=session, actor=user, document_id=id_of(ctq), party=party, typed_name=user.full_name, agreed=True,
                                 shown_sha256=ctq.sha256)
     exchanges.reopen_plan(session=session, actor=c.hop_coordinator, exchange_id=exchange.id, comment="Two more days, please.")
     session.expire_all()
-    assert session.get(Exchange, exchange.id).state == ExchangeState.PLANNING  # type: ignore[union-attr]
+    assert session.get(Exchange, id_of(exchange)).state == ExchangeState.PLANNING  # type: ignore[union-attr]
     assert documents.current_documents(session, exchange.id) == []
     with pytest.raises(PermissionDenied, match="replaced"):
-        documents.sign_document(session=session, actor=c.vop_coordinator, document_id=ctq.id,  # type: ignore[arg-type]
+        documents.sign_document(session=session, actor=c.vop_coordinator, document_id=id_of(ctq),
                                 party=Party.VISITOR_PARTNERSHIP, typed_name=c.vop_coordinator.full_name, agreed=True, shown_sha256=ctq.sha256)
     # Re-agreed and re-approved: version 2 of both documents, with no signature yet.
     plan = exchanges.save_plan(session=session, actor=c.visitor, exchange_id=exchange.id,
@@ -131,7 +132,7 @@ def test_a_plan_change_after_two_signatures_clears_them(session: Session, signin
         exchanges.decide_plan(session=session, actor=coordinator, exchange_id=exchange.id, approve=True)
     current = docs(session, exchange)
     assert {d.version for d in current.values()} == {2}
-    assert all(documents.signatures_of(session, d.id) == [] for d in current.values())  # type: ignore[arg-type]
+    assert all(documents.signatures_of(session, id_of(d)) == [] for d in current.values())
     assert len(session.exec(select(Signature)).all()) == 2  # the old ones are kept, on the superseded version
 
 
@@ -141,9 +142,9 @@ def test_one_coordinator_of_both_sides_signs_as_each_partnership(session: Sessio
     ctq = docs(session, exchange)[DocumentKind.COMMITMENT_TO_QUALITY]
     assert documents.parties_to_sign(session, c.vop_coordinator, ctq) == [Party.HOST_PARTNERSHIP, Party.VISITOR_PARTNERSHIP]
     for party in (Party.VISITOR_PARTNERSHIP, Party.HOST_PARTNERSHIP):
-        documents.sign_document(session=session, actor=c.vop_coordinator, document_id=ctq.id, party=party,  # type: ignore[arg-type]
+        documents.sign_document(session=session, actor=c.vop_coordinator, document_id=id_of(ctq), party=party,
                                 typed_name=c.vop_coordinator.full_name, agreed=True, shown_sha256=ctq.sha256)
-    assert {s.party for s in documents.signatures_of(session, ctq.id)} == {Party.VISITOR_PARTNERSHIP, Party.HOST_PARTNERSHIP}  # type: ignore[arg-type]
+    assert {s.party for s in documents.signatures_of(session, id_of(ctq))} == {Party.VISITOR_PARTNERSHIP, Party.HOST_PARTNERSHIP}
 
 
 def test_last_signature_seals_final_pdfs_that_pyhanko_and_verify_accept(session: Session, signing, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -178,7 +179,7 @@ def test_last_signature_seals_final_pdfs_that_pyhanko_and_verify_accept(session:
 def test_verification_by_reference_names_signers_and_supersession(session: Session, signing) -> None:  # type: ignore[no-untyped-def]
     c, exchange = signing
     ctq = docs(session, exchange)[DocumentKind.COMMITMENT_TO_QUALITY]
-    documents.sign_document(session=session, actor=c.visitor, document_id=ctq.id, party=Party.VISITOR, typed_name=c.visitor.full_name,  # type: ignore[arg-type]
+    documents.sign_document(session=session, actor=c.visitor, document_id=id_of(ctq), party=Party.VISITOR, typed_name=c.visitor.full_name,
                             agreed=True, shown_sha256=ctq.sha256)
     result = documents.verify_reference(session, ctq.filename)
     assert result.issued_here and "current" in result.line() and result.signers[0].startswith("Visitor: ")
@@ -212,10 +213,10 @@ def test_closing_report_and_payment_confirmation_are_documents(session: Session)
     c, exchange = accepted_exchange(session)
     report = docs(session, exchange)[DocumentKind.CLOSING_REPORT]
     assert "Learnt a lot about pilot lines." in text_of(report.content or b"") and "t.pdf" in text_of(report.content or b"")
-    payment = payments.order_payment(session=session, actor=c.vop_coordinator, exchange_id=exchange.id)  # type: ignore[arg-type]
+    payment = payments.order_payment(session=session, actor=c.vop_coordinator, exchange_id=id_of(exchange))
     from datetime import date
 
-    payments.confirm_payments(session=session, actor=c.vop_coordinator, payment_ids=[payment.id], paid_on=date(2026, 11, 20), reference="REF-9")  # type: ignore[list-item]
+    payments.confirm_payments(session=session, actor=c.vop_coordinator, payment_ids=[id_of(payment)], paid_on=date(2026, 11, 20), reference="REF-9")
     confirmation = docs(session, exchange)[DocumentKind.PAYMENT_CONFIRMATION]
     assert "€900.00" in text_of(confirmation.content or b"") and "REF-9" in text_of(confirmation.content or b"")
     assert documents.verify_pdf(session, confirmation.content or b"").issued_here
@@ -229,9 +230,9 @@ def test_a_handwritten_signature_image_is_printed_on_the_signature_page(session:
     segno.make("Ana").save(image, kind="png", scale=3)
     fa = docs(session, exchange)[DocumentKind.FINANCIAL_AGREEMENT]
     with pytest.raises(ValidationFailed, match="could not be read"):
-        documents.sign_document(session=session, actor=c.visitor, document_id=fa.id, party=Party.VISITOR, typed_name=c.visitor.full_name,  # type: ignore[arg-type]
+        documents.sign_document(session=session, actor=c.visitor, document_id=id_of(fa), party=Party.VISITOR, typed_name=c.visitor.full_name,
                                 agreed=True, shown_sha256=fa.sha256, drawing_png=b"GIF89a not a png")
-    documents.sign_document(session=session, actor=c.visitor, document_id=fa.id, party=Party.VISITOR, typed_name=c.visitor.full_name,  # type: ignore[arg-type]
+    documents.sign_document(session=session, actor=c.visitor, document_id=id_of(fa), party=Party.VISITOR, typed_name=c.visitor.full_name,
                             agreed=True, shown_sha256=fa.sha256, drawing_png=image.getvalue())
     exchange = sign_all(session, c, exchange)
     final = docs(session, exchange)[DocumentKind.SIGNED_FINANCIAL_AGREEMENT]

@@ -11,7 +11,7 @@ from sqlmodel import select
 
 from db.engine import read_session, write_session
 from db.models import ClosingReport, Payment, User
-from db.types import utcnow
+from db.types import id_of, utcnow
 from services import payments
 from tests.e2e.conftest import Server, button, log_in, open_page, settle
 from tests.journey import accepted_exchange
@@ -61,7 +61,7 @@ def test_kpi_export_downloads_and_reads_back(server: Server, new_page, tmp_path)
 def test_erasure_removes_the_name_everywhere_and_keeps_the_payment(server: Server, new_page) -> None:  # type: ignore[no-untyped-def]
     with write_session() as session:
         c, exchange = accepted_exchange(session)
-        payments.order_payment(session=session, actor=c.vop_coordinator, exchange_id=exchange.id)  # type: ignore[arg-type]
+        payments.order_payment(session=session, actor=c.vop_coordinator, exchange_id=id_of(exchange))
         name = c.visitor.full_name
     visitor = new_page("visitor")
     log_in(visitor, server.url, "visitor", PASSWORD)
@@ -91,7 +91,7 @@ def test_erasure_removes_the_name_everywhere_and_keeps_the_payment(server: Serve
     expect(coordinator.get_by_text("€900.00").first).to_be_attached()  # a cell of the payments table
     with read_session() as session:
         assert session.exec(select(Payment)).one().amount_cents == 90000
-        assert session.get(User, c.visitor.id).anonymised_at is not None  # type: ignore[union-attr]
+        assert session.get(User, id_of(c.visitor)).anonymised_at is not None  # type: ignore[union-attr]
     # The erased account no longer logs in.
     again = new_page("visitor-again")
     log_in(again, server.url, "visitor", PASSWORD, succeed=False)

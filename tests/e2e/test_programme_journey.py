@@ -13,6 +13,7 @@ from sqlmodel import select
 
 from db.engine import data_dir, read_session, write_session
 from db.models import EOI, ActionPlan, Exchange, Payment
+from db.types import id_of
 from documents.seal import check_seal
 from domain.enums import EOIState, ExchangeState
 from services.documents import verify_pdf
@@ -135,8 +136,8 @@ def test_whole_programme_from_registration_to_paid(server: Server, new_page, tmp
         admin = f.admin(session)
         vop = f.partnership(session, admin, "DIB")
         hop = f.partnership(session, admin, "GMA")
-        f.coordinator(session, admin, vop.id, "coord.v")  # type: ignore[arg-type]
-        f.coordinator(session, admin, hop.id, "coord.h")  # type: ignore[arg-type]
+        f.coordinator(session, admin, id_of(vop), "coord.v")
+        f.coordinator(session, admin, id_of(hop), "coord.h")
     visitor, host, vop_page, hop_page = (new_page(name) for name in ("visitor", "host", "vop", "hop"))
 
     # Registration and expressions of interest, with one change request for the Visitor.

@@ -11,6 +11,7 @@ from sqlmodel import select
 
 from db.engine import read_session, write_session
 from db.models import ClosingReport, Evidence, Exchange
+from db.types import id_of
 from domain.enums import ExchangeState
 from services import exchanges
 from tests.e2e.conftest import Server, button, choose, log_in, open_page, settle, textbox
@@ -21,13 +22,13 @@ def test_closing_report_is_sent_back_once_then_accepted(server: Server, new_page
     with write_session() as session:
         c = cast(session)
         exchange = agreed_exchange(session, c)
-        plan = exchanges.save_plan(session=session, actor=c.visitor, exchange_id=exchange.id,  # type: ignore[arg-type]
+        plan = exchanges.save_plan(session=session, actor=c.visitor, exchange_id=id_of(exchange),
                                    answers=plan_answers(date(2026, 10, 12), date(2026, 10, 16)), base_version=None)
         for side in (c.visitor, c.host):
-            exchanges.agree_plan(session=session, actor=side, exchange_id=exchange.id, version=plan.version)  # type: ignore[arg-type]
+            exchanges.agree_plan(session=session, actor=side, exchange_id=id_of(exchange), version=plan.version)
         for coordinator in (c.vop_coordinator, c.hop_coordinator):
-            exchanges.decide_plan(session=session, actor=coordinator, exchange_id=exchange.id, approve=True)  # type: ignore[arg-type]
-        through_signing(session, session.get(Exchange, exchange.id), c)  # type: ignore[arg-type]
+            exchanges.decide_plan(session=session, actor=coordinator, exchange_id=id_of(exchange), approve=True)
+        through_signing(session, session.get(Exchange, id_of(exchange)), c)  # type: ignore[arg-type]
         exchange_id = exchange.id
     ticket, invoice = tmp_path / "boarding-pass.png", tmp_path / "hotel-invoice.pdf"
     ticket.write_bytes(PNG)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from playwright.sync_api import Page, expect
 
 from db.engine import write_session
+from db.types import id_of
 from services import contact
 from services.accounts import Registration, register_participant
 from services.comments import add_comment
@@ -50,7 +51,7 @@ def test_script_payloads_show_as_text_and_never_run(server: Server, new_page) ->
         evil = register_participant(session=session, data=Registration(
             username="evil", email="evil@example.org", full_name=f"Eve {IMG}", password=PASSWORD, password_repeat=PASSWORD,
             organisation_name=f"Evil {SCRIPT} Org", organisation_type="cluster", country="DE", city="Berlin", cluster_name=SVG))
-        add_comment(session=session, actor=c.host, exchange_id=exchange.id, body=f"{SCRIPT} {IMG} {SVG} {LINK}")  # type: ignore[arg-type]
+        add_comment(session=session, actor=c.host, exchange_id=id_of(exchange), body=f"{SCRIPT} {IMG} {SVG} {LINK}")
         contact.send_message(session=session, name=f"Mallory {IMG}", email="mallory@example.org", subject=f"Hi {SCRIPT}",
                              body=f"{SVG} {LINK} long enough")
         assert evil.id

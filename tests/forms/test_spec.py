@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from db.types import id_of
 from domain.rules import load_rules
 from forms.answers import display_value, validate_answers
 from forms.spec import SPEC_DIR, SpecError, all_specs, load_spec, parse_spec
@@ -104,13 +105,13 @@ max_length = 200
     user = org_user(session, "lowcode", "PT")
     draft = eois.start_eoi(session=session, actor=user, side=Side.VISITOR, partnership_id=partnership.id)
     with pytest.raises(Exception, match="under 200"):
-        eois.submit_eoi(session=session, actor=user, eoi_id=draft.id, answers={**eoi_answers(["FR"]), "languages": "x" * 201})  # type: ignore[arg-type]
+        eois.submit_eoi(session=session, actor=user, eoi_id=id_of(draft), answers={**eoi_answers(["FR"]), "languages": "x" * 201})
     session.rollback()
-    eois.submit_eoi(session=session, actor=user, eoi_id=draft.id, answers={**eoi_answers(["FR"]), "languages": "Portuguese, French"})  # type: ignore[arg-type]
+    eois.submit_eoi(session=session, actor=user, eoi_id=id_of(draft), answers={**eoi_answers(["FR"]), "languages": "Portuguese, French"})
     session.expire_all()
     stored = session.get(EOI, draft.id)
-    assert stored.answers["languages"] == "Portuguese, French"  # type: ignore[union-attr]
-    frame = answers_frame(spec, [({"EOI": stored.id}, stored.answers)])  # type: ignore[union-attr]
+    assert stored.answers["languages"] == "Portuguese, French"
+    frame = answers_frame(spec, [({"EOI": id_of(stored)}, stored.answers)])
     assert frame.loc[0, "Languages spoken by the person"] == "Portuguese, French"
 
 

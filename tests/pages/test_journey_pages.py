@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from db.engine import write_session
 from db.models import EOI, Exchange
+from db.types import id_of
 from domain.enums import Action, EOIState, ExchangeState, Side
 from forms.spec import SPEC_DIR
 from services import eois, exchanges
@@ -47,11 +48,11 @@ def _at_state(session, c: Cast, state: ExchangeState) -> Exchange:  # type: igno
     if state == ExchangeState.PLANNING:
         return exchange
     if state == ExchangeState.PLAN_SUBMITTED:
-        plan = exchanges.save_plan(session=session, actor=c.visitor, exchange_id=exchange.id, answers=plan_answers(), base_version=None)  # type: ignore[arg-type]
-        exchanges.agree_plan(session=session, actor=c.visitor, exchange_id=exchange.id, version=plan.version)  # type: ignore[arg-type]
-        return exchanges.agree_plan(session=session, actor=c.host, exchange_id=exchange.id, version=plan.version)  # type: ignore[arg-type]
+        plan = exchanges.save_plan(session=session, actor=c.visitor, exchange_id=id_of(exchange), answers=plan_answers(), base_version=None)
+        exchanges.agree_plan(session=session, actor=c.visitor, exchange_id=id_of(exchange), version=plan.version)
+        return exchanges.agree_plan(session=session, actor=c.host, exchange_id=id_of(exchange), version=plan.version)
     exchange = through_signing(session, approved_plan(session, c, exchange), c)
-    return exchanges.mark_stay(session=session, actor=c.visitor, exchange_id=exchange.id, action=Action.END_STAY, today=date(2027, 3, 8))  # type: ignore[arg-type]
+    return exchanges.mark_stay(session=session, actor=c.visitor, exchange_id=id_of(exchange), action=Action.END_STAY, today=date(2027, 3, 8))
 
 
 @pytest.mark.parametrize(("state", "who", "expected_buttons"), [
@@ -79,7 +80,7 @@ def test_strangers_cannot_open_an_exchange_by_typing_its_id(sqlite_url: str) -> 
         exchange = agreed_exchange(session, c)
         stranger = org_user(session, "stranger", "ES")
         other_partnership = f.partnership(session, c.admin, "OTH")
-        outsider = f.coordinator(session, c.admin, other_partnership.id, "coord.o")  # type: ignore[arg-type]
+        outsider = f.coordinator(session, c.admin, id_of(other_partnership), "coord.o")
         for user in (stranger, outsider):
             at = page_as(session, user, "pages/exchange/exchange.py", id=str(exchange.id))
             assert not at.exception
@@ -95,10 +96,10 @@ def test_coordinator_approves_an_eoi_from_the_review_page(sqlite_url: str) -> No
     with write_session() as session:
         admin = f.admin(session)
         partnership = f.partnership(session, admin, "REV")
-        coordinator = f.coordinator(session, admin, partnership.id, "coord.r")  # type: ignore[arg-type]
+        coordinator = f.coordinator(session, admin, id_of(partnership), "coord.r")
         user = org_user(session, "applicant", "PT")
         eoi = eois.start_eoi(session=session, actor=user, side=Side.VISITOR, partnership_id=partnership.id)
-        eois.submit_eoi(session=session, actor=user, eoi_id=eoi.id, answers=eoi_answers(["FR"]))  # type: ignore[arg-type]
+        eois.submit_eoi(session=session, actor=user, eoi_id=id_of(eoi), answers=eoi_answers(["FR"]))
         at = page_as(session, coordinator, "pages/coordinator/eoi_review.py", id=str(eoi.id))
     assert "Applicant Org" in texts(at)
     at.button(key="eoi_changes").click().run()
@@ -106,7 +107,7 @@ def test_coordinator_approves_an_eoi_from_the_review_page(sqlite_url: str) -> No
     at.button(key="eoi_approve").click().run()
     assert not at.exception
     with write_session() as session:
-        assert session.get(EOI, eoi.id).state == EOIState.APPROVED  # type: ignore[union-attr]
+        assert session.get(EOI, id_of(eoi)).state == EOIState.APPROVED  # type: ignore[union-attr]
 
 
 def test_eoi_wizard_keeps_bad_input_and_saves_a_draft(sqlite_url: str) -> None:
@@ -206,7 +207,7 @@ def test_visitor_sees_amount_and_state_of_its_payment(sqlite_url: str) -> None:
 
     with write_session() as session:
         c, exchange = accepted_exchange(session)
-        payments.order_payment(session=session, actor=c.vop_coordinator, exchange_id=exchange.id)  # type: ignore[arg-type]
+        payments.order_payment(session=session, actor=c.vop_coordinator, exchange_id=id_of(exchange))
         at = page_as(session, c.visitor, "pages/exchange/exchange.py", id=str(exchange.id))
     assert any("Lump sum €900.00: ordered, due by" in s.value for s in at.success)
 
@@ -232,7 +233,7 @@ def test_verify_page_checks_a_reference_for_anyone(sqlite_url: str) -> None:
     with write_session() as session:
         c = cast(session)
         exchange = approved_plan(session, c, agreed_exchange(session, c))
-        reference = current_documents(session, exchange.id)[0].filename.removesuffix(".pdf")  # type: ignore[arg-type]
+        reference = current_documents(session, id_of(exchange))[0].filename.removesuffix(".pdf")
     at = AppTest.from_file(APP, default_timeout=30).run()
     at.switch_page("pages/public/verify.py").run()
     at.text_input(key="verify_ref").input(reference).run()

@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from db.engine import write_session
 from db.models import User
+from db.types import id_of
 from domain.enums import Role
 from tests import factories as f
 from ui.navigation import HOME_OF, PAGES, Kind, PageSpec, navigation_plan, pages_for
@@ -24,7 +25,7 @@ def _users(session: Session) -> dict[Role, User]:
     partnership = f.partnership(session, admin)
     return {
         Role.ADMIN: admin,
-        Role.COORDINATOR: f.coordinator(session, admin, partnership.id),  # type: ignore[arg-type]
+        Role.COORDINATOR: f.coordinator(session, admin, id_of(partnership)),
         Role.PARTICIPANT: f.participant(session),
     }
 
@@ -180,14 +181,14 @@ def test_login_form_counts_failures_and_opens_a_server_session(sqlite_url: str) 
     at.button[0].click().run()
     assert "Username or password is incorrect." in _errors(at)
     with write_session() as session:
-        assert session.get(User, user.id).failed_logins == 1  # type: ignore[union-attr]
+        assert session.get(User, id_of(user)).failed_logins == 1  # type: ignore[union-attr]
     at.text_input(key="login_password").input(f.PASSWORD)
     at.button[0].click().run()
     assert not at.exception
     with write_session() as session:
         record = session.exec(select(AuthSession)).one()
         assert record.user_id == user.id and record.revoked_at is None
-        assert session.get(User, user.id).failed_logins == 0  # type: ignore[union-attr]
+        assert session.get(User, id_of(user)).failed_logins == 0  # type: ignore[union-attr]
     assert at.session_state["cxc_session_id"] == record.id
 
 

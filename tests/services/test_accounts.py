@@ -9,7 +9,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from db.models import AuthSession, Organisation, Outbox, PasswordResetToken, User
-from db.types import utcnow
+from db.types import id_of, utcnow
 from domain.enums import Role
 from domain.errors import PermissionDenied, ValidationFailed
 from services import accounts, sessions
@@ -87,7 +87,7 @@ def test_five_failures_lock_the_account_for_fifteen_minutes(session: Session) ->
     for _ in range(4):
         accounts.record_failed_login(session=session, username=user.username)
     session.expire_all()
-    assert not accounts.is_locked(session.get(User, user.id))  # type: ignore[arg-type]
+    assert not accounts.is_locked(session.get(User, id_of(user)))  # type: ignore[arg-type]
     assert user.username in accounts.login_credentials(session)["usernames"]
     accounts.record_failed_login(session=session, username=user.username)
     session.expire_all()
@@ -139,7 +139,7 @@ def test_change_password_checks_the_current_one(session: Session) -> None:
     assert "current" in caught.value.errors
     accounts.change_password(session=session, actor=user, current=f.PASSWORD, new="a-brand-new-secret", new_repeat="a-brand-new-secret")
     session.expire_all()
-    assert accounts.check_password("a-brand-new-secret", session.get(User, user.id).password_hash)  # type: ignore[union-attr]
+    assert accounts.check_password("a-brand-new-secret", session.get(User, id_of(user)).password_hash)  # type: ignore[union-attr]
 
 
 def test_password_reset_by_one_time_token(session: Session) -> None:
@@ -169,8 +169,8 @@ def test_only_admins_create_coordinators(session: Session) -> None:
     partnership = f.partnership(session, admin)
     participant = f.participant(session)
     with pytest.raises(PermissionDenied):
-        f.coordinator(session, participant, partnership.id)  # type: ignore[arg-type]
-    coordinator = f.coordinator(session, admin, partnership.id)  # type: ignore[arg-type]
+        f.coordinator(session, participant, id_of(partnership))
+    coordinator = f.coordinator(session, admin, id_of(partnership))
     assert coordinator.role == Role.COORDINATOR and coordinator.partnership_id == partnership.id
     with pytest.raises(ValidationFailed):
         f.coordinator(session, admin, 9999)
@@ -184,10 +184,10 @@ def test_admin_locks_an_account_and_sends_a_reset_link(session: Session) -> None
     person = factories.participant(session)
     login = factories.open_session(session, person)
     with pytest.raises(PermissionDenied):
-        lock_user(session=session, actor=person, user_id=admin.id)  # type: ignore[arg-type]
-    lock_user(session=session, actor=admin, user_id=person.id)  # type: ignore[arg-type]
+        lock_user(session=session, actor=person, user_id=id_of(admin))
+    lock_user(session=session, actor=admin, user_id=id_of(person))
     assert active_user(session, login) is None and session.get(AuthSession, login).revoked_at is not None  # type: ignore[union-attr]
-    unlock_user(session=session, actor=admin, user_id=person.id)  # type: ignore[arg-type]
-    send_reset_link(session=session, actor=admin, user_id=person.id)  # type: ignore[arg-type]
+    unlock_user(session=session, actor=admin, user_id=id_of(person))
+    send_reset_link(session=session, actor=admin, user_id=id_of(person))
     mail = session.exec(select(Outbox).where(Outbox.to_email == person.email, Outbox.kind == "password_reset")).one()
     assert "reset_password?token=" in mail.body

@@ -7,6 +7,7 @@ from sqlmodel import Session, select
 
 from db.engine import write_session
 from db.models import Comment, Outbox
+from db.types import id_of
 from domain.errors import NotFound, ValidationFailed
 from services.comments import add_comment, thread
 from tests.journey import agreed_exchange, cast, org_user
@@ -17,11 +18,11 @@ def test_a_comment_reaches_every_other_party(session: Session) -> None:
     c = cast(session)
     exchange = agreed_exchange(session, c)
     before = {m.id for m in session.exec(select(Outbox))}
-    add_comment(session=session, actor=c.host, exchange_id=exchange.id, body="  Could you come a day earlier? <b>bold</b>  ")  # type: ignore[arg-type]
+    add_comment(session=session, actor=c.host, exchange_id=id_of(exchange), body="  Could you come a day earlier? <b>bold</b>  ")
     mails = [m for m in session.exec(select(Outbox)) if m.id not in before]
     assert sorted(m.to_email for m in mails) == sorted([c.visitor.email, c.vop_coordinator.email, c.hop_coordinator.email])
     assert all("Could you come a day earlier?" in m.body and m.kind == "comment" for m in mails)
-    [entry] = thread(session, c.vop_coordinator, exchange.id)  # type: ignore[arg-type]
+    [entry] = thread(session, c.vop_coordinator, id_of(exchange))
     assert (entry.author, entry.as_party, entry.body, entry.mine) == (c.host.full_name, "Host", "Could you come a day earlier? <b>bold</b>", False)
 
 
@@ -30,13 +31,13 @@ def test_outsiders_and_empty_comments_are_refused(session: Session) -> None:
     exchange = agreed_exchange(session, c)
     stranger = org_user(session, "stranger", "DE", city="Berlin")
     with pytest.raises(NotFound):
-        add_comment(session=session, actor=stranger, exchange_id=exchange.id, body="Hello")  # type: ignore[arg-type]
+        add_comment(session=session, actor=stranger, exchange_id=id_of(exchange), body="Hello")
     with pytest.raises(NotFound):
-        thread(session, stranger, exchange.id)  # type: ignore[arg-type]
+        thread(session, stranger, id_of(exchange))
     with pytest.raises(ValidationFailed):
-        add_comment(session=session, actor=c.visitor, exchange_id=exchange.id, body="   ")  # type: ignore[arg-type]
+        add_comment(session=session, actor=c.visitor, exchange_id=id_of(exchange), body="   ")
     with pytest.raises(ValidationFailed):
-        add_comment(session=session, actor=c.visitor, exchange_id=exchange.id, body="x" * 4001)  # type: ignore[arg-type]
+        add_comment(session=session, actor=c.visitor, exchange_id=id_of(exchange), body="x" * 4001)
     assert session.exec(select(Comment)).all() == []
 
 

@@ -12,6 +12,7 @@ from sqlmodel import Session, SQLModel, select
 
 from db.audit import verify_chain
 from db.models import Comment, Outbox, Payment, Signature, User
+from db.types import id_of
 from domain.errors import PermissionDenied
 from services import payments
 from services.comments import add_comment
@@ -34,7 +35,7 @@ def places_holding(session: Session, text: str) -> list[str]:
 
 def test_participant_downloads_everything_about_itself(session: Session) -> None:
     c, exchange = accepted_exchange(session)
-    add_comment(session=session, actor=c.visitor, exchange_id=exchange.id, body="See you in Lyon.")  # type: ignore[arg-type]
+    add_comment(session=session, actor=c.visitor, exchange_id=id_of(exchange), body="See you in Lyon.")
     package = zipfile.ZipFile(io.BytesIO(personal_data(session, c.visitor)))
     data = json.loads(package.read("data.json"))
     assert data["account"]["email"] == c.visitor.email and "password_hash" not in data["account"]
@@ -49,21 +50,21 @@ def test_participant_downloads_everything_about_itself(session: Session) -> None
 
 def test_erasure_removes_the_person_and_keeps_the_payment_and_audit(session: Session) -> None:
     c, exchange = accepted_exchange(session)
-    add_comment(session=session, actor=c.visitor, exchange_id=exchange.id, body="My phone is +351 900 000 000.")  # type: ignore[arg-type]
-    payment = payments.order_payment(session=session, actor=c.vop_coordinator, exchange_id=exchange.id)  # type: ignore[arg-type]
+    add_comment(session=session, actor=c.visitor, exchange_id=id_of(exchange), body="My phone is +351 900 000 000.")
+    payment = payments.order_payment(session=session, actor=c.vop_coordinator, exchange_id=id_of(exchange))
     name, email = c.visitor.full_name, c.visitor.email
     assert places_holding(session, name)  # before: the name is in the account, signatures, mails…
     with pytest.raises(PermissionDenied):
-        anonymise_user(session=session, actor=c.vop_coordinator, user_id=c.visitor.id)  # type: ignore[arg-type]
+        anonymise_user(session=session, actor=c.vop_coordinator, user_id=id_of(c.visitor))
     request_erasure(session=session, actor=c.visitor)
     assert [u.id for u in erasure_requests(session, c.admin)] == [c.visitor.id]
-    anonymise_user(session=session, actor=c.admin, user_id=c.visitor.id)  # type: ignore[arg-type]
+    anonymise_user(session=session, actor=c.admin, user_id=id_of(c.visitor))
     session.expire_all()
     assert places_holding(session, name) == []
     assert places_holding(session, email) == []
     erased = session.get(User, c.visitor.id)
     assert erased is not None and not erased.is_active and erased.username == f"erased-{erased.id}"
-    assert session.get(Payment, payment.id).amount_cents == 90000  # type: ignore[union-attr]
+    assert session.get(Payment, id_of(payment)).amount_cents == 90000  # type: ignore[union-attr]
     assert all(s.typed_name == "Erased person" for s in session.exec(select(Signature).where(Signature.user_id == c.visitor.id)))
     assert session.exec(select(Comment)).one().body == "(removed at the author's request)"
     assert session.exec(select(Outbox).where(Outbox.to_email == email)).all() == []

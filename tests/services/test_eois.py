@@ -5,6 +5,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from db.models import EOI, AuditEvent, Outbox
+from db.types import id_of
 from domain.enums import Action, EOIState, OrgType, Side
 from domain.errors import NotFound, PermissionDenied, StaleState, UploadRefused, ValidationFailed
 from domain.workflow import TransitionRefused
@@ -18,9 +19,9 @@ from tests.journey import PDF, PNG, eoi_answers, org_user
 def setup(session: Session):  # type: ignore[no-untyped-def]
     admin = f.admin(session)
     partnership = f.partnership(session, admin, "PP")
-    coordinator = f.coordinator(session, admin, partnership.id, "coord")  # type: ignore[arg-type]
+    coordinator = f.coordinator(session, admin, id_of(partnership), "coord")
     other = f.partnership(session, admin, "QQ")
-    outsider = f.coordinator(session, admin, other.id, "coord.q")  # type: ignore[arg-type]
+    outsider = f.coordinator(session, admin, id_of(other), "coord.q")
     user = org_user(session, "ana", "PT")
     return admin, partnership, coordinator, outsider, user
 
@@ -29,14 +30,14 @@ def test_submit_then_request_changes_then_resubmit_then_approve(session: Session
     _, partnership, coordinator, _, user = setup
     eoi = eois.start_eoi(session=session, actor=user, side=Side.VISITOR, partnership_id=partnership.id)
     eois.save_eoi_draft(session=session, actor=user, eoi_id=eoi.id, answers={"motivation": "draft text"})
-    assert session.get(EOI, eoi.id).answers == {"motivation": "draft text"}  # type: ignore[union-attr]
+    assert session.get(EOI, id_of(eoi)).answers == {"motivation": "draft text"}  # type: ignore[union-attr]
     eois.submit_eoi(session=session, actor=user, eoi_id=eoi.id, answers=eoi_answers(["FR"]))
     assert session.exec(select(Outbox).where(Outbox.kind == "eoi_submitted")).one().to_email == coordinator.email
     with pytest.raises(TransitionRefused, match="comment"):
         eois.decide_eoi(session=session, actor=coordinator, eoi_id=eoi.id, action=Action.REQUEST_CHANGES, comment=" ")
     session.rollback()
     eois.decide_eoi(session=session, actor=coordinator, eoi_id=eoi.id, action=Action.REQUEST_CHANGES, comment="Add your offer.")
-    assert session.get(EOI, eoi.id).state == EOIState.CHANGES_REQUESTED  # type: ignore[union-attr]
+    assert session.get(EOI, id_of(eoi)).state == EOIState.CHANGES_REQUESTED  # type: ignore[union-attr]
     eois.submit_eoi(session=session, actor=user, eoi_id=eoi.id, answers={**eoi_answers(["FR"]), "offer": "Contacts in Porto."})
     eois.decide_eoi(session=session, actor=coordinator, eoi_id=eoi.id, action=Action.APPROVE)
     session.expire_all()
@@ -81,9 +82,9 @@ def test_assign_me_eoi_is_assigned_then_decided(session: Session, setup) -> None
     assert [e.id for e, _ in eois.eoi_queue(session, coordinator)] == [eoi.id]
     with pytest.raises(PermissionDenied, match="Assign"):
         eois.decide_eoi(session=session, actor=coordinator, eoi_id=eoi.id, action=Action.APPROVE)
-    eois.assign_eoi(session=session, actor=admin, eoi_id=eoi.id, partnership_id=partnership.id)  # type: ignore[arg-type]
+    eois.assign_eoi(session=session, actor=admin, eoi_id=id_of(eoi), partnership_id=id_of(partnership))
     eois.decide_eoi(session=session, actor=coordinator, eoi_id=eoi.id, action=Action.APPROVE)
-    assert session.get(EOI, eoi.id).partnership_id == partnership.id  # type: ignore[union-attr]
+    assert session.get(EOI, id_of(eoi)).partnership_id == id_of(partnership)  # type: ignore[union-attr]
 
 
 def test_ineligible_side_and_duplicates_are_refused(session: Session, setup) -> None:  # type: ignore[no-untyped-def]
@@ -117,7 +118,7 @@ def test_cv_upload_is_checked_by_content(session: Session, setup) -> None:  # ty
     assert document.filename == "passwd.pdf" and len(document.sha256) == 64
     answers = {**eoi_answers(["FR"]), "cv": {"document_id": document.id, "filename": document.filename}}
     eois.submit_eoi(session=session, actor=user, eoi_id=eoi.id, answers=answers)
-    assert session.get(EOI, eoi.id).answers["cv"]["document_id"] == document.id  # type: ignore[union-attr]
+    assert session.get(EOI, id_of(eoi)).answers["cv"]["document_id"] == id_of(document)  # type: ignore[union-attr]
 
 
 def test_double_submit_from_two_tabs_is_refused_cleanly(session: Session, setup) -> None:  # type: ignore[no-untyped-def]

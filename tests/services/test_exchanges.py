@@ -6,6 +6,7 @@ import pytest
 from sqlmodel import Session, select
 
 from db.models import ActionPlan, Exchange, Outbox
+from db.types import id_of
 from domain.enums import ExchangeState, OrgType, Side
 from domain.errors import NotFound, PermissionDenied, StaleState, ValidationFailed
 from domain.workflow import TransitionRefused
@@ -27,14 +28,14 @@ def test_only_the_counterpart_answers_a_proposal(session: Session) -> None:
     approved(session, c.host, Side.HOST, c.hop, c.hop_coordinator, ["PT"])
     exchange = exchanges.propose_exchange(session=session, actor=c.visitor, counterpart_org_id=c.host.organisation_id)
     with pytest.raises(PermissionDenied):
-        exchanges.answer_proposal(session=session, actor=c.visitor, exchange_id=exchange.id, accept=True)  # type: ignore[arg-type]
+        exchanges.answer_proposal(session=session, actor=c.visitor, exchange_id=id_of(exchange), accept=True)
     with pytest.raises(PermissionDenied):
-        exchanges.answer_proposal(session=session, actor=c.vop_coordinator, exchange_id=exchange.id, accept=True)  # type: ignore[arg-type]
+        exchanges.answer_proposal(session=session, actor=c.vop_coordinator, exchange_id=id_of(exchange), accept=True)
     stranger = org_user(session, "stranger", "ES")
     with pytest.raises(NotFound):
-        exchanges.answer_proposal(session=session, actor=stranger, exchange_id=exchange.id, accept=True)  # type: ignore[arg-type]
-    exchanges.answer_proposal(session=session, actor=c.host, exchange_id=exchange.id, accept=False, comment="Not this year")  # type: ignore[arg-type]
-    assert session.get(Exchange, exchange.id).state == ExchangeState.DECLINED  # type: ignore[union-attr]
+        exchanges.answer_proposal(session=session, actor=stranger, exchange_id=id_of(exchange), accept=True)
+    exchanges.answer_proposal(session=session, actor=c.host, exchange_id=id_of(exchange), accept=False, comment="Not this year")
+    assert session.get(Exchange, id_of(exchange)).state == ExchangeState.DECLINED  # type: ignore[union-attr]
 
 
 def test_pairs_in_one_country_or_without_approved_eois_are_refused(session: Session) -> None:
@@ -55,62 +56,62 @@ def test_a_host_may_invite_a_visitor(session: Session) -> None:
     approved(session, c.host, Side.HOST, c.hop, c.hop_coordinator, ["PT"])
     exchange = exchanges.propose_exchange(session=session, actor=c.host, counterpart_org_id=c.visitor.organisation_id)
     assert exchange.visitor_org_id == c.visitor.organisation_id and exchange.proposed_by.value == "host"
-    exchanges.answer_proposal(session=session, actor=c.visitor, exchange_id=exchange.id, accept=True)  # type: ignore[arg-type]
-    assert session.get(Exchange, exchange.id).state == ExchangeState.PLANNING  # type: ignore[union-attr]
+    exchanges.answer_proposal(session=session, actor=c.visitor, exchange_id=id_of(exchange), accept=True)
+    assert session.get(Exchange, id_of(exchange)).state == ExchangeState.PLANNING  # type: ignore[union-attr]
 
 
 def test_plan_versions_agreement_approval_and_change_request(session: Session) -> None:
     c = cast(session)
     exchange = agreed_exchange(session, c)
-    v1 = exchanges.save_plan(session=session, actor=c.visitor, exchange_id=exchange.id, answers=plan_answers(), base_version=None)  # type: ignore[arg-type]
-    exchanges.agree_plan(session=session, actor=c.visitor, exchange_id=exchange.id, version=1)  # type: ignore[arg-type]
+    v1 = exchanges.save_plan(session=session, actor=c.visitor, exchange_id=id_of(exchange), answers=plan_answers(), base_version=None)
+    exchanges.agree_plan(session=session, actor=c.visitor, exchange_id=id_of(exchange), version=1)
     # The Host edits: a new version, and the Visitor's agreement no longer holds.
     changed = {**plan_answers(), "expected_results": "A joint proposal and a pilot service for SMEs."}
-    v2 = exchanges.save_plan(session=session, actor=c.host, exchange_id=exchange.id, answers=changed, base_version=1)  # type: ignore[arg-type]
+    v2 = exchanges.save_plan(session=session, actor=c.host, exchange_id=id_of(exchange), answers=changed, base_version=1)
     assert (v1.version, v2.version) == (1, 2) and v2.visitor_agreed_at is None
     with pytest.raises(StaleState):
-        exchanges.save_plan(session=session, actor=c.visitor, exchange_id=exchange.id, answers=plan_answers(), base_version=1)  # type: ignore[arg-type]
+        exchanges.save_plan(session=session, actor=c.visitor, exchange_id=id_of(exchange), answers=plan_answers(), base_version=1)
     with pytest.raises(StaleState):
-        exchanges.agree_plan(session=session, actor=c.visitor, exchange_id=exchange.id, version=1)  # type: ignore[arg-type]
-    exchanges.agree_plan(session=session, actor=c.host, exchange_id=exchange.id, version=2)  # type: ignore[arg-type]
-    assert session.get(Exchange, exchange.id).state == ExchangeState.PLANNING  # type: ignore[union-attr]
-    exchanges.agree_plan(session=session, actor=c.visitor, exchange_id=exchange.id, version=2)  # type: ignore[arg-type]
+        exchanges.agree_plan(session=session, actor=c.visitor, exchange_id=id_of(exchange), version=1)
+    exchanges.agree_plan(session=session, actor=c.host, exchange_id=id_of(exchange), version=2)
+    assert session.get(Exchange, id_of(exchange)).state == ExchangeState.PLANNING  # type: ignore[union-attr]
+    exchanges.agree_plan(session=session, actor=c.visitor, exchange_id=id_of(exchange), version=2)
     session.expire_all()
     current = session.get(Exchange, exchange.id)
     assert current.state == ExchangeState.PLAN_SUBMITTED and current.start_date == date(2027, 3, 1)  # type: ignore[union-attr]
     assert {m.to_email for m in session.exec(select(Outbox).where(Outbox.kind == "plan_submitted"))} == {c.vop_coordinator.email, c.hop_coordinator.email}
     with pytest.raises(TransitionRefused, match="comment"):
-        exchanges.decide_plan(session=session, actor=c.hop_coordinator, exchange_id=exchange.id, approve=False)  # type: ignore[arg-type]
+        exchanges.decide_plan(session=session, actor=c.hop_coordinator, exchange_id=id_of(exchange), approve=False)
     session.rollback()
-    exchanges.decide_plan(session=session, actor=c.hop_coordinator, exchange_id=exchange.id, approve=False, comment="Add a day of networking.")  # type: ignore[arg-type]
-    assert session.get(Exchange, exchange.id).state == ExchangeState.PLANNING  # type: ignore[union-attr]
+    exchanges.decide_plan(session=session, actor=c.hop_coordinator, exchange_id=id_of(exchange), approve=False, comment="Add a day of networking.")
+    assert session.get(Exchange, id_of(exchange)).state == ExchangeState.PLANNING  # type: ignore[union-attr]
     assert len(session.exec(select(ActionPlan)).all()) == 2
 
 
 def test_both_partnerships_must_approve(session: Session) -> None:
     c = cast(session)
     exchange = agreed_exchange(session, c)
-    plan = exchanges.save_plan(session=session, actor=c.visitor, exchange_id=exchange.id, answers=plan_answers(), base_version=None)  # type: ignore[arg-type]
-    exchanges.agree_plan(session=session, actor=c.visitor, exchange_id=exchange.id, version=plan.version)  # type: ignore[arg-type]
-    exchanges.agree_plan(session=session, actor=c.host, exchange_id=exchange.id, version=plan.version)  # type: ignore[arg-type]
-    exchanges.decide_plan(session=session, actor=c.vop_coordinator, exchange_id=exchange.id, approve=True)  # type: ignore[arg-type]
-    assert session.get(Exchange, exchange.id).state == ExchangeState.PLAN_SUBMITTED  # type: ignore[union-attr]
+    plan = exchanges.save_plan(session=session, actor=c.visitor, exchange_id=id_of(exchange), answers=plan_answers(), base_version=None)
+    exchanges.agree_plan(session=session, actor=c.visitor, exchange_id=id_of(exchange), version=plan.version)
+    exchanges.agree_plan(session=session, actor=c.host, exchange_id=id_of(exchange), version=plan.version)
+    exchanges.decide_plan(session=session, actor=c.vop_coordinator, exchange_id=id_of(exchange), approve=True)
+    assert session.get(Exchange, id_of(exchange)).state == ExchangeState.PLAN_SUBMITTED  # type: ignore[union-attr]
     with pytest.raises(PermissionDenied):
-        exchanges.decide_plan(session=session, actor=c.visitor, exchange_id=exchange.id, approve=True)  # type: ignore[arg-type]
-    exchanges.decide_plan(session=session, actor=c.hop_coordinator, exchange_id=exchange.id, approve=True)  # type: ignore[arg-type]
+        exchanges.decide_plan(session=session, actor=c.visitor, exchange_id=id_of(exchange), approve=True)
+    exchanges.decide_plan(session=session, actor=c.hop_coordinator, exchange_id=id_of(exchange), approve=True)
     # Approval generates the documents at once: the exchange waits for signatures.
-    assert session.get(Exchange, exchange.id).state == ExchangeState.SIGNING  # type: ignore[union-attr]
+    assert session.get(Exchange, id_of(exchange)).state == ExchangeState.SIGNING  # type: ignore[union-attr]
 
 
 def test_one_partnership_supervising_both_sides_approves_once(session: Session) -> None:
     c = cast(session, same_partnership=True)
     exchange = agreed_exchange(session, c)
-    plan = exchanges.save_plan(session=session, actor=c.visitor, exchange_id=exchange.id, answers=plan_answers(), base_version=None)  # type: ignore[arg-type]
-    exchanges.agree_plan(session=session, actor=c.visitor, exchange_id=exchange.id, version=plan.version)  # type: ignore[arg-type]
-    exchanges.agree_plan(session=session, actor=c.host, exchange_id=exchange.id, version=plan.version)  # type: ignore[arg-type]
-    exchanges.decide_plan(session=session, actor=c.vop_coordinator, exchange_id=exchange.id, approve=True)  # type: ignore[arg-type]
+    plan = exchanges.save_plan(session=session, actor=c.visitor, exchange_id=id_of(exchange), answers=plan_answers(), base_version=None)
+    exchanges.agree_plan(session=session, actor=c.visitor, exchange_id=id_of(exchange), version=plan.version)
+    exchanges.agree_plan(session=session, actor=c.host, exchange_id=id_of(exchange), version=plan.version)
+    exchanges.decide_plan(session=session, actor=c.vop_coordinator, exchange_id=id_of(exchange), approve=True)
     # Approval generates the documents at once: the exchange waits for signatures.
-    assert session.get(Exchange, exchange.id).state == ExchangeState.SIGNING  # type: ignore[union-attr]
+    assert session.get(Exchange, id_of(exchange)).state == ExchangeState.SIGNING  # type: ignore[union-attr]
 
 
 def test_plan_with_too_few_working_days_cannot_be_agreed(session: Session) -> None:
@@ -118,14 +119,14 @@ def test_plan_with_too_few_working_days_cannot_be_agreed(session: Session) -> No
     exchange = agreed_exchange(session, c)
     # 14-16 July 2027 in France: Wednesday 14 July is Bastille Day.
     answers = {**plan_answers(date(2027, 7, 14), date(2027, 7, 16)), "agenda": [{"day": "2027-07-20", "programme": "Tour"}]}
-    plan = exchanges.save_plan(session=session, actor=c.visitor, exchange_id=exchange.id, answers=answers, base_version=None)  # type: ignore[arg-type]
+    plan = exchanges.save_plan(session=session, actor=c.visitor, exchange_id=id_of(exchange), answers=answers, base_version=None)
     with pytest.raises(ValidationFailed) as caught:
-        exchanges.agree_plan(session=session, actor=c.visitor, exchange_id=exchange.id, version=plan.version)  # type: ignore[arg-type]
+        exchanges.agree_plan(session=session, actor=c.visitor, exchange_id=id_of(exchange), version=plan.version)
     assert "2 working days" in caught.value.errors["exchange_dates"] and "14 July" in caught.value.errors["exchange_dates"]
     assert "agenda.0.day" in caught.value.errors
     session.rollback()
     session.expire_all()
-    assert session.get(ActionPlan, plan.id).visitor_agreed_at is None  # type: ignore[union-attr]
+    assert session.get(ActionPlan, id_of(plan)).visitor_agreed_at is None  # type: ignore[union-attr]
 
 
 def test_a_visitor_takes_part_only_once(session: Session) -> None:
@@ -161,10 +162,10 @@ def test_cancel_needs_a_reason_and_stops_before_payment(session: Session) -> Non
     c = cast(session)
     exchange = agreed_exchange(session, c)
     with pytest.raises(TransitionRefused):
-        exchanges.cancel_exchange(session=session, actor=c.visitor, exchange_id=exchange.id, reason="")  # type: ignore[arg-type]
+        exchanges.cancel_exchange(session=session, actor=c.visitor, exchange_id=id_of(exchange), reason="")
     session.rollback()
-    exchanges.cancel_exchange(session=session, actor=c.hop_coordinator, exchange_id=exchange.id, reason="Host closed")  # type: ignore[arg-type]
-    assert session.get(Exchange, exchange.id).state == ExchangeState.CANCELLED  # type: ignore[union-attr]
+    exchanges.cancel_exchange(session=session, actor=c.hop_coordinator, exchange_id=id_of(exchange), reason="Host closed")
+    assert session.get(Exchange, id_of(exchange)).state == ExchangeState.CANCELLED  # type: ignore[union-attr]
 
 
 def test_approved_plan_goes_to_signing_with_both_documents(session: Session) -> None:
@@ -173,7 +174,7 @@ def test_approved_plan_goes_to_signing_with_both_documents(session: Session) -> 
     c = cast(session)
     exchange = approved_plan(session, c, agreed_exchange(session, c))
     assert exchange.state == ExchangeState.SIGNING
-    assert sorted(d.filename for d in current_documents(session, exchange.id)) == [  # type: ignore[arg-type]
+    assert sorted(d.filename for d in current_documents(session, id_of(exchange))) == [
         f"CXC-{exchange.id}-CTQ-v1.pdf", f"CXC-{exchange.id}-FA-v1.pdf"]
 
 

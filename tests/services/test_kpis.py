@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from db.models import AuditEvent, Exchange, Organisation, Payment
+from db.types import id_of
 from domain.enums import ExchangeState
 from domain.errors import PermissionDenied
 from services import kpis, payments
@@ -31,8 +32,8 @@ def test_figures_of_one_exchange_count_once_for_the_visitors_partnership(session
     assert sorted(kpis.by_org_type(session, programme)) == [("Host", "cluster", 1), ("Visitor", "cluster", 1)]
     assert kpis.money(session, mine) == kpis.Money(90000, 0, 0)
     assert kpis.satisfaction(session, mine) == (5.0, 1)
-    payment = payments.order_payment(session=session, actor=c.vop_coordinator, exchange_id=exchange.id)  # type: ignore[arg-type]
-    payments.confirm_payments(session=session, actor=c.vop_coordinator, payment_ids=[payment.id], paid_on=date.today(), reference="B-1")  # type: ignore[list-item]
+    payment = payments.order_payment(session=session, actor=c.vop_coordinator, exchange_id=id_of(exchange))
+    payments.confirm_payments(session=session, actor=c.vop_coordinator, payment_ids=[id_of(payment)], paid_on=date.today(), reference="B-1")
     assert kpis.money(session, programme) == kpis.Money(90000, 90000, 1)
     assert kpis.by_partnership(session, programme) == [(c.vop.name, 1, 90000)]
     stages = {m.stage: m for m in kpis.stage_medians(session, programme)}
@@ -92,7 +93,7 @@ def test_exports_read_back_with_pandas_and_are_scoped(session: Session) -> None:
     _name, xlsx, _mime = export_file(session, c.hop_coordinator, "exchanges", "xlsx")
     sheet = pd.read_excel(io.BytesIO(xlsx))
     assert list(sheet["exchange_id"]) == [exchange.id]  # the Host's Partnership exports the exchanges it supervises
-    payments.order_payment(session=session, actor=c.vop_coordinator, exchange_id=exchange.id)  # type: ignore[arg-type]
+    payments.order_payment(session=session, actor=c.vop_coordinator, exchange_id=id_of(exchange))
     paid = pd.read_csv(io.BytesIO(export_file(session, c.vop_coordinator, "payments", "csv")[1]), encoding="utf-8-sig")
     assert list(paid["amount_eur"]) == [900.0]
     assert pd.read_csv(io.BytesIO(export_file(session, c.hop_coordinator, "payments", "csv")[1]), encoding="utf-8-sig").empty

@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from db.models import Outbox
-from db.types import utcnow
+from db.types import id_of, utcnow
 from domain.enums import OutboxState
 from services.mailer import deliver_due, parse_smtp_url, retry_delay, retry_failed
 from services.outbox import queue_mail
@@ -34,7 +34,7 @@ def queue(session: Session, count: int = 1) -> list[int]:
     mails = [queue_mail(session, to=f"person{i}@example.org", subject=f"Subject {i} – Kraków", body=f"Body {i} € ż", kind="test")
              for i in range(count)]
     session.commit()
-    return [m.id for m in mails]  # type: ignore[misc]
+    return [id_of(m) for m in mails]
 
 
 def states(session: Session) -> list[OutboxState]:
@@ -92,7 +92,7 @@ def test_unreachable_server_retries_with_backoff_then_fails(session: Session, en
     reread(session, mail)
     assert mail.state == OutboxState.FAILED and mail.attempts == 3
     # An admin sends it again once the server is back.
-    assert retry_failed(session, [mail.id], system=True) == 1  # type: ignore[list-item]
+    assert retry_failed(session, [id_of(mail)], system=True) == 1
     session.commit()
     with SmtpCatcher() as smtp:
         assert deliver_due(factory(engine), parse_smtp_url(smtp.url()), SENDER, now=now + timedelta(minutes=4)).sent == 1

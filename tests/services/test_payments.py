@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 
 from db.engine import write_session
 from db.models import AuditEvent, Exchange, Organisation, Payment
+from db.types import id_of
 from domain.enums import ExchangeState, PaymentState
 from domain.errors import PermissionDenied, StaleState, ValidationFailed
 from domain.workflow import TransitionRefused
@@ -45,12 +46,12 @@ def test_good_bank_details_are_normalised() -> None:
 def test_order_once_then_refused_with_words(session: Session) -> None:
     c, exchange = accepted_exchange(session)
     with pytest.raises(PermissionDenied):
-        payments.order_payment(session=session, actor=c.hop_coordinator, exchange_id=exchange.id)  # type: ignore[arg-type]
-    payment = payments.order_payment(session=session, actor=c.vop_coordinator, exchange_id=exchange.id)  # type: ignore[arg-type]
+        payments.order_payment(session=session, actor=c.hop_coordinator, exchange_id=id_of(exchange))
+    payment = payments.order_payment(session=session, actor=c.vop_coordinator, exchange_id=id_of(exchange))
     assert payment.amount_cents == exchange.lump_sum_cents == 90000
     assert payment.due_date is not None
     with pytest.raises(StaleState, match="already ordered"):
-        payments.order_payment(session=session, actor=c.vop_coordinator, exchange_id=exchange.id)  # type: ignore[arg-type]
+        payments.order_payment(session=session, actor=c.vop_coordinator, exchange_id=id_of(exchange))
     assert len(session.exec(select(Payment)).all()) == 1
 
 
@@ -61,7 +62,7 @@ def test_no_order_without_the_visitors_bank_account(session: Session) -> None:
     session.add(organisation)
     session.commit()
     with pytest.raises(ValidationFailed, match="bank account"):
-        payments.order_payment(session=session, actor=c.vop_coordinator, exchange_id=exchange.id)  # type: ignore[arg-type]
+        payments.order_payment(session=session, actor=c.vop_coordinator, exchange_id=id_of(exchange))
 
 
 def test_no_order_before_the_report_is_accepted(session: Session) -> None:
@@ -69,7 +70,7 @@ def test_no_order_before_the_report_is_accepted(session: Session) -> None:
     exchange = agreed_exchange(session, c)
     payments.set_organisation_account(session=session, actor=c.visitor, iban=GOOD_IBAN_PT, bic="CGDIPTPL", holder="Ana Sousa")
     with pytest.raises((TransitionRefused, ValidationFailed)):
-        payments.order_payment(session=session, actor=c.vop_coordinator, exchange_id=exchange.id)  # type: ignore[arg-type]
+        payments.order_payment(session=session, actor=c.vop_coordinator, exchange_id=id_of(exchange))
 
 
 def test_fifty_simultaneous_orders_make_exactly_one_payment(session: Session, database_url: str) -> None:
@@ -80,7 +81,7 @@ def test_fifty_simultaneous_orders_make_exactly_one_payment(session: Session, da
         barrier.wait()
         try:
             with write_session() as own:
-                payments.order_payment(session=own, actor=c.vop_coordinator, exchange_id=exchange.id)  # type: ignore[arg-type]
+                payments.order_payment(session=own, actor=c.vop_coordinator, exchange_id=id_of(exchange))
             return "ordered"
         except (StaleState, TransitionRefused):
             return "refused"
@@ -92,38 +93,38 @@ def test_fifty_simultaneous_orders_make_exactly_one_payment(session: Session, da
     assert len(session.exec(select(Payment)).all()) == 1
     events = session.exec(select(AuditEvent).where(AuditEvent.action == "order_payment")).all()
     assert len(events) == 1
-    assert session.get(Exchange, exchange.id).state == ExchangeState.PAYMENT_ORDERED  # type: ignore[union-attr]
+    assert session.get(Exchange, id_of(exchange)).state == ExchangeState.PAYMENT_ORDERED  # type: ignore[union-attr]
 
 
 def test_sepa_file_validates_and_csv_reads_back_then_batch_is_paid(session: Session) -> None:
     c, exchange = accepted_exchange(session)
-    payment = payments.order_payment(session=session, actor=c.vop_coordinator, exchange_id=exchange.id)  # type: ignore[arg-type]
+    payment = payments.order_payment(session=session, actor=c.vop_coordinator, exchange_id=id_of(exchange))
     with pytest.raises(ValidationFailed, match="paying account"):
-        payments.sepa_file(session=session, actor=c.vop_coordinator, payment_ids=[payment.id], execution_date=date(2027, 4, 1))  # type: ignore[list-item]
+        payments.sepa_file(session=session, actor=c.vop_coordinator, payment_ids=[id_of(payment)], execution_date=date(2027, 4, 1))
     payments.set_partnership_account(session=session, actor=c.vop_coordinator, iban=GOOD_IBAN_DE, bic="", holder="Partnership VOP")
-    xml = payments.sepa_file(session=session, actor=c.vop_coordinator, payment_ids=[payment.id], execution_date=date(2027, 4, 1))  # type: ignore[list-item]
+    xml = payments.sepa_file(session=session, actor=c.vop_coordinator, payment_ids=[id_of(payment)], execution_date=date(2027, 4, 1))
     root = ElementTree.fromstring(xml)
     ns = {"p": "urn:iso:std:iso:20022:tech:xsd:pain.001.001.03"}
     assert root.find(".//p:CtrlSum", ns).text == "900.00"  # type: ignore[union-attr]
     assert root.find(".//p:CdtrAcct/p:Id/p:IBAN", ns).text == GOOD_IBAN_PT  # type: ignore[union-attr]
-    assert root.find(".//p:Cdtr/p:Nm", ns).text == "Lodz Ana Sousa"  # type: ignore[union-attr]  # SEPA character set
+    assert root.find(".//p:Cdtr/p:Nm", ns).text == "Lodz Ana Sousa"  # SEPA character set  # type: ignore[union-attr]
     session.expire_all()
-    assert session.get(Payment, payment.id).state == PaymentState.EXPORTED  # type: ignore[union-attr]
-    table = list(csv.DictReader(io.StringIO(payments.payments_csv(session=session, actor=c.vop_coordinator, payment_ids=[payment.id]))))  # type: ignore[list-item]
+    assert session.get(Payment, id_of(payment)).state == PaymentState.EXPORTED  # type: ignore[union-attr]
+    table = list(csv.DictReader(io.StringIO(payments.payments_csv(session=session, actor=c.vop_coordinator, payment_ids=[id_of(payment)]))))
     assert table[0]["amount_eur"] == "900.00" and table[0]["iban"] == GOOD_IBAN_PT
     with pytest.raises(ValidationFailed):
-        payments.confirm_payments(session=session, actor=c.vop_coordinator, payment_ids=[payment.id], paid_on=date(2027, 4, 1), reference=" ")  # type: ignore[list-item]
-    payments.confirm_payments(session=session, actor=c.vop_coordinator, payment_ids=[payment.id], paid_on=date(2026, 11, 20), reference="BANK-0042")  # type: ignore[list-item]
+        payments.confirm_payments(session=session, actor=c.vop_coordinator, payment_ids=[id_of(payment)], paid_on=date(2027, 4, 1), reference=" ")
+    payments.confirm_payments(session=session, actor=c.vop_coordinator, payment_ids=[id_of(payment)], paid_on=date(2026, 11, 20), reference="BANK-0042")
     session.expire_all()
-    assert session.get(Exchange, exchange.id).state == ExchangeState.PAID  # type: ignore[union-attr]
-    assert session.get(Payment, payment.id).bank_reference == "BANK-0042"  # type: ignore[union-attr]
+    assert session.get(Exchange, id_of(exchange)).state == ExchangeState.PAID  # type: ignore[union-attr]
+    assert session.get(Payment, id_of(payment)).bank_reference == "BANK-0042"  # type: ignore[union-attr]
 
 
 def test_other_partnerships_cannot_touch_a_payment(session: Session) -> None:
     c, exchange = accepted_exchange(session)
-    payment = payments.order_payment(session=session, actor=c.vop_coordinator, exchange_id=exchange.id)  # type: ignore[arg-type]
+    payment = payments.order_payment(session=session, actor=c.vop_coordinator, exchange_id=id_of(exchange))
     with pytest.raises(Exception, match="own Partnership"):
-        payments.confirm_payments(session=session, actor=c.hop_coordinator, payment_ids=[payment.id], paid_on=date(2026, 11, 20), reference="X")  # type: ignore[list-item]
+        payments.confirm_payments(session=session, actor=c.hop_coordinator, payment_ids=[id_of(payment)], paid_on=date(2026, 11, 20), reference="X")
 
 
 def test_payments_csv_never_holds_a_live_spreadsheet_formula(session: Session) -> None:
@@ -132,6 +133,6 @@ def test_payments_csv_never_holds_a_live_spreadsheet_formula(session: Session) -
     visitor.legal_name = "=HYPERLINK(\"http://evil.example\")"  # type: ignore[union-attr]
     session.add(visitor)
     session.commit()
-    payment = payments.order_payment(session=session, actor=c.vop_coordinator, exchange_id=exchange.id)  # type: ignore[arg-type]
-    rows = list(csv.DictReader(io.StringIO(payments.payments_csv(session=session, actor=c.vop_coordinator, payment_ids=[payment.id]))))  # type: ignore[list-item]
+    payment = payments.order_payment(session=session, actor=c.vop_coordinator, exchange_id=id_of(exchange))
+    rows = list(csv.DictReader(io.StringIO(payments.payments_csv(session=session, actor=c.vop_coordinator, payment_ids=[id_of(payment)]))))
     assert rows[0]["visitor"].startswith("'=HYPERLINK") and rows[0]["amount_eur"] == "900.00"

@@ -16,6 +16,7 @@ from datetime import date
 from sqlmodel import Session, select
 
 from db.models import EOI, AuditEvent, Comment, Payment, User
+from db.types import id_of
 from domain.errors import NotFound, PermissionDenied
 from services import comments, contact, data_rights, exports, kpis, mailer, payments, reminders, reports, site_texts
 from services.permissions import load_eoi, load_exchange
@@ -50,7 +51,7 @@ def test_every_service_function_for_every_actor(session: Session) -> None:
     other_partnership = f.partnership(session, c.admin, "OTH")
     actors: dict[str, User] = {
         "A": c.visitor, "host": c.host, "B": stranger, "P1": c.vop_coordinator, "host_P": c.hop_coordinator,
-        "P2": f.coordinator(session, c.admin, other_partnership.id, "coord.other"), "admin": c.admin,  # type: ignore[arg-type]
+        "P2": f.coordinator(session, c.admin, id_of(other_partnership), "coord.other"), "admin": c.admin,
     }
     eoi_id = exchange.visitor_eoi_id
     rules = active_rules(session)[0]
@@ -69,7 +70,7 @@ def test_every_service_function_for_every_actor(session: Session) -> None:
         ("export exchanges", lambda u: exports.export_file(session, u, "exchanges", "csv"), allowed("P1", "host_P", "P2", "admin")),
         ("read contact messages", lambda u: contact.messages(session, u), allowed("admin")),
         ("see erasure requests", lambda u: data_rights.erasure_requests(session, u), allowed("admin")),
-        ("erase an account", lambda u: data_rights.anonymise_user(session=session, actor=u, user_id=stranger.id), allowed("admin")),  # type: ignore[arg-type]
+        ("erase an account", lambda u: data_rights.anonymise_user(session=session, actor=u, user_id=id_of(stranger)), allowed("admin")),
         ("send reminders", lambda u: reminders.send_reminders(session, rules=rules, today=date.today(), actor=u), allowed("admin")),
         ("re-send failed mails", lambda u: mailer.retry_failed(session, [], actor=u), allowed("admin")),
         ("edit a public text", lambda u: site_texts.set_site_text(session=session, actor=u, key="intro", body="Welcome"), allowed("admin")),
@@ -91,15 +92,15 @@ def test_payments_only_by_the_visitors_partnership(session: Session) -> None:
     c, exchange = accepted_exchange(session)
     other = f.coordinator(session, c.admin, f.partnership(session, c.admin, "OTH").id, "coord.other")  # type: ignore[arg-type]
     for actor in (c.visitor, c.host, c.hop_coordinator, other, c.admin):
-        assert outcome(session, lambda actor=actor: payments.order_payment(session=session, actor=actor, exchange_id=exchange.id)) == "denied"  # type: ignore[misc]
+        assert outcome(session, lambda actor=actor: payments.order_payment(session=session, actor=actor, exchange_id=id_of(exchange))) == "denied"  # type: ignore[misc]
     assert session.exec(select(Payment)).all() == []
-    payment = payments.order_payment(session=session, actor=c.vop_coordinator, exchange_id=exchange.id)  # type: ignore[arg-type]
+    payment = payments.order_payment(session=session, actor=c.vop_coordinator, exchange_id=id_of(exchange))
     for actor in (c.visitor, c.host, c.hop_coordinator, other, c.admin):
         assert outcome(session, lambda actor=actor: payments.confirm_payments(  # type: ignore[misc]
             session=session, actor=actor, payment_ids=[payment.id], paid_on=date.today(), reference="X")) == "denied"
-        assert outcome(session, lambda actor=actor: payments.payments_csv(session=session, actor=actor, payment_ids=[payment.id])) == "denied"  # type: ignore[misc]
+        assert outcome(session, lambda actor=actor: payments.payments_csv(session=session, actor=actor, payment_ids=[id_of(payment)])) == "denied"  # type: ignore[misc]
     assert session.exec(select(Payment)).one().paid_at is None
-    payments.confirm_payments(session=session, actor=c.vop_coordinator, payment_ids=[payment.id], paid_on=date.today(), reference="B-7")  # type: ignore[list-item]
+    payments.confirm_payments(session=session, actor=c.vop_coordinator, payment_ids=[id_of(payment)], paid_on=date.today(), reference="B-7")
 
 
 def test_queues_hold_only_the_partnerships_own_items(session: Session) -> None:

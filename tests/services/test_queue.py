@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from db.models import ClosingReport, Exchange, Payment
+from db.types import id_of
 from domain.enums import Action, Side
 from services import eois, exchanges, payments
 from services.queue import coordinator_queue, filter_queue, organisations_of_people
@@ -21,16 +22,16 @@ def kinds(session: Session, user, today: date | None = None) -> list[str]:  # ty
 def test_eoi_then_plan_wait_on_each_partnership_until_it_acts(session: Session) -> None:
     c = cast(session)
     eoi = eois.start_eoi(session=session, actor=c.visitor, side=Side.VISITOR, partnership_id=c.vop.id)
-    eois.submit_eoi(session=session, actor=c.visitor, eoi_id=eoi.id, answers=eoi_answers(["FR"]))  # type: ignore[arg-type]
+    eois.submit_eoi(session=session, actor=c.visitor, eoi_id=id_of(eoi), answers=eoi_answers(["FR"]))
     assert kinds(session, c.vop_coordinator) == ["eoi"]
     assert kinds(session, c.hop_coordinator) == []
-    eois.decide_eoi(session=session, actor=c.vop_coordinator, eoi_id=eoi.id, action=Action.APPROVE)  # type: ignore[arg-type]
+    eois.decide_eoi(session=session, actor=c.vop_coordinator, eoi_id=id_of(eoi), action=Action.APPROVE)
     exchange = agreed_exchange_after(session, c)
-    plan = exchanges.save_plan(session=session, actor=c.visitor, exchange_id=exchange.id, answers=plan_answers(), base_version=None)  # type: ignore[arg-type]
-    exchanges.agree_plan(session=session, actor=c.visitor, exchange_id=exchange.id, version=plan.version)  # type: ignore[arg-type]
-    exchanges.agree_plan(session=session, actor=c.host, exchange_id=exchange.id, version=plan.version)  # type: ignore[arg-type]
+    plan = exchanges.save_plan(session=session, actor=c.visitor, exchange_id=id_of(exchange), answers=plan_answers(), base_version=None)
+    exchanges.agree_plan(session=session, actor=c.visitor, exchange_id=id_of(exchange), version=plan.version)
+    exchanges.agree_plan(session=session, actor=c.host, exchange_id=id_of(exchange), version=plan.version)
     assert kinds(session, c.vop_coordinator) == kinds(session, c.hop_coordinator) == ["plan"]
-    exchanges.decide_plan(session=session, actor=c.vop_coordinator, exchange_id=exchange.id, approve=True)  # type: ignore[arg-type]
+    exchanges.decide_plan(session=session, actor=c.vop_coordinator, exchange_id=id_of(exchange), approve=True)
     assert kinds(session, c.vop_coordinator) == [] and kinds(session, c.hop_coordinator) == ["plan"]
 
 
@@ -40,7 +41,7 @@ def agreed_exchange_after(session: Session, c) -> Exchange:  # type: ignore[no-u
 
     approved(session, c.host, Side.HOST, c.hop, c.hop_coordinator, ["PT"])
     exchange = exchanges.propose_exchange(session=session, actor=c.visitor, counterpart_org_id=c.host.organisation_id, message="Shall we?")
-    return exchanges.answer_proposal(session=session, actor=c.host, exchange_id=exchange.id, accept=True)  # type: ignore[arg-type]
+    return exchanges.answer_proposal(session=session, actor=c.host, exchange_id=id_of(exchange), accept=True)
 
 
 def test_signatures_wait_on_each_partnership_that_has_not_signed(session: Session) -> None:
@@ -57,7 +58,7 @@ def test_payment_due_after_acceptance_turns_overdue(session: Session) -> None:
     assert item.urgency(accepted) == "" and item.urgency(accepted + timedelta(days=8)) == "soon"
     assert item.urgency(accepted + timedelta(days=11)) == "overdue" and item.age_days(accepted + timedelta(days=11)) == 11
     assert kinds(session, c.hop_coordinator) == []
-    payments.order_payment(session=session, actor=c.vop_coordinator, exchange_id=exchange.id)  # type: ignore[arg-type]
+    payments.order_payment(session=session, actor=c.vop_coordinator, exchange_id=id_of(exchange))
     [confirm] = coordinator_queue(session, c.vop_coordinator)
     assert confirm.kind == "payment_confirm" and confirm.due == session.exec(select(Payment)).one().due_date
 
@@ -65,7 +66,7 @@ def test_payment_due_after_acceptance_turns_overdue(session: Session) -> None:
 def test_closing_report_overdue_shows_for_the_paying_partnership(session: Session) -> None:
     c = cast(session)
     exchange = through_signing(session, approved_plan(session, c, agreed_exchange(session, c)), c)
-    exchanges.mark_stay(session=session, actor=c.visitor, exchange_id=exchange.id, action=Action.END_STAY, today=date(2027, 3, 8))  # type: ignore[arg-type]
+    exchanges.mark_stay(session=session, actor=c.visitor, exchange_id=id_of(exchange), action=Action.END_STAY, today=date(2027, 3, 8))
     end = date(2027, 3, 5)
     assert kinds(session, c.vop_coordinator, today=end + timedelta(days=30)) == []
     [late] = coordinator_queue(session, c.vop_coordinator, today=end + timedelta(days=31))

@@ -6,6 +6,7 @@ import pytest
 from sqlmodel import Session, select
 
 from db.models import ClosingReport, Exchange
+from db.types import id_of
 from domain.enums import Action, ExchangeState
 from domain.errors import PermissionDenied, UploadRefused, ValidationFailed
 from domain.workflow import TransitionRefused
@@ -23,7 +24,7 @@ REPORT = {
 def reporting(session: Session):  # type: ignore[no-untyped-def]
     c = cast(session)
     exchange = through_signing(session, approved_plan(session, c, agreed_exchange(session, c)), c)
-    exchanges.mark_stay(session=session, actor=c.visitor, exchange_id=exchange.id, action=Action.END_STAY, today=date(2027, 3, 6))  # type: ignore[arg-type]
+    exchanges.mark_stay(session=session, actor=c.visitor, exchange_id=id_of(exchange), action=Action.END_STAY, today=date(2027, 3, 6))
     return c, exchange
 
 
@@ -31,7 +32,7 @@ def test_stay_cannot_end_before_its_last_day(session: Session) -> None:
     c = cast(session)
     exchange = through_signing(session, approved_plan(session, c, agreed_exchange(session, c)), c)
     with pytest.raises(TransitionRefused, match="not ended"):
-        exchanges.mark_stay(session=session, actor=c.visitor, exchange_id=exchange.id, action=Action.END_STAY, today=date(2027, 3, 5))  # type: ignore[arg-type]
+        exchanges.mark_stay(session=session, actor=c.visitor, exchange_id=id_of(exchange), action=Action.END_STAY, today=date(2027, 3, 5))
 
 
 def test_report_needs_evidence_then_changes_then_acceptance(session: Session, reporting) -> None:  # type: ignore[no-untyped-def]
@@ -65,7 +66,7 @@ def test_report_needs_evidence_then_changes_then_acceptance(session: Session, re
     assert session.get(Exchange, exchange.id).state == ExchangeState.REPORT_ACCEPTED
     report = session.exec(select(ClosingReport)).one()
     assert report.accepted_at is not None and report.answers["host_satisfaction"] == 4 and report.host_feedback == "Great guests"
-    assert len(reports.evidence_of(session, report.id)) == 2  # type: ignore[arg-type]
+    assert len(reports.evidence_of(session, id_of(report))) == 2
 
 
 def test_host_cannot_file_the_report(session: Session, reporting) -> None:  # type: ignore[no-untyped-def]

@@ -6,6 +6,7 @@ import pytest
 from sqlmodel import Session, select
 
 from db.models import Exchange, RulesVersion
+from db.types import id_of
 from domain.errors import PermissionDenied, ValidationFailed
 from domain.rules import DEFAULT_RULES_PATH
 from services import rules_admin
@@ -38,7 +39,7 @@ def test_new_version_applies_to_new_approvals_only(session: Session) -> None:
     assert first.lump_sum_cents == 90000 and first.rules_version_id is None
     version = rules_admin.add_rules_version(session=session, actor=c.admin, text=NEW)
     assert rules_admin.active_rules(session)[0].version == "2020"  # stored, not yet in force
-    rules_admin.activate_rules_version(session=session, actor=c.admin, version_id=version.id)  # type: ignore[arg-type]
+    rules_admin.activate_rules_version(session=session, actor=c.admin, version_id=id_of(version))
     assert rules_admin.active_rules(session)[0].host_rates_eur["FR"] == 950
     session.expire_all()
     kept = session.get(Exchange, first.id)
@@ -47,11 +48,11 @@ def test_new_version_applies_to_new_approvals_only(session: Session) -> None:
     from services import exchanges
     from tests.journey import plan_answers
 
-    exchanges.reopen_plan(session=session, actor=c.vop_coordinator, exchange_id=first.id, comment="New dates")  # type: ignore[arg-type]
-    plan = exchanges.save_plan(session=session, actor=c.visitor, exchange_id=first.id, answers={**plan_answers(), "expected_results": "A joint proposal and more."},  # type: ignore[arg-type]
+    exchanges.reopen_plan(session=session, actor=c.vop_coordinator, exchange_id=id_of(first), comment="New dates")
+    plan = exchanges.save_plan(session=session, actor=c.visitor, exchange_id=id_of(first), answers={**plan_answers(), "expected_results": "A joint proposal and more."},
                                base_version=1)
     for side in (c.visitor, c.host):
-        exchanges.agree_plan(session=session, actor=side, exchange_id=first.id, version=plan.version)  # type: ignore[arg-type]
+        exchanges.agree_plan(session=session, actor=side, exchange_id=id_of(first), version=plan.version)
     for coordinator in (c.vop_coordinator, c.hop_coordinator):
-        again = exchanges.decide_plan(session=session, actor=coordinator, exchange_id=first.id, approve=True)  # type: ignore[arg-type]
+        again = exchanges.decide_plan(session=session, actor=coordinator, exchange_id=id_of(first), approve=True)
     assert again.lump_sum_cents == 95000 and again.rules_version_id == version.id and again.lump_sum_breakdown["rates_version"] == "2027"

@@ -9,6 +9,7 @@ from sqlmodel import Session, select
 
 from db.audit import GENESIS_HASH, append_event, verify_chain
 from db.models import EOI, AuditEvent
+from db.types import id_of
 from domain.enums import Action, EOIState, Party, Side
 from domain.errors import StaleState
 from domain.workflow import TransitionRefused
@@ -33,7 +34,7 @@ def test_transition_changes_state_and_writes_one_audit_event(session: Session) -
     apply_transition(session, eoi, Action.SUBMIT, parties={Party.APPLICANT}, actor=author)
     session.commit()
     session.expire_all()
-    assert session.get(EOI, eoi.id).state == EOIState.SUBMITTED  # type: ignore[union-attr]
+    assert session.get(EOI, id_of(eoi)).state == EOIState.SUBMITTED  # type: ignore[union-attr]
     events = session.exec(select(AuditEvent).order_by(AuditEvent.seq)).all()
     assert len(events) == before + 1
     last = events[-1]
@@ -57,7 +58,7 @@ def test_refused_transition_changes_nothing(session: Session) -> None:
         apply_transition(session, eoi, Action.APPROVE, parties={Party.APPLICANT}, actor=author)
     session.rollback()
     session.expire_all()
-    assert session.get(EOI, eoi.id).state == EOIState.DRAFT  # type: ignore[union-attr]
+    assert session.get(EOI, id_of(eoi)).state == EOIState.DRAFT  # type: ignore[union-attr]
 
 
 def test_audit_chain_verifies_and_links_each_event_to_the_previous(session: Session) -> None:
