@@ -31,7 +31,11 @@ st.markdown(texts["lump_sum"])
 st.subheader(_(TITLES["partnerships"]))
 st.markdown(texts["partnerships"])
 st.page_link("pages/public/partnerships.py", label=_("Browse the Partnerships"), icon=":material/groups:")
-st.page_link("pages/public/opportunities.py", label=_("See the published exchange opportunities"), icon=":material/travel_explore:")
+st.page_link(
+    "pages/public/opportunities.py",
+    label=_("See the published exchange opportunities"),
+    icon=":material/travel_explore:",
+)
 st.divider()
 c1, c2, c3 = st.columns(3)
 c1.page_link("pages/public/register.py", label=_("Register your organisation"), icon=":material/person_add:")
@@ -39,6 +43,9 @@ c2.page_link("pages/public/login.py", label=_("Log in"), icon=":material/login:"
 c3.page_link("pages/public/news.py", label=_("Get the news"), icon=":material/mail:")
 with st.container(border=True):
     st.markdown(f"**{_('Support Office')}**")
-    st.markdown(_("E-mail: {email}  \nPhone: {phone}  \nOpening hours: {hours}").format(
-        email=settings.support_email, phone=settings.support_phone, hours=settings.support_hours))
+    st.markdown(
+        _("E-mail: {email}  \nPhone: {phone}  \nOpening hours: {hours}").format(
+            email=settings.support_email, phone=settings.support_phone, hours=settings.support_hours
+        )
+    )
     st.page_link("pages/public/contact.py", label=_("Write to the Support Office"), icon=":material/contact_support:")
