@@ -38,8 +38,12 @@ def cmd_create_admin(args: argparse.Namespace) -> int:
     password = _read_password(args)
     with write_session() as session:
         admin = create_admin(
-            session=session, username=args.username, email=args.email, full_name=args.name,
-            password=password, password_repeat=password,
+            session=session,
+            username=args.username,
+            email=args.email,
+            full_name=args.name,
+            password=password,
+            password_repeat=password,
         )
     print(f"created admin {admin.username}")
     return 0
@@ -220,7 +224,9 @@ def build_parser() -> argparse.ArgumentParser:
     admin.set_defaults(func=cmd_create_admin)
     commands.add_parser("demo", help="fill the database with a demo programme").set_defaults(func=cmd_demo)
     quote_parser = commands.add_parser("quote", help="the lump sum of an exchange, as JSON")
-    quote_parser.add_argument("--visitor", required=True, help='"City,CC", e.g. "Porto,PT" (or "CC" with --visitor-coords)')
+    quote_parser.add_argument(
+        "--visitor", required=True, help='"City,CC", e.g. "Porto,PT" (or "CC" with --visitor-coords)'
+    )
     quote_parser.add_argument("--host", required=True, help='"City,CC", e.g. "Lyon,FR" (or "CC" with --host-coords)')
     quote_parser.add_argument("--start", required=True, help="first exchange day, YYYY-MM-DD")
     quote_parser.add_argument("--end", required=True, help="last exchange day, YYYY-MM-DD")
@@ -230,22 +236,35 @@ def build_parser() -> argparse.ArgumentParser:
     verify = commands.add_parser("verify", help="is this PDF issued by this instance and unchanged? (exit 0 yes, 1 no)")
     verify.add_argument("file")
     verify.set_defaults(func=cmd_verify)
-    commands.add_parser("verify-audit", help="check the audit log's hash chain (exit 0 intact, 1 broken)").set_defaults(func=cmd_verify_audit)
-    commands.add_parser("send-mail", help="deliver the due e-mails of the outbox over SMTP_URL (the server also does it)").set_defaults(
-        func=cmd_send_mail)
-    remind = commands.add_parser("remind", help="e-mail reminders of overdue reports and payments (once per item and day; for a daily cron)")
+    commands.add_parser("verify-audit", help="check the audit log's hash chain (exit 0 intact, 1 broken)").set_defaults(
+        func=cmd_verify_audit
+    )
+    commands.add_parser(
+        "send-mail", help="deliver the due e-mails of the outbox over SMTP_URL (the server also does it)"
+    ).set_defaults(func=cmd_send_mail)
+    remind = commands.add_parser(
+        "remind", help="e-mail reminders of overdue reports and payments (once per item and day; for a daily cron)"
+    )
     remind.add_argument("--today", help="the day to judge by, YYYY-MM-DD (default: today, UTC)")
     remind.set_defaults(func=cmd_remind)
-    export = commands.add_parser("export", help="write every table as CSV plus the stored documents and evidence files into DIR")
+    export = commands.add_parser(
+        "export", help="write every table as CSV plus the stored documents and evidence files into DIR"
+    )
     export.add_argument("directory", metavar="DIR", help="a new or empty folder")
     export.set_defaults(func=cmd_export)
-    backup_parser = commands.add_parser("backup", help="copy the database into FILE (SQLite online backup; PostgreSQL with pg_dump)")
+    backup_parser = commands.add_parser(
+        "backup", help="copy the database into FILE (SQLite online backup; PostgreSQL with pg_dump)"
+    )
     backup_parser.add_argument("file", metavar="FILE")
     backup_parser.set_defaults(func=cmd_backup)
-    restore_parser = commands.add_parser("restore", help="replace the database with the backup FILE (the current one is kept in data/)")
+    restore_parser = commands.add_parser(
+        "restore", help="replace the database with the backup FILE (the current one is kept in data/)"
+    )
     restore_parser.add_argument("file", metavar="FILE")
     restore_parser.set_defaults(func=cmd_restore)
-    commands.add_parser("places", help="build the offline index of cities (done by make run)").set_defaults(func=cmd_places)
+    commands.add_parser("places", help="build the offline index of cities (done by make run)").set_defaults(
+        func=cmd_places
+    )
     return parser
 
 

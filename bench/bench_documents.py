@@ -21,24 +21,57 @@ ROUNDS = 15
 
 def ten_day_context() -> Context:
     start = date(2027, 3, 1)
-    plan = ActionPlan(exchange_id=1, version=1, spec_name="action_plan", spec_version=1, author_user_id=1, answers={
-        "exchange_dates": [start.isoformat(), (start + timedelta(days=11)).isoformat()],
-        "objectives": [{"objective": f"Objective {i}: learn how the host runs service {i}", "indicator": "A written note"} for i in range(1, 6)],
-        "activities": [{"activity_type": "Market research", "description": f"Activity {i} with member companies of the host cluster."} for i in range(1, 8)],
-        "agenda": [{"day": (start + timedelta(days=i)).isoformat(), "programme": f"Day {i + 1}: meetings, site visits and a debriefing."} for i in range(10)],
-        "expected_results": "A joint proposal, a new service for SMEs and contacts for each side.",
-    })
+    plan = ActionPlan(
+        exchange_id=1,
+        version=1,
+        spec_name="action_plan",
+        spec_version=1,
+        author_user_id=1,
+        answers={
+            "exchange_dates": [start.isoformat(), (start + timedelta(days=11)).isoformat()],
+            "objectives": [
+                {"objective": f"Objective {i}: learn how the host runs service {i}", "indicator": "A written note"}
+                for i in range(1, 6)
+            ],
+            "activities": [
+                {
+                    "activity_type": "Market research",
+                    "description": f"Activity {i} with member companies of the host cluster.",
+                }
+                for i in range(1, 8)
+            ],
+            "agenda": [
+                {
+                    "day": (start + timedelta(days=i)).isoformat(),
+                    "programme": f"Day {i + 1}: meetings, site visits and a debriefing.",
+                }
+                for i in range(10)
+            ],
+            "expected_results": "A joint proposal, a new service for SMEs and contacts for each side.",
+        },
+    )
     visitor = Organisation(id=1, legal_name="Klaster Łódź", org_type=OrgType.CLUSTER, country="PL", city="Łódź")
     host = Organisation(id=2, legal_name="Σύμπλεγμα Αθηνών", org_type=OrgType.SME, country="GR", city="Athens")
     vop = Partnership(id=1, name="Digital Industry Bridge", acronym="DIB", contact_email="a@example.eu")
     hop = Partnership(id=2, name="Партньорство София", acronym="PS", contact_email="b@example.eu")
-    exchange = Exchange(id=1, visitor_org_id=1, host_org_id=2, visitor_partnership_id=1, host_partnership_id=2, visitor_eoi_id=1,
-                        host_eoi_id=2, proposed_by=Party.VISITOR, start_date=start, end_date=start + timedelta(days=11), lump_sum_cents=78000,
-                        lump_sum_breakdown={"explained": "Greece €780 · €780", "rates_version": "2020"})
+    exchange = Exchange(
+        id=1,
+        visitor_org_id=1,
+        host_org_id=2,
+        visitor_partnership_id=1,
+        host_partnership_id=2,
+        visitor_eoi_id=1,
+        host_eoi_id=2,
+        proposed_by=Party.VISITOR,
+        start_date=start,
+        end_date=start + timedelta(days=11),
+        lump_sum_cents=78000,
+        lump_sum_breakdown={"explained": "Greece €780 · €780", "rates_version": "2020"},
+    )
     return Context(exchange, visitor, host, vop, hop, plan)
 
 
-def timed(action, rounds: int = ROUNDS) -> float:  # type: ignore[no-untyped-def]
+def timed(action, rounds: int = ROUNDS) -> float:
     action()  # warm up: fonts parsed, caches filled
     samples = []
     for _ in range(rounds):

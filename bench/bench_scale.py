@@ -59,22 +59,75 @@ def build(url: str) -> None:
     countries = list(load_rules().participating_countries)
     password = hash_password("bench-password-123")
     with engine.begin() as conn:
-        _insert(conn, [Partnership(id=p, name=f"Partnership {p}", acronym=f"P{p}", contact_email=f"p{p}@example.org")
-                       for p in range(1, PARTNERSHIPS + 1)])
-        orgs = [Organisation(id=o, legal_name=f"Organisation {o}", org_type=rng.choice([OrgType.CLUSTER, OrgType.SME]),
-                             country=countries[o % len(countries)], city="Somewhere") for o in range(1, ORGANISATIONS + 1)]
+        _insert(
+            conn,
+            [
+                Partnership(id=p, name=f"Partnership {p}", acronym=f"P{p}", contact_email=f"p{p}@example.org")
+                for p in range(1, PARTNERSHIPS + 1)
+            ],
+        )
+        orgs = [
+            Organisation(
+                id=o,
+                legal_name=f"Organisation {o}",
+                org_type=rng.choice([OrgType.CLUSTER, OrgType.SME]),
+                country=countries[o % len(countries)],
+                city="Somewhere",
+            )
+            for o in range(1, ORGANISATIONS + 1)
+        ]
         _insert(conn, orgs)
-        users = [User(id=1, username="admin", email="admin@example.org", full_name="Admin", password_hash=password, role=Role.ADMIN)]
-        users += [User(id=1 + p, username=f"coord{p}", email=f"coord{p}@example.org", full_name=f"Coordinator {p}", password_hash=password,
-                       role=Role.COORDINATOR, partnership_id=p) for p in range(1, PARTNERSHIPS + 1)]
-        users += [User(id=100 + o, username=f"user{o}", email=f"user{o}@example.org", full_name=f"Person {o}", password_hash=password,
-                       role=Role.PARTICIPANT, organisation_id=o) for o in range(1, ORGANISATIONS + 1)]
+        users = [
+            User(
+                id=1,
+                username="admin",
+                email="admin@example.org",
+                full_name="Admin",
+                password_hash=password,
+                role=Role.ADMIN,
+            )
+        ]
+        users += [
+            User(
+                id=1 + p,
+                username=f"coord{p}",
+                email=f"coord{p}@example.org",
+                full_name=f"Coordinator {p}",
+                password_hash=password,
+                role=Role.COORDINATOR,
+                partnership_id=p,
+            )
+            for p in range(1, PARTNERSHIPS + 1)
+        ]
+        users += [
+            User(
+                id=100 + o,
+                username=f"user{o}",
+                email=f"user{o}@example.org",
+                full_name=f"Person {o}",
+                password_hash=password,
+                role=Role.PARTICIPANT,
+                organisation_id=o,
+            )
+            for o in range(1, ORGANISATIONS + 1)
+        ]
         _insert(conn, users)
         half = ORGANISATIONS // 2
-        eois = [EOI(id=o, organisation_id=o, author_user_id=100 + o, side=Side.VISITOR if o <= half else Side.HOST,
-                    partnership_id=1 + o % PARTNERSHIPS, state=EOIState.APPROVED if o % 10 else EOIState.SUBMITTED, spec_name="eoi",
-                    spec_version=1, answers={"ecosystems": [rng.choice(["Digital", "Textile", "Health", "Mobility"])]},
-                    submitted_at=T0) for o in range(1, ORGANISATIONS + 1)]
+        eois = [
+            EOI(
+                id=o,
+                organisation_id=o,
+                author_user_id=100 + o,
+                side=Side.VISITOR if o <= half else Side.HOST,
+                partnership_id=1 + o % PARTNERSHIPS,
+                state=EOIState.APPROVED if o % 10 else EOIState.SUBMITTED,
+                spec_name="eoi",
+                spec_version=1,
+                answers={"ecosystems": [rng.choice(["Digital", "Textile", "Health", "Mobility"])]},
+                submitted_at=T0,
+            )
+            for o in range(1, ORGANISATIONS + 1)
+        ]
         _insert(conn, eois)
         exchanges, plans, reports, payments, events, tags, documents = [], [], [], [], [], [], []
         seq = 0
@@ -83,42 +136,111 @@ def build(url: str) -> None:
             state = rng.choice(ORDER)
             created = T0 + timedelta(hours=x % 15000)
             start = created.date() + timedelta(days=40)
-            exchanges.append(Exchange(
-                id=x, visitor_org_id=visitor, host_org_id=host, visitor_partnership_id=1 + visitor % PARTNERSHIPS,
-                host_partnership_id=1 + host % PARTNERSHIPS, visitor_eoi_id=visitor, host_eoi_id=host, proposed_by=Party.VISITOR,
-                state=state, start_date=start, end_date=start + timedelta(days=4), lump_sum_cents=rng.randint(300, 1500) * 100,
-                created_at=created, updated_at=created + timedelta(days=5)))
+            exchanges.append(
+                Exchange(
+                    id=x,
+                    visitor_org_id=visitor,
+                    host_org_id=host,
+                    visitor_partnership_id=1 + visitor % PARTNERSHIPS,
+                    host_partnership_id=1 + host % PARTNERSHIPS,
+                    visitor_eoi_id=visitor,
+                    host_eoi_id=host,
+                    proposed_by=Party.VISITOR,
+                    state=state,
+                    start_date=start,
+                    end_date=start + timedelta(days=4),
+                    lump_sum_cents=rng.randint(300, 1500) * 100,
+                    created_at=created,
+                    updated_at=created + timedelta(days=5),
+                )
+            )
             reached = ORDER.index(state) if state not in (ExchangeState.CANCELLED, ExchangeState.DECLINED) else 1
-            tags.append(ExchangeTag(exchange_id=x, kind="ecosystem", value=rng.choice(["Digital", "Textile", "Health", "Mobility"])))
+            tags.append(
+                ExchangeTag(
+                    exchange_id=x, kind="ecosystem", value=rng.choice(["Digital", "Textile", "Health", "Mobility"])
+                )
+            )
             if reached >= ORDER.index(ExchangeState.PLAN_SUBMITTED):
                 approved = reached > ORDER.index(ExchangeState.PLAN_SUBMITTED)
-                plans.append(ActionPlan(exchange_id=x, version=1, spec_name="action_plan", spec_version=1, author_user_id=100 + visitor,
-                                        answers={}, visitor_partnership_approved_at=created if approved else None,
-                                        host_partnership_approved_at=created if approved else None))
-                tags.append(ExchangeTag(exchange_id=x, kind="activity_type", value=rng.choice(["Market research", "Training", "Matchmaking"])))
+                plans.append(
+                    ActionPlan(
+                        exchange_id=x,
+                        version=1,
+                        spec_name="action_plan",
+                        spec_version=1,
+                        author_user_id=100 + visitor,
+                        answers={},
+                        visitor_partnership_approved_at=created if approved else None,
+                        host_partnership_approved_at=created if approved else None,
+                    )
+                )
+                tags.append(
+                    ExchangeTag(
+                        exchange_id=x,
+                        kind="activity_type",
+                        value=rng.choice(["Market research", "Training", "Matchmaking"]),
+                    )
+                )
             if state == ExchangeState.SIGNING:
-                documents += [Document(exchange_id=x, kind=kind, version=1, filename="d.pdf", mime_type="application/pdf", size_bytes=1,
-                                       sha256=f"{x:064d}"[:60] + kind.value[:4], content=b"x")
-                              for kind in (DocumentKind.COMMITMENT_TO_QUALITY, DocumentKind.FINANCIAL_AGREEMENT)]
+                documents += [
+                    Document(
+                        exchange_id=x,
+                        kind=kind,
+                        version=1,
+                        filename="d.pdf",
+                        mime_type="application/pdf",
+                        size_bytes=1,
+                        sha256=f"{x:064d}"[:60] + kind.value[:4],
+                        content=b"x",
+                    )
+                    for kind in (DocumentKind.COMMITMENT_TO_QUALITY, DocumentKind.FINANCIAL_AGREEMENT)
+                ]
             if reached >= ORDER.index(ExchangeState.REPORT_SUBMITTED):
-                reports.append(ClosingReport(exchange_id=x, spec_name="closing_report", spec_version=1,
-                                             answers={"visitor_satisfaction": rng.randint(3, 5)}, submitted_at=created + timedelta(days=50),
-                                             accepted_at=created + timedelta(days=55) if reached >= ORDER.index(ExchangeState.REPORT_ACCEPTED) else None))
+                reports.append(
+                    ClosingReport(
+                        exchange_id=x,
+                        spec_name="closing_report",
+                        spec_version=1,
+                        answers={"visitor_satisfaction": rng.randint(3, 5)},
+                        submitted_at=created + timedelta(days=50),
+                        accepted_at=created + timedelta(days=55)
+                        if reached >= ORDER.index(ExchangeState.REPORT_ACCEPTED)
+                        else None,
+                    )
+                )
             if state in (ExchangeState.PAYMENT_ORDERED, ExchangeState.PAID):
-                payments.append(Payment(exchange_id=x, partnership_id=1 + visitor % PARTNERSHIPS, amount_cents=90000, ordered_by_user_id=1,
-                                        state=PaymentState.PAID if state == ExchangeState.PAID else PaymentState.ORDERED,
-                                        due_date=start + timedelta(days=70)))
+                payments.append(
+                    Payment(
+                        exchange_id=x,
+                        partnership_id=1 + visitor % PARTNERSHIPS,
+                        amount_cents=90000,
+                        ordered_by_user_id=1,
+                        state=PaymentState.PAID if state == ExchangeState.PAID else PaymentState.ORDERED,
+                        due_date=start + timedelta(days=70),
+                    )
+                )
             for step, to_state in enumerate(ORDER[: reached + 1]):
                 seq += 1
-                events.append(AuditEvent(seq=seq, created_at=created + timedelta(days=step * rng.randint(1, 6)), actor_user_id=1,
-                                         actor_label="bench", entity_type="exchange", entity_id=x, action="bench", to_state=to_state.value,
-                                         prev_hash="-", hash=f"bench-{seq}"))
+                events.append(
+                    AuditEvent(
+                        seq=seq,
+                        created_at=created + timedelta(days=step * rng.randint(1, 6)),
+                        actor_user_id=1,
+                        actor_label="bench",
+                        entity_type="exchange",
+                        entity_id=x,
+                        action="bench",
+                        to_state=to_state.value,
+                        prev_hash="-",
+                        hash=f"bench-{seq}",
+                    )
+                )
         for rows in (exchanges, plans, reports, payments, documents, tags):
             for chunk in range(0, len(rows), 5000):
-                _insert(conn, rows[chunk: chunk + 5000])
+                _insert(conn, rows[chunk : chunk + 5000])
         # The audit log refuses UPDATE and DELETE, not INSERT: bulk rows go in like any event.
         for chunk in range(0, len(events), 5000):
-            _insert(conn, events[chunk: chunk + 5000])
+            _insert(conn, events[chunk : chunk + 5000])
     if url.startswith("sqlite"):
         with engine.connect() as conn:
             conn.exec_driver_sql("ANALYZE")
@@ -179,7 +301,8 @@ def main() -> list[str]:
         return f"BENCH {name} value={value:.2f} goal={goal:g} {'ok' if value <= goal else 'short'}"
 
     return [
-        f"# scale: {EXCHANGES} exchanges, {ORGANISATIONS} organisations built in {built_s:.0f} s; queue of Partnership 1: {queue_items}",
+        f"# scale: {EXCHANGES} exchanges, {ORGANISATIONS} organisations built in {built_s:.0f} s; queue of "
+        f"Partnership 1: {queue_items}",
         line("queue_page_rerun_vs_empty_script", queue_ms / empty_ms, GOAL),
         line("kpi_page_rerun_vs_empty_script", figures_ms / empty_ms, GOAL),
         f"BENCH queue_page_rerun_vs_account_page value={queue_ms / account_ms:.2f} goal=none info",

@@ -1,8 +1,8 @@
 """200 simulated browser sessions against one app process: each logged in (its own login cookie),
 each opening "What to do next" (a read) and then sending the contact form (an action that writes a
 message and e-mails), once at a moment of its own within a minute (the goal figure), then all at
-the same instant (the worst case, reported for information). Clients speak Streamlit's own websocket protocol (protobuf BackMsg and
-ForwardMsg), as the browser does, without drawing anything.
+the same instant (the worst case, reported for information). Clients speak Streamlit's own websocket
+protocol (protobuf BackMsg and ForwardMsg), as the browser does, without drawing anything.
 
 Figures: p95 latency of the action (click → script finished), and the server's memory per idle
 logged-in session (resident memory with all sessions connected, minus before, divided by their number).
@@ -63,7 +63,16 @@ def _people(url: str) -> list[tuple[str, str]]:
     upgrade(engine)
     password = hash_password("bench-password-123")
     people, rows = [], {"organisation": [], "user": [], "auth_session": []}
-    rows["user"].append(User(id=1, username="admin", email="admin@example.org", full_name="Admin", password_hash=password, role=Role.ADMIN))
+    rows["user"].append(
+        User(
+            id=1,
+            username="admin",
+            email="admin@example.org",
+            full_name="Admin",
+            password_hash=password,
+            role=Role.ADMIN,
+        )
+    )
     for n in range(1, SESSIONS + 2):  # one more: the warm-up session
         username = f"person{n}"
         rows["organisation"].append(Organisation(id=n, legal_name=f"Organisation {n}", org_type=OrgType.SME, country="PT", city="Porto"))
@@ -76,7 +85,10 @@ def _people(url: str) -> list[tuple[str, str]]:
     with engine.begin() as conn:
         for table in ("organisation", "user", "auth_session"):
             model: type[SQLModel] = type(rows[table][0])
-            conn.execute(sa.insert(model), [r.model_dump(exclude={"id"} if table == "auth_session" else set()) for r in rows[table]])
+            conn.execute(
+                sa.insert(model),
+                [r.model_dump(exclude={"id"} if table == "auth_session" else set()) for r in rows[table]],
+            )
     dispose_engines()
     return people
 
@@ -129,7 +141,7 @@ class Browser:
             elif kind == "script_finished":
                 return (time.perf_counter() - started) * 1000
 
-    def state(self, label: str, **value: object):  # type: ignore[no-untyped-def]
+    def state(self, label: str, **value: object):
         from streamlit.proto.WidgetStates_pb2 import WidgetState
 
         proto = self.widgets[label]
@@ -150,17 +162,29 @@ class Start:
 
 
 async def _send(browser: Browser, n: int, subject: str) -> float:
-    return await browser.run("contact", [
-        browser.state("Subject *", string_value=f"{subject} {n}"),
-        browser.state("Your message *", string_value="Which Partnership supervises exchanges to Portugal?"),
-        browser.state("Your name *", string_value=f"Person {n}"),
-        browser.state("Your e-mail address *", string_value=f"person{n}@example.org"),
-        browser.state("Send", trigger_value=True),
-    ])
+    return await browser.run(
+        "contact",
+        [
+            browser.state("Subject *", string_value=f"{subject} {n}"),
+            browser.state("Your message *", string_value="Which Partnership supervises exchanges to Portugal?"),
+            browser.state("Your name *", string_value=f"Person {n}"),
+            browser.state("Your e-mail address *", string_value=f"person{n}@example.org"),
+            browser.state("Send", trigger_value=True),
+        ],
+    )
 
 
-async def _session(base: str, cookie: str, n: int, start: Start, spread: list[float], burst: list[float],
-                   rng: random.Random, burst_go: asyncio.Event, spread_done: Start) -> Browser:
+async def _session(
+    base: str,
+    cookie: str,
+    n: int,
+    start: Start,
+    spread: list[float],
+    burst: list[float],
+    rng: random.Random,
+    burst_go: asyncio.Event,
+    spread_done: Start,
+) -> Browser:
     browser = Browser(base, cookie)
     await browser.connect()
     await browser.run("participant_home")  # the read
@@ -216,8 +240,22 @@ def main() -> list[str]:
     base = f"http://127.0.0.1:{port}"
     env = {**os.environ, "DATABASE_URL": url, "CXC_DATA_DIR": str(folder), "CXC_BCRYPT_ROUNDS": "4"}
     log = (folder / "server.log").open("w")
-    server = subprocess.Popen([sys.executable, "serve.py", "--server.port", str(port), "--server.address", "127.0.0.1",
-                               "--server.headless", "true"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "serve.py",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     try:
         for _n in range(300):
             try:
@@ -234,9 +272,11 @@ def main() -> list[str]:
         server.wait(timeout=20)
     assert stored == actions == 2 * SESSIONS, f"{stored} messages stored for {actions} actions of {SESSIONS} sessions"
     return [
-        f"BENCH sessions_{SESSIONS}_p95_action_ms value={p95:.0f} goal={LATENCY_GOAL_MS} {'ok' if p95 < LATENCY_GOAL_MS else 'short'}",
+        f"BENCH sessions_{SESSIONS}_p95_action_ms value={p95:.0f} goal={LATENCY_GOAL_MS} "
+        f"{'ok' if p95 < LATENCY_GOAL_MS else 'short'}",
         f"BENCH sessions_{SESSIONS}_burst_p95_action_ms value={burst_p95:.0f} goal=none info",
-        f"BENCH idle_session_memory_mb value={per_session_mb:.2f} goal={MEMORY_GOAL_MB:g} {'ok' if per_session_mb < MEMORY_GOAL_MB else 'short'}",
+        f"BENCH idle_session_memory_mb value={per_session_mb:.2f} goal={MEMORY_GOAL_MB:g} "
+        f"{'ok' if per_session_mb < MEMORY_GOAL_MB else 'short'}",
     ]
 
 

@@ -54,8 +54,12 @@ def backup(url: str, target: Path) -> str:
         finally:
             copy_check.close()
         return "sqlite"
-    result = subprocess.run([_tool("pg_dump"), "--format=custom", "--no-owner", "--file", str(target), _libpq(url)],
-                            capture_output=True, text=True, timeout=3600)
+    result = subprocess.run(
+        [_tool("pg_dump"), "--format=custom", "--no-owner", "--file", str(target), _libpq(url)],
+        capture_output=True,
+        text=True,
+        timeout=3600,
+    )
     if result.returncode != 0:
         target.unlink(missing_ok=True)
         raise BackupError(f"pg_dump failed: {result.stderr.strip()[-500:]}")
@@ -92,8 +96,12 @@ def restore(url: str, source: Path) -> str:
             conn.exec_driver_sql("CREATE SCHEMA public")
     finally:
         engine.dispose()
-    result = subprocess.run([_tool("pg_restore"), "--no-owner", "--exit-on-error", "--dbname", _libpq(url), str(source)],
-                            capture_output=True, text=True, timeout=3600)
+    result = subprocess.run(
+        [_tool("pg_restore"), "--no-owner", "--exit-on-error", "--dbname", _libpq(url), str(source)],
+        capture_output=True,
+        text=True,
+        timeout=3600,
+    )
     if result.returncode != 0:
         raise BackupError(f"pg_restore failed: {result.stderr.strip()[-500:]}")
     return "postgresql"

@@ -43,7 +43,7 @@ def database_url() -> str:
 
 def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    def _on_connect(dbapi_connection, _record) -> None:
         # Let SQLAlchemy, not the driver, decide when a transaction begins (see _on_begin).
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()

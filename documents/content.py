@@ -19,8 +19,12 @@ from domain.rules import country_name, load_rules
 from forms.answers import display_value
 from forms.spec import load_spec, spec_dir
 
-PARTY_WORDS = {Party.VISITOR: "Visitor", Party.HOST: "Host", Party.VISITOR_PARTNERSHIP: "Visitor's Partnership",
-               Party.HOST_PARTNERSHIP: "Host's Partnership"}
+PARTY_WORDS = {
+    Party.VISITOR: "Visitor",
+    Party.HOST: "Host",
+    Party.VISITOR_PARTNERSHIP: "Visitor's Partnership",
+    Party.HOST_PARTNERSHIP: "Host's Partnership",
+}
 
 
 class ExchangeData(Protocol):
@@ -85,26 +89,37 @@ def party_rows(ctx: Context, parties: tuple[Party, ...] = tuple(PARTY_WORDS)) ->
     def org(o: OrganisationData) -> str:
         return f"{o.legal_name}, {o.city}, {country_name(o.country)}"
 
-    rows = {Party.VISITOR: (_("Visitor"), org(ctx.visitor)), Party.HOST: (_("Host"), org(ctx.host)),
-            Party.VISITOR_PARTNERSHIP: (_("Visitor's Partnership"), f"{ctx.vop.name} ({ctx.vop.acronym})"),
-            Party.HOST_PARTNERSHIP: (_("Host's Partnership"), f"{ctx.hop.name} ({ctx.hop.acronym})")}
+    rows = {
+        Party.VISITOR: (_("Visitor"), org(ctx.visitor)),
+        Party.HOST: (_("Host"), org(ctx.host)),
+        Party.VISITOR_PARTNERSHIP: (_("Visitor's Partnership"), f"{ctx.vop.name} ({ctx.vop.acronym})"),
+        Party.HOST_PARTNERSHIP: (_("Host's Partnership"), f"{ctx.hop.name} ({ctx.hop.acronym})"),
+    }
     return [rows[party] for party in parties]
 
 
 def _plan_rows(ctx: Context) -> list[tuple[str, str]]:
     spec = load_spec(ctx.plan.spec_name)
-    return [(f.label, display_value(f, ctx.plan.answers.get(f.key))) for f in spec.all_fields() if f.key in ctx.plan.answers]
+    return [
+        (f.label, display_value(f, ctx.plan.answers.get(f.key))) for f in spec.all_fields() if f.key in ctx.plan.answers
+    ]
 
 
 def _amount_rows(ctx: Context) -> list[tuple[str, str]]:
     exchange, visitor = ctx.exchange, ctx.visitor
     breakdown = exchange.lump_sum_breakdown
-    account = f"{visitor.account_holder} · IBAN {visitor.iban} · BIC {visitor.bic}" if visitor.iban else _(
-        "not given yet: the Visitor adds it under “My organisation” before the payment")
+    account = (
+        f"{visitor.account_holder} · IBAN {visitor.iban} · BIC {visitor.bic}"
+        if visitor.iban
+        else _("not given yet: the Visitor adds it under “My organisation” before the payment")
+    )
     return [
         (_("Lump sum"), money(exchange.lump_sum_cents or 0)),
-        (_("How it was computed"), f"{breakdown.get('explained', '')} (rates {breakdown.get('rates_version', '')}, "
-                                   f"{breakdown.get('working_days', '?')} working days, {breakdown.get('distance_km', '?')} km)"),
+        (
+            _("How it was computed"),
+            f"{breakdown.get('explained', '')} (rates {breakdown.get('rates_version', '')}, "
+            f"{breakdown.get('working_days', '?')} working days, {breakdown.get('distance_km', '?')} km)",
+        ),
         (_("Exchange dates"), f"{exchange.start_date} – {exchange.end_date}"),
         (_("Visitor's bank account"), account),
     ]
@@ -114,18 +129,26 @@ def from_texts(*, parties: tuple[Party, ...], plan: bool = False, amount: bool =
     """A document made of its section in documents.toml: its `title` and `intro`, the `parties`,
     the plan and the amount when asked, then the section's `commitments` (per party) and `conditions`."""
 
-    def build(ctx: Context, kind: DocumentKind, ref: str, version: int, texts: Mapping[str, Any],
-              _details: Mapping[str, Any]) -> DocumentContent:
+    def build(
+        ctx: Context, kind: DocumentKind, ref: str, version: int, texts: Mapping[str, Any], _details: Mapping[str, Any]
+    ) -> DocumentContent:
         t = texts[kind.value]
-        subtitle = (f"{ctx.visitor.legal_name} → {ctx.host.legal_name} · {_('exchange')} {ctx.exchange.id} · "
-                    f"{_('action plan version')} {ctx.plan.version}")
+        subtitle = (
+            f"{ctx.visitor.legal_name} → {ctx.host.legal_name} · {_('exchange')} {ctx.exchange.id} · "
+            f"{_('action plan version')} {ctx.plan.version}"
+        )
         sections = [Section(_("Purpose"), [t["intro"]]), Section(_("The parties"), rows=party_rows(ctx, parties))]
         if plan:
             sections.append(Section(_("The exchange as planned"), rows=_plan_rows(ctx)))
         if amount:
             sections.append(Section(_("Amount"), rows=_amount_rows(ctx)))
         for party, lines in t.get("commitments", {}).items():
-            sections.append(Section(_("Commitments of the {party}").format(party=PARTY_WORDS[Party(party)]), [f"• {line}" for line in lines]))
+            sections.append(
+                Section(
+                    _("Commitments of the {party}").format(party=PARTY_WORDS[Party(party)]),
+                    [f"• {line}" for line in lines],
+                )
+            )
         if t.get("conditions"):
             conditions = [c.format(payment_days=load_rules().payment_days) for c in t["conditions"]]
             sections.append(Section(_("Conditions"), [f"• {c}" for c in conditions]))
@@ -134,28 +157,47 @@ def from_texts(*, parties: tuple[Party, ...], plan: bool = False, amount: bool =
     return build
 
 
-def closing_report(ctx: Context, _kind: DocumentKind, ref: str, version: int, _texts: Mapping[str, Any],
-                   details: Mapping[str, Any]) -> DocumentContent:
+def closing_report(
+    ctx: Context, _kind: DocumentKind, ref: str, version: int, _texts: Mapping[str, Any], details: Mapping[str, Any]
+) -> DocumentContent:
     """The report as sent: `details` holds its `answers` and the `evidence` as (kind, file name, SHA-256)."""
     answers, evidence = details["answers"], details["evidence"]
     spec = load_spec("closing_report")
     return DocumentContent(
-        ref, _("Closing report"), f"{ctx.visitor.legal_name} → {ctx.host.legal_name} · {_('exchange')} {ctx.exchange.id}", version,
-        [Section(_("The parties"), rows=party_rows(ctx)),
-         Section(_("Report"), rows=[(f.label, display_value(f, answers.get(f.key))) for f in spec.all_fields() if f.key in answers]),
-         Section(_("Evidence of the stay"), [f"• {kind}: {name} (SHA-256 {sha})" for kind, name, sha in evidence])],
+        ref,
+        _("Closing report"),
+        f"{ctx.visitor.legal_name} → {ctx.host.legal_name} · {_('exchange')} {ctx.exchange.id}",
+        version,
+        [
+            Section(_("The parties"), rows=party_rows(ctx)),
+            Section(
+                _("Report"),
+                rows=[(f.label, display_value(f, answers.get(f.key))) for f in spec.all_fields() if f.key in answers],
+            ),
+            Section(_("Evidence of the stay"), [f"• {kind}: {name} (SHA-256 {sha})" for kind, name, sha in evidence]),
+        ],
         verify_url(ctx, ref),
     )
 
 
-def payment_confirmation(ctx: Context, _kind: DocumentKind, ref: str, version: int, _texts: Mapping[str, Any],
-                         details: Mapping[str, Any]) -> DocumentContent:
+def payment_confirmation(
+    ctx: Context, _kind: DocumentKind, ref: str, version: int, _texts: Mapping[str, Any], details: Mapping[str, Any]
+) -> DocumentContent:
     """`details`: `amount_cents`, `paid_on` and the bank's `reference`."""
     visitor = ctx.visitor
-    rows = [(_("Paid by"), ctx.vop.name), (_("Paid to"), f"{visitor.account_holder or visitor.legal_name} · IBAN {visitor.iban}"),
-            (_("Amount"), money(details["amount_cents"])), (_("Paid on"), details["paid_on"]), (_("Bank reference"), details["reference"]),
-            (_("How it was computed"), str(ctx.exchange.lump_sum_breakdown.get("explained", "")))]
+    rows = [
+        (_("Paid by"), ctx.vop.name),
+        (_("Paid to"), f"{visitor.account_holder or visitor.legal_name} · IBAN {visitor.iban}"),
+        (_("Amount"), money(details["amount_cents"])),
+        (_("Paid on"), details["paid_on"]),
+        (_("Bank reference"), details["reference"]),
+        (_("How it was computed"), str(ctx.exchange.lump_sum_breakdown.get("explained", ""))),
+    ]
     return DocumentContent(
-        ref, _("Payment confirmation"), f"{visitor.legal_name} → {ctx.host.legal_name} · {_('exchange')} {ctx.exchange.id}", version,
-        [Section(_("Payment"), rows=rows)], verify_url(ctx, ref),
+        ref,
+        _("Payment confirmation"),
+        f"{visitor.legal_name} → {ctx.host.legal_name} · {_('exchange')} {ctx.exchange.id}",
+        version,
+        [Section(_("Payment"), rows=rows)],
+        verify_url(ctx, ref),
     )

@@ -33,13 +33,36 @@ class Kind:
 
 
 _ROWS = (
-    Kind(DocumentKind.COMMITMENT_TO_QUALITY, "CTQ", _("Commitment to Quality"), from_texts(parties=(V, H, VP, HP), plan=True),
-         signers=frozenset({V, H, VP, HP}), signed_as=DocumentKind.SIGNED_COMMITMENT_TO_QUALITY),
-    Kind(DocumentKind.FINANCIAL_AGREEMENT, "FA", _("Financial Agreement"), from_texts(parties=(V, VP), amount=True),
-         signers=frozenset({V, VP}), signed_as=DocumentKind.SIGNED_FINANCIAL_AGREEMENT),
-    Kind(DocumentKind.SIGNED_COMMITMENT_TO_QUALITY, "CTQ", _("Commitment to Quality"),
-         signed_copy_of=DocumentKind.COMMITMENT_TO_QUALITY, sealed=True),
-    Kind(DocumentKind.SIGNED_FINANCIAL_AGREEMENT, "FA", _("Financial Agreement"), signed_copy_of=DocumentKind.FINANCIAL_AGREEMENT, sealed=True),
+    Kind(
+        DocumentKind.COMMITMENT_TO_QUALITY,
+        "CTQ",
+        _("Commitment to Quality"),
+        from_texts(parties=(V, H, VP, HP), plan=True),
+        signers=frozenset({V, H, VP, HP}),
+        signed_as=DocumentKind.SIGNED_COMMITMENT_TO_QUALITY,
+    ),
+    Kind(
+        DocumentKind.FINANCIAL_AGREEMENT,
+        "FA",
+        _("Financial Agreement"),
+        from_texts(parties=(V, VP), amount=True),
+        signers=frozenset({V, VP}),
+        signed_as=DocumentKind.SIGNED_FINANCIAL_AGREEMENT,
+    ),
+    Kind(
+        DocumentKind.SIGNED_COMMITMENT_TO_QUALITY,
+        "CTQ",
+        _("Commitment to Quality"),
+        signed_copy_of=DocumentKind.COMMITMENT_TO_QUALITY,
+        sealed=True,
+    ),
+    Kind(
+        DocumentKind.SIGNED_FINANCIAL_AGREEMENT,
+        "FA",
+        _("Financial Agreement"),
+        signed_copy_of=DocumentKind.FINANCIAL_AGREEMENT,
+        sealed=True,
+    ),
     Kind(DocumentKind.CLOSING_REPORT, "REPORT", _("Closing report"), closing_report),
     Kind(DocumentKind.PAYMENT_CONFIRMATION, "PAID", _("Payment confirmation"), payment_confirmation, sealed=True),
     Kind(DocumentKind.CV, "CV", _("CV")),
@@ -55,7 +78,9 @@ def reference(exchange_id: int, kind: DocumentKind, version: int) -> str:
     return f"CXC-{exchange_id}-{KINDS[kind].code}-v{version}{suffix}"
 
 
-def document_content(ctx: Context, kind: DocumentKind, version: int, details: Mapping[str, Any] | None = None) -> DocumentContent:
+def document_content(
+    ctx: Context, kind: DocumentKind, version: int, details: Mapping[str, Any] | None = None
+) -> DocumentContent:
     """The content of one issue of a document of `kind`, built as its row says."""
     build = KINDS[kind].build
     if build is None:

@@ -42,8 +42,16 @@ class DocumentContent:
 
     def fingerprint(self) -> str:
         """SHA-256 of the content (not of the PDF bytes, which also hold a creation time)."""
-        data = [self.reference, self.title, self.subtitle, self.version,
-                [[s.heading, s.paragraphs, s.rows, [hashlib.sha256(img).hexdigest() for _c, img in s.images]] for s in self.sections]]
+        data = [
+            self.reference,
+            self.title,
+            self.subtitle,
+            self.version,
+            [
+                [s.heading, s.paragraphs, s.rows, [hashlib.sha256(img).hexdigest() for _c, img in s.images]]
+                for s in self.sections
+            ],
+        ]
         return hashlib.sha256(json.dumps(data, ensure_ascii=False).encode()).hexdigest()
 
 
@@ -66,7 +74,8 @@ class _Pdf(FPDF):
         self.image(io.BytesIO(self.qr_png), x=self.l_margin, y=self.h - 25, w=16)
         self.set_x(self.l_margin + 19)
         self.multi_cell(
-            0, 3.5,
+            0,
+            3.5,
             f"{self.content.reference} · version {self.content.version} · content SHA-256 {self.short_hash}…\n"
             f"Verify: {self.content.verify_url}\nPage {self.page_no()} of {{nb}}",
         )

@@ -48,9 +48,19 @@ def build_compact_index(path: Path) -> None:
         if city["countrycode"] not in countries:
             continue
         # Latin-script alternative names let people type Wien, Lodz or Lisbon.
-        alternates = sorted({n for n in city.get("alternatenames", []) if n.isascii() and len(n) > 2 and n != city["name"]})
-        rows.append([city["name"], city["countrycode"], round(float(city["latitude"]), 5), round(float(city["longitude"]), 5),
-                     int(city["population"] or 0), alternates])
+        alternates = sorted(
+            {n for n in city.get("alternatenames", []) if n.isascii() and len(n) > 2 and n != city["name"]}
+        )
+        rows.append(
+            [
+                city["name"],
+                city["countrycode"],
+                round(float(city["latitude"]), 5),
+                round(float(city["longitude"]), 5),
+                int(city["population"] or 0),
+                alternates,
+            ]
+        )
     tmp = path.with_suffix(".tmp")
     with gzip.open(tmp, "wt", encoding="utf-8") as handle:
         json.dump(rows, handle, separators=(",", ":"))
@@ -74,7 +84,9 @@ def ensure_index() -> Path:
     """Build the compact file if missing (what `manage.py places` and `make run` do)."""
     path = _index_file()
     if not path.exists():
-        subprocess.run([sys.executable, "-m", "domain.places", str(path)], check=True, cwd=Path(__file__).resolve().parent.parent)
+        subprocess.run(
+            [sys.executable, "-m", "domain.places", str(path)], check=True, cwd=Path(__file__).resolve().parent.parent
+        )
     return path
 
 

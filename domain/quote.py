@@ -47,7 +47,11 @@ def locate(city: str, country: str, rules: Rules, coords: tuple[float, float] | 
 
 
 def locate_organisation(organisation: Situated, rules: Rules) -> Location:
-    coords = (organisation.latitude, organisation.longitude) if organisation.latitude is not None and organisation.longitude is not None else None
+    coords = (
+        (organisation.latitude, organisation.longitude)
+        if organisation.latitude is not None and organisation.longitude is not None
+        else None
+    )
     return locate(organisation.city, organisation.country, rules, coords)
 
 

@@ -86,7 +86,11 @@ def _rates(data: dict, countries: tuple[str, ...]) -> dict[str, int]:
     table = _require(data, "lump_sum.host_rates_eur")
     if not isinstance(table, dict):
         raise RulesError("rules file: “lump_sum.host_rates_eur” must be a table of country = amount")
-    bad = {code: value for code, value in table.items() if isinstance(value, bool) or not isinstance(value, int) or value <= 0}
+    bad = {
+        code: value
+        for code, value in table.items()
+        if isinstance(value, bool) or not isinstance(value, int) or value <= 0
+    }
     if bad:
         raise RulesError(f"rules file: host rates must be whole euros above 0; wrong: {bad}")
     missing = sorted(set(countries) - set(table))
@@ -166,15 +170,18 @@ def side_type_problem(side: str, org_type: OrgType, rules: Rules) -> str | None:
     if org_type in allowed:
         return None
     role = "Visitor" if side == "visitor" else "Host"
-    return f"{ORG_TYPE_WORDS[org_type].capitalize()} cannot take part as {role}; it can take part as Host only." if (
-        side == "visitor" and org_type in rules.host_types
-    ) else f"{ORG_TYPE_WORDS[org_type].capitalize()} cannot take part as {role}."
+    return (
+        f"{ORG_TYPE_WORDS[org_type].capitalize()} cannot take part as {role}; it can take part as Host only."
+        if (side == "visitor" and org_type in rules.host_types)
+        else f"{ORG_TYPE_WORDS[org_type].capitalize()} cannot take part as {role}."
+    )
 
 
 def cluster_membership_problem(org_type: OrgType, is_cluster_member: bool) -> str | None:
     if org_type == OrgType.CLUSTER or is_cluster_member:
         return None
-    return f"{ORG_TYPE_WORDS[org_type].capitalize()} must be a member of a cluster; say which one in your organisation profile."
+    kind = ORG_TYPE_WORDS[org_type].capitalize()
+    return f"{kind} must be a member of a cluster; say which one in your organisation profile."
 
 
 def country_problem(country: str, rules: Rules) -> str | None:
@@ -235,8 +242,10 @@ def last_allowed_day(start: date, rules: Rules) -> date:
 def _span(start: date, end: date) -> str:
     if start.year == end.year and start.month == end.month:
         return f"{start.day}–{end.day} {end.strftime('%B %Y')}"
-    return f"{start.day} {start.strftime('%B')} – {end.day} {end.strftime('%B %Y')}" if start.year == end.year else (
-        f"{start.isoformat()} – {end.isoformat()}"
+    return (
+        f"{start.day} {start.strftime('%B')} – {end.day} {end.strftime('%B %Y')}"
+        if start.year == end.year
+        else (f"{start.isoformat()} – {end.isoformat()}")
     )
 
 
@@ -246,17 +255,23 @@ def exchange_dates_problem(start: date, end: date, host_country: str, rules: Rul
         return f"The last day ({end.isoformat()}) is before the first day ({start.isoformat()})."
     latest = last_allowed_day(start, rules)
     if end > latest:
-        return (f"An exchange lasts at most {rules.max_months} month, consecutive: starting on {start.isoformat()}, "
-                f"the last day can be {latest.isoformat()} at the latest.")
+        return (
+            f"An exchange lasts at most {rules.max_months} month, consecutive: starting on {start.isoformat()}, "
+            f"the last day can be {latest.isoformat()} at the latest."
+        )
     count = len(working_days(start, end, host_country))
     if count >= rules.min_working_days:
         return None
     holidays_in_span = [
-        f"{d.day} {d.strftime('%B')} is {name}" for d in _dates(start, end) if d.weekday() < 5 and (name := public_holiday(d, host_country))
+        f"{d.day} {d.strftime('%B')} is {name}"
+        for d in _dates(start, end)
+        if d.weekday() < 5 and (name := public_holiday(d, host_country))
     ]
     why = f" ({'; '.join(holidays_in_span)}, a public holiday there)" if holidays_in_span else ""
-    return (f"{_span(start, end)} in {country_name(host_country)} has {count} working day{'s' if count != 1 else ''}{why}; "
-            f"an exchange needs at least {rules.min_working_days}.")
+    return (
+        f"{_span(start, end)} in {country_name(host_country)} has {count} working day{'s' if count != 1 else ''}{why}; "
+        f"an exchange needs at least {rules.min_working_days}."
+    )
 
 
 def _dates(start: date, end: date) -> list[date]:
@@ -323,5 +338,14 @@ def lump_sum(rules: Rules, *, host_country: str, working_day_count: int, distanc
     # Both reasons at once still halve only once.
     factor = rules.halving_factor if reasons else 1.0
     amount_cents = min(round(capped * 100 * factor), rules.cap_eur * 100)
-    return LumpSum(amount_cents, rules.version, host_country, rate, working_day_count, distance_km, tuple(reasons),
-                   rules.cap_eur, rate > rules.cap_eur)
+    return LumpSum(
+        amount_cents,
+        rules.version,
+        host_country,
+        rate,
+        working_day_count,
+        distance_km,
+        tuple(reasons),
+        rules.cap_eur,
+        rate > rules.cap_eur,
+    )

@@ -45,7 +45,9 @@ def email_problem(value: str) -> str | None:
     try:
         validate_email(text, check_deliverability=False)
     except EmailNotValidError:
-        return _("“{value}” is not an e-mail address; it should look like name@organisation.eu.").format(value=text[:60])
+        return _("“{value}” is not an e-mail address; it should look like name@organisation.eu.").format(
+            value=text[:60]
+        )
     return None
 
 
@@ -58,7 +60,9 @@ def username_problem(value: str) -> str | None:
     if not text:
         return _("This field is required.")
     if not USERNAME_RE.match(text):
-        return _("Use 3 to 40 lower-case letters, digits, dots, dashes or underscores, starting with a letter or digit.")
+        return _(
+            "Use 3 to 40 lower-case letters, digits, dots, dashes or underscores, starting with a letter or digit."
+        )
     return None
 
 

@@ -124,8 +124,17 @@ X = ExchangeState
 
 # Any party or supervising Partnership may cancel before the payment is ordered.
 CANCELLABLE: tuple[ExchangeState, ...] = (
-    X.PROPOSED, X.AGREED, X.PLANNING, X.PLAN_SUBMITTED, X.PLAN_APPROVED, X.SIGNING,
-    X.READY, X.IN_PROGRESS, X.REPORTING, X.REPORT_SUBMITTED, X.REPORT_ACCEPTED,
+    X.PROPOSED,
+    X.AGREED,
+    X.PLANNING,
+    X.PLAN_SUBMITTED,
+    X.PLAN_APPROVED,
+    X.SIGNING,
+    X.READY,
+    X.IN_PROGRESS,
+    X.REPORTING,
+    X.REPORT_SUBMITTED,
+    X.REPORT_ACCEPTED,
 )
 
 EXCHANGE_TRANSITIONS: tuple[T, ...] = (
@@ -171,7 +180,9 @@ def check(table: Iterable[T], source: StrEnum, action: Action, parties: Iterable
     """The transition to apply, or TransitionRefused naming the reason."""
     row = find_transition(table, source, action)
     if row is None:
-        raise TransitionRefused(f"“{action_label(action)}” is not possible while the record is “{state_label(source)}”.")
+        raise TransitionRefused(
+            f"“{action_label(action)}” is not possible while the record is “{state_label(source)}”."
+        )
     if not row.by & frozenset(parties):
         raise TransitionRefused(f"You may not “{action_label(action)}” here.")
     reason = row.guard(facts)
@@ -180,7 +191,9 @@ def check(table: Iterable[T], source: StrEnum, action: Action, parties: Iterable
     return row
 
 
-def available_actions(table: Iterable[T], source: StrEnum, parties: Iterable[Party], facts: Facts | None = None) -> list[Action]:
+def available_actions(
+    table: Iterable[T], source: StrEnum, parties: Iterable[Party], facts: Facts | None = None
+) -> list[Action]:
     """Actions the given parties may take from this state (guards are checked on click).
 
     With `facts`, actions whose guard already refuses are left out too, except for a missing

@@ -91,7 +91,9 @@ def _date_range(value: Any) -> tuple[Any, str | None]:
     if start is None or end is None:
         return value, _("Pick a first and a last day.")
     if end < start:
-        return value, _("The last day ({end}) is before the first day ({start}).").format(end=end.isoformat(), start=start.isoformat())
+        return value, _("The last day ({end}) is before the first day ({start}).").format(
+            end=end.isoformat(), start=start.isoformat()
+        )
     return [start.isoformat(), end.isoformat()], None
 
 

@@ -24,10 +24,26 @@ def spec_dir() -> Path:
     """Where the form specs live: CXC_SPEC_DIR lets an instance keep its own edited copies."""
     return Path(os.environ.get("CXC_SPEC_DIR") or SPEC_DIR)
 
+
 FieldType = Literal[
-    "text", "long_text", "email", "url", "number", "date", "date_range", "choice", "multi_choice",
-    "country", "countries", "ecosystem", "ecosystems", "activity_type", "activity_types", "yes_no",
-    "file", "group",
+    "text",
+    "long_text",
+    "email",
+    "url",
+    "number",
+    "date",
+    "date_range",
+    "choice",
+    "multi_choice",
+    "country",
+    "countries",
+    "ecosystem",
+    "ecosystems",
+    "activity_type",
+    "activity_types",
+    "yes_no",
+    "file",
+    "group",
 ]
 CHOICE_TYPES = {"choice", "multi_choice"}
 LIST_SOURCED = {"country", "countries", "ecosystem", "ecosystems", "activity_type", "activity_types"}
@@ -120,7 +136,9 @@ class FormSpec(BaseModel):
         for section in self.sections:
             for spec_field in section.fields:
                 if spec_field.key in seen:
-                    raise ValueError(f"field “{spec_field.key}” appears twice (sections {seen[spec_field.key]} and {section.key})")
+                    raise ValueError(
+                        f"field “{spec_field.key}” appears twice (sections {seen[spec_field.key]} and {section.key})"
+                    )
                 seen[spec_field.key] = section.key
         for spec_field in self.all_fields():
             if spec_field.show_if and spec_field.show_if.field not in seen:

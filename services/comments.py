@@ -16,8 +16,12 @@ from services.outbox import notify, organisation_users, partnership_users
 from services.permissions import exchange_parties, load_exchange
 
 MAX_COMMENT = 4000
-PARTY_WORDS = {Party.VISITOR: "Visitor", Party.HOST: "Host", Party.VISITOR_PARTNERSHIP: "Visitor's Partnership",
-               Party.HOST_PARTNERSHIP: "Host's Partnership"}
+PARTY_WORDS = {
+    Party.VISITOR: "Visitor",
+    Party.HOST: "Host",
+    Party.VISITOR_PARTNERSHIP: "Visitor's Partnership",
+    Party.HOST_PARTNERSHIP: "Host's Partnership",
+}
 
 
 @dataclass(frozen=True)
@@ -39,11 +43,21 @@ def add_comment(*, session: Session, actor: User, exchange_id: int, body: str) -
         raise ValidationFailed({"comment": _("A comment holds at most {n} characters.").format(n=MAX_COMMENT)})
     comment = Comment(exchange_id=exchange_id, author_user_id=id_of(actor), body=text)
     session.add(comment)
-    people = (organisation_users(session, exchange.visitor_org_id) + organisation_users(session, exchange.host_org_id)
-              + partnership_users(session, exchange.visitor_partnership_id) + partnership_users(session, exchange.host_partnership_id))
+    people = (
+        organisation_users(session, exchange.visitor_org_id)
+        + organisation_users(session, exchange.host_org_id)
+        + partnership_users(session, exchange.visitor_partnership_id)
+        + partnership_users(session, exchange.host_partnership_id)
+    )
     excerpt = text if len(text) <= 500 else text[:500] + "…"
-    notify(session, [p for p in people if p.id != actor.id], subject=_("New comment on exchange {id}").format(id=exchange_id),
-           body=_("{name} wrote:\n\n{text}").format(name=actor.full_name, text=excerpt), kind="comment", link=f"exchange?id={exchange_id}")
+    notify(
+        session,
+        [p for p in people if p.id != actor.id],
+        subject=_("New comment on exchange {id}").format(id=exchange_id),
+        body=_("{name} wrote:\n\n{text}").format(name=actor.full_name, text=excerpt),
+        kind="comment",
+        link=f"exchange?id={exchange_id}",
+    )
     session.commit()
     return comment
 
@@ -51,7 +65,9 @@ def add_comment(*, session: Session, actor: User, exchange_id: int, body: str) -
 def thread(session: Session, actor: User, exchange_id: int) -> list[ThreadEntry]:
     exchange, _parties = load_exchange(session, actor, exchange_id)
     rows = session.exec(
-        select(Comment, User).join(User, Comment.author_user_id == User.id).where(Comment.exchange_id == exchange_id)  # type: ignore[arg-type]
+        select(Comment, User)
+        .join(User, Comment.author_user_id == User.id)  # type: ignore[arg-type]
+        .where(Comment.exchange_id == exchange_id)
         .order_by(Comment.created_at, Comment.id)
     ).all()
     entries = []

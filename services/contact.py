@@ -28,22 +28,37 @@ def send_message(*, session: Session, name: str, email: str, subject: str, body:
     if errors:
         raise ValidationFailed(errors)
     address = normalise_email(email)
-    recent = session.exec(select(func.count()).select_from(ContactMessage).where(
-        ContactMessage.email == address, ContactMessage.created_at >= utcnow() - timedelta(hours=1))).one()
+    recent = session.exec(
+        select(func.count())
+        .select_from(ContactMessage)
+        .where(ContactMessage.email == address, ContactMessage.created_at >= utcnow() - timedelta(hours=1))
+    ).one()
     if recent >= PER_ADDRESS_PER_HOUR:
-        raise ValidationFailed({"email": _("You have sent {n} messages in the last hour; we will answer them. Please write again later.").format(
-            n=PER_ADDRESS_PER_HOUR)})
+        raise ValidationFailed(
+            {
+                "email": _(
+                    "You have sent {n} messages in the last hour; we will answer them. Please write again later."
+                ).format(n=PER_ADDRESS_PER_HOUR)
+            }
+        )
     message = ContactMessage(name=name.strip(), email=address, subject=subject.strip(), body=body.strip())
     session.add(message)
     session.flush()
-    notify(session, admins(session), subject=_("Contact: {subject}").format(subject=message.subject),
-           body=_("{name} <{email}> wrote:\n\n{body}").format(name=message.name, email=address, body=message.body),
-           kind="contact", link="admin_messages")
+    notify(
+        session,
+        admins(session),
+        subject=_("Contact: {subject}").format(subject=message.subject),
+        body=_("{name} <{email}> wrote:\n\n{body}").format(name=message.name, email=address, body=message.body),
+        kind="contact",
+        link="admin_messages",
+    )
     session.commit()
     return message
 
 
-def messages(session: Session, actor: User, states: list[ContactState] | None = None, limit: int = 200) -> list[ContactMessage]:
+def messages(
+    session: Session, actor: User, states: list[ContactState] | None = None, limit: int = 200
+) -> list[ContactMessage]:
     require_admin(actor)
     query = select(ContactMessage).order_by(ContactMessage.created_at.desc()).limit(limit)  # type: ignore[attr-defined]
     if states:
@@ -66,9 +81,15 @@ def reply(*, session: Session, actor: User, message_id: int, text: str) -> Conta
         raise ValidationFailed({"reply": problem})
     message.reply, message.state, message.answered_at = text.strip(), ContactState.ANSWERED, utcnow()
     session.add(message)
-    queue_mail(session, to=message.email, subject=_("Re: {subject}").format(subject=message.subject), kind="contact_reply",
-               body=_("Dear {name},\n\n{reply}\n\n— ClusterXchange Support Office\n\n> {original}").format(
-                   name=message.name, reply=message.reply, original=message.body.replace("\n", "\n> ")))
+    queue_mail(
+        session,
+        to=message.email,
+        subject=_("Re: {subject}").format(subject=message.subject),
+        kind="contact_reply",
+        body=_("Dear {name},\n\n{reply}\n\n— ClusterXchange Support Office\n\n> {original}").format(
+            name=message.name, reply=message.reply, original=message.body.replace("\n", "\n> ")
+        ),
+    )
     session.commit()
     return message
 

@@ -71,28 +71,46 @@ def personal_data(session: Session, user: User) -> bytes:
         raise PermissionDenied(_("This download is for participants; coordinators ask the Support Office."))
     org = session.get(Organisation, user.organisation_id)
     eois = list(session.exec(select(EOI).where(EOI.organisation_id == user.organisation_id)))
-    exchanges = list(session.exec(select(Exchange).where(
-        (Exchange.visitor_org_id == user.organisation_id) | (Exchange.host_org_id == user.organisation_id))))
+    exchanges = list(
+        session.exec(
+            select(Exchange).where(
+                (Exchange.visitor_org_id == user.organisation_id) | (Exchange.host_org_id == user.organisation_id)
+            )
+        )
+    )
     exchange_ids = [x.id for x in exchanges]
     eoi_ids = [e.id for e in eois]
-    documents = list(session.exec(select(Document).where(
-        col(Document.exchange_id).in_(exchange_ids) | col(Document.eoi_id).in_(eoi_ids))))
+    documents = list(
+        session.exec(
+            select(Document).where(col(Document.exchange_id).in_(exchange_ids) | col(Document.eoi_id).in_(eoi_ids))
+        )
+    )
     reports = list(session.exec(select(ClosingReport).where(ClosingReport.exchange_id.in_(exchange_ids))))  # type: ignore[attr-defined]
     evidence = list(session.exec(select(Evidence).where(Evidence.closing_report_id.in_([r.id for r in reports]))))  # type: ignore[attr-defined]
     data = {
         "exported_at": utcnow().isoformat(),
         "account": _plain(user),
         "organisation": _plain(org) if org else None,
-        "colleagues": [{"full_name": u.full_name, "email": u.email} for u in session.exec(
-            select(User).where(User.organisation_id == user.organisation_id, User.id != user.id))],
+        "colleagues": [
+            {"full_name": u.full_name, "email": u.email}
+            for u in session.exec(select(User).where(User.organisation_id == user.organisation_id, User.id != user.id))
+        ],
         "expressions_of_interest": [_plain(e) for e in eois],
         "exchanges": [_plain(x) for x in exchanges],
-        "action_plans": [_plain(p) for p in session.exec(select(ActionPlan).where(ActionPlan.exchange_id.in_(exchange_ids)))],  # type: ignore[attr-defined]
+        "action_plans": [
+            _plain(p)
+            for p in session.exec(select(ActionPlan).where(ActionPlan.exchange_id.in_(exchange_ids)))  # type: ignore[attr-defined]
+        ],
         "closing_reports": [_plain(r) for r in reports],
         "payments": [_plain(p) for p in session.exec(select(Payment).where(Payment.exchange_id.in_(exchange_ids)))],  # type: ignore[attr-defined]
         "signatures_by_you": [_plain(s) for s in session.exec(select(Signature).where(Signature.user_id == user.id))],
         "comments_by_you": [_plain(c) for c in session.exec(select(Comment).where(Comment.author_user_id == user.id))],
-        "your_actions": [_plain(e) for e in session.exec(select(AuditEvent).where(AuditEvent.actor_user_id == user.id).order_by(AuditEvent.seq))],
+        "your_actions": [
+            _plain(e)
+            for e in session.exec(
+                select(AuditEvent).where(AuditEvent.actor_user_id == user.id).order_by(AuditEvent.seq)
+            )
+        ],
         "emails_to_you": [_plain(m) for m in session.exec(select(Outbox).where(Outbox.to_email == user.email))],
         "documents": [_plain(d) | {"file": f"documents/{d.id}-{d.filename}"} for d in documents],
         "evidence": [_plain(e) | {"file": f"evidence/{e.id}-{e.filename}"} for e in evidence],
@@ -120,17 +138,29 @@ def request_erasure(*, session: Session, actor: User) -> User:
         user.erasure_requested_at = utcnow()
         session.add(user)
         append_event(session, actor=user, entity_type="user", entity_id=id_of(user), action="request_erasure")
-        notify(session, admins(session), subject=_("A request for erasure"),
-               body=_("A participant asks for the erasure of their personal data. Carry it out from the page “Data requests”."),
-               kind="erasure_request", link="admin_data_requests")
+        notify(
+            session,
+            admins(session),
+            subject=_("A request for erasure"),
+            body=_(
+                "A participant asks for the erasure of their personal data. Carry it out from the page “Data requests”."
+            ),
+            kind="erasure_request",
+            link="admin_data_requests",
+        )
     session.commit()
     return user
 
 
 def erasure_requests(session: Session, actor: User) -> list[User]:
     require_admin(actor)
-    return list(session.exec(select(User).where(User.erasure_requested_at.is_not(None), col(User.anonymised_at).is_(None))  # type: ignore[union-attr]
-                             .order_by(User.erasure_requested_at)))
+    return list(
+        session.exec(
+            select(User)
+            .where(User.erasure_requested_at.is_not(None), col(User.anonymised_at).is_(None))  # type: ignore[union-attr]
+            .order_by(User.erasure_requested_at)
+        )
+    )
 
 
 def anonymise_user(*, session: Session, actor: User, user_id: int) -> User:
@@ -145,21 +175,41 @@ def anonymise_user(*, session: Session, actor: User, user_id: int) -> User:
         raise ValidationFailed({"user": _("Ask another administrator to erase your own account.")})
     old_email = user.email
     label = f"erased-{user.id}"
-    session.execute(sa.update(Signature).where(Signature.user_id == id_of(user)).values(typed_name=_("Erased person"), drawing_png=None))  # type: ignore[arg-type]
-    session.execute(sa.update(Comment).where(Comment.author_user_id == id_of(user)).values(body=_("(removed at the author's request)")))  # type: ignore[arg-type]
+    session.execute(
+        sa.update(Signature)
+        .where(Signature.user_id == id_of(user))  # type: ignore[arg-type]
+        .values(typed_name=_("Erased person"), drawing_png=None)
+    )
+    session.execute(
+        sa.update(Comment)
+        .where(Comment.author_user_id == id_of(user))  # type: ignore[arg-type]
+        .values(body=_("(removed at the author's request)"))
+    )
     cv_of_theirs = select(EOI.id).where(EOI.author_user_id == user.id)
-    session.execute(sa.update(Document).where(Document.kind == DocumentKind.CV, col(Document.eoi_id).in_(cv_of_theirs))  # type: ignore[arg-type]
-                    .values(content=None, filename="cv-removed.pdf"))
+    session.execute(
+        sa.update(Document)
+        .where(Document.kind == DocumentKind.CV, col(Document.eoi_id).in_(cv_of_theirs))  # type: ignore[arg-type]
+        .values(content=None, filename="cv-removed.pdf")
+    )
     session.execute(sa.delete(Outbox).where(Outbox.to_email == old_email))  # type: ignore[arg-type]
     erased = _("Erased person")
     # Mails to others quote the person ("Ana Sousa wrote: …"): the name goes from them too.
-    session.execute(sa.update(Outbox).where(Outbox.body.contains(user.full_name, autoescape=True))  # type: ignore[attr-defined]
-                    .values(body=sa.func.replace(Outbox.body, user.full_name, erased)))
+    session.execute(
+        sa.update(Outbox)
+        .where(Outbox.body.contains(user.full_name, autoescape=True))  # type: ignore[attr-defined]
+        .values(body=sa.func.replace(Outbox.body, user.full_name, erased))
+    )
     session.execute(sa.delete(NewsSubscriber).where(NewsSubscriber.email == old_email))  # type: ignore[arg-type]
-    session.execute(sa.update(ContactMessage).where(ContactMessage.email == old_email)  # type: ignore[arg-type]
-                    .values(name=_("Erased person"), email=f"{label}@invalid.example", body="", reply=""))
-    session.execute(sa.update(AuthSession).where(AuthSession.user_id == id_of(user), col(AuthSession.revoked_at).is_(None))  # type: ignore[arg-type]
-                    .values(revoked_at=utcnow()))
+    session.execute(
+        sa.update(ContactMessage)
+        .where(ContactMessage.email == old_email)  # type: ignore[arg-type]
+        .values(name=_("Erased person"), email=f"{label}@invalid.example", body="", reply="")
+    )
+    session.execute(
+        sa.update(AuthSession)
+        .where(AuthSession.user_id == id_of(user), col(AuthSession.revoked_at).is_(None))  # type: ignore[arg-type]
+        .values(revoked_at=utcnow())
+    )
     user.full_name = _("Erased person {id}").format(id=user.id)
     user.username, user.email = label, f"{label}@invalid.example"
     user.password_hash = hash_password(secrets.token_urlsafe(32))

@@ -29,23 +29,36 @@ class DemoAccount:
 
 PARTNERSHIPS = (
     PartnershipInput(
-        name="Digital Industry Bridge", acronym="DIB", contact_email="dib@example.eu",
+        name="Digital Industry Bridge",
+        acronym="DIB",
+        contact_email="dib@example.eu",
         profile="Clusters of digital and electronics firms from Portugal, Spain and Poland.",
-        countries=["PT", "ES", "PL"], ecosystems=["Digital", "Electronics"],
+        countries=["PT", "ES", "PL"],
+        ecosystems=["Digital", "Electronics"],
     ),
     PartnershipInput(
-        name="Green Mobility Alliance", acronym="GMA", contact_email="gma@example.eu",
+        name="Green Mobility Alliance",
+        acronym="GMA",
+        contact_email="gma@example.eu",
         profile="Mobility, transport and renewable-energy clusters of France, Austria and Slovakia.",
-        countries=["FR", "AT", "SK"], ecosystems=["Mobility–Transport–Automotive", "Energy – renewables"],
+        countries=["FR", "AT", "SK"],
+        ecosystems=["Mobility–Transport–Automotive", "Energy – renewables"],
     ),
     PartnershipInput(
-        name="Health and Agri-food Partnership", acronym="HAP", contact_email="hap@example.eu",
+        name="Health and Agri-food Partnership",
+        acronym="HAP",
+        contact_email="hap@example.eu",
         profile="Health and agri-food clusters of Greece, Bulgaria and Poland.",
-        countries=["GR", "BG", "PL", "PT"], ecosystems=["Health", "Agri-food"],
+        countries=["GR", "BG", "PL", "PT"],
+        ecosystems=["Health", "Agri-food"],
     ),
 )
 
-COORDINATORS = (("coord.dib", "DIB", "Inês Carvalho"), ("coord.gma", "GMA", "Élodie Martin"), ("coord.hap", "HAP", "Γιώργος Παπαδόπουλος"))
+COORDINATORS = (
+    ("coord.dib", "DIB", "Inês Carvalho"),
+    ("coord.gma", "GMA", "Élodie Martin"),
+    ("coord.hap", "HAP", "Γιώργος Παπαδόπουλος"),
+)
 
 ORGANISATIONS = (
     ("porto.cluster", "Ana Sousa", "Porto Digital Cluster", OrgType.CLUSTER, "PT", "Porto"),
@@ -76,8 +89,12 @@ def seed_demo(session: Session) -> list[DemoAccount]:
     admin = find_user(session, "admin")
     if admin is None:
         admin = create_admin(
-            session=session, username="admin", email="admin@example.eu", full_name="Support Office Admin",
-            password=DEMO_PASSWORD, password_repeat=DEMO_PASSWORD,
+            session=session,
+            username="admin",
+            email="admin@example.eu",
+            full_name="Support Office Admin",
+            password=DEMO_PASSWORD,
+            password_repeat=DEMO_PASSWORD,
         )
     accounts.append(DemoAccount("admin", Role.ADMIN, "Support Office"))
     by_acronym: dict[str, Partnership] = {}
@@ -87,9 +104,14 @@ def seed_demo(session: Session) -> list[DemoAccount]:
     for username, acronym, name in COORDINATORS:
         if find_user(session, username) is None:
             create_coordinator(
-                session=session, actor=admin, partnership_id=by_acronym[acronym].id,  # type: ignore[arg-type]
-                username=username, email=f"{username}@example.eu", full_name=name,
-                password=DEMO_PASSWORD, password_repeat=DEMO_PASSWORD,
+                session=session,
+                actor=admin,
+                partnership_id=by_acronym[acronym].id,  # type: ignore[arg-type]
+                username=username,
+                email=f"{username}@example.eu",
+                full_name=name,
+                password=DEMO_PASSWORD,
+                password_repeat=DEMO_PASSWORD,
             )
         accounts.append(DemoAccount(username, Role.COORDINATOR, by_acronym[acronym].name))
     for username, person, org_name, org_type, country, city in ORGANISATIONS:
@@ -98,9 +120,15 @@ def seed_demo(session: Session) -> list[DemoAccount]:
             user = register_participant(
                 session=session,
                 data=Registration(
-                    username=username, email=f"{username}@example.eu", full_name=person,
-                    password=DEMO_PASSWORD, password_repeat=DEMO_PASSWORD,
-                    organisation_name=org_name, organisation_type=org_type.value, country=country, city=city,
+                    username=username,
+                    email=f"{username}@example.eu",
+                    full_name=person,
+                    password=DEMO_PASSWORD,
+                    password_repeat=DEMO_PASSWORD,
+                    organisation_name=org_name,
+                    organisation_type=org_type.value,
+                    country=country,
+                    city=city,
                 ),
             )
         accounts.append(DemoAccount(username, Role.PARTICIPANT, org_name))
@@ -108,4 +136,3 @@ def seed_demo(session: Session) -> list[DemoAccount]:
 
     seed_journey(session)
     return accounts
-

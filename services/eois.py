@@ -32,7 +32,9 @@ SIDE_WORDS = {Side.VISITOR: "Visitor", Side.HOST: "Host"}
 def previous_visits(session: Session, organisation_id: int) -> int:
     """Exchanges in which the organisation travelled (or is about to): a Visitor goes once."""
     return session.exec(
-        select(func.count()).select_from(Exchange).where(
+        select(func.count())
+        .select_from(Exchange)
+        .where(
             Exchange.visitor_org_id == organisation_id,
             Exchange.state.not_in([ExchangeState.CANCELLED.value, ExchangeState.DECLINED.value]),  # type: ignore[attr-defined]
         )
@@ -44,7 +46,9 @@ def start_eoi(*, session: Session, actor: User, side: Side, partnership_id: int 
     organisation = require_participant_org(session, actor)
     rules = load_rules()
     errors: dict[str, str] = {}
-    problem = side_type_problem(side.value, organisation.org_type, rules) or country_problem(organisation.country, rules)
+    problem = side_type_problem(side.value, organisation.org_type, rules) or country_problem(
+        organisation.country, rules
+    )
     if problem:
         errors["side"] = problem
     if side == Side.VISITOR and (problem := visitor_once_problem(previous_visits(session, id_of(organisation)))):
@@ -53,13 +57,15 @@ def start_eoi(*, session: Session, actor: User, side: Side, partnership_id: int 
         errors["partnership_id"] = _("Choose a Partnership from the list, or “Assign me”.")
     existing = session.exec(
         select(EOI).where(
-            EOI.organisation_id == organisation.id, EOI.side == side, col(EOI.state).in_([s.value for s in ACTIVE_EOI_STATES])
+            EOI.organisation_id == organisation.id,
+            EOI.side == side,
+            col(EOI.state).in_([s.value for s in ACTIVE_EOI_STATES]),
         )
     ).first()
     if existing is not None:
-        errors["side"] = _("Your organisation already has an expression of interest as {side} (number {id}); continue that one.").format(
-            side=SIDE_WORDS[side], id=existing.id
-        )
+        errors["side"] = _(
+            "Your organisation already has an expression of interest as {side} (number {id}); continue that one."
+        ).format(side=SIDE_WORDS[side], id=existing.id)
     if errors:
         raise ValidationFailed(errors)
     spec = load_spec(SPEC)
@@ -73,7 +79,9 @@ def start_eoi(*, session: Session, actor: User, side: Side, partnership_id: int 
     )
     session.add(eoi)
     session.flush()
-    append_event(session, actor=actor, entity_type="eoi", entity_id=id_of(eoi), action="create", to_state=EOIState.DRAFT.value)
+    append_event(
+        session, actor=actor, entity_type="eoi", entity_id=id_of(eoi), action="create", to_state=EOIState.DRAFT.value
+    )
     session.commit()
     return eoi
 
@@ -102,11 +110,19 @@ def attach_cv(*, session: Session, actor: User, eoi_id: int, filename: str, cont
     spec_field = load_spec(SPEC).field("cv")
     checked = check_upload(filename, content, allowed=spec_field.allowed, max_mb=spec_field.max_mb or 5)
     version = session.exec(
-        select(func.coalesce(func.max(Document.version), 0)).where(Document.eoi_id == eoi.id, Document.kind == DocumentKind.CV)
+        select(func.coalesce(func.max(Document.version), 0)).where(
+            Document.eoi_id == eoi.id, Document.kind == DocumentKind.CV
+        )
     ).one()
     document = Document(
-        eoi_id=eoi.id, kind=DocumentKind.CV, version=version + 1, filename=checked.filename, mime_type=checked.mime_type,
-        size_bytes=checked.size_bytes, sha256=checked.sha256, content=checked.content,
+        eoi_id=eoi.id,
+        kind=DocumentKind.CV,
+        version=version + 1,
+        filename=checked.filename,
+        mime_type=checked.mime_type,
+        size_bytes=checked.size_bytes,
+        sha256=checked.sha256,
+        content=checked.content,
     )
     session.add(document)
     session.commit()
@@ -122,17 +138,25 @@ def submit_eoi(*, session: Session, actor: User, eoi_id: int, answers: dict[str,
     if errors:
         raise ValidationFailed(errors)
     apply_transition(
-        session, eoi, Action.SUBMIT, parties=parties, actor=actor,
+        session,
+        eoi,
+        Action.SUBMIT,
+        parties=parties,
+        actor=actor,
         values={"answers": clean, "submitted_at": utcnow(), "last_comment": ""},
     )
     organisation = session.get(Organisation, eoi.organisation_id)
     recipients = partnership_users(session, eoi.partnership_id) if eoi.partnership_id else admins(session)
     notify(
-        session, recipients, subject=_("New expression of interest from {org}").format(org=organisation.legal_name),  # type: ignore[union-attr]
+        session,
+        recipients,
+        subject=_("New expression of interest from {org}").format(org=organisation.legal_name),  # type: ignore[union-attr]
         body=_("{org} sent an expression of interest as {side}; it waits for your review.").format(
-            org=organisation.legal_name, side=SIDE_WORDS[eoi.side]  # type: ignore[union-attr]
+            org=organisation.legal_name,  # type: ignore[union-attr]
+            side=SIDE_WORDS[eoi.side],
         ),
-        kind="eoi_submitted", link=f"eoi?id={eoi.id}",
+        kind="eoi_submitted",
+        link=f"eoi?id={eoi.id}",
     )
     session.commit()
     return eoi
@@ -149,9 +173,18 @@ def _cv_problem(session: Session, eoi: EOI, clean: dict[str, Any]) -> dict[str, 
 
 
 DECISIONS = {
-    Action.APPROVE: (_("Your expression of interest is approved"), _("Your expression of interest as {side} is approved. You can now look for a counterpart.")),
-    Action.REQUEST_CHANGES: (_("Changes requested on your expression of interest"), _("The Partnership asks for changes: {comment}")),
-    Action.REJECT: (_("Your expression of interest is not accepted"), _("The Partnership did not accept it: {comment}")),
+    Action.APPROVE: (
+        _("Your expression of interest is approved"),
+        _("Your expression of interest as {side} is approved. You can now look for a counterpart."),
+    ),
+    Action.REQUEST_CHANGES: (
+        _("Changes requested on your expression of interest"),
+        _("The Partnership asks for changes: {comment}"),
+    ),
+    Action.REJECT: (
+        _("Your expression of interest is not accepted"),
+        _("The Partnership did not accept it: {comment}"),
+    ),
 }
 
 
@@ -166,14 +199,23 @@ def decide_eoi(*, session: Session, actor: User, eoi_id: int, action: Action, co
     if len(comment) > 2000:
         raise ValidationFailed({"comment": _("Please keep the comment under 2000 characters.")})
     apply_transition(
-        session, eoi, action, parties=parties - {Party.SUPPORT_OFFICE}, actor=actor, comment=comment,
+        session,
+        eoi,
+        action,
+        parties=parties - {Party.SUPPORT_OFFICE},
+        actor=actor,
+        comment=comment,
         facts=Facts(comment=comment, partnership_assigned=eoi.partnership_id is not None),
         values={"last_comment": comment, "decided_at": utcnow()},
     )
     subject, body = DECISIONS[action]
     notify(
-        session, organisation_users(session, eoi.organisation_id), subject=subject,
-        body=body.format(side=SIDE_WORDS[eoi.side], comment=comment), kind=f"eoi_{action.value}", link=f"eoi?id={eoi.id}",
+        session,
+        organisation_users(session, eoi.organisation_id),
+        subject=subject,
+        body=body.format(side=SIDE_WORDS[eoi.side], comment=comment),
+        kind=f"eoi_{action.value}",
+        link=f"eoi?id={eoi.id}",
     )
     session.commit()
     return eoi
@@ -184,13 +226,22 @@ def assign_eoi(*, session: Session, actor: User, eoi_id: int, partnership_id: in
     if session.get(Partnership, partnership_id) is None:
         raise ValidationFailed({"partnership_id": _("Choose a Partnership from the list.")})
     apply_transition(
-        session, eoi, Action.ASSIGN, parties=parties, actor=actor,
-        facts=Facts(partnership_assigned=eoi.partnership_id is not None), values={"partnership_id": partnership_id},
+        session,
+        eoi,
+        Action.ASSIGN,
+        parties=parties,
+        actor=actor,
+        facts=Facts(partnership_assigned=eoi.partnership_id is not None),
+        values={"partnership_id": partnership_id},
         comment=f"assigned to partnership {partnership_id}",
     )
     notify(
-        session, partnership_users(session, partnership_id), subject=_("An expression of interest was assigned to your Partnership"),
-        body=_("It waits for your review."), kind="eoi_assigned", link=f"eoi?id={eoi.id}",
+        session,
+        partnership_users(session, partnership_id),
+        subject=_("An expression of interest was assigned to your Partnership"),
+        body=_("It waits for your review."),
+        kind="eoi_assigned",
+        link=f"eoi?id={eoi.id}",
     )
     session.commit()
     return eoi
@@ -212,7 +263,9 @@ def approved_eoi(session: Session, organisation_id: int, side: Side) -> EOI | No
 def my_eois(session: Session, user: User) -> list[EOI]:
     if user.organisation_id is None:
         return []
-    return list(session.exec(select(EOI).where(EOI.organisation_id == user.organisation_id).order_by(EOI.created_at.desc())))  # type: ignore[attr-defined]
+    return list(
+        session.exec(select(EOI).where(EOI.organisation_id == user.organisation_id).order_by(EOI.created_at.desc()))  # type: ignore[attr-defined]
+    )
 
 
 def eoi_queue(session: Session, user: User) -> list[tuple[EOI, Organisation]]:
@@ -248,5 +301,12 @@ def eoi_view(session: Session, user: User, eoi_id: int) -> EOIView:
     partnership = session.get(Partnership, eoi.partnership_id) if eoi.partnership_id else None
     cv_id = eoi.answers.get("cv", {}).get("document_id") if eoi.answers.get("cv") else None
     cv = session.get(Document, cv_id) if cv_id else None
-    return EOIView(eoi, frozenset(parties), eoi_actions(eoi, parties), organisation, partnership, cv,
-                   timeline(session, "eoi", eoi_id))
+    return EOIView(
+        eoi,
+        frozenset(parties),
+        eoi_actions(eoi, parties),
+        organisation,
+        partnership,
+        cv,
+        timeline(session, "eoi", eoi_id),
+    )

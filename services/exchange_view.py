@@ -6,7 +6,18 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
-from db.models import ActionPlan, ClosingReport, Document, Evidence, Exchange, Organisation, Partnership, Payment, Signature, User
+from db.models import (
+    ActionPlan,
+    ClosingReport,
+    Document,
+    Evidence,
+    Exchange,
+    Organisation,
+    Partnership,
+    Payment,
+    Signature,
+    User,
+)
 from domain.enums import Action, Party
 from services import documents, exchanges, payments, reports
 from services.comments import ThreadEntry, thread
@@ -60,7 +71,8 @@ class ExchangeView:
         if plan is None:
             return False
         waiting = (Party.VISITOR_PARTNERSHIP in self.parties and not plan.visitor_partnership_approved_at) or (
-            Party.HOST_PARTNERSHIP in self.parties and not plan.host_partnership_approved_at)
+            Party.HOST_PARTNERSHIP in self.parties and not plan.host_partnership_approved_at
+        )
         return not waiting
 
 
@@ -68,7 +80,9 @@ def _side(session: Session, organisation_id: int, partnership_id: int) -> Exchan
     organisation = session.get(Organisation, organisation_id)
     partnership = session.get(Partnership, partnership_id)
     assert organisation is not None and partnership is not None  # foreign keys
-    return ExchangeSide(organisation, partnership, [(u.full_name, u.email) for u in organisation_users(session, organisation_id)])
+    return ExchangeSide(
+        organisation, partnership, [(u.full_name, u.email) for u in organisation_users(session, organisation_id)]
+    )
 
 
 def exchange_view(session: Session, user: User, exchange_id: int) -> ExchangeView:

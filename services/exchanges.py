@@ -37,7 +37,9 @@ from services.tags import tag_from_eoi, tag_from_plan
 from services.transitions import apply_transition
 
 PLAN_SPEC = "action_plan"
-OPEN_STATES = [s.value for s in ExchangeState if s not in (ExchangeState.PAID, ExchangeState.CANCELLED, ExchangeState.DECLINED)]
+OPEN_STATES = [
+    s.value for s in ExchangeState if s not in (ExchangeState.PAID, ExchangeState.CANCELLED, ExchangeState.DECLINED)
+]
 
 
 def pair_problems(session: Session, visitor: Organisation, host: Organisation) -> list[str]:
@@ -46,7 +48,9 @@ def pair_problems(session: Session, visitor: Organisation, host: Organisation) -
     problems = [
         side_type_problem("visitor", visitor.org_type, rules),
         side_type_problem("host", host.org_type, rules),
-        cluster_membership_problem(visitor.org_type, bool(visitor.profile.get("cluster_member", visitor.is_cluster_member))),
+        cluster_membership_problem(
+            visitor.org_type, bool(visitor.profile.get("cluster_member", visitor.is_cluster_member))
+        ),
         country_problem(visitor.country, rules),
         country_problem(host.country, rules),
         transnational_problem(visitor.country, host.country),
@@ -60,7 +64,12 @@ def _both_eois(session: Session, visitor_org_id: int, host_org_id: int) -> tuple
 
 
 def propose_exchange(
-    *, session: Session, actor: User, counterpart_org_id: int | None = None, opportunity_id: int | None = None, message: str = ""
+    *,
+    session: Session,
+    actor: User,
+    counterpart_org_id: int | None = None,
+    opportunity_id: int | None = None,
+    message: str = "",
 ) -> Exchange:
     """A Visitor proposes to a Host (or to its published opportunity), or a Host invites a Visitor."""
     own = require_participant_org(session, actor)
@@ -74,16 +83,26 @@ def propose_exchange(
     if opportunity is not None:
         # Answering an opportunity: a Visitor answers a Host's offer, a Host answers a Visitor's search.
         own_side = Party.VISITOR if opportunity.side == Side.HOST else Party.HOST
-        visitor, host, proposer = (own, counterpart, own_side) if own_side == Party.VISITOR else (counterpart, own, own_side)
+        visitor, host, proposer = (
+            (own, counterpart, own_side) if own_side == Party.VISITOR else (counterpart, own, own_side)
+        )
     elif approved_eoi(session, id_of(own), Side.VISITOR):
         visitor, host, proposer = own, counterpart, Party.VISITOR
     else:
         visitor, host, proposer = counterpart, own, Party.HOST
     visitor_eoi, host_eoi = _both_eois(session, id_of(visitor), id_of(host))
     if (visitor_eoi if proposer == Party.VISITOR else host_eoi) is None:
-        raise PermissionDenied(_("Your organisation needs an approved expression of interest before it proposes an exchange."))
+        raise PermissionDenied(
+            _("Your organisation needs an approved expression of interest before it proposes an exchange.")
+        )
     if (host_eoi if proposer == Party.VISITOR else visitor_eoi) is None:
-        raise ValidationFailed({"counterpart": _("{org} has no approved expression of interest for this side yet.").format(org=counterpart.legal_name)})
+        raise ValidationFailed(
+            {
+                "counterpart": _("{org} has no approved expression of interest for this side yet.").format(
+                    org=counterpart.legal_name
+                )
+            }
+        )
     problems = pair_problems(session, visitor, host)
     if problems:
         raise ValidationFailed({"counterpart": " ".join(problems)})
@@ -93,25 +112,47 @@ def propose_exchange(
         )
     ).first()
     if duplicate:
-        raise ValidationFailed({"counterpart": _("These two organisations already have an open exchange (number {id}).").format(id=duplicate)})
+        raise ValidationFailed(
+            {
+                "counterpart": _("These two organisations already have an open exchange (number {id}).").format(
+                    id=duplicate
+                )
+            }
+        )
     if len(message) > 2000:
         raise ValidationFailed({"message": _("Please keep the message under 2000 characters.")})
     exchange = Exchange(
-        visitor_org_id=id_of(visitor), host_org_id=id_of(host),
-        visitor_partnership_id=visitor_eoi.partnership_id, host_partnership_id=host_eoi.partnership_id,  # type: ignore[arg-type, union-attr]
-        visitor_eoi_id=id_of(visitor_eoi), host_eoi_id=id_of(host_eoi),  # type: ignore[arg-type]
-        opportunity_id=opportunity.id if opportunity else None, proposed_by=proposer, message=message.strip(),
+        visitor_org_id=id_of(visitor),
+        host_org_id=id_of(host),
+        visitor_partnership_id=visitor_eoi.partnership_id,  # type: ignore[arg-type, union-attr]
+        host_partnership_id=host_eoi.partnership_id,  # type: ignore[arg-type, union-attr]
+        visitor_eoi_id=id_of(visitor_eoi),  # type: ignore[arg-type]
+        host_eoi_id=id_of(host_eoi),  # type: ignore[arg-type]
+        opportunity_id=opportunity.id if opportunity else None,
+        proposed_by=proposer,
+        message=message.strip(),
     )
     session.add(exchange)
     session.flush()
     tag_from_eoi(session, exchange)
-    append_event(session, actor=actor, entity_type="exchange", entity_id=id_of(exchange), action="propose", to_state=ExchangeState.PROPOSED.value,
-                 comment=message.strip())
+    append_event(
+        session,
+        actor=actor,
+        entity_type="exchange",
+        entity_id=id_of(exchange),
+        action="propose",
+        to_state=ExchangeState.PROPOSED.value,
+        comment=message.strip(),
+    )
     notify(
-        session, organisation_users(session, id_of(counterpart)),
+        session,
+        organisation_users(session, id_of(counterpart)),
         subject=_("{org} proposes an exchange").format(org=own.legal_name),
-        body=_("{org} proposes an exchange with your organisation. Accept or decline it in CXC Desk.").format(org=own.legal_name),
-        kind="exchange_proposed", link=f"exchange?id={exchange.id}",
+        body=_("{org} proposes an exchange with your organisation. Accept or decline it in CXC Desk.").format(
+            org=own.legal_name
+        ),
+        kind="exchange_proposed",
+        link=f"exchange?id={exchange.id}",
     )
     session.commit()
     return exchange
@@ -125,16 +166,32 @@ def answer_proposal(*, session: Session, actor: User, exchange_id: int, accept: 
     mine = {counterpart(exchange)}
     if accept:
         visitor_eoi, host_eoi = _both_eois(session, exchange.visitor_org_id, exchange.host_org_id)
-        apply_transition(session, exchange, Action.ACCEPT, parties=mine, actor=actor,
-                         facts=Facts(both_eois_approved=bool(visitor_eoi and host_eoi)))
+        apply_transition(
+            session,
+            exchange,
+            Action.ACCEPT,
+            parties=mine,
+            actor=actor,
+            facts=Facts(both_eois_approved=bool(visitor_eoi and host_eoi)),
+        )
         apply_transition(session, exchange, Action.OPEN_PLAN, parties=mine, actor=actor)
         subject = _("Your exchange proposal was accepted")
         body = _("The exchange is agreed. Write the action plan together now.")
     else:
         apply_transition(session, exchange, Action.DECLINE, parties=mine, actor=actor, comment=comment.strip())
-        subject, body = _("Your exchange proposal was declined"), _("The other organisation declined: {comment}").format(comment=comment.strip() or "—")
+        subject, body = (
+            _("Your exchange proposal was declined"),
+            _("The other organisation declined: {comment}").format(comment=comment.strip() or "—"),
+        )
     proposer_org = exchange.visitor_org_id if exchange.proposed_by == Party.VISITOR else exchange.host_org_id
-    notify(session, organisation_users(session, proposer_org), subject=subject, body=body, kind="exchange_answered", link=f"exchange?id={exchange.id}")
+    notify(
+        session,
+        organisation_users(session, proposer_org),
+        subject=subject,
+        body=body,
+        kind="exchange_answered",
+        link=f"exchange?id={exchange.id}",
+    )
     session.commit()
     return exchange
 
@@ -143,11 +200,15 @@ def answer_proposal(*, session: Session, actor: User, exchange_id: int, accept: 
 
 
 def latest_plan(session: Session, exchange_id: int) -> ActionPlan | None:
-    return session.exec(select(ActionPlan).where(ActionPlan.exchange_id == exchange_id).order_by(ActionPlan.version.desc())).first()  # type: ignore[attr-defined]
+    return session.exec(
+        select(ActionPlan).where(ActionPlan.exchange_id == exchange_id).order_by(ActionPlan.version.desc())  # type: ignore[attr-defined]
+    ).first()
 
 
 def plan_versions(session: Session, exchange_id: int) -> list[ActionPlan]:
-    return list(session.exec(select(ActionPlan).where(ActionPlan.exchange_id == exchange_id).order_by(ActionPlan.version)))
+    return list(
+        session.exec(select(ActionPlan).where(ActionPlan.exchange_id == exchange_id).order_by(ActionPlan.version))
+    )
 
 
 def _side_party(parties: set[Party]) -> Party:
@@ -157,7 +218,9 @@ def _side_party(parties: set[Party]) -> Party:
     raise PermissionDenied(_("Only the Visitor and the Host write the action plan."))
 
 
-def save_plan(*, session: Session, actor: User, exchange_id: int, answers: dict[str, Any], base_version: int | None) -> ActionPlan:
+def save_plan(
+    *, session: Session, actor: User, exchange_id: int, answers: dict[str, Any], base_version: int | None
+) -> ActionPlan:
     """A new version of the shared plan; it withdraws any agreement given to the old one."""
     exchange, parties = load_exchange(session, actor, exchange_id)
     _side_party(parties)
@@ -165,18 +228,31 @@ def save_plan(*, session: Session, actor: User, exchange_id: int, answers: dict[
         raise PermissionDenied(_("The plan can be edited only while it is being written."))
     latest = latest_plan(session, exchange_id)
     if (latest.version if latest else None) != base_version:
-        raise StaleState(_("The other side saved a newer version of the plan meanwhile; reload the page to see it, then edit again."))
+        raise StaleState(
+            _("The other side saved a newer version of the plan meanwhile; reload the page to see it, then edit again.")
+        )
     spec = load_spec(PLAN_SPEC)
     kept = draft_answers(spec, answers)
     if latest is not None and latest.answers == kept:
         return latest
     plan = ActionPlan(
-        exchange_id=exchange_id, version=(latest.version + 1) if latest else 1, spec_name=spec.name, spec_version=spec.version,
-        answers=kept, author_user_id=id_of(actor),
+        exchange_id=exchange_id,
+        version=(latest.version + 1) if latest else 1,
+        spec_name=spec.name,
+        spec_version=spec.version,
+        answers=kept,
+        author_user_id=id_of(actor),
     )
     session.add(plan)
     session.flush()
-    append_event(session, actor=actor, entity_type="exchange", entity_id=exchange_id, action="save_plan", comment=f"version {plan.version}")
+    append_event(
+        session,
+        actor=actor,
+        entity_type="exchange",
+        entity_id=exchange_id,
+        action="save_plan",
+        comment=f"version {plan.version}",
+    )
     session.commit()
     return plan
 
@@ -185,7 +261,13 @@ def exchange_quote(session: Session, exchange: Exchange, start: date, end: date)
     """The lump sum these dates would give, from where the two organisations are, by the rules in force."""
     rules, _version = active_rules(session)
     visitor, host = session.get(Organisation, exchange.visitor_org_id), session.get(Organisation, exchange.host_org_id)
-    return quote(rules, visitor=locate_organisation(visitor, rules), host=locate_organisation(host, rules), start=start, end=end)  # type: ignore[arg-type]
+    return quote(
+        rules,
+        visitor=locate_organisation(visitor, rules),
+        host=locate_organisation(host, rules),
+        start=start,
+        end=end,  # type: ignore[arg-type]
+    )
 
 
 def location_problems(session: Session, exchange: Exchange) -> dict[str, str]:
@@ -195,8 +277,12 @@ def location_problems(session: Session, exchange: Exchange) -> dict[str, str]:
         try:
             locate_organisation(organisation, rules)  # type: ignore[arg-type]
         except QuoteError:
-            return {"location": _("{org} is in a place our city list does not know; it adds its coordinates under “My organisation”, "
-                                  "so that the distance for the lump sum can be measured.").format(org=organisation.legal_name)}  # type: ignore[union-attr]
+            return {
+                "location": _(
+                    "{org} is in a place our city list does not know; it adds its coordinates under “My organisation”, "
+                    "so that the distance for the lump sum can be measured."
+                ).format(org=organisation.legal_name)  # type: ignore[union-attr]
+            }
     return {}
 
 
@@ -212,7 +298,9 @@ def plan_problems(plan_answers: dict[str, Any], host_country: str) -> dict[str, 
             errors["exchange_dates"] = problem
         travel = clean.get("travel_dates")
         if travel and (parse_date(travel[0]) > start or parse_date(travel[1]) < end):  # type: ignore[operator]
-            errors["travel_dates"] = _("Travel starts before or on the first exchange day and ends on or after the last one.")
+            errors["travel_dates"] = _(
+                "Travel starts before or on the first exchange day and ends on or after the last one."
+            )
         for index, item in enumerate(clean.get("agenda", [])):
             day = parse_date(item.get("day"))
             if day and not (start <= day <= end):  # type: ignore[operator]
@@ -239,22 +327,50 @@ def agree_plan(*, session: Session, actor: User, exchange_id: int, version: int)
     else:
         plan.host_agreed_at = plan.host_agreed_at or now
     session.add(plan)
-    append_event(session, actor=actor, entity_type="exchange", entity_id=exchange_id, action="agree_plan", comment=f"version {version} by {side.value}")
+    append_event(
+        session,
+        actor=actor,
+        entity_type="exchange",
+        entity_id=exchange_id,
+        action="agree_plan",
+        comment=f"version {version} by {side.value}",
+    )
     if plan.visitor_agreed_at and plan.host_agreed_at:
         dates = plan.answers["exchange_dates"]
         travel = plan.answers.get("travel_dates") or [None, None]
         apply_transition(
-            session, exchange, Action.SUBMIT_PLAN, parties={Party.SYSTEM}, actor=actor, facts=Facts(plan_agreed_by_both=True),
-            values={"start_date": parse_date(dates[0]), "end_date": parse_date(dates[1]),
-                    "travel_start": parse_date(travel[0]) if travel[0] else None, "travel_end": parse_date(travel[1]) if travel[1] else None},
+            session,
+            exchange,
+            Action.SUBMIT_PLAN,
+            parties={Party.SYSTEM},
+            actor=actor,
+            facts=Facts(plan_agreed_by_both=True),
+            values={
+                "start_date": parse_date(dates[0]),
+                "end_date": parse_date(dates[1]),
+                "travel_start": parse_date(travel[0]) if travel[0] else None,
+                "travel_end": parse_date(travel[1]) if travel[1] else None,
+            },
         )
         for partnership_id in {exchange.visitor_partnership_id, exchange.host_partnership_id}:
-            notify(session, partnership_users(session, partnership_id), subject=_("An action plan waits for your approval"),
-                   body=_("Visitor and Host agreed on their action plan."), kind="plan_submitted", link=f"exchange?id={exchange_id}")
+            notify(
+                session,
+                partnership_users(session, partnership_id),
+                subject=_("An action plan waits for your approval"),
+                body=_("Visitor and Host agreed on their action plan."),
+                kind="plan_submitted",
+                link=f"exchange?id={exchange_id}",
+            )
     else:
         other = exchange.host_org_id if side == Party.VISITOR else exchange.visitor_org_id
-        notify(session, organisation_users(session, other), subject=_("Your counterpart agreed to the action plan"),
-               body=_("Read version {v} and agree to it too, or change it.").format(v=version), kind="plan_agreed", link=f"exchange?id={exchange_id}")
+        notify(
+            session,
+            organisation_users(session, other),
+            subject=_("Your counterpart agreed to the action plan"),
+            body=_("Read version {v} and agree to it too, or change it.").format(v=version),
+            kind="plan_agreed",
+            link=f"exchange?id={exchange_id}",
+        )
     session.commit()
     return exchange
 
@@ -271,29 +387,61 @@ def decide_plan(*, session: Session, actor: User, exchange_id: int, approve: boo
     assert plan is not None
     comment = comment.strip()
     if not approve:
-        return _back_to_planning(session, exchange, actor, mine, comment, subject=_("Changes requested on your action plan"), kind="plan_changes")
+        return _back_to_planning(
+            session,
+            exchange,
+            actor,
+            mine,
+            comment,
+            subject=_("Changes requested on your action plan"),
+            kind="plan_changes",
+        )
     now = utcnow()
     if Party.VISITOR_PARTNERSHIP in mine:
         plan.visitor_partnership_approved_at = plan.visitor_partnership_approved_at or now
     if Party.HOST_PARTNERSHIP in mine:
         plan.host_partnership_approved_at = plan.host_partnership_approved_at or now
     session.add(plan)
-    append_event(session, actor=actor, entity_type="exchange", entity_id=exchange_id, action="approve_plan_part",
-                 comment=",".join(sorted(p.value for p in mine)))
+    append_event(
+        session,
+        actor=actor,
+        entity_type="exchange",
+        entity_id=exchange_id,
+        action="approve_plan_part",
+        comment=",".join(sorted(p.value for p in mine)),
+    )
     if plan.visitor_partnership_approved_at and plan.host_partnership_approved_at:
         # The lump sum is computed now, from the approved dates, and kept with its breakdown;
         # the Financial Agreement will carry this amount.
         amount = exchange_quote(session, exchange, exchange.start_date, exchange.end_date)  # type: ignore[arg-type]
         _rules, in_force = active_rules(session)
-        apply_transition(session, exchange, Action.APPROVE_PLAN, parties=mine, actor=actor, facts=Facts(plan_approved_by_both_partnerships=True),
-                         values={"lump_sum_cents": amount.amount_cents, "lump_sum_breakdown": {**amount.as_dict(), "explained": amount.explain()},
-                                 "rules_version_id": in_force.id if in_force else None})
+        apply_transition(
+            session,
+            exchange,
+            Action.APPROVE_PLAN,
+            parties=mine,
+            actor=actor,
+            facts=Facts(plan_approved_by_both_partnerships=True),
+            values={
+                "lump_sum_cents": amount.amount_cents,
+                "lump_sum_breakdown": {**amount.as_dict(), "explained": amount.explain()},
+                "rules_version_id": in_force.id if in_force else None,
+            },
+        )
         tag_from_plan(session, exchange, plan)
         generate_documents(session, exchange, actor)
         for org in (exchange.visitor_org_id, exchange.host_org_id):
-            notify(session, organisation_users(session, org), subject=_("Your action plan is approved"),
-                   body=_("Both Partnerships approved the action plan. The Commitment to Quality and the Financial Agreement come next."),
-                   kind="plan_approved", link=f"exchange?id={exchange_id}")
+            notify(
+                session,
+                organisation_users(session, org),
+                subject=_("Your action plan is approved"),
+                body=_(
+                    "Both Partnerships approved the action plan. The Commitment to Quality and the Financial "
+                    "Agreement come next."
+                ),
+                kind="plan_approved",
+                link=f"exchange?id={exchange_id}",
+            )
     session.commit()
     return exchange
 
@@ -306,23 +454,54 @@ def reopen_plan(*, session: Session, actor: User, exchange_id: int, comment: str
     # Refuse before touching the documents: the same check the transition will make.
     check(EXCHANGE_TRANSITIONS, exchange.state, Action.REQUEST_PLAN_CHANGES, mine, Facts(comment=comment.strip()))
     supersede_documents(session, exchange)
-    return _back_to_planning(session, exchange, actor, mine, comment.strip(), subject=_("The action plan is open again"), kind="plan_reopened",
-                             values={"lump_sum_cents": None, "lump_sum_breakdown": {}})
+    return _back_to_planning(
+        session,
+        exchange,
+        actor,
+        mine,
+        comment.strip(),
+        subject=_("The action plan is open again"),
+        kind="plan_reopened",
+        values={"lump_sum_cents": None, "lump_sum_breakdown": {}},
+    )
 
 
-def _back_to_planning(session: Session, exchange: Exchange, actor: User, mine: set[Party], comment: str, *, subject: str, kind: str,
-                      values: dict[str, object] | None = None) -> Exchange:
+def _back_to_planning(
+    session: Session,
+    exchange: Exchange,
+    actor: User,
+    mine: set[Party],
+    comment: str,
+    *,
+    subject: str,
+    kind: str,
+    values: dict[str, object] | None = None,
+) -> Exchange:
     """A Partnership sends the plan back: the sides must agree again to whatever they change."""
-    apply_transition(session, exchange, Action.REQUEST_PLAN_CHANGES, parties=mine, actor=actor, comment=comment, facts=Facts(comment=comment),
-                     values=values)
+    apply_transition(
+        session,
+        exchange,
+        Action.REQUEST_PLAN_CHANGES,
+        parties=mine,
+        actor=actor,
+        comment=comment,
+        facts=Facts(comment=comment),
+        values=values,
+    )
     plan = latest_plan(session, id_of(exchange))
     if plan is not None:
         plan.visitor_agreed_at = plan.host_agreed_at = None
         plan.visitor_partnership_approved_at = plan.host_partnership_approved_at = None
         session.add(plan)
     for org in (exchange.visitor_org_id, exchange.host_org_id):
-        notify(session, organisation_users(session, org), subject=subject,
-               body=_("A Partnership asks for changes: {comment}").format(comment=comment), kind=kind, link=f"exchange?id={exchange.id}")
+        notify(
+            session,
+            organisation_users(session, org),
+            subject=subject,
+            body=_("A Partnership asks for changes: {comment}").format(comment=comment),
+            kind=kind,
+            link=f"exchange?id={exchange.id}",
+        )
     session.commit()
     return exchange
 
@@ -330,7 +509,9 @@ def _back_to_planning(session: Session, exchange: Exchange, actor: User, mine: s
 # --- the stay and cancellation ------------------------------------------------------
 
 
-def mark_stay(*, session: Session, actor: User, exchange_id: int, action: Action, today: date | None = None) -> Exchange:
+def mark_stay(
+    *, session: Session, actor: User, exchange_id: int, action: Action, today: date | None = None
+) -> Exchange:
     """The Visitor (or its Partnership) records that the stay started or ended."""
     if action not in (Action.START_STAY, Action.END_STAY):
         raise PermissionDenied(_("Unknown action."))
@@ -342,8 +523,14 @@ def mark_stay(*, session: Session, actor: User, exchange_id: int, action: Action
     )
     apply_transition(session, exchange, action, parties=parties, actor=actor, facts=facts)
     if action == Action.END_STAY:
-        notify(session, organisation_users(session, exchange.visitor_org_id), subject=_("Your closing report is due"),
-               body=_("The stay has ended. File the closing report with evidence of the stay."), kind="report_due", link=f"exchange?id={exchange_id}")
+        notify(
+            session,
+            organisation_users(session, exchange.visitor_org_id),
+            subject=_("Your closing report is due"),
+            body=_("The stay has ended. File the closing report with evidence of the stay."),
+            kind="report_due",
+            link=f"exchange?id={exchange_id}",
+        )
     session.commit()
     return exchange
 
@@ -351,21 +538,38 @@ def mark_stay(*, session: Session, actor: User, exchange_id: int, action: Action
 def cancel_exchange(*, session: Session, actor: User, exchange_id: int, reason: str) -> Exchange:
     exchange, parties = load_exchange(session, actor, exchange_id)
     reason = reason.strip()
-    apply_transition(session, exchange, Action.CANCEL, parties=parties, actor=actor, comment=reason, facts=Facts(comment=reason),
-                     values={"cancel_reason": reason})
+    apply_transition(
+        session,
+        exchange,
+        Action.CANCEL,
+        parties=parties,
+        actor=actor,
+        comment=reason,
+        facts=Facts(comment=reason),
+        values={"cancel_reason": reason},
+    )
     for org in (exchange.visitor_org_id, exchange.host_org_id):
-        notify(session, organisation_users(session, org), subject=_("An exchange was cancelled"), body=_("Reason: {reason}").format(reason=reason),
-               kind="exchange_cancelled", link=f"exchange?id={exchange_id}")
+        notify(
+            session,
+            organisation_users(session, org),
+            subject=_("An exchange was cancelled"),
+            body=_("Reason: {reason}").format(reason=reason),
+            kind="exchange_cancelled",
+            link=f"exchange?id={exchange_id}",
+        )
     session.commit()
     return exchange
 
 
 def my_exchanges(session: Session, user: User) -> list[Exchange]:
     if user.organisation_id is not None:
-        query = select(Exchange).where((Exchange.visitor_org_id == user.organisation_id) | (Exchange.host_org_id == user.organisation_id))
+        query = select(Exchange).where(
+            (Exchange.visitor_org_id == user.organisation_id) | (Exchange.host_org_id == user.organisation_id)
+        )
     elif user.partnership_id is not None:
         query = select(Exchange).where(
-            (Exchange.visitor_partnership_id == user.partnership_id) | (Exchange.host_partnership_id == user.partnership_id)
+            (Exchange.visitor_partnership_id == user.partnership_id)
+            | (Exchange.host_partnership_id == user.partnership_id)
         )
     else:
         return []

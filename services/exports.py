@@ -56,21 +56,58 @@ def build_export(user: User, name: str, period: KpiFilter | None = None) -> Expo
     period = KpiFilter(None, period.start, period.end) if period else KpiFilter()
     if name == "exchanges":
         query = (
-            select(Exchange.id, Exchange.state, VisitorOrg.legal_name, VisitorOrg.country, HostOrg.legal_name, HostOrg.country,
-                   VisitorP.acronym, HostP.acronym, Exchange.start_date, Exchange.end_date, Exchange.lump_sum_cents, Exchange.created_at)
-            .join(VisitorOrg, Exchange.visitor_org_id == VisitorOrg.id).join(HostOrg, Exchange.host_org_id == HostOrg.id)
-            .join(VisitorP, Exchange.visitor_partnership_id == VisitorP.id).join(HostP, Exchange.host_partnership_id == HostP.id)
-            .where(*period.where()).order_by(Exchange.id)
+            select(
+                Exchange.id,
+                Exchange.state,
+                VisitorOrg.legal_name,
+                VisitorOrg.country,
+                HostOrg.legal_name,
+                HostOrg.country,
+                VisitorP.acronym,
+                HostP.acronym,
+                Exchange.start_date,
+                Exchange.end_date,
+                Exchange.lump_sum_cents,
+                Exchange.created_at,
+            )
+            .join(VisitorOrg, Exchange.visitor_org_id == VisitorOrg.id)
+            .join(HostOrg, Exchange.host_org_id == HostOrg.id)
+            .join(VisitorP, Exchange.visitor_partnership_id == VisitorP.id)
+            .join(HostP, Exchange.host_partnership_id == HostP.id)
+            .where(*period.where())
+            .order_by(Exchange.id)
         )
         if pid is not None:
             query = query.where((Exchange.visitor_partnership_id == pid) | (Exchange.host_partnership_id == pid))
-        header = ("exchange_id", "state", "visitor", "visitor_country", "host", "host_country", "visitor_partnership",
-                  "host_partnership", "start_date", "end_date", "lump_sum_eur", "proposed_at")
+        header = (
+            "exchange_id",
+            "state",
+            "visitor",
+            "visitor_country",
+            "host",
+            "host_country",
+            "visitor_partnership",
+            "host_partnership",
+            "start_date",
+            "end_date",
+            "lump_sum_eur",
+            "proposed_at",
+        )
         return Export(name, _("Exchanges"), header, query)
     if name == "eois":
         query = (
-            select(EOI.id, EOI.state, EOI.side, Organisation.legal_name, Organisation.country, EoiP.acronym, EOI.submitted_at, EOI.decided_at)
-            .join(Organisation, EOI.organisation_id == Organisation.id).outerjoin(EoiP, EOI.partnership_id == EoiP.id)
+            select(
+                EOI.id,
+                EOI.state,
+                EOI.side,
+                Organisation.legal_name,
+                Organisation.country,
+                EoiP.acronym,
+                EOI.submitted_at,
+                EOI.decided_at,
+            )
+            .join(Organisation, EOI.organisation_id == Organisation.id)
+            .outerjoin(EoiP, EOI.partnership_id == EoiP.id)
             .order_by(EOI.id)
         )
         if pid is not None:
@@ -78,23 +115,55 @@ def build_export(user: User, name: str, period: KpiFilter | None = None) -> Expo
         header = ("eoi_id", "state", "side", "organisation", "country", "partnership", "submitted_at", "decided_at")
         return Export(name, _("Expressions of interest"), header, query)
     if name == "organisations":
-        query = select(Organisation.id, Organisation.legal_name, Organisation.org_type, Organisation.country, Organisation.city,
-                       Organisation.cluster_name, Organisation.website, Organisation.created_at).order_by(Organisation.id)
+        query = select(
+            Organisation.id,
+            Organisation.legal_name,
+            Organisation.org_type,
+            Organisation.country,
+            Organisation.city,
+            Organisation.cluster_name,
+            Organisation.website,
+            Organisation.created_at,
+        ).order_by(Organisation.id)
         if pid is not None:
             query = query.where(Organisation.id.in_(select(EOI.organisation_id).where(EOI.partnership_id == pid)))  # type: ignore[union-attr]
         header = ("organisation_id", "legal_name", "type", "country", "city", "cluster", "website", "registered_at")
         return Export(name, _("Organisations"), header, query)
     if name == "payments":
         query = (
-            select(Payment.id, Payment.exchange_id, VisitorOrg.legal_name, VisitorP.acronym, Payment.amount_cents, Payment.currency,
-                   Payment.state, Payment.ordered_at, Payment.due_date, Payment.paid_at, Payment.bank_reference)
-            .join(Exchange, Payment.exchange_id == Exchange.id).join(VisitorOrg, Exchange.visitor_org_id == VisitorOrg.id)
-            .join(VisitorP, Payment.partnership_id == VisitorP.id).order_by(Payment.id)
+            select(
+                Payment.id,
+                Payment.exchange_id,
+                VisitorOrg.legal_name,
+                VisitorP.acronym,
+                Payment.amount_cents,
+                Payment.currency,
+                Payment.state,
+                Payment.ordered_at,
+                Payment.due_date,
+                Payment.paid_at,
+                Payment.bank_reference,
+            )
+            .join(Exchange, Payment.exchange_id == Exchange.id)
+            .join(VisitorOrg, Exchange.visitor_org_id == VisitorOrg.id)
+            .join(VisitorP, Payment.partnership_id == VisitorP.id)
+            .order_by(Payment.id)
         )
         if pid is not None:
             query = query.where(Payment.partnership_id == pid)
-        header = ("payment_id", "exchange_id", "visitor", "partnership", "amount_eur", "currency", "state", "ordered_at", "due_date",
-                  "paid_at", "bank_reference")
+        header = (
+            "payment_id",
+            "exchange_id",
+            "visitor",
+            "partnership",
+            "amount_eur",
+            "currency",
+            "state",
+            "ordered_at",
+            "due_date",
+            "paid_at",
+            "bank_reference",
+        )
         return Export(name, _("Payments"), header, query)
     raise PermissionDenied(_("There is no export called “{name}”.").format(name=name))
 
@@ -155,11 +224,16 @@ def formula_safe(value: Any) -> Any:
     return value
 
 
-def export_file(session: Session, user: User, name: str, fmt: str, period: KpiFilter | None = None,
-                progress: Progress | None = None) -> tuple[str, bytes, str]:
+def export_file(
+    session: Session, user: User, name: str, fmt: str, period: KpiFilter | None = None, progress: Progress | None = None
+) -> tuple[str, bytes, str]:
     """(file name, bytes, MIME type) of one export for this user."""
     export = build_export(user, name, period)
     data = rows(session, export, progress)
     if fmt == "xlsx":
-        return f"cxc-{name}.xlsx", to_xlsx(export.title, export.header, data), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        return (
+            f"cxc-{name}.xlsx",
+            to_xlsx(export.title, export.header, data),
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
     return f"cxc-{name}.csv", to_csv(export.header, data), "text/csv"

@@ -52,11 +52,19 @@ def check_upload(filename: str, content: bytes, *, allowed: list[str] | tuple[st
     if not content:
         raise UploadRefused(_("The file is empty."))
     if len(content) > max_mb * 1024 * 1024:
-        raise UploadRefused(_("The file has {size:.1f} MB; the limit is {limit:g} MB.").format(size=len(content) / 1024 / 1024, limit=max_mb))
+        raise UploadRefused(
+            _("The file has {size:.1f} MB; the limit is {limit:g} MB.").format(
+                size=len(content) / 1024 / 1024, limit=max_mb
+            )
+        )
     kind = sniff_kind(content)
     if kind is None or kind not in allowed:
         names = ", ".join(k.upper() for k in allowed)
-        raise UploadRefused(_("“{name}” is not a {names} file (judged by its content, not its name).").format(name=filename[:80], names=names))
+        raise UploadRefused(
+            _("“{name}” is not a {names} file (judged by its content, not its name).").format(
+                name=filename[:80], names=names
+            )
+        )
     return CheckedFile(
         kind=kind,
         filename=safe_filename(filename, kind),

@@ -38,12 +38,12 @@ class epoch_days(FunctionElement):
 
 
 @compiles(epoch_days, "sqlite")
-def _epoch_days_sqlite(element: epoch_days, compiler, **kw) -> str:  # type: ignore[no-untyped-def]
+def _epoch_days_sqlite(element: epoch_days, compiler, **kw) -> str:
     return f"julianday({compiler.process(element.clauses, **kw)})"
 
 
 @compiles(epoch_days, "postgresql")
-def _epoch_days_pg(element: epoch_days, compiler, **kw) -> str:  # type: ignore[no-untyped-def]
+def _epoch_days_pg(element: epoch_days, compiler, **kw) -> str:
     return f"(EXTRACT(EPOCH FROM {compiler.process(element.clauses, **kw)}) / 86400.0)"
 
 
@@ -58,7 +58,9 @@ class KpiFilter:
         if self.partnership_id is not None:
             clauses.append(Exchange.visitor_partnership_id == self.partnership_id)  # type: ignore[arg-type]
         if self.start is not None:
-            clauses.append(Exchange.created_at >= datetime(self.start.year, self.start.month, self.start.day, tzinfo=UTC))  # type: ignore[arg-type]
+            clauses.append(
+                Exchange.created_at >= datetime(self.start.year, self.start.month, self.start.day, tzinfo=UTC)  # type: ignore[arg-type]
+            )
         if self.end is not None:
             after = self.end + timedelta(days=1)
             clauses.append(Exchange.created_at < datetime(after.year, after.month, after.day, tzinfo=UTC))  # type: ignore[arg-type]
@@ -100,8 +102,12 @@ def by_state(session: Session, f: KpiFilter) -> list[tuple[ExchangeState, int]]:
 def by_country_pair(session: Session, f: KpiFilter) -> list[tuple[str, str, int]]:
     rows = session.exec(
         select(Visitor.country, Host.country, func.count())
-        .select_from(Exchange).join(Visitor, Exchange.visitor_org_id == Visitor.id).join(Host, Exchange.host_org_id == Host.id)  # type: ignore[arg-type]
-        .where(*f.where()).group_by(Visitor.country, Host.country).order_by(func.count().desc())
+        .select_from(Exchange)
+        .join(Visitor, Exchange.visitor_org_id == Visitor.id)  # type: ignore[arg-type]
+        .join(Host, Exchange.host_org_id == Host.id)  # type: ignore[arg-type]
+        .where(*f.where())
+        .group_by(Visitor.country, Host.country)
+        .order_by(func.count().desc())
     ).all()
     return [(v, h, n) for v, h, n in rows]
 
@@ -111,8 +117,11 @@ def by_org_type(session: Session, f: KpiFilter) -> list[tuple[str, str, int]]:
     result: list[tuple[str, str, int]] = []
     for side, org, column in (("Visitor", Visitor, Exchange.visitor_org_id), ("Host", Host, Exchange.host_org_id)):
         rows = session.exec(
-            select(org.org_type, func.count()).select_from(Exchange).join(org, column == org.id)  # type: ignore[arg-type]
-            .where(*f.where()).group_by(org.org_type)
+            select(org.org_type, func.count())
+            .select_from(Exchange)
+            .join(org, column == org.id)  # type: ignore[arg-type]
+            .where(*f.where())
+            .group_by(org.org_type)
         ).all()
         result += [(side, t.value, n) for t, n in rows]
     return result
@@ -121,18 +130,25 @@ def by_org_type(session: Session, f: KpiFilter) -> list[tuple[str, str, int]]:
 def by_tag(session: Session, f: KpiFilter, kind: str) -> list[tuple[str, int]]:
     """Exchanges per ecosystem or activity type; an exchange naming two counts in each."""
     rows = session.exec(
-        select(ExchangeTag.value, func.count()).join(Exchange, ExchangeTag.exchange_id == Exchange.id)  # type: ignore[arg-type]
-        .where(ExchangeTag.kind == kind, *f.where()).group_by(ExchangeTag.value).order_by(func.count().desc(), ExchangeTag.value)
+        select(ExchangeTag.value, func.count())
+        .join(Exchange, ExchangeTag.exchange_id == Exchange.id)  # type: ignore[arg-type]
+        .where(ExchangeTag.kind == kind, *f.where())
+        .group_by(ExchangeTag.value)
+        .order_by(func.count().desc(), ExchangeTag.value)
     ).all()
     return [(value, n) for value, n in rows]
 
 
 def money(session: Session, f: KpiFilter) -> Money:
     committed = session.exec(
-        select(func.coalesce(func.sum(Exchange.lump_sum_cents), 0)).where(Exchange.state.not_in(NOT_COMMITTED), *f.where())  # type: ignore[attr-defined]
+        select(func.coalesce(func.sum(Exchange.lump_sum_cents), 0)).where(
+            Exchange.state.not_in(NOT_COMMITTED),
+            *f.where(),  # type: ignore[attr-defined]
+        )
     ).one()
     paid, count = session.exec(
-        select(func.coalesce(func.sum(Payment.amount_cents), 0), func.count(Payment.id)).join(Exchange, Payment.exchange_id == Exchange.id)  # type: ignore[arg-type]
+        select(func.coalesce(func.sum(Payment.amount_cents), 0), func.count(Payment.id))
+        .join(Exchange, Payment.exchange_id == Exchange.id)  # type: ignore[arg-type]
         .where(Payment.state == PaymentState.PAID, *f.where())
     ).one()
     return Money(int(committed), int(paid), int(count))
@@ -146,7 +162,8 @@ def _reached(state: ExchangeState) -> sa.Subquery:
     return (
         select(AuditEvent.entity_id.label("exchange_id"), func.min(AuditEvent.created_at).label("at"))  # type: ignore[attr-defined]
         .where(AuditEvent.entity_type == "exchange", AuditEvent.to_state == state.value)
-        .group_by(AuditEvent.entity_id).subquery()
+        .group_by(AuditEvent.entity_id)
+        .subquery()
     )
 
 
@@ -154,13 +171,19 @@ def _median_days(session: Session, f: KpiFilter, start: ExchangeState, end: Exch
     a, b = _reached(start), _reached(end)
     days = (epoch_days(b.c.at) - epoch_days(a.c.at)).label("days")
     durations = (
-        select(days).select_from(a).join(b, a.c.exchange_id == b.c.exchange_id).join(Exchange, Exchange.id == a.c.exchange_id)  # type: ignore[arg-type]
-        .where(*f.where()).subquery()
+        select(days)
+        .select_from(a)
+        .join(b, a.c.exchange_id == b.c.exchange_id)
+        .join(Exchange, Exchange.id == a.c.exchange_id)  # type: ignore[arg-type]
+        .where(*f.where())
+        .subquery()
     )
     count = session.exec(select(func.count()).select_from(durations)).one()
     if not count:
         return None, 0
-    middle = session.exec(select(durations.c.days).order_by(durations.c.days).offset((count - 1) // 2).limit(2 - count % 2)).all()
+    middle = session.exec(
+        select(durations.c.days).order_by(durations.c.days).offset((count - 1) // 2).limit(2 - count % 2)
+    ).all()
     return round(sum(middle) / len(middle), 1), count
 
 
@@ -168,7 +191,8 @@ def satisfaction(session: Session, f: KpiFilter) -> tuple[float | None, int]:
     """The Visitors' average satisfaction (1–5) from accepted and later closing reports."""
     score = ClosingReport.answers["visitor_satisfaction"].as_integer()
     average, count = session.exec(
-        select(func.avg(score), func.count(score)).join(Exchange, ClosingReport.exchange_id == Exchange.id)  # type: ignore[arg-type]
+        select(func.avg(score), func.count(score))
+        .join(Exchange, ClosingReport.exchange_id == Exchange.id)  # type: ignore[arg-type]
         .where(ClosingReport.submitted_at.is_not(None), *f.where())  # type: ignore[union-attr]
     ).one()
     return (round(float(average), 2) if average is not None else None), int(count)
@@ -176,14 +200,14 @@ def satisfaction(session: Session, f: KpiFilter) -> tuple[float | None, int]:
 
 def by_partnership(session: Session, f: KpiFilter) -> list[tuple[str, int, int]]:
     """(Partnership, exchanges, paid cents) for the Support Office."""
-    paid = (
-        select(Payment.exchange_id, Payment.amount_cents).where(Payment.state == PaymentState.PAID).subquery()
-    )
+    paid = select(Payment.exchange_id, Payment.amount_cents).where(Payment.state == PaymentState.PAID).subquery()
     rows = session.exec(
         select(Partnership.name, func.count(Exchange.id), func.coalesce(func.sum(paid.c.amount_cents), 0))
         .join(Exchange, Exchange.visitor_partnership_id == Partnership.id)  # type: ignore[arg-type]
         .outerjoin(paid, paid.c.exchange_id == Exchange.id)
-        .where(*f.where()).group_by(Partnership.name).order_by(func.count(Exchange.id).desc())
+        .where(*f.where())
+        .group_by(Partnership.name)
+        .order_by(func.count(Exchange.id).desc())  # type: ignore[arg-type]
     ).all()
     return [(name, int(n), int(cents)) for name, n, cents in rows]
 

@@ -64,8 +64,11 @@ def parse_smtp_url(url: str) -> SmtpTarget:
     security = SECURITY[parts.scheme]
     query = parse_qs(parts.query)
     return SmtpTarget(
-        host=parts.hostname, port=port or {"none": 25, "starttls": 587, "tls": 465}[security], security=security,
-        username=unquote(parts.username or ""), password=unquote(parts.password or ""),
+        host=parts.hostname,
+        port=port or {"none": 25, "starttls": 587, "tls": 465}[security],
+        security=security,
+        username=unquote(parts.username or ""),
+        password=unquote(parts.password or ""),
         cafile=query.get("cafile", [""])[0],
     )
 
@@ -136,7 +139,8 @@ def claim_due(session: Session, *, now: datetime, limit: int) -> list[Outbox]:
     claimed = []
     for mail_id in candidates:
         result = session.execute(
-            sa.update(Outbox).where(Outbox.id == mail_id, due | lease_over)  # type: ignore[arg-type]
+            sa.update(Outbox)
+            .where(Outbox.id == mail_id, due | lease_over)  # type: ignore[arg-type]
             .values(state=OutboxState.SENDING, next_attempt_at=now + LEASE)
         )
         if result.rowcount == 1:  # type: ignore[attr-defined]
@@ -167,8 +171,13 @@ def record_outcome(session: Session, mail_id: int, error: str | None, *, now: da
 
 
 def deliver_due(
-    session_factory: Callable[[], AbstractContextManager[Session]], target: SmtpTarget, sender: str, *,
-    now: datetime | None = None, limit: int = 100, max_attempts: int = 8,
+    session_factory: Callable[[], AbstractContextManager[Session]],
+    target: SmtpTarget,
+    sender: str,
+    *,
+    now: datetime | None = None,
+    limit: int = 100,
+    max_attempts: int = 8,
 ) -> DeliveryReport:
     """Claim, send, record: three steps, so no transaction stays open while the SMTP server talks."""
     now = now or utcnow()
@@ -209,7 +218,8 @@ def retry_failed(session: Session, mail_ids: Sequence[int], *, actor: User | Non
     if not system:
         require_admin(actor)
     result = session.execute(
-        sa.update(Outbox).where(Outbox.id.in_(mail_ids), Outbox.state == OutboxState.FAILED)  # type: ignore[arg-type, union-attr]
+        sa.update(Outbox)
+        .where(Outbox.id.in_(mail_ids), Outbox.state == OutboxState.FAILED)  # type: ignore[arg-type, union-attr]
         .values(state=OutboxState.QUEUED, next_attempt_at=None, attempts=0)
     )
     session.commit()

@@ -46,32 +46,58 @@ def subscribe(session: Session, email: str) -> None:
         raise ValidationFailed({"email": problem})
     address = normalise_email(email)
     since = utcnow() - timedelta(days=1)
-    sent_today = session.exec(select(func.count()).select_from(Outbox).where(
-        Outbox.to_email == address, Outbox.kind == "news_confirm", Outbox.created_at >= since)).one()
+    sent_today = session.exec(
+        select(func.count())
+        .select_from(Outbox)
+        .where(Outbox.to_email == address, Outbox.kind == "news_confirm", Outbox.created_at >= since)
+    ).one()
     if sent_today >= CONFIRMATIONS_PER_DAY:
-        raise ValidationFailed({"email": _("We have sent {n} confirmation e-mails to this address today; please look for them.").format(
-            n=CONFIRMATIONS_PER_DAY)})
+        raise ValidationFailed(
+            {
+                "email": _("We have sent {n} confirmation e-mails to this address today; please look for them.").format(
+                    n=CONFIRMATIONS_PER_DAY
+                )
+            }
+        )
     token = secrets.token_urlsafe(32)
     subscriber = session.exec(select(NewsSubscriber).where(NewsSubscriber.email == address)).first()
     if subscriber is None:
         subscriber = NewsSubscriber(email=address, token_hash=_hash(token))
     elif subscriber.confirmed_at is not None:
-        queue_mail(session, to=address, subject=_("You already receive ClusterXchange news"), kind="news_confirm",
-                   body=_("This address already receives our news. To see or end the subscription:\n\n{link}").format(link=manage_link(address)))
+        queue_mail(
+            session,
+            to=address,
+            subject=_("You already receive ClusterXchange news"),
+            kind="news_confirm",
+            body=_("This address already receives our news. To see or end the subscription:\n\n{link}").format(
+                link=manage_link(address)
+            ),
+        )
         session.commit()
         return
     subscriber.token_hash = _hash(token)
     session.add(subscriber)
     url = load_settings().public_url
-    queue_mail(session, to=address, subject=_("Confirm your subscription to ClusterXchange news"), kind="news_confirm",
-               body=_("Please confirm that you want ClusterXchange news at this address:\n\n{confirm}\n\n"
-                      "If you did not ask for it, ignore this e-mail: nothing will be sent.\n\nUnsubscribe at any time: {unsubscribe}").format(
-                   confirm=f"{url}/news?{urlencode({'confirm': token})}", unsubscribe=manage_link(address, unsubscribe=True)))
+    queue_mail(
+        session,
+        to=address,
+        subject=_("Confirm your subscription to ClusterXchange news"),
+        kind="news_confirm",
+        body=_(
+            "Please confirm that you want ClusterXchange news at this address:\n\n{confirm}\n\n"
+            "If you did not ask for it, ignore this e-mail: nothing will be sent.\n\nUnsubscribe at any time: "
+            "{unsubscribe}"
+        ).format(
+            confirm=f"{url}/news?{urlencode({'confirm': token})}", unsubscribe=manage_link(address, unsubscribe=True)
+        ),
+    )
     session.commit()
 
 
 def confirm(session: Session, token: str) -> NewsSubscriber:
-    subscriber = session.exec(select(NewsSubscriber).where(NewsSubscriber.token_hash == _hash(token))).first() if token else None
+    subscriber = (
+        session.exec(select(NewsSubscriber).where(NewsSubscriber.token_hash == _hash(token))).first() if token else None
+    )
     if subscriber is None:
         raise NotFound(_("This confirmation link is not valid (any more). Sign up again to get a new one."))
     if subscriber.confirmed_at is None:
@@ -104,4 +130,6 @@ def unsubscribe(session: Session, email: str, token: str) -> bool:
 
 
 def confirmed_subscribers(session: Session) -> int:
-    return session.exec(select(func.count()).select_from(NewsSubscriber).where(NewsSubscriber.confirmed_at.is_not(None))).one()  # type: ignore[union-attr]
+    return session.exec(
+        select(func.count()).select_from(NewsSubscriber).where(NewsSubscriber.confirmed_at.is_not(None))  # type: ignore[union-attr]
+    ).one()

@@ -24,23 +24,37 @@ from services.permissions import require_participant_org
 SPEC = "opportunity"
 
 
-def publish_opportunity(*, session: Session, actor: User, answers: dict[str, Any], side: Side = Side.HOST) -> Opportunity:
+def publish_opportunity(
+    *, session: Session, actor: User, answers: dict[str, Any], side: Side = Side.HOST
+) -> Opportunity:
     """An organisation with an approved expression of interest publishes an opportunity: as Host
     ("come and visit us") or as Visitor ("we are looking for a Host")."""
     organisation = require_participant_org(session, actor)
     host_eoi = approved_eoi(session, id_of(organisation), side)
     if host_eoi is None:
-        raise PermissionDenied(_("Publishing as {side} needs an approved expression of interest as {side}.").format(
-            side=_("Host") if side == Side.HOST else _("Visitor")))
+        raise PermissionDenied(
+            _("Publishing as {side} needs an approved expression of interest as {side}.").format(
+                side=_("Host") if side == Side.HOST else _("Visitor")
+            )
+        )
     spec = load_spec(SPEC)
     clean, errors = validate_answers(spec, answers, load_rules())
     if errors:
         raise ValidationFailed(errors)
     period = clean["period"]
     opportunity = Opportunity(
-        organisation_id=id_of(organisation), eoi_id=id_of(host_eoi), side=side, title=clean["title"],
-        spec_name=spec.name, spec_version=spec.version, answers=clean, ecosystems=clean["ecosystems"],
-        activity_types=clean["activity_types"], period_start=parse_date(period[0]), period_end=parse_date(period[1]), is_published=True,
+        organisation_id=id_of(organisation),
+        eoi_id=id_of(host_eoi),
+        side=side,
+        title=clean["title"],
+        spec_name=spec.name,
+        spec_version=spec.version,
+        answers=clean,
+        ecosystems=clean["ecosystems"],
+        activity_types=clean["activity_types"],
+        period_start=parse_date(period[0]),
+        period_end=parse_date(period[1]),
+        is_published=True,
     )
     session.add(opportunity)
     session.flush()
@@ -96,7 +110,13 @@ def catalogue(session: Session, flt: CatalogueFilter, limit: int = 200) -> list[
 
 
 def my_opportunities(session: Session, user: User) -> list[Opportunity]:
-    return list(session.exec(select(Opportunity).where(Opportunity.organisation_id == user.organisation_id).order_by(Opportunity.created_at.desc())))  # type: ignore[attr-defined]
+    return list(
+        session.exec(
+            select(Opportunity)
+            .where(Opportunity.organisation_id == user.organisation_id)
+            .order_by(Opportunity.created_at.desc())  # type: ignore[attr-defined]
+        )
+    )
 
 
 def partnership_directory(session: Session) -> list[Partnership]:
@@ -131,7 +151,12 @@ def suggest_counterparts(session: Session, user: User, side: Side, limit: int = 
     rows = session.exec(
         select(EOI, Organisation)
         .join(Organisation, EOI.organisation_id == Organisation.id)  # type: ignore[arg-type]
-        .where(EOI.side == other_side, EOI.state == EOIState.APPROVED, Organisation.id != own.id, Organisation.country != own.country)
+        .where(
+            EOI.side == other_side,
+            EOI.state == EOIState.APPROVED,
+            Organisation.id != own.id,
+            Organisation.country != own.country,
+        )
     ).all()
     my_period = _period(mine.answers)
     suggestions = []

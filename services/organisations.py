@@ -32,7 +32,9 @@ def update_profile(*, session: Session, actor: User, answers: dict[str, Any]) ->
     organisation.website = str(clean.get("website", ""))
     organisation.registration_number = str(clean.get("registration_number", ""))
     session.add(organisation)
-    append_event(session, actor=actor, entity_type="organisation", entity_id=id_of(organisation), action="update_profile")
+    append_event(
+        session, actor=actor, entity_type="organisation", entity_id=id_of(organisation), action="update_profile"
+    )
     session.commit()
     return organisation
 
@@ -41,10 +43,18 @@ def set_location(*, session: Session, actor: User, latitude: float | None, longi
     """Coordinates for a place the city list does not know: the lump sum needs the distance."""
     organisation = require_participant_org(session, actor)
     if latitude is None or longitude is None or not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
-        raise ValidationFailed({"location": "Latitude is between -90 and 90, longitude between -180 and 180 (e.g. 41.15 and -8.61)."})
+        raise ValidationFailed(
+            {"location": "Latitude is between -90 and 90, longitude between -180 and 180 (e.g. 41.15 and -8.61)."}
+        )
     organisation.latitude, organisation.longitude = latitude, longitude
     session.add(organisation)
-    append_event(session, actor=actor, entity_type="organisation", entity_id=id_of(organisation), action="set_location",
-                 comment=f"{latitude},{longitude}")
+    append_event(
+        session,
+        actor=actor,
+        entity_type="organisation",
+        entity_id=id_of(organisation),
+        action="set_location",
+        comment=f"{latitude},{longitude}",
+    )
     session.commit()
     return organisation

@@ -36,7 +36,11 @@ def organisation_users(session: Session, organisation_id: int) -> list[User]:
 def partnership_users(session: Session, partnership_id: int) -> list[User]:
     return list(
         session.exec(
-            select(User).where(User.partnership_id == partnership_id, User.role == Role.COORDINATOR, User.is_active == True)  # noqa: E712
+            select(User).where(
+                User.partnership_id == partnership_id,
+                User.role == Role.COORDINATOR,
+                User.is_active == True,  # noqa: E712
+            )
         )
     )
 

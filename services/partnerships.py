@@ -38,17 +38,27 @@ def _errors(session: Session, data: PartnershipInput) -> dict[str, str]:
     )
     unknown_countries = sorted(set(data.countries) - set(rules.participating_countries))
     if unknown_countries:
-        errors["countries"] = _("Not participating countries: {codes}. Choose from the list.").format(codes=", ".join(unknown_countries))
+        errors["countries"] = _("Not participating countries: {codes}. Choose from the list.").format(
+            codes=", ".join(unknown_countries)
+        )
     unknown_ecosystems = sorted(set(data.ecosystems) - set(rules.ecosystems))
     if unknown_ecosystems:
-        errors["ecosystems"] = _("Unknown ecosystems: {names}. Choose from the list.").format(names=", ".join(unknown_ecosystems))
-    if "name" not in errors and session.exec(
-        select(Partnership.id).where(func.lower(Partnership.name) == data.name.strip().lower())
-    ).first():
+        errors["ecosystems"] = _("Unknown ecosystems: {names}. Choose from the list.").format(
+            names=", ".join(unknown_ecosystems)
+        )
+    if (
+        "name" not in errors
+        and session.exec(
+            select(Partnership.id).where(func.lower(Partnership.name) == data.name.strip().lower())
+        ).first()
+    ):
         errors["name"] = _("A Partnership with this name exists already.")
-    if "acronym" not in errors and session.exec(
-        select(Partnership.id).where(func.lower(Partnership.acronym) == data.acronym.strip().lower())
-    ).first():
+    if (
+        "acronym" not in errors
+        and session.exec(
+            select(Partnership.id).where(func.lower(Partnership.acronym) == data.acronym.strip().lower())
+        ).first()
+    ):
         errors["acronym"] = _("A Partnership with this acronym exists already.")
     return errors
 

@@ -48,14 +48,16 @@ def check_bank_account(iban: str, bic: str, holder: str) -> BankAccount:
         parsed = IBAN(iban or "")
         clean_iban = parsed.compact
     except SchwiftyException as exc:
-        errors["iban"] = _("This IBAN is not valid ({problem}); copy it from a bank statement, e.g. PT50 0002 0123 1234 5678 9015 4.").format(
-            problem=str(exc).rstrip("."))
+        errors["iban"] = _(
+            "This IBAN is not valid ({problem}); copy it from a bank statement, e.g. PT50 0002 0123 1234 5678 9015 4."
+        ).format(problem=str(exc).rstrip("."))
     if bic and bic.strip():
         try:
             clean_bic = str(BIC(bic.strip()))
         except SchwiftyException as exc:
-            errors["bic"] = _("This BIC is not valid ({problem}); it has 8 or 11 letters and digits, e.g. CGDIPTPL.").format(
-                problem=str(exc).rstrip("."))
+            errors["bic"] = _(
+                "This BIC is not valid ({problem}); it has 8 or 11 letters and digits, e.g. CGDIPTPL."
+            ).format(problem=str(exc).rstrip("."))
     elif not errors:
         derived = parsed.bic  # many banks' BICs follow from the IBAN
         if derived is None:
@@ -64,7 +66,8 @@ def check_bank_account(iban: str, bic: str, holder: str) -> BankAccount:
             clean_bic = str(derived)
     if not errors and clean_bic and clean_iban[:2] != clean_bic[4:6] and clean_iban[:2] not in {"MC", "SM", "VA"}:
         errors["bic"] = _("The BIC belongs to a bank in {bic_country}, the IBAN to one in {iban_country}.").format(
-            bic_country=clean_bic[4:6], iban_country=clean_iban[:2])
+            bic_country=clean_bic[4:6], iban_country=clean_iban[:2]
+        )
     problem = required_text(holder, max_length=70, min_length=2)
     if problem:
         errors["holder"] = problem
@@ -73,14 +76,21 @@ def check_bank_account(iban: str, bic: str, holder: str) -> BankAccount:
     return BankAccount(clean_iban, clean_bic, " ".join(holder.split()))
 
 
-def _store_account(session: Session, actor: User, owner: Organisation | Partnership, entity_type: str,
-                   iban: str, bic: str, holder: str) -> None:
+def _store_account(
+    session: Session, actor: User, owner: Organisation | Partnership, entity_type: str, iban: str, bic: str, holder: str
+) -> None:
     """Check, store and audit a bank account (only its last four digits go into the audit log)."""
     account = check_bank_account(iban, bic, holder)
     owner.iban, owner.bic, owner.account_holder = account.iban, account.bic, account.holder
     session.add(owner)
-    append_event(session, actor=actor, entity_type=entity_type, entity_id=id_of(owner), action="set_bank_account",
-                 comment=f"…{account.iban[-4:]}")
+    append_event(
+        session,
+        actor=actor,
+        entity_type=entity_type,
+        entity_id=id_of(owner),
+        action="set_bank_account",
+        comment=f"…{account.iban[-4:]}",
+    )
     session.commit()
 
 
@@ -109,18 +119,31 @@ def order_payment(*, session: Session, actor: User, exchange_id: int) -> Payment
     if exchange.state != ExchangeState.REPORT_ACCEPTED:
         existing = session.exec(select(Payment).where(Payment.exchange_id == exchange_id)).first()
         if existing is not None:
-            raise StaleState(_("The payment of this exchange was already ordered on {day}.").format(day=existing.ordered_at.date().isoformat()))
+            raise StaleState(
+                _("The payment of this exchange was already ordered on {day}.").format(
+                    day=existing.ordered_at.date().isoformat()
+                )
+            )
     visitor = session.get(Organisation, exchange.visitor_org_id)
     if visitor is None or not visitor.iban:
-        raise ValidationFailed({"iban": _("{org} has not given its bank account yet; it adds it under “My organisation”.").format(
-            org=visitor.legal_name if visitor else "The Visitor")})
+        raise ValidationFailed(
+            {
+                "iban": _("{org} has not given its bank account yet; it adds it under “My organisation”.").format(
+                    org=visitor.legal_name if visitor else "The Visitor"
+                )
+            }
+        )
     if exchange.lump_sum_cents is None:
         raise ValidationFailed({"amount": _("This exchange has no lump sum yet.")})
     report = session.exec(select(ClosingReport).where(ClosingReport.exchange_id == exchange_id)).first()
-    accepted = (report.accepted_at.date() if report and report.accepted_at else date.today())
-    apply_transition(session, exchange, Action.ORDER_PAYMENT, parties={Party.VISITOR_PARTNERSHIP}, actor=actor, facts=Facts())
+    accepted = report.accepted_at.date() if report and report.accepted_at else date.today()
+    apply_transition(
+        session, exchange, Action.ORDER_PAYMENT, parties={Party.VISITOR_PARTNERSHIP}, actor=actor, facts=Facts()
+    )
     payment = Payment(
-        exchange_id=exchange_id, partnership_id=exchange.visitor_partnership_id, amount_cents=exchange.lump_sum_cents,
+        exchange_id=exchange_id,
+        partnership_id=exchange.visitor_partnership_id,
+        amount_cents=exchange.lump_sum_cents,
         ordered_by_user_id=id_of(actor),
         due_date=accepted + timedelta(days=load_rules().payment_days),
     )
@@ -130,9 +153,17 @@ def order_payment(*, session: Session, actor: User, exchange_id: int) -> Payment
     except IntegrityError as exc:
         session.rollback()
         raise StaleState(_("The payment of this exchange was already ordered.")) from exc
-    notify(session, organisation_users(session, exchange.visitor_org_id), subject=_("Your lump sum is ordered"),
-           body=_("{amount} will be paid to your account by {due}.").format(amount=money(payment.amount_cents), due=payment.due_date.isoformat()),  # type: ignore[union-attr]
-           kind="payment_ordered", link=f"exchange?id={exchange_id}")
+    notify(
+        session,
+        organisation_users(session, exchange.visitor_org_id),
+        subject=_("Your lump sum is ordered"),
+        body=_("{amount} will be paid to your account by {due}.").format(
+            amount=money(payment.amount_cents),
+            due=payment.due_date.isoformat(),  # type: ignore[union-attr]
+        ),
+        kind="payment_ordered",
+        link=f"exchange?id={exchange_id}",
+    )
     session.commit()
     return payment
 
@@ -157,24 +188,43 @@ def sepa_file(*, session: Session, actor: User, payment_ids: list[int], executio
     partnership = session.get(Partnership, actor.partnership_id)
     if partnership is None or not partnership.iban:
         raise ValidationFailed({"iban": _("Add your Partnership's paying account (IBAN and BIC) first.")})
-    transfer = SepaTransfer({"name": partnership.account_holder or partnership.name, "IBAN": partnership.iban, "BIC": partnership.bic,
-                             "batch": True, "currency": "EUR"}, clean=True)
+    transfer = SepaTransfer(
+        {
+            "name": partnership.account_holder or partnership.name,
+            "IBAN": partnership.iban,
+            "BIC": partnership.bic,
+            "batch": True,
+            "currency": "EUR",
+        },
+        clean=True,
+    )
     for payment, exchange, visitor in rows:
         if payment.state == PaymentState.PAID:
             raise ValidationFailed({"payments": _("Payment {id} is paid already.").format(id=payment.id)})
-        transfer.add_payment({
-            "name": visitor.account_holder or visitor.legal_name, "IBAN": visitor.iban, "BIC": visitor.bic,
-            "amount": payment.amount_cents, "execution_date": execution_date,
-            "description": f"ClusterXchange lump sum exchange {exchange.id}",
-        })
+        transfer.add_payment(
+            {
+                "name": visitor.account_holder or visitor.legal_name,
+                "IBAN": visitor.iban,
+                "BIC": visitor.bic,
+                "amount": payment.amount_cents,
+                "execution_date": execution_date,
+                "description": f"ClusterXchange lump sum exchange {exchange.id}",
+            }
+        )
     xml = transfer.export(validate=True)
     now = utcnow()
     for payment, _exchange, _visitor in rows:
         if payment.state == PaymentState.ORDERED:
             payment.state, payment.exported_at = PaymentState.EXPORTED, now
             session.add(payment)
-    append_event(session, actor=actor, entity_type="partnership", entity_id=actor.partnership_id, action="export_sepa",  # type: ignore[arg-type]
-                 comment=",".join(str(p.id) for p, _e, _v in rows))
+    append_event(
+        session,
+        actor=actor,
+        entity_type="partnership",
+        entity_id=actor.partnership_id,  # type: ignore[arg-type]
+        action="export_sepa",
+        comment=",".join(str(p.id) for p, _e, _v in rows),
+    )
     session.commit()
     return xml
 
@@ -185,16 +235,46 @@ def payments_csv(*, session: Session, actor: User, payment_ids: list[int]) -> st
     rows = _payments_of(session, actor, payment_ids)
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(["payment", "exchange", "visitor", "account_holder", "iban", "bic", "amount_eur", "state", "due_date", "paid_on", "reference"])
+    writer.writerow(
+        [
+            "payment",
+            "exchange",
+            "visitor",
+            "account_holder",
+            "iban",
+            "bic",
+            "amount_eur",
+            "state",
+            "due_date",
+            "paid_on",
+            "reference",
+        ]
+    )
     for payment, exchange, visitor in rows:
-        writer.writerow([formula_safe(cell) for cell in (
-            payment.id, exchange.id, visitor.legal_name, visitor.account_holder, visitor.iban, visitor.bic,
-            f"{payment.amount_cents / 100:.2f}", payment.state.value, payment.due_date.isoformat() if payment.due_date else "",
-            payment.paid_at.date().isoformat() if payment.paid_at else "", payment.bank_reference)])
+        writer.writerow(
+            [
+                formula_safe(cell)
+                for cell in (
+                    payment.id,
+                    exchange.id,
+                    visitor.legal_name,
+                    visitor.account_holder,
+                    visitor.iban,
+                    visitor.bic,
+                    f"{payment.amount_cents / 100:.2f}",
+                    payment.state.value,
+                    payment.due_date.isoformat() if payment.due_date else "",
+                    payment.paid_at.date().isoformat() if payment.paid_at else "",
+                    payment.bank_reference,
+                )
+            ]
+        )
     return buffer.getvalue()
 
 
-def confirm_payments(*, session: Session, actor: User, payment_ids: list[int], paid_on: date, reference: str) -> list[Payment]:
+def confirm_payments(
+    *, session: Session, actor: User, payment_ids: list[int], paid_on: date, reference: str
+) -> list[Payment]:
     """Mark a batch (or one) paid with the date and the bank's reference; the exchanges become paid."""
     reference = reference.strip()
     if not reference or len(reference) > 100:
@@ -206,15 +286,35 @@ def confirm_payments(*, session: Session, actor: User, payment_ids: list[int], p
     for payment, exchange, visitor in rows:
         if payment.state == PaymentState.PAID:
             raise ValidationFailed({"payments": _("Payment {id} is paid already.").format(id=payment.id)})
-        apply_transition(session, exchange, Action.CONFIRM_PAYMENT, parties={Party.VISITOR_PARTNERSHIP}, actor=actor, comment=reference)
+        apply_transition(
+            session,
+            exchange,
+            Action.CONFIRM_PAYMENT,
+            parties={Party.VISITOR_PARTNERSHIP},
+            actor=actor,
+            comment=reference,
+        )
         payment.state, payment.paid_at, payment.bank_reference = PaymentState.PAID, paid_at, reference
         session.add(payment)
         payment_confirmation_pdf(session, exchange, payment.amount_cents, paid_on.isoformat(), reference)
-        notify(session, organisation_users(session, id_of(visitor)), subject=_("Your lump sum is paid"),
-               body=_("{amount} was paid on {day} (reference {ref}).").format(amount=money(payment.amount_cents), day=paid_on.isoformat(), ref=reference),
-               kind="payment_paid", link=f"exchange?id={exchange.id}")
-        notify(session, partnership_users(session, exchange.host_partnership_id), subject=_("An exchange you supervise is paid"),
-               body=_("Exchange {id} is complete.").format(id=exchange.id), kind="payment_paid_host", link=f"exchange?id={exchange.id}")
+        notify(
+            session,
+            organisation_users(session, id_of(visitor)),
+            subject=_("Your lump sum is paid"),
+            body=_("{amount} was paid on {day} (reference {ref}).").format(
+                amount=money(payment.amount_cents), day=paid_on.isoformat(), ref=reference
+            ),
+            kind="payment_paid",
+            link=f"exchange?id={exchange.id}",
+        )
+        notify(
+            session,
+            partnership_users(session, exchange.host_partnership_id),
+            subject=_("An exchange you supervise is paid"),
+            body=_("Exchange {id} is complete.").format(id=exchange.id),
+            kind="payment_paid_host",
+            link=f"exchange?id={exchange.id}",
+        )
     session.commit()
     return [payment for payment, _e, _v in rows]
 
@@ -236,16 +336,25 @@ def partnership_payments(session: Session, actor: User) -> list[PaymentRow]:
         .order_by(Payment.due_date)
     ).all()
     today = date.today()
-    return [PaymentRow(p, id_of(e), o.legal_name, p.state != PaymentState.PAID and p.due_date is not None and p.due_date < today)
-            for p, e, o in rows]
+    return [
+        PaymentRow(
+            p, id_of(e), o.legal_name, p.state != PaymentState.PAID and p.due_date is not None and p.due_date < today
+        )
+        for p, e, o in rows
+    ]
 
 
 def to_order(session: Session, actor: User) -> list[tuple[Exchange, Organisation]]:
-    return list(session.exec(
-        select(Exchange, Organisation).join(Organisation, Exchange.visitor_org_id == Organisation.id)  # type: ignore[arg-type]
-        .where(Exchange.state == ExchangeState.REPORT_ACCEPTED, Exchange.visitor_partnership_id == actor.partnership_id)
-        .order_by(Exchange.updated_at)
-    ))
+    return list(
+        session.exec(
+            select(Exchange, Organisation)
+            .join(Organisation, Exchange.visitor_org_id == Organisation.id)  # type: ignore[arg-type]
+            .where(
+                Exchange.state == ExchangeState.REPORT_ACCEPTED, Exchange.visitor_partnership_id == actor.partnership_id
+            )
+            .order_by(Exchange.updated_at)
+        )
+    )
 
 
 def payment_of(session: Session, exchange_id: int) -> Payment | None:

@@ -26,8 +26,19 @@ from domain.workflow import EOI_TRANSITIONS, EXCHANGE_TRANSITIONS, Facts, availa
 from services.accounts import require_admin
 
 __all__ = [
-    "counterpart", "eoi_actions", "eoi_parties", "exchange_actions", "exchange_parties", "has_role", "load_eoi", "load_exchange",
-    "may_download_evidence_pack", "may_give_host_feedback", "require_admin", "require_participant_org", "require_partnership",
+    "counterpart",
+    "eoi_actions",
+    "eoi_parties",
+    "exchange_actions",
+    "exchange_parties",
+    "has_role",
+    "load_eoi",
+    "load_exchange",
+    "may_download_evidence_pack",
+    "may_give_host_feedback",
+    "require_admin",
+    "require_participant_org",
+    "require_partnership",
 ]
 
 

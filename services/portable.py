@@ -25,8 +25,12 @@ from db.engine import data_dir
 
 CHUNK = 1000
 # Hashes that open accounts or links: never leave the instance, not even hashed.
-WITHHELD = {("user", "password_hash"), ("auth_session", "key_hash"), ("password_reset_token", "token_hash"),
-            ("news_subscriber", "token_hash")}
+WITHHELD = {
+    ("user", "password_hash"),
+    ("auth_session", "key_hash"),
+    ("password_reset_token", "token_hash"),
+    ("news_subscriber", "token_hash"),
+}
 
 
 def _plain(value: Any) -> Any:
@@ -58,7 +62,9 @@ def export_everything(engine: Engine, target: Path) -> dict[str, int]:
                 writer = csv.writer(handle)
                 writer.writerow(names)
                 count = 0
-                result = conn.execution_options(yield_per=CHUNK).execute(sa.select(table).order_by(*table.primary_key.columns))
+                result = conn.execution_options(yield_per=CHUNK).execute(
+                    sa.select(table).order_by(*table.primary_key.columns)
+                )
                 for row in result:
                     record = dict(zip(names, row, strict=True))
                     for column in binary:

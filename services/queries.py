@@ -73,7 +73,11 @@ def users_page(session: Session, *, search: str = "", limit: int = 200) -> list[
     query = select(User).order_by(User.username).limit(limit)
     if search.strip():
         pattern = f"%{search.strip().lower()}%"
-        query = query.where(func.lower(User.username).like(pattern) | func.lower(User.full_name).like(pattern) | func.lower(User.email).like(pattern))
+        query = query.where(
+            func.lower(User.username).like(pattern)
+            | func.lower(User.full_name).like(pattern)
+            | func.lower(User.email).like(pattern)
+        )
     return list(session.exec(query))
 
 
@@ -92,8 +96,12 @@ def outbox_counts(session: Session) -> dict[OutboxState, int]:
 def audit_page(session: Session, *, search: str = "", limit: int = 500) -> list[tuple[AuditEvent, str | None]]:
     """Newest events first, with the actor's user name today (an erased person shows as erased; the
     append-only row keeps what it recorded). `search`: "exchange 12" for a record, or a user name."""
-    query = (select(AuditEvent, User.username).outerjoin(User, AuditEvent.actor_user_id == User.id)  # type: ignore[arg-type]
-             .order_by(AuditEvent.seq.desc()).limit(limit))  # type: ignore[attr-defined]
+    query = (
+        select(AuditEvent, User.username)
+        .outerjoin(User, AuditEvent.actor_user_id == User.id)  # type: ignore[arg-type]
+        .order_by(AuditEvent.seq.desc())  # type: ignore[attr-defined]
+        .limit(limit)
+    )
     words = search.strip().lower().split()
     if len(words) == 2 and words[1].isdigit():
         query = query.where(AuditEvent.entity_type == words[0], AuditEvent.entity_id == int(words[1]))

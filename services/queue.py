@@ -54,9 +54,18 @@ Host = aliased(Organisation, name="host_org")
 def _exchanges(*where: object) -> sa.Select:
     """Only the columns the queue shows: hydrating whole records costs more than the SQL itself."""
     return (
-        select(Exchange.id, Exchange.state, Exchange.updated_at, Exchange.end_date,  # type: ignore[call-overload]
-               col(Visitor.id).label("v_id"), col(Visitor.legal_name).label("v_name"), col(Visitor.country).label("v_country"),
-               col(Host.id).label("h_id"), col(Host.legal_name).label("h_name"), col(Host.country).label("h_country"))
+        select(
+            Exchange.id,
+            Exchange.state,
+            Exchange.updated_at,
+            Exchange.end_date,  # type: ignore[call-overload]
+            col(Visitor.id).label("v_id"),
+            col(Visitor.legal_name).label("v_name"),
+            col(Visitor.country).label("v_country"),
+            col(Host.id).label("h_id"),
+            col(Host.legal_name).label("h_name"),
+            col(Host.country).label("h_country"),
+        )
         .join(Visitor, Exchange.visitor_org_id == Visitor.id)
         .join(Host, Exchange.host_org_id == Host.id)
         .where(*where)
@@ -65,13 +74,22 @@ def _exchanges(*where: object) -> sa.Select:
 
 def _item(kind: str, row: sa.Row, what: str, since: datetime | None, due: date | None = None) -> QueueItem:
     return QueueItem(
-        kind, row.id, f"{row.v_name} → {row.h_name} · {what}", since, f"exchange?id={row.id}",
-        state=row.state.value, due=due, organisations=(row.v_name, row.h_name),
-        countries=(row.v_country, row.h_country), organisation_ids=(row.v_id, row.h_id),
+        kind,
+        row.id,
+        f"{row.v_name} → {row.h_name} · {what}",
+        since,
+        f"exchange?id={row.id}",
+        state=row.state.value,
+        due=due,
+        organisations=(row.v_name, row.h_name),
+        countries=(row.v_country, row.h_country),
+        organisation_ids=(row.v_id, row.h_id),
     )
 
 
-def coordinator_queue(session: Session, user: User, *, rules: Rules | None = None, today: date | None = None) -> list[QueueItem]:
+def coordinator_queue(
+    session: Session, user: User, *, rules: Rules | None = None, today: date | None = None
+) -> list[QueueItem]:
     """Everything waiting on the user's Partnership, oldest first."""
     pid = user.partnership_id
     if user.role != Role.COORDINATOR or pid is None:
@@ -86,23 +104,40 @@ def coordinator_queue(session: Session, user: User, *, rules: Rules | None = Non
     items: list[QueueItem] = []
 
     eois = session.exec(
-        select(EOI, Organisation).join(Organisation, EOI.organisation_id == Organisation.id)  # type: ignore[arg-type]
+        select(EOI, Organisation)
+        .join(Organisation, EOI.organisation_id == Organisation.id)  # type: ignore[arg-type]
         .where(EOI.state == EOIState.SUBMITTED, (EOI.partnership_id == pid) | col(EOI.partnership_id).is_(None))  # type: ignore[operator]
     ).all()
     for eoi, org in eois:
         side = "Visitor" if eoi.side == Side.VISITOR else "Host"
-        items.append(QueueItem("eoi", id_of(eoi), f"{org.legal_name} · {side}" + ("" if eoi.partnership_id else " · assign me"),
-                               eoi.submitted_at, f"eoi_review?id={eoi.id}", state=eoi.state.value, organisations=(org.legal_name,),
-                               countries=(org.country,), organisation_ids=(id_of(org),)))
+        items.append(
+            QueueItem(
+                "eoi",
+                id_of(eoi),
+                f"{org.legal_name} · {side}" + ("" if eoi.partnership_id else " · assign me"),
+                eoi.submitted_at,
+                f"eoi_review?id={eoi.id}",
+                state=eoi.state.value,
+                organisations=(org.legal_name,),
+                countries=(org.country,),
+                organisation_ids=(id_of(org),),
+            )
+        )
 
-    latest = select(ActionPlan.exchange_id, func.max(ActionPlan.version).label("version")).group_by(ActionPlan.exchange_id).subquery()
+    latest = (
+        select(ActionPlan.exchange_id, func.max(ActionPlan.version).label("version"))
+        .group_by(ActionPlan.exchange_id)
+        .subquery()
+    )
     plan_rows = session.exec(
         _exchanges(Exchange.state == ExchangeState.PLAN_SUBMITTED, mine)
         .add_columns(ActionPlan.created_at.label("plan_at"))
         .join(latest, latest.c.exchange_id == Exchange.id)
         .join(ActionPlan, (ActionPlan.exchange_id == Exchange.id) & (ActionPlan.version == latest.c.version))  # type: ignore[arg-type]
-        .where(((Exchange.visitor_partnership_id == pid) & col(ActionPlan.visitor_partnership_approved_at).is_(None))  # type: ignore[operator]
-               | ((Exchange.host_partnership_id == pid) & col(ActionPlan.host_partnership_approved_at).is_(None)))  # type: ignore[operator]
+        .where(
+            ((Exchange.visitor_partnership_id == pid) & col(ActionPlan.visitor_partnership_approved_at).is_(None))  # type: ignore[operator]
+            | ((Exchange.host_partnership_id == pid) & col(ActionPlan.host_partnership_approved_at).is_(None))  # type: ignore[operator]
+        )
     ).all()
     items += [_item("plan", row, "action plan", row.plan_at) for row in plan_rows]
 
@@ -110,27 +145,49 @@ def coordinator_queue(session: Session, user: User, *, rules: Rules | None = Non
 
     report_rows = session.exec(
         _exchanges(Exchange.state == ExchangeState.REPORT_SUBMITTED, paying)
-        .add_columns(ClosingReport.submitted_at).join(ClosingReport, ClosingReport.exchange_id == Exchange.id)  # type: ignore[arg-type]
+        .add_columns(ClosingReport.submitted_at)  # type: ignore[arg-type]
+        .join(ClosingReport, ClosingReport.exchange_id == Exchange.id)  # type: ignore[arg-type]
     ).all()
     items += [_item("report", row, "closing report", row.submitted_at) for row in report_rows]
 
     late_rows = session.exec(
-        _exchanges(Exchange.state.in_([ExchangeState.READY, ExchangeState.IN_PROGRESS, ExchangeState.REPORTING]), paying,  # type: ignore[attr-defined]
-                   Exchange.end_date < today - timedelta(days=rules.report_due_days))  # type: ignore[operator]
+        _exchanges(
+            Exchange.state.in_([ExchangeState.READY, ExchangeState.IN_PROGRESS, ExchangeState.REPORTING]),  # type: ignore[attr-defined]
+            paying,
+            Exchange.end_date < today - timedelta(days=rules.report_due_days),  # type: ignore[operator]
+        )
     ).all()
-    items += [_item("report_overdue", row, "closing report overdue", _midnight(row.end_date),
-                    row.end_date + timedelta(days=rules.report_due_days)) for row in late_rows]
+    items += [
+        _item(
+            "report_overdue",
+            row,
+            "closing report overdue",
+            _midnight(row.end_date),
+            row.end_date + timedelta(days=rules.report_due_days),
+        )
+        for row in late_rows
+    ]
 
     accepted_rows = session.exec(
         _exchanges(Exchange.state == ExchangeState.REPORT_ACCEPTED, paying)
-        .add_columns(ClosingReport.accepted_at).join(ClosingReport, ClosingReport.exchange_id == Exchange.id)  # type: ignore[arg-type]
+        .add_columns(ClosingReport.accepted_at)  # type: ignore[arg-type]
+        .join(ClosingReport, ClosingReport.exchange_id == Exchange.id)  # type: ignore[arg-type]
     ).all()
-    items += [_item("payment", row, "payment to order", row.accepted_at, (row.accepted_at or row.updated_at).date() + timedelta(days=rules.payment_days))
-              for row in accepted_rows]
+    items += [
+        _item(
+            "payment",
+            row,
+            "payment to order",
+            row.accepted_at,
+            (row.accepted_at or row.updated_at).date() + timedelta(days=rules.payment_days),
+        )
+        for row in accepted_rows
+    ]
 
     ordered_rows = session.exec(
         _exchanges(Exchange.state == ExchangeState.PAYMENT_ORDERED, paying)
-        .add_columns(Payment.ordered_at, Payment.due_date).join(Payment, Payment.exchange_id == Exchange.id)  # type: ignore[arg-type]
+        .add_columns(Payment.ordered_at, Payment.due_date)  # type: ignore[arg-type]
+        .join(Payment, Payment.exchange_id == Exchange.id)  # type: ignore[arg-type]
     ).all()
     items += [_item("payment_confirm", row, "payment to confirm", row.ordered_at, row.due_date) for row in ordered_rows]
     return sorted(items, key=lambda item: (item.since or datetime.max.replace(tzinfo=UTC), item.kind, item.record_id))
@@ -140,13 +197,24 @@ def _signatures_waiting(session: Session, pid: int) -> list[QueueItem]:
     """Exchanges in signing with a current document that lacks a signature this Partnership gives."""
     items: dict[int, QueueItem] = {}
     for side_column, party, kinds in (
-        (Exchange.visitor_partnership_id, Party.VISITOR_PARTNERSHIP, [DocumentKind.COMMITMENT_TO_QUALITY, DocumentKind.FINANCIAL_AGREEMENT]),
+        (
+            Exchange.visitor_partnership_id,
+            Party.VISITOR_PARTNERSHIP,
+            [DocumentKind.COMMITMENT_TO_QUALITY, DocumentKind.FINANCIAL_AGREEMENT],
+        ),
         (Exchange.host_partnership_id, Party.HOST_PARTNERSHIP, [DocumentKind.COMMITMENT_TO_QUALITY]),
     ):
         signed = select(Signature.id).where(Signature.document_id == Document.id, Signature.party == party).exists()
-        unsigned = select(Document.id).where(
-            Document.exchange_id == Exchange.id, col(Document.superseded_at).is_(None), col(Document.kind).in_(kinds), ~signed,
-        ).exists()
+        unsigned = (
+            select(Document.id)
+            .where(
+                Document.exchange_id == Exchange.id,
+                col(Document.superseded_at).is_(None),
+                col(Document.kind).in_(kinds),
+                ~signed,
+            )
+            .exists()
+        )
         rows = session.exec(_exchanges(Exchange.state == ExchangeState.SIGNING, side_column == pid, unsigned)).all()
         for row in rows:
             items.setdefault(row.id, _item("signature", row, "documents to sign", row.updated_at))
@@ -157,8 +225,16 @@ def _midnight(day: date) -> datetime:
     return datetime(day.year, day.month, day.day, tzinfo=UTC)
 
 
-def filter_queue(items: Iterable[QueueItem], *, kinds: Iterable[str] = (), countries: Iterable[str] = (), text: str = "",
-                 organisation_ids: Iterable[int] | None = None, overdue_only: bool = False, today: date | None = None) -> list[QueueItem]:
+def filter_queue(
+    items: Iterable[QueueItem],
+    *,
+    kinds: Iterable[str] = (),
+    countries: Iterable[str] = (),
+    text: str = "",
+    organisation_ids: Iterable[int] | None = None,
+    overdue_only: bool = False,
+    today: date | None = None,
+) -> list[QueueItem]:
     """Pure: the items matching every filter given. `text` matches a number, an organisation or a state;
     `organisation_ids` are the organisations of the people whose name or e-mail matched."""
     today = today or datetime.now(UTC).date()
@@ -188,12 +264,17 @@ def organisations_of_people(session: Session, text: str) -> set[int]:
     needle = text.strip().lower()
     if len(needle) < 2:
         return set()
-    rows = session.exec(select(User.organisation_id).where(
-        col(User.organisation_id).is_not(None),
-        func.lower(User.full_name).contains(needle, autoescape=True) | func.lower(User.email).contains(needle, autoescape=True),
-    )).all()
+    rows = session.exec(
+        select(User.organisation_id).where(
+            col(User.organisation_id).is_not(None),
+            func.lower(User.full_name).contains(needle, autoescape=True)
+            | func.lower(User.email).contains(needle, autoescape=True),
+        )
+    ).all()
     return {row for row in rows if row is not None}
 
 
 def open_eois(session: Session, organisation_id: int) -> list[EOI]:
-    return list(session.exec(select(EOI).where(EOI.organisation_id == organisation_id, EOI.state != EOIState.WITHDRAWN)))
+    return list(
+        session.exec(select(EOI).where(EOI.organisation_id == organisation_id, EOI.state != EOIState.WITHDRAWN))
+    )

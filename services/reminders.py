@@ -45,12 +45,24 @@ def overdue_items(session: Session, rules: Rules, today: date) -> list[Overdue]:
     items: list[Overdue] = []
     report_limit = today - timedelta(days=rules.report_due_days)
     late_reports = session.exec(
-        select(Exchange, Organisation.legal_name).join(Organisation, Exchange.visitor_org_id == Organisation.id)  # type: ignore[arg-type]
-        .where(Exchange.state.in_([ExchangeState.READY, ExchangeState.IN_PROGRESS, ExchangeState.REPORTING]),  # type: ignore[attr-defined]
-               Exchange.end_date < report_limit)  # type: ignore[operator]
+        select(Exchange, Organisation.legal_name)
+        .join(Organisation, Exchange.visitor_org_id == Organisation.id)  # type: ignore[arg-type]
+        .where(
+            Exchange.state.in_([ExchangeState.READY, ExchangeState.IN_PROGRESS, ExchangeState.REPORTING]),  # type: ignore[attr-defined]
+            Exchange.end_date < report_limit,  # type: ignore[operator]
+        )
     ).all()
-    items += [Overdue("report", id_of(x), x.end_date + timedelta(days=rules.report_due_days), x.visitor_org_id, x.visitor_partnership_id, name)  # type: ignore[arg-type, operator]
-              for x, name in late_reports]
+    items += [
+        Overdue(
+            "report",
+            id_of(x),
+            x.end_date + timedelta(days=rules.report_due_days),  # type: ignore[arg-type, operator]
+            x.visitor_org_id,
+            x.visitor_partnership_id,
+            name,
+        )
+        for x, name in late_reports
+    ]
     accepted = session.exec(
         select(Exchange, Organisation.legal_name, ClosingReport.accepted_at)
         .join(Organisation, Exchange.visitor_org_id == Organisation.id)  # type: ignore[arg-type]
@@ -67,11 +79,16 @@ def overdue_items(session: Session, rules: Rules, today: date) -> list[Overdue]:
         .join(Payment, Payment.exchange_id == Exchange.id)  # type: ignore[arg-type]
         .where(Exchange.state == ExchangeState.PAYMENT_ORDERED, Payment.due_date < today)  # type: ignore[operator]
     ).all()
-    items += [Overdue("payment_confirm", id_of(x), due, x.visitor_org_id, x.visitor_partnership_id, name) for x, name, due in ordered]  # type: ignore[arg-type]
+    items += [
+        Overdue("payment_confirm", id_of(x), due, x.visitor_org_id, x.visitor_partnership_id, name)  # type: ignore[arg-type]
+        for x, name, due in ordered
+    ]
     return items
 
 
-def send_reminders(session: Session, *, rules: Rules, today: date, actor: User | None = None, system: bool = False) -> ReminderReport:
+def send_reminders(
+    session: Session, *, rules: Rules, today: date, actor: User | None = None, system: bool = False
+) -> ReminderReport:
     """E-mails for every overdue item not yet reminded today; commits."""
     if not system:
         require_admin(actor)
@@ -93,13 +110,26 @@ def _write(session: Session, item: Overdue) -> None:
     link = f"exchange?id={item.exchange_id}"
     coordinators = partnership_users(session, item.visitor_partnership_id)
     if item.kind == "report":
-        notify(session, organisation_users(session, item.visitor_org_id) + coordinators,
-               subject=_("Reminder: the closing report of exchange {id} is overdue").format(id=item.exchange_id),
-               body=_("The closing report of {org} was due on {due}. File it with the evidence of the stay so the lump sum can be paid.").format(
-                   org=item.visitor_name, due=day(item.due)), kind="reminder", link=link)
+        notify(
+            session,
+            organisation_users(session, item.visitor_org_id) + coordinators,
+            subject=_("Reminder: the closing report of exchange {id} is overdue").format(id=item.exchange_id),
+            body=_(
+                "The closing report of {org} was due on {due}. File it with the evidence of the stay so the lump sum "
+                "can be paid."
+            ).format(org=item.visitor_name, due=day(item.due)),
+            kind="reminder",
+            link=link,
+        )
     else:
         what = _("ordered") if item.kind == "payment_order" else _("confirmed as paid")
-        notify(session, coordinators,
-               subject=_("Reminder: the payment of exchange {id} is overdue").format(id=item.exchange_id),
-               body=_("The lump sum of {org} should have been {what} by {due}.").format(org=item.visitor_name, what=what, due=day(item.due)),
-               kind="reminder", link=link)
+        notify(
+            session,
+            coordinators,
+            subject=_("Reminder: the payment of exchange {id} is overdue").format(id=item.exchange_id),
+            body=_("The lump sum of {org} should have been {what} by {due}.").format(
+                org=item.visitor_name, what=what, due=day(item.due)
+            ),
+            kind="reminder",
+            link=link,
+        )

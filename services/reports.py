@@ -39,7 +39,9 @@ def report_of(session: Session, exchange_id: int) -> ClosingReport | None:
 
 
 def evidence_of(session: Session, report_id: int) -> list[Evidence]:
-    return list(session.exec(select(Evidence).where(Evidence.closing_report_id == report_id).order_by(Evidence.created_at)))
+    return list(
+        session.exec(select(Evidence).where(Evidence.closing_report_id == report_id).order_by(Evidence.created_at))
+    )
 
 
 def _visitor_editing(exchange: Exchange, parties: set[Party]) -> None:
@@ -76,7 +78,9 @@ def save_report_draft(*, session: Session, actor: User, exchange_id: int, answer
     return report
 
 
-def add_evidence(*, session: Session, actor: User, exchange_id: int, evidence_type: str, filename: str, content: bytes) -> Evidence:
+def add_evidence(
+    *, session: Session, actor: User, exchange_id: int, evidence_type: str, filename: str, content: bytes
+) -> Evidence:
     exchange, parties = load_exchange(session, actor, exchange_id)
     _visitor_editing(exchange, parties)
     if evidence_type not in EVIDENCE_TYPES:
@@ -84,12 +88,25 @@ def add_evidence(*, session: Session, actor: User, exchange_id: int, evidence_ty
     checked = check_upload(filename, content, allowed=EVIDENCE_KINDS, max_mb=load_settings().max_evidence_mb)
     report = _report(session, exchange_id)
     evidence = Evidence(
-        closing_report_id=id_of(report), evidence_type=evidence_type, filename=checked.filename, mime_type=checked.mime_type,
-        size_bytes=checked.size_bytes, sha256=checked.sha256, content=checked.content, uploaded_by_user_id=id_of(actor),
+        closing_report_id=id_of(report),
+        evidence_type=evidence_type,
+        filename=checked.filename,
+        mime_type=checked.mime_type,
+        size_bytes=checked.size_bytes,
+        sha256=checked.sha256,
+        content=checked.content,
+        uploaded_by_user_id=id_of(actor),
     )
     session.add(evidence)
     session.flush()
-    append_event(session, actor=actor, entity_type="exchange", entity_id=exchange_id, action="add_evidence", comment=f"{checked.filename} {checked.sha256}")
+    append_event(
+        session,
+        actor=actor,
+        entity_type="exchange",
+        entity_id=exchange_id,
+        action="add_evidence",
+        comment=f"{checked.filename} {checked.sha256}",
+    )
     session.commit()
     return evidence
 
@@ -102,7 +119,14 @@ def remove_evidence(*, session: Session, actor: User, exchange_id: int, evidence
     if report is None or evidence is None or evidence.closing_report_id != report.id:
         raise NotFound(_("No such evidence file."))
     session.delete(evidence)
-    append_event(session, actor=actor, entity_type="exchange", entity_id=exchange_id, action="remove_evidence", comment=evidence.sha256)
+    append_event(
+        session,
+        actor=actor,
+        entity_type="exchange",
+        entity_id=exchange_id,
+        action="remove_evidence",
+        comment=evidence.sha256,
+    )
     session.commit()
 
 
@@ -119,13 +143,31 @@ def submit_report(*, session: Session, actor: User, exchange_id: int, answers: d
     report.submitted_at = utcnow()
     report.updated_at = utcnow()
     session.add(report)
-    apply_transition(session, exchange, Action.SUBMIT_REPORT, parties=parties, actor=actor, facts=Facts(report_complete=True))
-    closing_report_pdf(session, exchange, report.answers,
-                       [(e.evidence_type, e.filename, e.sha256) for e in evidence_of(session, id_of(report))])
-    notify(session, partnership_users(session, exchange.visitor_partnership_id), subject=_("A closing report waits for your review"),
-           body=_("The Visitor filed its closing report with evidence."), kind="report_submitted", link=f"exchange?id={exchange_id}")
-    notify(session, organisation_users(session, exchange.host_org_id), subject=_("The Visitor filed its closing report"),
-           body=_("You can add the Host's feedback."), kind="report_submitted_host", link=f"exchange?id={exchange_id}")
+    apply_transition(
+        session, exchange, Action.SUBMIT_REPORT, parties=parties, actor=actor, facts=Facts(report_complete=True)
+    )
+    closing_report_pdf(
+        session,
+        exchange,
+        report.answers,
+        [(e.evidence_type, e.filename, e.sha256) for e in evidence_of(session, id_of(report))],
+    )
+    notify(
+        session,
+        partnership_users(session, exchange.visitor_partnership_id),
+        subject=_("A closing report waits for your review"),
+        body=_("The Visitor filed its closing report with evidence."),
+        kind="report_submitted",
+        link=f"exchange?id={exchange_id}",
+    )
+    notify(
+        session,
+        organisation_users(session, exchange.host_org_id),
+        subject=_("The Visitor filed its closing report"),
+        body=_("You can add the Host's feedback."),
+        kind="report_submitted_host",
+        link=f"exchange?id={exchange_id}",
+    )
     session.commit()
     return exchange
 
@@ -153,15 +195,27 @@ def decide_report(*, session: Session, actor: User, exchange_id: int, accept: bo
     exchange, parties = load_exchange(session, actor, exchange_id)
     comment = comment.strip()
     action = Action.ACCEPT_REPORT if accept else Action.REQUEST_REPORT_CHANGES
-    apply_transition(session, exchange, action, parties=parties, actor=actor, comment=comment, facts=Facts(comment=comment))
+    apply_transition(
+        session, exchange, action, parties=parties, actor=actor, comment=comment, facts=Facts(comment=comment)
+    )
     report = report_of(session, exchange_id)
     if accept and report is not None:
         report.accepted_at = utcnow()
         session.add(report)
     subject = _("Your closing report is accepted") if accept else _("Changes requested on your closing report")
-    body = _("The lump sum will be paid.") if accept else _("The Partnership asks for changes: {comment}").format(comment=comment)
-    notify(session, organisation_users(session, exchange.visitor_org_id), subject=subject, body=body,
-           kind="report_decided", link=f"exchange?id={exchange_id}")
+    body = (
+        _("The lump sum will be paid.")
+        if accept
+        else _("The Partnership asks for changes: {comment}").format(comment=comment)
+    )
+    notify(
+        session,
+        organisation_users(session, exchange.visitor_org_id),
+        subject=subject,
+        body=body,
+        kind="report_decided",
+        link=f"exchange?id={exchange_id}",
+    )
     session.commit()
     return exchange
 
@@ -179,8 +233,30 @@ def evidence_pack(*, session: Session, actor: User, exchange_id: int) -> bytes:
         report = report_of(session, exchange_id)
         for item in evidence_of(session, id_of(report)) if report else []:
             archive.writestr(f"evidence/{item.id}-{item.filename}", item.content or b"")
-        events = session.exec(select(AuditEvent).where(AuditEvent.entity_type == "exchange", AuditEvent.entity_id == exchange_id).order_by(AuditEvent.seq))
-        archive.writestr("audit.json", json.dumps([{
-            "seq": e.seq, "at": e.created_at.isoformat(), "actor": e.actor_label, "action": e.action, "from": e.from_state, "to": e.to_state,
-            "comment": e.comment, "hash": e.hash, "prev_hash": e.prev_hash} for e in events], ensure_ascii=False, indent=1))
+        events = session.exec(
+            select(AuditEvent)
+            .where(AuditEvent.entity_type == "exchange", AuditEvent.entity_id == exchange_id)
+            .order_by(AuditEvent.seq)
+        )
+        archive.writestr(
+            "audit.json",
+            json.dumps(
+                [
+                    {
+                        "seq": e.seq,
+                        "at": e.created_at.isoformat(),
+                        "actor": e.actor_label,
+                        "action": e.action,
+                        "from": e.from_state,
+                        "to": e.to_state,
+                        "comment": e.comment,
+                        "hash": e.hash,
+                        "prev_hash": e.prev_hash,
+                    }
+                    for e in events
+                ],
+                ensure_ascii=False,
+                indent=1,
+            ),
+        )
     return buffer.getvalue()

@@ -64,8 +64,11 @@ class RateChange:
 
 def rate_changes(before: Rules, after: Rules) -> list[RateChange]:
     codes = sorted(set(before.host_rates_eur) | set(after.host_rates_eur), key=country_name)
-    return [RateChange(code, before.host_rates_eur.get(code), after.host_rates_eur.get(code))
-            for code in codes if before.host_rates_eur.get(code) != after.host_rates_eur.get(code)]
+    return [
+        RateChange(code, before.host_rates_eur.get(code), after.host_rates_eur.get(code))
+        for code in codes
+        if before.host_rates_eur.get(code) != after.host_rates_eur.get(code)
+    ]
 
 
 def add_rules_version(*, session: Session, actor: User, text: str) -> RulesVersion:
@@ -74,11 +77,24 @@ def add_rules_version(*, session: Session, actor: User, text: str) -> RulesVersi
     rules = check_rules_text(text)
     taken = {rules_version.label for rules_version in session.exec(select(RulesVersion))} | {load_rules().version}
     if rules.version in taken:
-        raise ValidationFailed({"content": _("A version labelled “{label}” exists already; change `version = …` at the top.").format(label=rules.version)})
-    version = RulesVersion(label=rules.version, content_toml=text, sha256=hashlib.sha256(text.encode()).hexdigest(), created_by_user_id=actor.id)
+        raise ValidationFailed(
+            {
+                "content": _("A version labelled “{label}” exists already; change `version = …` at the top.").format(
+                    label=rules.version
+                )
+            }
+        )
+    version = RulesVersion(
+        label=rules.version,
+        content_toml=text,
+        sha256=hashlib.sha256(text.encode()).hexdigest(),
+        created_by_user_id=actor.id,
+    )
     session.add(version)
     session.flush()
-    append_event(session, actor=actor, entity_type="rules_version", entity_id=id_of(version), action="add", comment=rules.version)
+    append_event(
+        session, actor=actor, entity_type="rules_version", entity_id=id_of(version), action="add", comment=rules.version
+    )
     session.commit()
     return version
 
@@ -90,7 +106,14 @@ def activate_rules_version(*, session: Session, actor: User, version_id: int) ->
         raise NotFound(_("No such rules version."))
     version.activated_at = utcnow()
     session.add(version)
-    append_event(session, actor=actor, entity_type="rules_version", entity_id=version_id, action="activate", comment=version.label)
+    append_event(
+        session,
+        actor=actor,
+        entity_type="rules_version",
+        entity_id=version_id,
+        action="activate",
+        comment=version.label,
+    )
     session.commit()
     return version
 

@@ -25,7 +25,11 @@ def ecosystems_of(eoi_answers: dict) -> list[str]:
 
 def activities_of(plan_answers: dict) -> list[str]:
     rows = plan_answers.get("activities") or []
-    return [str(r.get("activity_type")) for r in rows if isinstance(r, dict) and r.get("activity_type")] if isinstance(rows, list) else []
+    return (
+        [str(r.get("activity_type")) for r in rows if isinstance(r, dict) and r.get("activity_type")]
+        if isinstance(rows, list)
+        else []
+    )
 
 
 def set_tags(session: Session, exchange_id: int, kind: str, values: Iterable[str]) -> None:

@@ -25,7 +25,11 @@ def timeline(session: Session, entity_type: str, entity_id: int) -> list[Timelin
     """Who did what, when: the name is read from the account today, so an erased person shows as erased
     while the audit row itself (append-only) keeps what it recorded."""
     rows = session.exec(
-        select(AuditEvent, User.full_name).outerjoin(User, AuditEvent.actor_user_id == User.id)  # type: ignore[arg-type]
-        .where(AuditEvent.entity_type == entity_type, AuditEvent.entity_id == entity_id).order_by(AuditEvent.seq)
+        select(AuditEvent, User.full_name)
+        .outerjoin(User, AuditEvent.actor_user_id == User.id)  # type: ignore[arg-type]
+        .where(AuditEvent.entity_type == entity_type, AuditEvent.entity_id == entity_id)
+        .order_by(AuditEvent.seq)
     ).all()
-    return [TimelineEntry(event.created_at, name or event.actor_label, event.action, event.comment) for event, name in rows]
+    return [
+        TimelineEntry(event.created_at, name or event.actor_label, event.action, event.comment) for event, name in rows
+    ]

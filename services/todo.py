@@ -26,38 +26,118 @@ def participant_todos(session: Session, user: User) -> list[Todo]:
         return []
     todos: list[Todo] = []
     if not org.profile:
-        todos.append(Todo("Complete your organisation profile", "Partnerships read it before they approve anything.", "pages/participant/organisation.py"))
+        todos.append(
+            Todo(
+                "Complete your organisation profile",
+                "Partnerships read it before they approve anything.",
+                "pages/participant/organisation.py",
+            )
+        )
     eois = list(session.exec(select(EOI).where(EOI.organisation_id == org.id)))
     for eoi in eois:
         side = "Visitor" if eoi.side == Side.VISITOR else "Host"
         if eoi.state == EOIState.DRAFT:
-            todos.append(Todo(f"Finish your expression of interest as {side}", "It is a draft: send it to your Partnership.", "pages/participant/eoi.py", eoi.id))
+            todos.append(
+                Todo(
+                    f"Finish your expression of interest as {side}",
+                    "It is a draft: send it to your Partnership.",
+                    "pages/participant/eoi.py",
+                    eoi.id,
+                )
+            )
         elif eoi.state == EOIState.CHANGES_REQUESTED:
-            todos.append(Todo(f"Update your expression of interest as {side}", f"Your Partnership asks: {eoi.last_comment}", "pages/participant/eoi.py", eoi.id))
+            todos.append(
+                Todo(
+                    f"Update your expression of interest as {side}",
+                    f"Your Partnership asks: {eoi.last_comment}",
+                    "pages/participant/eoi.py",
+                    eoi.id,
+                )
+            )
     active = [e for e in eois if e.state not in (EOIState.WITHDRAWN, EOIState.REJECTED)]
     if not active:
-        todos.append(Todo("Send an expression of interest", "The first step of every exchange, as Visitor or as Host.", "pages/participant/eoi.py"))
-    exchanges = list(session.exec(select(Exchange).where((Exchange.visitor_org_id == org.id) | (Exchange.host_org_id == org.id))))
+        todos.append(
+            Todo(
+                "Send an expression of interest",
+                "The first step of every exchange, as Visitor or as Host.",
+                "pages/participant/eoi.py",
+            )
+        )
+    exchanges = list(
+        session.exec(select(Exchange).where((Exchange.visitor_org_id == org.id) | (Exchange.host_org_id == org.id)))
+    )
     approved_sides = {e.side for e in eois if e.state == EOIState.APPROVED}
-    open_exchanges = [x for x in exchanges if x.state not in (ExchangeState.CANCELLED, ExchangeState.DECLINED, ExchangeState.PAID)]
+    open_exchanges = [
+        x for x in exchanges if x.state not in (ExchangeState.CANCELLED, ExchangeState.DECLINED, ExchangeState.PAID)
+    ]
     if Side.VISITOR in approved_sides and not [x for x in open_exchanges if x.visitor_org_id == org.id]:
-        todos.append(Todo("Find a Host", "Your expression of interest is approved: look at the suggestions and the catalogue.", "pages/participant/exchanges.py"))
+        todos.append(
+            Todo(
+                "Find a Host",
+                "Your expression of interest is approved: look at the suggestions and the catalogue.",
+                "pages/participant/exchanges.py",
+            )
+        )
     if Side.HOST in approved_sides:
-        todos.append(Todo("Publish an exchange opportunity", "Visitors find you in the public catalogue.", "pages/participant/opportunities.py"))
+        todos.append(
+            Todo(
+                "Publish an exchange opportunity",
+                "Visitors find you in the public catalogue.",
+                "pages/participant/opportunities.py",
+            )
+        )
     for x in open_exchanges:
         me = Party.VISITOR if x.visitor_org_id == org.id else Party.HOST
         if x.state == ExchangeState.PROPOSED and x.proposed_by != me:
-            todos.append(Todo("Answer a proposal", "Another organisation proposes an exchange.", "pages/exchange/exchange.py", x.id))
+            todos.append(
+                Todo(
+                    "Answer a proposal",
+                    "Another organisation proposes an exchange.",
+                    "pages/exchange/exchange.py",
+                    x.id,
+                )
+            )
         elif x.state == ExchangeState.PLANNING:
-            plan = session.exec(select(ActionPlan).where(ActionPlan.exchange_id == x.id).order_by(ActionPlan.version.desc())).first()  # type: ignore[attr-defined]
+            plan = session.exec(
+                select(ActionPlan).where(ActionPlan.exchange_id == x.id).order_by(ActionPlan.version.desc())  # type: ignore[attr-defined]
+            ).first()
             agreed = plan is not None and (plan.visitor_agreed_at if me == Party.VISITOR else plan.host_agreed_at)
             if not agreed:
-                todos.append(Todo("Write and agree the action plan", "Both sides agree to the same version.", "pages/exchange/exchange.py", x.id))
-        elif x.state == ExchangeState.SIGNING and any(parties_to_sign(session, user, d) for d in current_documents(session, id_of(x))):
-            todos.append(Todo("Sign the documents", "The Commitment to Quality (and, for the Visitor, the Financial Agreement).",
-                              "pages/exchange/exchange.py", x.id))
+                todos.append(
+                    Todo(
+                        "Write and agree the action plan",
+                        "Both sides agree to the same version.",
+                        "pages/exchange/exchange.py",
+                        x.id,
+                    )
+                )
+        elif x.state == ExchangeState.SIGNING and any(
+            parties_to_sign(session, user, d) for d in current_documents(session, id_of(x))
+        ):
+            todos.append(
+                Todo(
+                    "Sign the documents",
+                    "The Commitment to Quality (and, for the Visitor, the Financial Agreement).",
+                    "pages/exchange/exchange.py",
+                    x.id,
+                )
+            )
         elif x.state == ExchangeState.REPORTING and me == Party.VISITOR:
-            todos.append(Todo("File the closing report", "With evidence of the stay: tickets, boarding passes, invoices.", "pages/exchange/exchange.py", x.id))
+            todos.append(
+                Todo(
+                    "File the closing report",
+                    "With evidence of the stay: tickets, boarding passes, invoices.",
+                    "pages/exchange/exchange.py",
+                    x.id,
+                )
+            )
         elif x.state in (ExchangeState.READY, ExchangeState.IN_PROGRESS) and me == Party.VISITOR:
-            todos.append(Todo("Record your stay", "Say when the stay started and when it ended.", "pages/exchange/exchange.py", x.id))
+            todos.append(
+                Todo(
+                    "Record your stay",
+                    "Say when the stay started and when it ended.",
+                    "pages/exchange/exchange.py",
+                    x.id,
+                )
+            )
     return todos

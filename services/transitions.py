@@ -57,9 +57,7 @@ def apply_transition(
         session.rollback()
         current = session.execute(sa.select(table.c.state).where(table.c.id == record.id)).scalar_one_or_none()
         now_label = state_label(type(expected)(current)) if current else "deleted"
-        raise StaleState(
-            f"This record changed meanwhile (it is now “{now_label}”); reload the page and try again."
-        )
+        raise StaleState(f"This record changed meanwhile (it is now “{now_label}”); reload the page and try again.")
     append_event(
         session,
         actor=actor,

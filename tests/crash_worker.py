@@ -19,17 +19,26 @@ from services import eois, payments
 from tests.journey import eoi_answers
 
 
-def user(session, username: str) -> User:  # type: ignore[no-untyped-def]
+def user(session, username: str) -> User:
     return session.exec(select(User).where(User.username == username)).one()
 
 
 def one_payment_step() -> bool:
     with write_session() as session:
         coordinator = user(session, "coord.v")
-        ordered = session.exec(select(Payment.id).join(Exchange, Payment.exchange_id == Exchange.id)  # type: ignore[arg-type]
-                               .where(Exchange.state == ExchangeState.PAYMENT_ORDERED)).first()
+        ordered = session.exec(
+            select(Payment.id)
+            .join(Exchange, Payment.exchange_id == Exchange.id)  # type: ignore[arg-type]
+            .where(Exchange.state == ExchangeState.PAYMENT_ORDERED)
+        ).first()
         if ordered is not None:
-            payments.confirm_payments(session=session, actor=coordinator, payment_ids=[ordered], paid_on=date.today(), reference=f"R-{ordered}")
+            payments.confirm_payments(
+                session=session,
+                actor=coordinator,
+                payment_ids=[ordered],
+                paid_on=date.today(),
+                reference=f"R-{ordered}",
+            )
             return True
         accepted = session.exec(select(Exchange.id).where(Exchange.state == ExchangeState.REPORT_ACCEPTED)).first()
         if accepted is not None:
@@ -43,16 +52,31 @@ def one_eoi_step() -> None:
     Each step is its own transaction, so after a kill the next worker carries on where it stopped."""
     with write_session() as session:
         applicant, coordinator = user(session, "host"), user(session, "coord.h")
-        eoi = session.exec(select(EOI).where(EOI.organisation_id == applicant.organisation_id, EOI.side == Side.VISITOR,
-                                             EOI.state.not_in([EOIState.REJECTED, EOIState.WITHDRAWN]))).first()  # type: ignore[attr-defined]
+        eoi = session.exec(
+            select(EOI).where(
+                EOI.organisation_id == applicant.organisation_id,
+                EOI.side == Side.VISITOR,
+                EOI.state.not_in([EOIState.REJECTED, EOIState.WITHDRAWN]),  # type: ignore[attr-defined]
+            )
+        ).first()
         if eoi is None:
-            eois.start_eoi(session=session, actor=applicant, side=Side.VISITOR, partnership_id=coordinator.partnership_id)
+            eois.start_eoi(
+                session=session, actor=applicant, side=Side.VISITOR, partnership_id=coordinator.partnership_id
+            )
         elif eoi.state in (EOIState.DRAFT, EOIState.CHANGES_REQUESTED):
             eois.submit_eoi(session=session, actor=applicant, eoi_id=id_of(eoi), answers=eoi_answers(["PT"]))
         elif eoi.decided_at is None:  # submitted for the first time
-            eois.decide_eoi(session=session, actor=coordinator, eoi_id=id_of(eoi), action=Action.REQUEST_CHANGES, comment="More detail")
+            eois.decide_eoi(
+                session=session,
+                actor=coordinator,
+                eoi_id=id_of(eoi),
+                action=Action.REQUEST_CHANGES,
+                comment="More detail",
+            )
         else:
-            eois.decide_eoi(session=session, actor=coordinator, eoi_id=id_of(eoi), action=Action.REJECT, comment="Not this time")
+            eois.decide_eoi(
+                session=session, actor=coordinator, eoi_id=id_of(eoi), action=Action.REJECT, comment="Not this time"
+            )
 
 
 def main() -> int:

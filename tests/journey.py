@@ -30,16 +30,28 @@ def eoi_answers(countries: list[str], start: date = date(2027, 3, 1)) -> dict:
     }
 
 
-def org_user(session: Session, username: str, country: str, org_type: OrgType = OrgType.CLUSTER, city: str = "Porto") -> User:
+def org_user(
+    session: Session, username: str, country: str, org_type: OrgType = OrgType.CLUSTER, city: str = "Porto"
+) -> User:
     return register_participant(
         session=session,
-        data=Registration(username=username, email=f"{username}@example.eu", full_name=f"{username.title()} Person",
-                          password=f.PASSWORD, password_repeat=f.PASSWORD, organisation_name=f"{username.title()} Org",
-                          organisation_type=org_type.value, country=country, city=city),
+        data=Registration(
+            username=username,
+            email=f"{username}@example.eu",
+            full_name=f"{username.title()} Person",
+            password=f.PASSWORD,
+            password_repeat=f.PASSWORD,
+            organisation_name=f"{username.title()} Org",
+            organisation_type=org_type.value,
+            country=country,
+            city=city,
+        ),
     )
 
 
-def approved(session: Session, user: User, side: Side, partnership: Partnership, coordinator: User, countries: list[str]) -> EOI:
+def approved(
+    session: Session, user: User, side: Side, partnership: Partnership, coordinator: User, countries: list[str]
+) -> EOI:
     eoi = eois.start_eoi(session=session, actor=user, side=side, partnership_id=partnership.id)
     eois.submit_eoi(session=session, actor=user, eoi_id=id_of(eoi), answers=eoi_answers(countries))
     return eois.decide_eoi(session=session, actor=coordinator, eoi_id=id_of(eoi), action=Action.APPROVE)
@@ -70,7 +82,9 @@ def cast(session: Session, *, same_partnership: bool = False) -> Cast:
 def agreed_exchange(session: Session, c: Cast) -> Exchange:
     approved(session, c.visitor, Side.VISITOR, c.vop, c.vop_coordinator, ["FR"])
     approved(session, c.host, Side.HOST, c.hop, c.hop_coordinator, ["PT"])
-    exchange = exchanges.propose_exchange(session=session, actor=c.visitor, counterpart_org_id=c.host.organisation_id, message="Shall we?")
+    exchange = exchanges.propose_exchange(
+        session=session, actor=c.visitor, counterpart_org_id=c.host.organisation_id, message="Shall we?"
+    )
     return exchanges.answer_proposal(session=session, actor=c.host, exchange_id=id_of(exchange), accept=True)
 
 
@@ -85,10 +99,14 @@ def plan_answers(start: date = date(2027, 3, 1), end: date = date(2027, 3, 5)) -
 
 
 def approved_plan(session: Session, c: Cast, exchange: Exchange) -> Exchange:
-    plan = exchanges.save_plan(session=session, actor=c.visitor, exchange_id=id_of(exchange), answers=plan_answers(), base_version=None)
+    plan = exchanges.save_plan(
+        session=session, actor=c.visitor, exchange_id=id_of(exchange), answers=plan_answers(), base_version=None
+    )
     exchanges.agree_plan(session=session, actor=c.visitor, exchange_id=id_of(exchange), version=plan.version)
     exchanges.agree_plan(session=session, actor=c.host, exchange_id=id_of(exchange), version=plan.version)
-    approved = exchanges.decide_plan(session=session, actor=c.vop_coordinator, exchange_id=id_of(exchange), approve=True)
+    approved = exchanges.decide_plan(
+        session=session, actor=c.vop_coordinator, exchange_id=id_of(exchange), approve=True
+    )
     if c.hop.id == c.vop.id:
         return approved  # one Partnership supervises both sides: its approval counts for both
     return exchanges.decide_plan(session=session, actor=c.hop_coordinator, exchange_id=id_of(exchange), approve=True)
@@ -96,13 +114,25 @@ def approved_plan(session: Session, c: Cast, exchange: Exchange) -> Exchange:
 
 def sign_all(session: Session, c: Cast, exchange: Exchange) -> Exchange:
     """Every required party signs both documents, as each signer would in the app."""
-    signers = {Party.VISITOR: c.visitor, Party.HOST: c.host, Party.VISITOR_PARTNERSHIP: c.vop_coordinator, Party.HOST_PARTNERSHIP: c.hop_coordinator}
+    signers = {
+        Party.VISITOR: c.visitor,
+        Party.HOST: c.host,
+        Party.VISITOR_PARTNERSHIP: c.vop_coordinator,
+        Party.HOST_PARTNERSHIP: c.hop_coordinator,
+    }
     for document in [d for d in documents.current_documents(session, id_of(exchange)) if d.kind in documents.REQUIRED]:
         signed = {s.party for s in documents.signatures_of(session, id_of(document))}
         for party in sorted(documents.REQUIRED[document.kind] - signed):
             user = signers[party]
-            documents.sign_document(session=session, actor=user, document_id=id_of(document), party=party, typed_name=user.full_name,
-                                    agreed=True, shown_sha256=document.sha256)
+            documents.sign_document(
+                session=session,
+                actor=user,
+                document_id=id_of(document),
+                party=party,
+                typed_name=user.full_name,
+                agreed=True,
+                shown_sha256=document.sha256,
+            )
     session.refresh(exchange)
     return exchange
 
@@ -111,19 +141,43 @@ def through_signing(session: Session, exchange: Exchange, c: Cast | None = None)
     """Signatures by every party, then the Visitor records the start of the stay."""
     assert c is not None, "pass the cast that signs"
     exchange = sign_all(session, c, exchange)
-    return exchanges.mark_stay(session=session, actor=c.visitor, exchange_id=id_of(exchange), action=Action.START_STAY,
-                               today=exchange.start_date)
+    return exchanges.mark_stay(
+        session=session,
+        actor=c.visitor,
+        exchange_id=id_of(exchange),
+        action=Action.START_STAY,
+        today=exchange.start_date,
+    )
 
 
 def reported_exchange(session: Session) -> tuple[Cast, Exchange]:
     """The stay is over, the closing report with evidence is filed, the Visitor's bank account is known."""
     c = cast(session)
     exchange = through_signing(session, approved_plan(session, c, agreed_exchange(session, c)), c)
-    exchanges.mark_stay(session=session, actor=c.visitor, exchange_id=id_of(exchange), action=Action.END_STAY, today=date(2027, 3, 8))
-    reports.add_evidence(session=session, actor=c.visitor, exchange_id=id_of(exchange), evidence_type="Other", filename="t.pdf", content=PDF)
-    reports.submit_report(session=session, actor=c.visitor, exchange_id=id_of(exchange), answers={
-        "results": [{"objective": "Learn", "result": "Learnt a lot about pilot lines."}], "follow_up": "A joint proposal.", "visitor_satisfaction": 5})
-    payments.set_organisation_account(session=session, actor=c.visitor, iban=GOOD_IBAN_PT, bic="CGDIPTPL", holder="Łódź Ąna Sousa")
+    exchanges.mark_stay(
+        session=session, actor=c.visitor, exchange_id=id_of(exchange), action=Action.END_STAY, today=date(2027, 3, 8)
+    )
+    reports.add_evidence(
+        session=session,
+        actor=c.visitor,
+        exchange_id=id_of(exchange),
+        evidence_type="Other",
+        filename="t.pdf",
+        content=PDF,
+    )
+    reports.submit_report(
+        session=session,
+        actor=c.visitor,
+        exchange_id=id_of(exchange),
+        answers={
+            "results": [{"objective": "Learn", "result": "Learnt a lot about pilot lines."}],
+            "follow_up": "A joint proposal.",
+            "visitor_satisfaction": 5,
+        },
+    )
+    payments.set_organisation_account(
+        session=session, actor=c.visitor, iban=GOOD_IBAN_PT, bic="CGDIPTPL", holder="Łódź Ąna Sousa"
+    )
     return c, session.get(Exchange, exchange.id)  # type: ignore[return-value]
 
 

@@ -35,7 +35,7 @@ class Inbox:
     def __post_init__(self) -> None:
         self.arrived = threading.Condition(self.lock)
 
-    async def handle_DATA(self, server, session, envelope) -> str:  # type: ignore[no-untyped-def]
+    async def handle_DATA(self, server, session, envelope) -> str:
         message = message_from_bytes(envelope.content, policy=policy.default)
         with self.arrived:
             self.messages.append(message)
@@ -52,7 +52,9 @@ class Inbox:
                         return message
                 left = deadline - time.monotonic()
                 if left <= 0:
-                    raise AssertionError(f"no mail to {to} about “{subject_part}” in {timeout}s: {[m['Subject'] for m in self.messages]}")
+                    raise AssertionError(
+                        f"no mail to {to} about “{subject_part}” in {timeout}s: {[m['Subject'] for m in self.messages]}"
+                    )
                 self.arrived.wait(left)
 
 
@@ -61,8 +63,12 @@ def self_signed(folder: Path) -> tuple[Path, Path]:
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
     now = dt.datetime.now(dt.UTC)
     cert = (
-        x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-        .serial_number(x509.random_serial_number()).not_valid_before(now - dt.timedelta(days=1))
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1))
         .not_valid_after(now + dt.timedelta(days=2))
         .add_extension(x509.SubjectAlternativeName([x509.DNSName("localhost")]), critical=False)
         .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
@@ -70,7 +76,9 @@ def self_signed(folder: Path) -> tuple[Path, Path]:
     )
     cert_path, key_path = folder / "smtp.pem", folder / "smtp.key"
     cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+    key_path.write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
     return cert_path, key_path
 
 
@@ -87,8 +95,12 @@ class SmtpCatcher:
             kwargs.update(tls_context=context, require_starttls=True)
             self.cafile = str(cert)
         if login is not None:
-            def check(server, session, envelope, mechanism, auth_data):  # type: ignore[no-untyped-def]
-                ok = isinstance(auth_data, LoginPassword) and (auth_data.login.decode(), auth_data.password.decode()) == login
+
+            def check(server, session, envelope, mechanism, auth_data):
+                ok = (
+                    isinstance(auth_data, LoginPassword)
+                    and (auth_data.login.decode(), auth_data.password.decode()) == login
+                )
                 return AuthResult(success=ok)
 
             kwargs.update(authenticator=check, auth_require_tls=tls_folder is not None)

@@ -114,7 +114,10 @@ def test_every_room_imports_only_what_it_may() -> None:
             if _resolve(imp.target) is None or top == room:
                 continue
             if top not in ALLOWED[room]:
-                broken.append(f"{path.relative_to(ROOT)}:{imp.line} imports {imp.target} ({room} may import {sorted(ALLOWED[room])})")
+                broken.append(
+                    f"{path.relative_to(ROOT)}:{imp.line} imports {imp.target} ({room} may import "
+                    f"{sorted(ALLOWED[room])})"
+                )
     assert not broken, "imports that break the rules of ARCHITECTURE.md:\n" + "\n".join(sorted(set(broken)))
 
 
@@ -127,7 +130,9 @@ def test_pages_never_open_a_write_session() -> None:
             name = node.id if isinstance(node, ast.Name) else node.name if isinstance(node, ast.alias) else None
             if name == "write_session":
                 offenders.append(f"{path.relative_to(ROOT)}:{getattr(node, 'lineno', '?')}")
-    assert not offenders, "pages act through ui.act(...), never with a write session of their own:\n" + "\n".join(offenders)
+    assert not offenders, "pages act through ui.act(...), never with a write session of their own:\n" + "\n".join(
+        offenders
+    )
 
 
 def _graph() -> dict[str, set[str]]:
@@ -177,7 +182,9 @@ def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
 
 def test_no_import_cycle_between_files() -> None:
     cycles = _cycles(_graph())
-    assert not cycles, "files that import each other (directly or through others):\n" + "\n".join(" <-> ".join(c) for c in cycles)
+    assert not cycles, "files that import each other (directly or through others):\n" + "\n".join(
+        " <-> ".join(c) for c in cycles
+    )
 
 
 def test_the_checker_sees_a_cycle_and_a_forbidden_arrow() -> None:

@@ -15,14 +15,30 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def manage(tmp_path: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'cxc.db'}", "CXC_DATA_DIR": str(tmp_path), "CXC_BCRYPT_ROUNDS": "4"}
-    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, input=stdin, capture_output=True, text=True, timeout=120)
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'cxc.db'}",
+        "CXC_DATA_DIR": str(tmp_path),
+        "CXC_BCRYPT_ROUNDS": "4",
+    }
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def counts(tmp_path: Path) -> dict[str, int]:
     engine = make_engine(f"sqlite:///{tmp_path / 'cxc.db'}")
     with engine.connect() as conn:
-        result = {t: conn.execute(sa.text(f'SELECT count(*) FROM "{t}"')).scalar_one() for t in ("user", "organisation", "partnership")}
+        result = {
+            t: conn.execute(sa.text(f'SELECT count(*) FROM "{t}"')).scalar_one()
+            for t in ("user", "organisation", "partnership")
+        }
         result["countries"] = conn.execute(sa.text("SELECT count(DISTINCT country) FROM organisation")).scalar_one()
         result["types"] = conn.execute(sa.text("SELECT count(DISTINCT org_type) FROM organisation")).scalar_one()
         result["roles"] = conn.execute(sa.text('SELECT count(DISTINCT role) FROM "user"')).scalar_one()
@@ -45,16 +61,36 @@ def test_demo_fills_a_programme_and_running_it_twice_duplicates_nothing(tmp_path
 
 
 def test_create_admin_from_the_command_line(tmp_path: Path) -> None:
-    done = manage(tmp_path, "create-admin", "--username", "ops", "--email", "ops@example.eu", "--name", "Ops Team",
-                  "--password-stdin", stdin="a-long-operator-secret\n")
+    done = manage(
+        tmp_path,
+        "create-admin",
+        "--username",
+        "ops",
+        "--email",
+        "ops@example.eu",
+        "--name",
+        "Ops Team",
+        "--password-stdin",
+        stdin="a-long-operator-secret\n",
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "created admin ops"
     assert counts(tmp_path)["user"] == 1
 
 
 def test_create_admin_with_bad_input_exits_2_and_stores_nothing(tmp_path: Path) -> None:
-    done = manage(tmp_path, "create-admin", "--username", "ops", "--email", "nope", "--name", "Ops Team",
-                  "--password-stdin", stdin="short\n")
+    done = manage(
+        tmp_path,
+        "create-admin",
+        "--username",
+        "ops",
+        "--email",
+        "nope",
+        "--name",
+        "Ops Team",
+        "--password-stdin",
+        stdin="short\n",
+    )
     assert done.returncode == 2
     assert "error: email:" in done.stderr and "error: password:" in done.stderr
     assert counts(tmp_path)["user"] == 0

@@ -21,7 +21,9 @@ from services.runtime import write_session
 from ui.widgets import errors_key
 
 T = TypeVar("T")
-BUSY = _("The database is busy right now and nothing was saved; what you typed is still here. Please try again in a moment.")
+BUSY = _(
+    "The database is busy right now and nothing was saved; what you typed is still here. Please try again in a moment."
+)
 Success = str | Callable[[T], str] | None
 
 
@@ -65,7 +67,9 @@ def run_action(form: str, action: Callable[[], T], *, success: Success[T]) -> T 
     return attempt(action, success=success, on_invalid=keep)
 
 
-def attempt(action: Callable[[], T], *, success: Success[T], on_invalid: Callable[[dict[str, str]], None] | None = None) -> T | None:
+def attempt(
+    action: Callable[[], T], *, success: Success[T], on_invalid: Callable[[dict[str, str]], None] | None = None
+) -> T | None:
     """Call one service function for a button: toast on success, plain words on refusal.
 
     Field errors go to `on_invalid` (a wizard shows them next to its fields); everything the

@@ -37,9 +37,19 @@ NEXT_ACTOR: dict[ExchangeState, str] = {
 }
 
 COLOURS: dict[StrEnum, str] = {
-    EOIState.DRAFT: "gray", EOIState.SUBMITTED: "blue", EOIState.APPROVED: "green", EOIState.CHANGES_REQUESTED: "orange",
-    EOIState.REJECTED: "red", EOIState.WITHDRAWN: "gray", X.CANCELLED: "red", X.DECLINED: "red", X.PAID: "green",
-    X.PLAN_SUBMITTED: "blue", X.REPORT_SUBMITTED: "blue", X.PLANNING: "orange", X.REPORTING: "orange",
+    EOIState.DRAFT: "gray",
+    EOIState.SUBMITTED: "blue",
+    EOIState.APPROVED: "green",
+    EOIState.CHANGES_REQUESTED: "orange",
+    EOIState.REJECTED: "red",
+    EOIState.WITHDRAWN: "gray",
+    X.CANCELLED: "red",
+    X.DECLINED: "red",
+    X.PAID: "green",
+    X.PLAN_SUBMITTED: "blue",
+    X.REPORT_SUBMITTED: "blue",
+    X.PLANNING: "orange",
+    X.REPORTING: "orange",
 }
 
 

@@ -40,11 +40,25 @@ def form_errors_banner(form: str) -> None:
         st.warning(_("Please correct the fields marked below; nothing was saved yet."), icon=":material/warning:")
 
 
-def text_field(form: str, field: str, label: str, *, key: str, required: bool = True, password: bool = False,
-               max_chars: int | None = None, help: str | None = None) -> str:
+def text_field(
+    form: str,
+    field: str,
+    label: str,
+    *,
+    key: str,
+    required: bool = True,
+    password: bool = False,
+    max_chars: int | None = None,
+    help: str | None = None,
+) -> str:
     """A labelled text input with its error right under it (required fields carry " *")."""
-    value = st.text_input(label + (" *" if required else ""), key=key, type="password" if password else "default",
-                          max_chars=max_chars, help=help)
+    value = st.text_input(
+        label + (" *" if required else ""),
+        key=key,
+        type="password" if password else "default",
+        max_chars=max_chars,
+        help=help,
+    )
     field_error(form, field)
     return value
 

@@ -107,16 +107,24 @@ def _widget(spec_field: FieldSpec, value: Any, key: str, rules: Rules, country: 
     placeholder = spec_field.example or None
     kind = spec_field.type
     if kind in {"text", "email", "url"}:
-        return st.text_input(label, value=value or "", key=key, help=help_text, placeholder=placeholder, max_chars=spec_field.max_length)
+        return st.text_input(
+            label, value=value or "", key=key, help=help_text, placeholder=placeholder, max_chars=spec_field.max_length
+        )
     if kind == "long_text":
-        return st.text_area(label, value=value or "", key=key, help=help_text, placeholder=placeholder, max_chars=spec_field.max_length)
+        return st.text_area(
+            label, value=value or "", key=key, help=help_text, placeholder=placeholder, max_chars=spec_field.max_length
+        )
     if kind == "number":
         whole = all(v is None or float(v).is_integer() for v in (spec_field.min_value, spec_field.max_value))
         cast = int if whole else float
         return st.number_input(
-            label, value=cast(value) if isinstance(value, int | float) else None, key=key, help=help_text,
+            label,
+            value=cast(value) if isinstance(value, int | float) else None,
+            key=key,
+            help=help_text,
             min_value=cast(spec_field.min_value) if spec_field.min_value is not None else None,
-            max_value=cast(spec_field.max_value) if spec_field.max_value is not None else None, step=cast(1),
+            max_value=cast(spec_field.max_value) if spec_field.max_value is not None else None,
+            step=cast(1),
         )
     if kind == "date":
         picked = st.date_input(label, value=parse_date(value), key=key, help=help_text, format="YYYY-MM-DD")
@@ -124,7 +132,9 @@ def _widget(spec_field: FieldSpec, value: Any, key: str, rules: Rules, country: 
     if kind == "date_range":
         current = value if isinstance(value, list) and len(value) == 2 else []
         start, end = (parse_date(current[0]), parse_date(current[1])) if current else (None, None)
-        picked = st.date_input(label, value=(start, end) if start and end else [], key=key, help=help_text, format="YYYY-MM-DD")
+        picked = st.date_input(
+            label, value=(start, end) if start and end else [], key=key, help=help_text, format="YYYY-MM-DD"
+        )
         if isinstance(picked, tuple | list) and len(picked) == 2:
             st.caption(_date_caption(picked[0], picked[1], country))
             return [picked[0].isoformat(), picked[1].isoformat()]
@@ -132,12 +142,28 @@ def _widget(spec_field: FieldSpec, value: Any, key: str, rules: Rules, country: 
     if kind == "yes_no":
         options = [True, False]
         index = options.index(value) if isinstance(value, bool) else None
-        return st.radio(label, options, index=index, key=key, help=help_text, horizontal=True, format_func=lambda v: _("Yes") if v else _("No"))
+        return st.radio(
+            label,
+            options,
+            index=index,
+            key=key,
+            help=help_text,
+            horizontal=True,
+            format_func=lambda v: _("Yes") if v else _("No"),
+        )
     options = list(list_source(spec_field, rules))
     fmt = (lambda c: country_name(c)) if kind in {"country", "countries"} else str
     if spec_field.multiple:
         current = [v for v in (value or []) if v in options]
-        return st.multiselect(label, options, default=current, key=key, help=help_text, format_func=fmt, max_selections=spec_field.max_items)
+        return st.multiselect(
+            label,
+            options,
+            default=current,
+            key=key,
+            help=help_text,
+            format_func=fmt,
+            max_selections=spec_field.max_items,
+        )
     index = options.index(value) if value in options else None
     return st.selectbox(label, options, index=index, key=key, help=help_text, format_func=fmt, placeholder=_("Choose…"))
 
@@ -150,7 +176,11 @@ def _file_field(wizard: Wizard, spec_field: FieldSpec, value: Any, uploader: Upl
         if cols[1].button(_("Remove"), key=key + ":remove"):
             return None
         return value
-    extensions = ["jpg", "jpeg"] if spec_field.allowed == ["jpeg"] else [("jpg" if k == "jpeg" else k) for k in spec_field.allowed]
+    extensions = (
+        ["jpg", "jpeg"]
+        if spec_field.allowed == ["jpeg"]
+        else [("jpg" if k == "jpeg" else k) for k in spec_field.allowed]
+    )
     upload = st.file_uploader(_label(spec_field), type=extensions, key=key, help=spec_field.help or None)
     if upload is not None and uploader is not None:
         marker = wizard._key(f"uploaded:{spec_field.key}")
@@ -167,7 +197,9 @@ def _file_field(wizard: Wizard, spec_field: FieldSpec, value: Any, uploader: Upl
     return value
 
 
-def _group_field(wizard: Wizard, spec_field: FieldSpec, value: Any, rules: Rules, country: str | None) -> list[dict[str, Any]]:
+def _group_field(
+    wizard: Wizard, spec_field: FieldSpec, value: Any, rules: Rules, country: str | None
+) -> list[dict[str, Any]]:
     items: list[dict[str, Any]] = [dict(item) for item in (value or []) if isinstance(item, dict)]
     count_key = wizard._key(f"n:{spec_field.key}")
     count = st.session_state.setdefault(count_key, max(len(items), 1))
@@ -182,7 +214,13 @@ def _group_field(wizard: Wizard, spec_field: FieldSpec, value: Any, rules: Rules
         with st.container(border=True):
             item = {}
             for sub in spec_field.fields:
-                item[sub.key] = _widget(sub, items[index].get(sub.key), wizard._key(f"{spec_field.key}:{index}:{sub.key}:{count}"), rules, country)
+                item[sub.key] = _widget(
+                    sub,
+                    items[index].get(sub.key),
+                    wizard._key(f"{spec_field.key}:{index}:{sub.key}:{count}"),
+                    rules,
+                    country,
+                )
                 _error(wizard, f"{spec_field.key}.{index}.{sub.key}")
             if count > 1 and st.button(_("Remove this one"), key=wizard._key(f"rm:{spec_field.key}:{index}:{count}")):
                 remove_at = index
@@ -228,7 +266,10 @@ def wizard(
     state.load(stored, version=version)
     steps = [section.title for section in spec.sections] + [_("Summary")]
     current = state.step
-    st.progress((current + 1) / len(steps), text=_("Step {i} of {n}: {title}").format(i=current + 1, n=len(steps), title=steps[current]))
+    st.progress(
+        (current + 1) / len(steps),
+        text=_("Step {i} of {n}: {title}").format(i=current + 1, n=len(steps), title=steps[current]),
+    )
     st.caption(" → ".join(f"**{title}**" if i == current else title for i, title in enumerate(steps)))
     if state.errors:
         st.warning(_("Some answers need your attention; nothing is lost."), icon=":material/warning:")
@@ -241,12 +282,16 @@ def wizard(
             if not is_visible(spec_field, answers):
                 continue
             if spec_field.type == "group":
-                answers[spec_field.key] = _group_field(state, spec_field, answers.get(spec_field.key), rules, host_country)
+                answers[spec_field.key] = _group_field(
+                    state, spec_field, answers.get(spec_field.key), rules, host_country
+                )
             elif spec_field.type == "file":
                 answers[spec_field.key] = _file_field(state, spec_field, answers.get(spec_field.key), uploader)
                 _error(state, spec_field.key)
             else:
-                answers[spec_field.key] = _widget(spec_field, answers.get(spec_field.key), state._key(f"w:{spec_field.key}"), rules, host_country)
+                answers[spec_field.key] = _widget(
+                    spec_field, answers.get(spec_field.key), state._key(f"w:{spec_field.key}"), rules, host_country
+                )
                 _error(state, spec_field.key)
     else:
         st.subheader(_("Check everything before you send it"))
@@ -274,7 +319,8 @@ def compare_answers(spec: FormSpec | str, older: tuple[str, dict[str, Any]], new
     (older_label, a), (newer_label, b) = older, newer
     changes = [
         {_("Field"): f.label, older_label: display_value(f, a.get(f.key)), newer_label: display_value(f, b.get(f.key))}
-        for f in as_spec(spec).all_fields() if a.get(f.key) != b.get(f.key)
+        for f in as_spec(spec).all_fields()
+        if a.get(f.key) != b.get(f.key)
     ]
     st.dataframe(changes, hide_index=True, width="stretch") if changes else st.write(_("No difference."))
 
@@ -286,20 +332,42 @@ def form_previews() -> None:
     except SpecError as exc:
         st.error(_("A form spec cannot be read: {problem}").format(problem=exc))
         st.stop()
-    name = st.selectbox(_("Form"), list(specs), format_func=lambda n: f"{specs[n].title} ({n}, v{specs[n].version})", key="preview_spec")
+    name = st.selectbox(
+        _("Form"), list(specs), format_func=lambda n: f"{specs[n].title} ({n}, v{specs[n].version})", key="preview_spec"
+    )
     spec = specs[name]
     st.dataframe(
-        [{_("Step"): section.title, _("Field"): f.key, _("Label"): f.label, _("Type"): f.type, _("Required"): f.required,
-          _("Shown if"): f"{f.show_if.field} = {f.show_if.equals}" if f.show_if else ""}
-         for section in spec.sections for f in section.fields],
-        hide_index=True, width="stretch",
+        [
+            {
+                _("Step"): section.title,
+                _("Field"): f.key,
+                _("Label"): f.label,
+                _("Type"): f.type,
+                _("Required"): f.required,
+                _("Shown if"): f"{f.show_if.field} = {f.show_if.equals}" if f.show_if else "",
+            }
+            for section in spec.sections
+            for f in section.fields
+        ],
+        hide_index=True,
+        width="stretch",
     )
     st.subheader(_("Try it"))
-    outcome = wizard(spec, form_id=f"preview:{name}", stored={}, version=f"preview:{spec.version}", rules=load_rules(),
-                     submit_label=_("Check the answers"))
+    outcome = wizard(
+        spec,
+        form_id=f"preview:{name}",
+        stored={},
+        version=f"preview:{spec.version}",
+        rules=load_rules(),
+        submit_label=_("Check the answers"),
+    )
     if outcome.action == "submit":
         _clean, problems = validate_answers(spec, outcome.answers, load_rules())
         if problems:
-            st.warning(_("The form would refuse: {problems}").format(problems="; ".join(f"{k}: {v}" for k, v in problems.items())))
+            st.warning(
+                _("The form would refuse: {problems}").format(
+                    problems="; ".join(f"{k}: {v}" for k, v in problems.items())
+                )
+            )
         else:
             st.success(_("The form would accept these answers (nothing stored)."))

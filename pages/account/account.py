@@ -20,7 +20,10 @@ with st.form(FORM, clear_on_submit=False):
     new_repeat = text_field(FORM, "new_repeat", _("Repeat new password"), key="pw_new_repeat", password=True)
     submitted = st.form_submit_button(_("Change password"), type="primary")
 if submitted:
-    changed = act(lambda s: change_password(session=s, actor=user, current=current, new=new, new_repeat=new_repeat),
-                  success=_("Password changed."), form=FORM)
+    changed = act(
+        lambda s: change_password(session=s, actor=user, current=current, new=new, new_repeat=new_repeat),
+        success=_("Password changed."),
+        form=FORM,
+    )
     if changed:
         st.success(_("Your password is changed; use it next time you log in."))

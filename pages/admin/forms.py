@@ -7,5 +7,10 @@ from ui.wizard import form_previews
 
 require_role(Role.ADMIN)
 st.title(_("Form previews"))
-st.caption(_("Every form of the journey as participants see it, from its spec file (forms/specs). Nothing typed here is stored."))
+st.caption(
+    _(
+        "Every form of the journey as participants see it, from its spec file (forms/specs). Nothing typed here is "
+        "stored."
+    )
+)
 form_previews()

@@ -26,10 +26,19 @@ cols[1].metric(_("E-mails waiting in the outbox"), counts.queued_mails)
 cols[2].metric(_("Audit events"), counts.audit_events)
 
 st.subheader(_("Reminders"))
-st.caption(_("E-mails for closing reports and payments past their due day; never twice for the same item on the same day. "
-             "A daily cron can run `python manage.py remind` instead."))
+st.caption(
+    _(
+        "E-mails for closing reports and payments past their due day; never twice for the same item on the same day. "
+        "A daily cron can run `python manage.py remind` instead."
+    )
+)
 if st.button(_("Send reminders now"), icon=":material/notifications_active:", key="send_reminders"):
-    report = act(lambda s: send_reminders(s, rules=active_rules(s)[0], today=datetime.now(UTC).date(), actor=admin),
-                 success=_("Reminders written to the outbox."), form="remind")
+    report = act(
+        lambda s: send_reminders(s, rules=active_rules(s)[0], today=datetime.now(UTC).date(), actor=admin),
+        success=_("Reminders written to the outbox."),
+        form="remind",
+    )
     if report is not None:
-        st.success(_("{sent} reminders sent, {already} already sent today.").format(sent=report.sent, already=report.already))
+        st.success(
+            _("{sent} reminders sent, {already} already sent today.").format(sent=report.sent, already=report.already)
+        )

@@ -9,8 +9,12 @@ from services.settings import SettingsError, load_settings
 from ui.actions import act
 from ui.guard import require_role
 
-STATE_LABELS = {OutboxState.QUEUED: _("Waiting"), OutboxState.SENDING: _("Being sent"), OutboxState.SENT: _("Sent"),
-                OutboxState.FAILED: _("Failed")}
+STATE_LABELS = {
+    OutboxState.QUEUED: _("Waiting"),
+    OutboxState.SENDING: _("Being sent"),
+    OutboxState.SENT: _("Sent"),
+    OutboxState.FAILED: _("Failed"),
+}
 
 admin = require_role(Role.ADMIN)
 st.title(_("Outbox"))
@@ -20,8 +24,10 @@ with read_session() as session:
 if settings.smtp_url:
     st.caption(_("E-mails go out over SMTP (SMTP_URL) every few seconds; failures are retried with growing pauses."))
 else:
-    st.info(_("SMTP is not configured (SMTP_URL): e-mails wait here. Copy them by hand or set SMTP_URL and restart."),
-            icon=":material/mail_lock:")
+    st.info(
+        _("SMTP is not configured (SMTP_URL): e-mails wait here. Copy them by hand or set SMTP_URL and restart."),
+        icon=":material/mail_lock:",
+    )
 cols = st.columns(len(STATE_LABELS))
 for col, (state, label) in zip(cols, STATE_LABELS.items(), strict=True):
     col.metric(label, counts.get(state, 0))
@@ -34,17 +40,30 @@ if settings.smtp_url and st.button(_("Send now"), icon=":material/send:", key="s
     else:
         st.toast(_("Outbox: {line}").format(line=report.line() if report else "-"), icon=":material/send:")
 
-shown = st.pills(_("Show"), options=list(STATE_LABELS), format_func=lambda s: STATE_LABELS[s], selection_mode="multi",
-                 default=[OutboxState.FAILED] if counts.get(OutboxState.FAILED) else [], key="outbox_states")
+shown = st.pills(
+    _("Show"),
+    options=list(STATE_LABELS),
+    format_func=lambda s: STATE_LABELS[s],
+    selection_mode="multi",
+    default=[OutboxState.FAILED] if counts.get(OutboxState.FAILED) else [],
+    key="outbox_states",
+)
 with read_session() as session:
     mails = outbox_page(session, states=shown or ())
 failed = [m for m in mails if m.state == OutboxState.FAILED]
 if failed:
-    st.warning(_("{n} e-mails could not be delivered. Mend the address or the SMTP settings, then send them again.").format(n=len(failed)),
-               icon=":material/error:")
+    st.warning(
+        _("{n} e-mails could not be delivered. Mend the address or the SMTP settings, then send them again.").format(
+            n=len(failed)
+        ),
+        icon=":material/error:",
+    )
     if st.button(_("Send the failed e-mails again"), key="retry_failed"):
-        act(lambda s: retry_failed(s, [m.id for m in failed], actor=admin),
-            success=lambda again: _("{n} e-mails queued again.").format(n=again), rerun=True)
+        act(
+            lambda s: retry_failed(s, [m.id for m in failed], actor=admin),
+            success=lambda again: _("{n} e-mails queued again.").format(n=again),
+            rerun=True,
+        )
 if not mails:
     st.info(_("No e-mail here."))
 for mail in mails:

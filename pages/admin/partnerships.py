@@ -41,9 +41,16 @@ with st.form(FORM):
     name = text_field(FORM, "name", _("Name"), key="p_name", max_chars=200)
     acronym = text_field(FORM, "acronym", _("Acronym"), key="p_acronym", max_chars=40)
     contact_email = text_field(FORM, "contact_email", _("Contact e-mail"), key="p_email", max_chars=254)
-    profile = st.text_area(_("Profile"), key="p_profile", max_chars=5000, help=_("Who you are and what exchanges you support; shown in the public directory."))
+    profile = st.text_area(
+        _("Profile"),
+        key="p_profile",
+        max_chars=5000,
+        help=_("Who you are and what exchanges you support; shown in the public directory."),
+    )
     field_error(FORM, "profile")
-    selected_countries = st.multiselect(_("Countries"), options=list(countries), format_func=lambda c: countries[c], key="p_countries")
+    selected_countries = st.multiselect(
+        _("Countries"), options=list(countries), format_func=lambda c: countries[c], key="p_countries"
+    )
     field_error(FORM, "countries")
     ecosystems = st.multiselect(_("Industrial ecosystems"), options=list(rules.ecosystems), key="p_ecosystems")
     field_error(FORM, "ecosystems")
@@ -51,10 +58,17 @@ with st.form(FORM):
     submitted = st.form_submit_button(_("Create Partnership"), type="primary")
 if submitted:
     data = PartnershipInput(
-        name=name, acronym=acronym, contact_email=contact_email, profile=profile,
-        countries=selected_countries, ecosystems=ecosystems, website=website,
+        name=name,
+        acronym=acronym,
+        contact_email=contact_email,
+        profile=profile,
+        countries=selected_countries,
+        ecosystems=ecosystems,
+        website=website,
     )
-    created = act(lambda s: create_partnership(session=s, actor=admin, data=data), success=_("Partnership created."), form=FORM)
+    created = act(
+        lambda s: create_partnership(session=s, actor=admin, data=data), success=_("Partnership created."), form=FORM
+    )
     if created is not None:
         st.success(_("Partnership “{name}” created. Now create its coordinators.").format(name=created.name))
         st.page_link("pages/admin/coordinators.py", label=_("Create coordinators"), icon=":material/badge:")

@@ -20,10 +20,18 @@ body = st.text_area(_("Text"), value=texts[key], key=f"site_text_body_{key}", he
 field_error("site_text", "body")
 c1, c2 = st.columns(2)
 if c1.button(_("Save"), key="site_text_save", type="primary"):
-    act(lambda s: set_site_text(session=s, actor=admin, key=key, body=body), success=_("Saved: the welcome page shows it now."),
-        form="site_text", rerun=True)
+    act(
+        lambda s: set_site_text(session=s, actor=admin, key=key, body=body),
+        success=_("Saved: the welcome page shows it now."),
+        form="site_text",
+        rerun=True,
+    )
 if texts[key] != builtin[key] and c2.button(_("Back to the built-in text"), key="site_text_reset"):
-    if act(lambda s: reset_site_text(session=s, actor=admin, key=key), success=_("The built-in text is back."), form="site_text"):
+    if act(
+        lambda s: reset_site_text(session=s, actor=admin, key=key),
+        success=_("The built-in text is back."),
+        form="site_text",
+    ):
         st.session_state.pop(f"site_text_body_{key}", None)
         st.rerun()
 st.subheader(_("Preview"))

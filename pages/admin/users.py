@@ -35,12 +35,28 @@ if others:
     target = st.selectbox(_("Account"), options=list(others), format_func=lambda i: others[i], key="manage_choice")
     c1, c2 = st.columns(2)
     if c1.button(_("Lock (ends every login)"), key="lock_button", icon=":material/lock:"):
-        act(lambda s: lock_user(session=s, actor=admin, user_id=target), success=_("Account locked."), form="lock", rerun=True)
+        act(
+            lambda s: lock_user(session=s, actor=admin, user_id=target),
+            success=_("Account locked."),
+            form="lock",
+            rerun=True,
+        )
     if c2.button(_("Send a password reset link"), key="reset_button", icon=":material/key:"):
-        act(lambda s: send_reset_link(session=s, actor=admin, user_id=target), success=_("Reset link e-mailed."), form="reset")
+        act(
+            lambda s: send_reset_link(session=s, actor=admin, user_id=target),
+            success=_("Reset link e-mailed."),
+            form="reset",
+        )
 locked = {u.id: u.username for u in users if is_locked(u)}
 if locked:
     st.subheader(_("Unlock an account"))
-    chosen = st.selectbox(_("Locked account"), options=list(locked), format_func=lambda i: locked[i], key="unlock_choice")
+    chosen = st.selectbox(
+        _("Locked account"), options=list(locked), format_func=lambda i: locked[i], key="unlock_choice"
+    )
     if st.button(_("Unlock"), key="unlock_button"):
-        act(lambda s: unlock_user(session=s, actor=admin, user_id=chosen), success=_("Account unlocked."), form="unlock", rerun=True)
+        act(
+            lambda s: unlock_user(session=s, actor=admin, user_id=chosen),
+            success=_("Account unlocked."),
+            form="unlock",
+            rerun=True,
+        )

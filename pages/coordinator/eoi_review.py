@@ -34,29 +34,53 @@ st.subheader(f"{organisation.legal_name} · {_('Visitor') if eoi.side == Side.VI
 badge(eoi.state)
 st.markdown(
     f"{ORG_TYPE_LABELS[organisation.org_type]} · {organisation.city}, {country_name(organisation.country)}"
-    f" · {_('Cluster')}: {organisation.cluster_name or '—'} · {_('Partnership')}: {partnership.name if partnership else _('Assign me')}"
+    f" · {_('Cluster')}: {organisation.cluster_name or '—'} · {_('Partnership')}: "
+    f"{partnership.name if partnership else _('Assign me')}"
 )
 render_summary(eoi.spec_name, eoi.answers)
 if cv is not None and cv.content:
-    st.download_button(_("Download the CV"), data=cv.content, file_name=cv.filename, mime=cv.mime_type, icon=":material/download:")
+    st.download_button(
+        _("Download the CV"), data=cv.content, file_name=cv.filename, mime=cv.mime_type, icon=":material/download:"
+    )
 
 # The buttons follow from the workflow table: an "assign me" EOI is assigned first, then decided.
 if Action.ASSIGN in view.actions:
     st.subheader(_("Assign to a Partnership"))
-    target = st.selectbox(_("Partnership"), list(all_partnerships), format_func=lambda i: all_partnerships[i],
-                          index=list(all_partnerships).index(user.partnership_id) if user.partnership_id in all_partnerships else 0)
+    target = st.selectbox(
+        _("Partnership"),
+        list(all_partnerships),
+        format_func=lambda i: all_partnerships[i],
+        index=list(all_partnerships).index(user.partnership_id) if user.partnership_id in all_partnerships else 0,
+    )
     if st.button(_("Assign"), key="assign_eoi"):
-        act(lambda s: eois.assign_eoi(session=s, actor=user, eoi_id=eoi_id, partnership_id=target), success=_("Assigned."), rerun=True)
+        act(
+            lambda s: eois.assign_eoi(session=s, actor=user, eoi_id=eoi_id, partnership_id=target),
+            success=_("Assigned."),
+            rerun=True,
+        )
 elif view.actions & {Action.APPROVE, Action.REQUEST_CHANGES, Action.REJECT}:
     st.subheader(_("Your decision"))
-    comment = st.text_area(_("Comment to the organisation"), key="eoi_comment", max_chars=2000,
-                           help=_("Required when you request changes or reject: say what to change or why."))
-    buttons = ((Action.APPROVE, _("Approve"), "eoi_approve", ":material/check:"),
-               (Action.REQUEST_CHANGES, _("Request changes"), "eoi_changes", ":material/edit:"),
-               (Action.REJECT, _("Reject"), "eoi_reject", ":material/close:"))
+    comment = st.text_area(
+        _("Comment to the organisation"),
+        key="eoi_comment",
+        max_chars=2000,
+        help=_("Required when you request changes or reject: say what to change or why."),
+    )
+    buttons = (
+        (Action.APPROVE, _("Approve"), "eoi_approve", ":material/check:"),
+        (Action.REQUEST_CHANGES, _("Request changes"), "eoi_changes", ":material/edit:"),
+        (Action.REJECT, _("Reject"), "eoi_reject", ":material/close:"),
+    )
     for col, (action, label, key, icon) in zip(st.columns(len(buttons)), buttons, strict=True):
-        if action in view.actions and col.button(label, key=key, icon=icon, type="primary" if action == Action.APPROVE else "secondary"):
-            act(lambda s, action=action: eois.decide_eoi(session=s, actor=user, eoi_id=eoi_id, action=action, comment=comment),
-                success=_("Decision recorded; the organisation is told by e-mail."), rerun=True)
+        if action in view.actions and col.button(
+            label, key=key, icon=icon, type="primary" if action == Action.APPROVE else "secondary"
+        ):
+            act(
+                lambda s, action=action: eois.decide_eoi(
+                    session=s, actor=user, eoi_id=eoi_id, action=action, comment=comment
+                ),
+                success=_("Decision recorded; the organisation is told by e-mail."),
+                rerun=True,
+            )
 
 history(view.events)

@@ -17,9 +17,21 @@ if not rows:
 for exchange in rows:
     with st.container(border=True):
         cols = st.columns([4, 2, 1])
-        side = _("you supervise the Visitor") if exchange.visitor_partnership_id == user.partnership_id else _("you supervise the Host")
+        side = (
+            _("you supervise the Visitor")
+            if exchange.visitor_partnership_id == user.partnership_id
+            else _("you supervise the Host")
+        )
         when = f" · {day(exchange.start_date)}" if exchange.start_date else ""
-        cols[0].markdown(f"**{exchange.id}: {names.get(exchange.visitor_org_id)} → {names.get(exchange.host_org_id)}**{when}  \n{side}")
+        cols[0].markdown(
+            f"**{exchange.id}: {names.get(exchange.visitor_org_id)} → {names.get(exchange.host_org_id)}**{when}  "
+            f"\n{side}"
+        )
         with cols[1]:
             badge(exchange.state)
-        cols[2].page_link("pages/exchange/exchange.py", label=_("Open"), query_params={"id": str(exchange.id)}, icon=":material/open_in_new:")
+        cols[2].page_link(
+            "pages/exchange/exchange.py",
+            label=_("Open"),
+            query_params={"id": str(exchange.id)},
+            icon=":material/open_in_new:",
+        )

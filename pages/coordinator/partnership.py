@@ -33,5 +33,10 @@ st.dataframe([{_("Name"): p.full_name, _("E-mail"): p.email} for p in people], h
 
 st.subheader(_("Paying account"))
 st.caption(_("Lump sums are paid from this account; it is the debtor of the SEPA files."))
-bank_account_form("partnership_bank", iban=partnership.iban, bic=partnership.bic, holder=partnership.account_holder or partnership.name,
-                  save=lambda s, iban, bic, holder: set_partnership_account(session=s, actor=user, iban=iban, bic=bic, holder=holder))
+bank_account_form(
+    "partnership_bank",
+    iban=partnership.iban,
+    bic=partnership.bic,
+    holder=partnership.account_holder or partnership.name,
+    save=lambda s, iban, bic, holder: set_partnership_account(session=s, actor=user, iban=iban, bic=bic, holder=holder),
+)

@@ -17,20 +17,26 @@ from services.runtime import database_url, read_session
 from services.tags import ACTIVITY, ECOSYSTEM
 from ui.guard import require_role
 
-EXPORT_TITLES = {"exchanges": _("Exchanges"), "eois": _("Expressions of interest"), "organisations": _("Organisations"),
-                 "payments": _("Payments")}
+EXPORT_TITLES = {
+    "exchanges": _("Exchanges"),
+    "eois": _("Expressions of interest"),
+    "organisations": _("Organisations"),
+    "payments": _("Payments"),
+}
 
 user = require_role(Role.COORDINATOR, Role.ADMIN)
 programme = user.role == Role.ADMIN
 st.title(_("Programme figures") if programme else _("Our figures"))
-st.caption(_("Each exchange counts once, for the Visitor's Partnership.") if programme
-           else _("Exchanges whose Visitor your Partnership supervises."))
+st.caption(
+    _("Each exchange counts once, for the Visitor's Partnership.")
+    if programme
+    else _("Exchanges whose Visitor your Partnership supervises.")
+)
 
 period = st.date_input(_("Exchanges proposed between"), value=(), key="kpi_period", format="YYYY-MM-DD")
 start: date | None = period[0] if len(period) > 0 else None
 end: date | None = period[1] if len(period) > 1 else None
 f = kpis.filter_for(user, start, end)
-
 
 
 @st.cache_data(ttl=120, show_spinner=_("Counting…"), max_entries=200)
@@ -40,10 +46,14 @@ def figures(database: str, partnership_id: int | None, start: date | None, end: 
     scope = kpis.KpiFilter(partnership_id, start, end)
     with read_session() as session:
         return {
-            "states": kpis.by_state(session, scope), "pairs": kpis.by_country_pair(session, scope),
-            "org_types": kpis.by_org_type(session, scope), "ecosystems": kpis.by_tag(session, scope, ECOSYSTEM),
-            "activities": kpis.by_tag(session, scope, ACTIVITY), "amounts": kpis.money(session, scope),
-            "medians": kpis.stage_medians(session, scope), "satisfaction": kpis.satisfaction(session, scope),
+            "states": kpis.by_state(session, scope),
+            "pairs": kpis.by_country_pair(session, scope),
+            "org_types": kpis.by_org_type(session, scope),
+            "ecosystems": kpis.by_tag(session, scope, ECOSYSTEM),
+            "activities": kpis.by_tag(session, scope, ACTIVITY),
+            "amounts": kpis.money(session, scope),
+            "medians": kpis.stage_medians(session, scope),
+            "satisfaction": kpis.satisfaction(session, scope),
             "partnerships": kpis.by_partnership(session, scope) if partnership_id is None else [],
             "as_of": datetime.now(UTC),
         }
@@ -55,7 +65,9 @@ ecosystems, activities, amounts, medians = data["ecosystems"], data["activities"
 score, scored = data["satisfaction"]
 partnerships = data["partnerships"]
 left_caption, right_button = st.columns([4, 1])
-left_caption.caption(_("Figures as of {time} UTC (counted again every two minutes).").format(time=data["as_of"].strftime("%H:%M:%S")))
+left_caption.caption(
+    _("Figures as of {time} UTC (counted again every two minutes).").format(time=data["as_of"].strftime("%H:%M:%S"))
+)
 if right_button.button(_("Count again"), key="kpi_refresh", icon=":material/refresh:"):
     figures.clear()
     st.rerun()
@@ -78,30 +90,61 @@ if not total:
 
 def bars(rows: list[tuple[str, int]], label: str) -> None:
     frame = pd.DataFrame(rows, columns=[label, _("Exchanges")])
-    st.altair_chart(alt.Chart(frame).mark_bar().encode(x=alt.X(f"{_('Exchanges')}:Q"), y=alt.Y(f"{label}:N", sort="-x"),
-                                                      tooltip=[label, _("Exchanges")]), width="stretch")
+    st.altair_chart(
+        alt.Chart(frame)
+        .mark_bar()
+        .encode(x=alt.X(f"{_('Exchanges')}:Q"), y=alt.Y(f"{label}:N", sort="-x"), tooltip=[label, _("Exchanges")]),
+        width="stretch",
+    )
 
 
 st.subheader(_("Exchanges by state"))
 bars([(_(state_label(s)), n) for s, n in states], _("State"))
 
 st.subheader(_("From where to where"))
-pair_frame = pd.DataFrame([(country_name(v), country_name(h), n) for v, h, n in pairs], columns=[_("Visitor country"), _("Host country"), _("Exchanges")])
+pair_frame = pd.DataFrame(
+    [(country_name(v), country_name(h), n) for v, h, n in pairs],
+    columns=[_("Visitor country"), _("Host country"), _("Exchanges")],
+)
 left, right = st.columns(2)
-left.altair_chart(alt.Chart(pair_frame).mark_rect().encode(
-    x=alt.X(f"{_('Host country')}:N"), y=alt.Y(f"{_('Visitor country')}:N"), color=alt.Color(f"{_('Exchanges')}:Q"),
-    tooltip=list(pair_frame.columns)), width="stretch")
+left.altair_chart(
+    alt.Chart(pair_frame)
+    .mark_rect()
+    .encode(
+        x=alt.X(f"{_('Host country')}:N"),
+        y=alt.Y(f"{_('Visitor country')}:N"),
+        color=alt.Color(f"{_('Exchanges')}:Q"),
+        tooltip=list(pair_frame.columns),
+    ),
+    width="stretch",
+)
 arcs = []
 for v, h, n in pairs:
     a, b = country_point(v), country_point(h)
     if a and b:
-        arcs.append({"from": [a[1], a[0]], "to": [b[1], b[0]], "n": n, "label": f"{country_name(v)} → {country_name(h)}: {n}"})
+        arcs.append(
+            {"from": [a[1], a[0]], "to": [b[1], b[0]], "n": n, "label": f"{country_name(v)} → {country_name(h)}: {n}"}
+        )
 if arcs:
-    right.pydeck_chart(pdk.Deck(
-        layers=[pdk.Layer("ArcLayer", data=arcs, get_source_position="from", get_target_position="to", get_width="1 + n",
-                          get_source_color=[0, 102, 204], get_target_color=[230, 120, 0], pickable=True)],
-        initial_view_state=pdk.ViewState(latitude=50, longitude=12, zoom=2.6), map_style=None, tooltip={"text": "{label}"},
-    ))
+    right.pydeck_chart(
+        pdk.Deck(
+            layers=[
+                pdk.Layer(
+                    "ArcLayer",
+                    data=arcs,
+                    get_source_position="from",
+                    get_target_position="to",
+                    get_width="1 + n",
+                    get_source_color=[0, 102, 204],
+                    get_target_color=[230, 120, 0],
+                    pickable=True,
+                )
+            ],
+            initial_view_state=pdk.ViewState(latitude=50, longitude=12, zoom=2.6),
+            map_style=None,
+            tooltip={"text": "{label}"},
+        )
+    )
 st.dataframe(pair_frame, hide_index=True, width="stretch")
 
 c1, c2 = st.columns(2)
@@ -110,20 +153,47 @@ with c1:
     bars(ecosystems, _("Ecosystem")) if ecosystems else st.caption(_("None recorded."))
 with c2:
     st.subheader(_("Activity types"))
-    bars(activities, _("Activity type")) if activities else st.caption(_("None recorded yet (they come with approved plans)."))
+    bars(activities, _("Activity type")) if activities else st.caption(
+        _("None recorded yet (they come with approved plans).")
+    )
 st.subheader(_("Organisation types"))
-type_frame = pd.DataFrame([(_(side), ORG_TYPE_LABELS.get(t, t), n) for side, t, n in org_types], columns=[_("Side"), _("Type"), _("Exchanges")])
-st.altair_chart(alt.Chart(type_frame).mark_bar().encode(x=f"{_('Exchanges')}:Q", y=alt.Y(f"{_('Type')}:N"), color=f"{_('Side')}:N",
-                                                       yOffset=f"{_('Side')}:N", tooltip=list(type_frame.columns)), width="stretch")
+type_frame = pd.DataFrame(
+    [(_(side), ORG_TYPE_LABELS.get(t, t), n) for side, t, n in org_types],
+    columns=[_("Side"), _("Type"), _("Exchanges")],
+)
+st.altair_chart(
+    alt.Chart(type_frame)
+    .mark_bar()
+    .encode(
+        x=f"{_('Exchanges')}:Q",
+        y=alt.Y(f"{_('Type')}:N"),
+        color=f"{_('Side')}:N",
+        yOffset=f"{_('Side')}:N",
+        tooltip=list(type_frame.columns),
+    ),
+    width="stretch",
+)
 
 st.subheader(_("Median days per stage"))
-st.dataframe(pd.DataFrame([(_(m.stage), m.median_days if m.median_days is not None else None, m.exchanges) for m in medians],
-                          columns=[_("Stage"), _("Median days"), _("Exchanges measured")]), hide_index=True, width="stretch")
+st.dataframe(
+    pd.DataFrame(
+        [(_(m.stage), m.median_days if m.median_days is not None else None, m.exchanges) for m in medians],
+        columns=[_("Stage"), _("Median days"), _("Exchanges measured")],
+    ),
+    hide_index=True,
+    width="stretch",
+)
 
 if programme:
     st.subheader(_("By Partnership"))
-    st.dataframe(pd.DataFrame([(name, n, cents / 100) for name, n, cents in partnerships],
-                              columns=[_("Partnership"), _("Exchanges"), _("Paid (EUR)")]), hide_index=True, width="stretch")
+    st.dataframe(
+        pd.DataFrame(
+            [(name, n, cents / 100) for name, n, cents in partnerships],
+            columns=[_("Partnership"), _("Exchanges"), _("Paid (EUR)")],
+        ),
+        hide_index=True,
+        width="stretch",
+    )
 
 st.subheader(_("Exports"))
 st.caption(_("The records behind these figures, for your own reports and for the funder."))
@@ -134,7 +204,9 @@ if e3.button(_("Prepare the file"), key="export_prepare", icon=":material/downlo
     bar = st.progress(0.0, text=_("Reading the records…"))
 
     def report(done: int, all_rows: int) -> None:
-        bar.progress(done / all_rows if all_rows else 1.0, text=_("{done} of {all} rows").format(done=done, all=all_rows))
+        bar.progress(
+            done / all_rows if all_rows else 1.0, text=_("{done} of {all} rows").format(done=done, all=all_rows)
+        )
 
     with read_session() as session:
         name, data, mime = export_file(session, user, chosen, fmt, kpis.KpiFilter(None, start, end), progress=report)
@@ -142,5 +214,11 @@ if e3.button(_("Prepare the file"), key="export_prepare", icon=":material/downlo
     st.session_state["export_ready"] = (name, data, mime)
 ready = st.session_state.get("export_ready")
 if ready:
-    st.download_button(_("Download {name}").format(name=ready[0]), data=ready[1], file_name=ready[0], mime=ready[2],
-                       key="export_download", icon=":material/file_download:")
+    st.download_button(
+        _("Download {name}").format(name=ready[0]),
+        data=ready[1],
+        file_name=ready[0],
+        mime=ready[2],
+        key="export_download",
+        icon=":material/file_download:",
+    )

@@ -29,22 +29,40 @@ if eoi_id is None:
                 cols[0].markdown(f"**{SIDES[eoi.side]}** · {_('number')} {eoi.id}")
                 with cols[1]:
                     badge(eoi.state)
-                cols[2].page_link("pages/participant/eoi.py", label=_("Open"), query_params={"id": str(eoi.id)}, icon=":material/open_in_new:")
+                cols[2].page_link(
+                    "pages/participant/eoi.py",
+                    label=_("Open"),
+                    query_params={"id": str(eoi.id)},
+                    icon=":material/open_in_new:",
+                )
     else:
-        st.info(_("Your organisation has no expression of interest yet. Start one below: it is the first step of every exchange."))
+        st.info(
+            _(
+                "Your organisation has no expression of interest yet. Start one below: it is the first step of every "
+                "exchange."
+            )
+        )
     st.subheader(_("Start an expression of interest"))
     with st.form("start_eoi"):
-        side = st.radio(_("Your organisation takes part as") + " *", list(SIDES), format_func=lambda s: SIDES[s], key="eoi_side")
+        side = st.radio(
+            _("Your organisation takes part as") + " *", list(SIDES), format_func=lambda s: SIDES[s], key="eoi_side"
+        )
         options: list[int | None] = [None, *partnerships]
         partnership_id = st.selectbox(
-            _("Partnership that supervises your side") + " *", options, key="eoi_partnership",
-            format_func=lambda i: _("Assign me: the first Partnership to take it up supervises it") if i is None else partnerships[i],
+            _("Partnership that supervises your side") + " *",
+            options,
+            key="eoi_partnership",
+            format_func=lambda i: (
+                _("Assign me: the first Partnership to take it up supervises it") if i is None else partnerships[i]
+            ),
             help=_("Each side chooses its Partnership; they may differ."),
         )
         start = st.form_submit_button(_("Start"), type="primary")
     if start:
-        created = act(lambda s: eois.start_eoi(session=s, actor=user, side=side, partnership_id=partnership_id),
-                      success=_("Draft created: fill it in step by step."))
+        created = act(
+            lambda s: eois.start_eoi(session=s, actor=user, side=side, partnership_id=partnership_id),
+            success=_("Draft created: fill it in step by step."),
+        )
         if created is not None:
             st.query_params["id"] = str(created.id)
             st.rerun()
@@ -67,20 +85,36 @@ if eoi.last_comment and eoi.state in (EOIState.CHANGES_REQUESTED, EOIState.REJEC
 if Action.SUBMIT in view.actions:
     form_id = f"eoi{eoi_id}"
 
-    def upload(session, field, filename, content):  # type: ignore[no-untyped-def]
+    def upload(session, field, filename, content):
         document = eois.attach_cv(session=session, actor=user, eoi_id=eoi_id, filename=filename, content=content)
-        return {"document_id": document.id, "filename": document.filename, "size_bytes": document.size_bytes, "sha256": document.sha256}
+        return {
+            "document_id": document.id,
+            "filename": document.filename,
+            "size_bytes": document.size_bytes,
+            "sha256": document.sha256,
+        }
 
     outcome = wizard(
-        eoi.spec_name, form_id=form_id, stored=eoi.answers, version=(eoi_id, eoi.state.value), rules=load_rules(),
-        submit_label=_("Send to the Partnership"), uploader=upload,
+        eoi.spec_name,
+        form_id=form_id,
+        stored=eoi.answers,
+        version=(eoi_id, eoi.state.value),
+        rules=load_rules(),
+        submit_label=_("Send to the Partnership"),
+        uploader=upload,
     )
     if outcome.action == "save":
-        act(lambda s: eois.save_eoi_draft(session=s, actor=user, eoi_id=eoi_id, answers=outcome.answers),
-            success=_("Draft saved; you can come back to it later."))
+        act(
+            lambda s: eois.save_eoi_draft(session=s, actor=user, eoi_id=eoi_id, answers=outcome.answers),
+            success=_("Draft saved; you can come back to it later."),
+        )
     elif outcome.action == "submit":
-        act(lambda s: eois.submit_eoi(session=s, actor=user, eoi_id=eoi_id, answers=outcome.answers),
-            success=_("Sent: your Partnership reviews it next."), on_invalid=Wizard(eoi.spec_name, form_id).show_errors, rerun=True)
+        act(
+            lambda s: eois.submit_eoi(session=s, actor=user, eoi_id=eoi_id, answers=outcome.answers),
+            success=_("Sent: your Partnership reviews it next."),
+            on_invalid=Wizard(eoi.spec_name, form_id).show_errors,
+            rerun=True,
+        )
 else:
     render_summary(eoi.spec_name, eoi.answers)
 

@@ -27,7 +27,12 @@ if mine:
             cols[0].markdown(f"**{names.get(exchange.visitor_org_id)} → {names.get(exchange.host_org_id)}**{when}")
             with cols[1]:
                 badge(exchange.state)
-            cols[2].page_link("pages/exchange/exchange.py", label=_("Open"), query_params={"id": str(exchange.id)}, icon=":material/open_in_new:")
+            cols[2].page_link(
+                "pages/exchange/exchange.py",
+                label=_("Open"),
+                query_params={"id": str(exchange.id)},
+                icon=":material/open_in_new:",
+            )
 else:
     st.info(_("No exchange yet."))
 
@@ -37,7 +42,12 @@ if not sides:
     st.stop()
 
 st.header(_("Suggested counterparts"))
-st.caption(_("Organisations with an approved expression of interest on the other side, in another country, ranked by shared ecosystems, activities and dates."))
+st.caption(
+    _(
+        "Organisations with an approved expression of interest on the other side, in another country, ranked by "
+        "shared ecosystems, activities and dates."
+    )
+)
 for side in sides:
     st.subheader(_("Hosts for your visit") if side == Side.VISITOR else _("Visitors you could invite"))
     if not suggestions[side]:
@@ -48,11 +58,20 @@ for side in sides:
             st.markdown(f"**{org.legal_name}** · {org.city}, {country_name(org.country)}")
             st.caption(
                 _("Shared ecosystems: {e} · shared activities: {a} · overlapping days: {d}").format(
-                    e=", ".join(suggestion.shared_ecosystems) or "—", a=", ".join(suggestion.shared_activities) or "—", d=suggestion.overlapping_days)
+                    e=", ".join(suggestion.shared_ecosystems) or "—",
+                    a=", ".join(suggestion.shared_activities) or "—",
+                    d=suggestion.overlapping_days,
+                )
             )
-            message = st.text_input(_("Message"), key=f"msg_{side}_{org.id}", max_chars=500, placeholder=_("Why this exchange?"))
+            message = st.text_input(
+                _("Message"), key=f"msg_{side}_{org.id}", max_chars=500, placeholder=_("Why this exchange?")
+            )
             if st.button(_("Propose an exchange"), key=f"propose_{side}_{org.id}"):
-                created = act(lambda s, org_id=org.id, text=message: exchanges.propose_exchange(
-                    session=s, actor=user, counterpart_org_id=org_id, message=text), success=_("Proposal sent."))
+                created = act(
+                    lambda s, org_id=org.id, text=message: exchanges.propose_exchange(
+                        session=s, actor=user, counterpart_org_id=org_id, message=text
+                    ),
+                    success=_("Proposal sent."),
+                )
                 if created is not None:
                     st.switch_page("pages/exchange/exchange.py", query_params={"id": str(created.id)})

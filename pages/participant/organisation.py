@@ -34,21 +34,45 @@ st.markdown(
     )
 )
 if organisation.latitude is not None and organisation.longitude is not None:
-    st.caption(_("Location used for travel distances: {lat:.4f}, {lon:.4f}").format(lat=organisation.latitude, lon=organisation.longitude))
+    st.caption(
+        _("Location used for travel distances: {lat:.4f}, {lon:.4f}").format(
+            lat=organisation.latitude, lon=organisation.longitude
+        )
+    )
 else:
-    st.warning(_("We could not find “{city}” in our list of places; add its coordinates so that the travel distance "
-                 "for the lump sum can be measured.").format(city=organisation.city), icon=":material/location_off:")
+    st.warning(
+        _(
+            "We could not find “{city}” in our list of places; add its coordinates so that the travel distance "
+            "for the lump sum can be measured."
+        ).format(city=organisation.city),
+        icon=":material/location_off:",
+    )
     with st.form("location_form"):
         cols = st.columns(2)
-        latitude = cols[0].number_input(_("Latitude") + " *", min_value=-90.0, max_value=90.0, value=None, format="%.5f", key="org_lat")
-        longitude = cols[1].number_input(_("Longitude") + " *", min_value=-180.0, max_value=180.0, value=None, format="%.5f", key="org_lon")
+        latitude = cols[0].number_input(
+            _("Latitude") + " *", min_value=-90.0, max_value=90.0, value=None, format="%.5f", key="org_lat"
+        )
+        longitude = cols[1].number_input(
+            _("Longitude") + " *", min_value=-180.0, max_value=180.0, value=None, format="%.5f", key="org_lon"
+        )
         if st.form_submit_button(_("Save the location")):
-            act(lambda s: set_location(session=s, actor=user, latitude=latitude, longitude=longitude), success=_("Location saved."), rerun=True)
+            act(
+                lambda s: set_location(session=s, actor=user, latitude=latitude, longitude=longitude),
+                success=_("Location saved."),
+                rerun=True,
+            )
 
 st.subheader(_("Bank account for the lump sum"))
 st.caption(_("The Visitor's Partnership pays the lump sum to this account after the closing report is accepted."))
-bank_account_form("org_bank", iban=organisation.iban, bic=organisation.bic, holder=organisation.account_holder or organisation.legal_name,
-                  save=lambda s, iban, bic, holder: set_organisation_account(session=s, actor=user, iban=iban, bic=bic, holder=holder))
+bank_account_form(
+    "org_bank",
+    iban=organisation.iban,
+    bic=organisation.bic,
+    holder=organisation.account_holder or organisation.legal_name,
+    save=lambda s, iban, bic, holder: set_organisation_account(
+        session=s, actor=user, iban=iban, bic=bic, holder=holder
+    ),
+)
 
 st.subheader(_("People"))
 st.dataframe(
@@ -60,10 +84,22 @@ st.dataframe(
 st.subheader(_("Profile"))
 st.caption(_("Partnerships and counterparts read it; it also says whether you are a cluster member."))
 form_id = "org_profile"
-outcome = wizard(SPEC, form_id=form_id, stored=organisation.profile, version=organisation.profile_spec_version or 0,
-                 rules=load_rules(), submit_label=_("Save the profile"))
+outcome = wizard(
+    SPEC,
+    form_id=form_id,
+    stored=organisation.profile,
+    version=organisation.profile_spec_version or 0,
+    rules=load_rules(),
+    submit_label=_("Save the profile"),
+)
 if outcome.action in ("save", "submit"):
-    if act(lambda s: update_profile(session=s, actor=user, answers=outcome.answers), success=_("Profile saved."),
-           on_invalid=Wizard(SPEC, form_id).show_errors) is not None:
+    if (
+        act(
+            lambda s: update_profile(session=s, actor=user, answers=outcome.answers),
+            success=_("Profile saved."),
+            on_invalid=Wizard(SPEC, form_id).show_errors,
+        )
+        is not None
+    ):
         st.session_state.pop(f"wiz:{form_id}:version", None)
         st.rerun()

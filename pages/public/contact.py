@@ -15,7 +15,9 @@ with read_session() as session:
 with st.form("contact_form"):
     name = st.text_input(_("Your name") + " *", value=user.full_name if user else "", key="contact_name", max_chars=120)
     field_error("contact", "name")
-    email = st.text_input(_("Your e-mail address") + " *", value=user.email if user else "", key="contact_email", max_chars=254)
+    email = st.text_input(
+        _("Your e-mail address") + " *", value=user.email if user else "", key="contact_email", max_chars=254
+    )
     field_error("contact", "email")
     subject = st.text_input(_("Subject") + " *", key="contact_subject", max_chars=200)
     field_error("contact", "subject")
@@ -23,6 +25,15 @@ with st.form("contact_form"):
     field_error("contact", "body")
     sent = st.form_submit_button(_("Send"), icon=":material/send:")
 if sent:
-    if act(lambda s: send_message(session=s, name=name, email=email, subject=subject, body=body), success=_("Message sent."),
-           form="contact") is not None:
-        st.success(_("Thank you. The Support Office answers by e-mail, usually within two working days."), icon=":material/mark_email_read:")
+    if (
+        act(
+            lambda s: send_message(session=s, name=name, email=email, subject=subject, body=body),
+            success=_("Message sent."),
+            form="contact",
+        )
+        is not None
+    ):
+        st.success(
+            _("Thank you. The Support Office answers by e-mail, usually within two working days."),
+            icon=":material/mark_email_read:",
+        )

@@ -31,7 +31,11 @@ st.markdown(texts["lump_sum"])
 st.subheader(_(TITLES["partnerships"]))
 st.markdown(texts["partnerships"])
 st.page_link("pages/public/partnerships.py", label=_("Browse the Partnerships"), icon=":material/groups:")
-st.page_link("pages/public/opportunities.py", label=_("See the published exchange opportunities"), icon=":material/travel_explore:")
+st.page_link(
+    "pages/public/opportunities.py",
+    label=_("See the published exchange opportunities"),
+    icon=":material/travel_explore:",
+)
 st.divider()
 c1, c2, c3 = st.columns(3)
 c1.page_link("pages/public/register.py", label=_("Register your organisation"), icon=":material/person_add:")

@@ -19,33 +19,89 @@ if oidc.verified_email():
 form_errors_banner(FORM)
 with st.form(FORM):
     st.subheader(_("You"))
-    full_name = text_field(FORM, "full_name", _("Full name"), key="reg_full_name", max_chars=120, help=_("As it should appear on the documents you sign."))
-    email = text_field(FORM, "email", _("E-mail"), key="reg_email", max_chars=254, help=_("We send notifications and password resets here."))
-    username = text_field(FORM, "username", _("User name"), key="reg_username", max_chars=40, help=_("3–40 lower-case letters or digits, e.g. ana.sousa"))
-    password = text_field(FORM, "password", _("Password"), key="reg_password", help=_("At least 12 characters."), password=True)
-    password_repeat = text_field(FORM, "password_repeat", _("Repeat password"), key="reg_password_repeat", password=True)
+    full_name = text_field(
+        FORM,
+        "full_name",
+        _("Full name"),
+        key="reg_full_name",
+        max_chars=120,
+        help=_("As it should appear on the documents you sign."),
+    )
+    email = text_field(
+        FORM,
+        "email",
+        _("E-mail"),
+        key="reg_email",
+        max_chars=254,
+        help=_("We send notifications and password resets here."),
+    )
+    username = text_field(
+        FORM,
+        "username",
+        _("User name"),
+        key="reg_username",
+        max_chars=40,
+        help=_("3–40 lower-case letters or digits, e.g. ana.sousa"),
+    )
+    password = text_field(
+        FORM, "password", _("Password"), key="reg_password", help=_("At least 12 characters."), password=True
+    )
+    password_repeat = text_field(
+        FORM, "password_repeat", _("Repeat password"), key="reg_password_repeat", password=True
+    )
     st.subheader(_("Your organisation"))
-    organisation_name = text_field(FORM, "organisation_name", _("Legal name of the organisation"), key="reg_org_name", max_chars=200)
+    organisation_name = text_field(
+        FORM, "organisation_name", _("Legal name of the organisation"), key="reg_org_name", max_chars=200
+    )
     organisation_type = st.selectbox(
-        _("Type of organisation") + " *", options=list(ORG_TYPE_LABELS), format_func=lambda t: ORG_TYPE_LABELS[t],
-        index=None, key="reg_org_type", placeholder=_("Choose a type"),
+        _("Type of organisation") + " *",
+        options=list(ORG_TYPE_LABELS),
+        format_func=lambda t: ORG_TYPE_LABELS[t],
+        index=None,
+        key="reg_org_type",
+        placeholder=_("Choose a type"),
         help=_("Decides whether you can take part as Visitor, as Host, or both."),
     )
     field_error(FORM, "organisation_type")
     country = st.selectbox(
-        _("Country where it is registered") + " *", options=list(countries), format_func=lambda c: countries.get(c, c),
-        index=None, key="reg_country", placeholder=_("Choose a participating country"),
+        _("Country where it is registered") + " *",
+        options=list(countries),
+        format_func=lambda c: countries.get(c, c),
+        index=None,
+        key="reg_country",
+        placeholder=_("Choose a participating country"),
     )
     field_error(FORM, "country")
-    city = text_field(FORM, "city", _("City"), key="reg_city", max_chars=120, help=_("Used to compute the travel distance, e.g. Porto"))
-    cluster_name = text_field(FORM, "cluster_name", _("Cluster your organisation belongs to"), key="reg_cluster", max_chars=200, required=False)
+    city = text_field(
+        FORM,
+        "city",
+        _("City"),
+        key="reg_city",
+        max_chars=120,
+        help=_("Used to compute the travel distance, e.g. Porto"),
+    )
+    cluster_name = text_field(
+        FORM,
+        "cluster_name",
+        _("Cluster your organisation belongs to"),
+        key="reg_cluster",
+        max_chars=200,
+        required=False,
+    )
     submitted = st.form_submit_button(_("Create my account"), type="primary")
 
 if submitted:
     data = Registration(
-        username=username, email=email, full_name=full_name, password=password, password_repeat=password_repeat,
-        organisation_name=organisation_name, organisation_type=organisation_type or "", country=country or "",
-        city=city, cluster_name=cluster_name,
+        username=username,
+        email=email,
+        full_name=full_name,
+        password=password,
+        password_repeat=password_repeat,
+        organisation_name=organisation_name,
+        organisation_type=organisation_type or "",
+        country=country or "",
+        city=city,
+        cluster_name=cluster_name,
     )
     if act(lambda s: register_participant(session=s, data=data), success=_("Account created: you can log in now."), form=FORM) is not None:
         if oidc.verified_email() == data.email.strip().lower():

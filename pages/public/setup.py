@@ -7,8 +7,12 @@ from ui.widgets import form_errors_banner, text_field
 
 FORM = "setup"
 st.title(_("Set up this instance"))
-st.info(_("This CXC Desk has no users yet. Create the first administrator: the Support Office account that "
-          "creates Partnerships and coordinator accounts. This page disappears once it is done."))
+st.info(
+    _(
+        "This CXC Desk has no users yet. Create the first administrator: the Support Office account that "
+        "creates Partnerships and coordinator accounts. This page disappears once it is done."
+    )
+)
 form_errors_banner(FORM)
 with st.form(FORM):
     full_name = text_field(FORM, "full_name", _("Full name"), key="setup_full_name", max_chars=120)

@@ -5,8 +5,12 @@ from services.documents import verify_pdf, verify_reference
 from services.runtime import read_session
 
 st.title(_("Verify a document"))
-st.caption(_("Upload a PDF issued by CXC Desk, or type its reference (printed in its footer, e.g. CXC-12-CTQ-v1), "
-             "to learn whether this instance issued it, whether it is unchanged, and who signed it."))
+st.caption(
+    _(
+        "Upload a PDF issued by CXC Desk, or type its reference (printed in its footer, e.g. CXC-12-CTQ-v1), "
+        "to learn whether this instance issued it, whether it is unchanged, and who signed it."
+    )
+)
 reference = st.text_input(_("Document reference"), value=st.query_params.get("ref", ""), key="verify_ref", max_chars=60)
 upload = st.file_uploader(_("PDF file"), type=["pdf"], key="verify_file")
 result = None

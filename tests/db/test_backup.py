@@ -19,12 +19,22 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def manage(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=dict(os.environ), capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=dict(os.environ),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def counts() -> dict[str, int]:
     with get_engine().connect() as conn:
-        return {t.name: conn.execute(sa.select(sa.func.count()).select_from(t)).scalar_one() for t in SQLModel.metadata.sorted_tables}
+        return {
+            t.name: conn.execute(sa.select(sa.func.count()).select_from(t)).scalar_one()
+            for t in SQLModel.metadata.sorted_tables
+        }
 
 
 def test_backup_then_restore_brings_back_exactly_what_was_saved(database_url: str, tmp_path: Path) -> None:

@@ -48,15 +48,23 @@ def consistent(url: str) -> tuple[int, int]:
                     assert (payment.state == PaymentState.PAID) == (exchange.state == ExchangeState.PAID)
                 else:
                     assert payment is None, f"exchange {exchange.id} is {exchange.state} with a payment"
-            last_to = dict(session.exec(
-                select(AuditEvent.entity_type + ":" + sa.cast(AuditEvent.entity_id, sa.String), AuditEvent.to_state)
-                .where(AuditEvent.to_state != "").order_by(AuditEvent.seq)).all())
+            last_to = dict(
+                session.exec(
+                    select(AuditEvent.entity_type + ":" + sa.cast(AuditEvent.entity_id, sa.String), AuditEvent.to_state)
+                    .where(AuditEvent.to_state != "")
+                    .order_by(AuditEvent.seq)
+                ).all()
+            )
             for exchange in session.exec(select(Exchange)):
                 if f"exchange:{exchange.id}" in last_to:
-                    assert last_to[f"exchange:{exchange.id}"] == exchange.state.value, f"exchange {exchange.id}: audit and state differ"
+                    assert last_to[f"exchange:{exchange.id}"] == exchange.state.value, (
+                        f"exchange {exchange.id}: audit and state differ"
+                    )
             for eoi in session.exec(select(EOI).where(EOI.state != EOIState.DRAFT)):
                 assert last_to.get(f"eoi:{eoi.id}") == eoi.state.value, f"EOI {eoi.id}: audit and state differ"
-            paid = session.exec(select(sa.func.count()).select_from(Exchange).where(Exchange.state == ExchangeState.PAID)).one()
+            paid = session.exec(
+                select(sa.func.count()).select_from(Exchange).where(Exchange.state == ExchangeState.PAID)
+            ).one()
             events = session.exec(select(sa.func.count()).select_from(AuditEvent)).one()
             return paid, events
     finally:
@@ -88,12 +96,21 @@ def test_sigkill_at_random_moments_leaves_a_consistent_database(crash_db: str, t
     for round_no in range(ROUNDS):
         errors = tmp_path / f"worker-{round_no}.err"
         with errors.open("w") as err:
-            worker = subprocess.Popen([sys.executable, "-m", "tests.crash_worker"], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=err, text=True)
+            worker = subprocess.Popen(
+                [sys.executable, "-m", "tests.crash_worker"],
+                cwd=ROOT,
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=err,
+                text=True,
+            )
         assert worker.stdout is not None
         try:
             assert worker.stdout.readline().strip() == "ready"
             for _step in range(rng.randint(1, 4)):
-                assert worker.stdout.readline().strip() == "step", f"the worker stopped in round {round_no}: {errors.read_text()[-1500:]}"
+                assert worker.stdout.readline().strip() == "step", (
+                    f"the worker stopped in round {round_no}: {errors.read_text()[-1500:]}"
+                )
             # The kill lands somewhere inside the next step: a few milliseconds, chosen at random.
             time.sleep(rng.uniform(0, 0.08))
         finally:

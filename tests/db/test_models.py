@@ -18,14 +18,26 @@ def _exchange(session: Session) -> Exchange:
     host = f.participant(session, country="FR")
     eois = []
     for user, side in ((visitor, Side.VISITOR), (host, Side.HOST)):
-        eoi = EOI(organisation_id=user.organisation_id, author_user_id=user.id, side=side, partnership_id=partnership.id,
-                  spec_name="eoi", spec_version=1)
+        eoi = EOI(
+            organisation_id=user.organisation_id,
+            author_user_id=user.id,
+            side=side,
+            partnership_id=partnership.id,
+            spec_name="eoi",
+            spec_version=1,
+        )
         session.add(eoi)
         eois.append(eoi)
     session.flush()
-    exchange = Exchange(visitor_org_id=visitor.organisation_id, host_org_id=host.organisation_id,
-                        visitor_partnership_id=partnership.id, host_partnership_id=partnership.id,
-                        visitor_eoi_id=eois[0].id, host_eoi_id=eois[1].id, proposed_by=Party.VISITOR)
+    exchange = Exchange(
+        visitor_org_id=visitor.organisation_id,
+        host_org_id=host.organisation_id,
+        visitor_partnership_id=partnership.id,
+        host_partnership_id=partnership.id,
+        visitor_eoi_id=eois[0].id,
+        host_eoi_id=eois[1].id,
+        proposed_by=Party.VISITOR,
+    )
     session.add(exchange)
     session.commit()
     return exchange
@@ -34,9 +46,23 @@ def _exchange(session: Session) -> Exchange:
 def test_second_payment_for_one_exchange_is_refused_by_the_database(session: Session) -> None:
     exchange = _exchange(session)
     payer = session.exec(select(User).where(User.role == Role.ADMIN)).one()
-    session.add(Payment(exchange_id=exchange.id, partnership_id=exchange.visitor_partnership_id, amount_cents=90000, ordered_by_user_id=payer.id))
+    session.add(
+        Payment(
+            exchange_id=exchange.id,
+            partnership_id=exchange.visitor_partnership_id,
+            amount_cents=90000,
+            ordered_by_user_id=payer.id,
+        )
+    )
     session.commit()
-    session.add(Payment(exchange_id=exchange.id, partnership_id=exchange.visitor_partnership_id, amount_cents=90000, ordered_by_user_id=payer.id))
+    session.add(
+        Payment(
+            exchange_id=exchange.id,
+            partnership_id=exchange.visitor_partnership_id,
+            amount_cents=90000,
+            ordered_by_user_id=payer.id,
+        )
+    )
     with pytest.raises(IntegrityError):
         session.commit()
     session.rollback()
@@ -80,7 +106,9 @@ def test_foreign_keys_are_enforced(session: Session) -> None:
 def test_exchange_needs_two_different_organisations(session: Session) -> None:
     exchange = _exchange(session)
     with pytest.raises(IntegrityError):
-        session.execute(sa.update(Exchange).where(Exchange.id == exchange.id).values(host_org_id=exchange.visitor_org_id))
+        session.execute(
+            sa.update(Exchange).where(Exchange.id == exchange.id).values(host_org_id=exchange.visitor_org_id)
+        )
         session.commit()
     session.rollback()
 

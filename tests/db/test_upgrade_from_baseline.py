@@ -37,7 +37,7 @@ def value_for(column: sa.Column, n: int) -> object:
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.pg)])
-def fresh_url(request: pytest.FixtureRequest, tmp_path: Path):  # type: ignore[no-untyped-def]
+def fresh_url(request: pytest.FixtureRequest, tmp_path: Path):
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'old.db'}"
         return
@@ -84,6 +84,10 @@ def test_every_record_of_the_first_release_survives_the_upgrade(fresh_url: str) 
         # Columns added later have their defaults, and the tags were filled from the answers.
         assert conn.execute(sa.text("SELECT count(*) FROM exchange WHERE lump_sum_breakdown IS NULL")).scalar_one() == 0
         tags = conn.execute(sa.text("SELECT exchange_id, kind, value FROM exchange_tag ORDER BY 1, 3")).all()
-        assert [tuple(t) for t in tags] == [(1, "ecosystem", "Digital"), (1, "ecosystem", "Textile"),
-                                            (2, "ecosystem", "Digital"), (2, "ecosystem", "Textile")]
+        assert [tuple(t) for t in tags] == [
+            (1, "ecosystem", "Digital"),
+            (1, "ecosystem", "Textile"),
+            (2, "ecosystem", "Digital"),
+            (2, "ecosystem", "Textile"),
+        ]
     engine.dispose()

@@ -31,12 +31,20 @@ def test_references_name_the_kind_and_mark_signed_copies() -> None:
 
 
 def test_a_new_kind_is_a_row_and_a_text_section() -> None:
-    organisation = SimpleNamespace(legal_name="Alfa Lda", city="Porto", country="PT", account_holder="", iban="", bic="")
+    organisation = SimpleNamespace(
+        legal_name="Alfa Lda", city="Porto", country="PT", account_holder="", iban="", bic=""
+    )
     partnership = SimpleNamespace(name="North Partnership", acronym="NP")
     exchange = SimpleNamespace(id=7, start_date=None, end_date=None, lump_sum_cents=None, lump_sum_breakdown={})
     plan = SimpleNamespace(spec_name="action_plan", version=1, answers={})
-    ctx = Context(exchange, organisation, organisation, partnership, partnership, plan, public_url="https://cxc.example")
-    section = {"title": "Mentoring Pledge", "intro": "The Host mentors the Visitor.", "commitments": {"host": ["Meet every week."]}}
+    ctx = Context(
+        exchange, organisation, organisation, partnership, partnership, plan, public_url="https://cxc.example"
+    )
+    section = {
+        "title": "Mentoring Pledge",
+        "intro": "The Host mentors the Visitor.",
+        "commitments": {"host": ["Meet every week."]},
+    }
     build = from_texts(parties=(Party.VISITOR, Party.HOST))
     content = build(ctx, DocumentKind.COMMITMENT_TO_QUALITY, "CXC-7-MP-v1", 1, {"commitment_to_quality": section}, {})
     assert content.title == "Mentoring Pledge" and content.verify_url == "https://cxc.example/verify?ref=CXC-7-MP-v1"

@@ -50,7 +50,10 @@ def test_longer_than_a_month_is_refused_with_the_last_allowed_day() -> None:
 def test_eligibility_messages() -> None:
     assert side_type_problem("host", OrgType.PUBLIC_AUTHORITY, RULES) is None
     assert "Host only" in (side_type_problem("visitor", OrgType.TRAINING_PROVIDER, RULES) or "")
-    assert cluster_membership_problem(OrgType.SME, False) is not None and cluster_membership_problem(OrgType.CLUSTER, False) is None
+    assert (
+        cluster_membership_problem(OrgType.SME, False) is not None
+        and cluster_membership_problem(OrgType.CLUSTER, False) is None
+    )
     assert "Portugal" in (transnational_problem("PT", "PT") or "") and transnational_problem("PT", "ES") is None
 
 
@@ -68,7 +71,11 @@ def test_working_days_are_weekdays_and_not_holidays(start: date, length: int, co
 @settings(max_examples=300, deadline=None)
 def test_dates_are_accepted_exactly_when_the_rules_hold(start: date, length: int, country: str) -> None:
     end = start + timedelta(days=length)
-    expected_ok = end >= start and end <= last_allowed_day(start, RULES) and len(working_days(start, end, country)) >= RULES.min_working_days
+    expected_ok = (
+        end >= start
+        and end <= last_allowed_day(start, RULES)
+        and len(working_days(start, end, country)) >= RULES.min_working_days
+    )
     problem = exchange_dates_problem(start, end, country, RULES)
     assert (problem is None) == expected_ok
     if problem and end >= start and end <= last_allowed_day(start, RULES):
@@ -82,10 +89,13 @@ def test_one_month_is_between_27_and_30_days_after_the_first(start: date) -> Non
     assert add_months(start, 1) > start
 
 
-@pytest.mark.parametrize(("day", "months", "expected"), [
-    (date(2027, 1, 31), 1, date(2027, 2, 28)),
-    (date(2028, 1, 31), 1, date(2028, 2, 29)),
-    (date(2027, 12, 15), 1, date(2028, 1, 15)),
-])
+@pytest.mark.parametrize(
+    ("day", "months", "expected"),
+    [
+        (date(2027, 1, 31), 1, date(2027, 2, 28)),
+        (date(2028, 1, 31), 1, date(2028, 2, 29)),
+        (date(2027, 12, 15), 1, date(2028, 1, 15)),
+    ],
+)
 def test_add_months_clamps_to_month_end(day: date, months: int, expected: date) -> None:
     assert add_months(day, months) == expected

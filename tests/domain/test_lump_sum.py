@@ -23,13 +23,16 @@ RULES = load_rules()
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.mark.parametrize(("visitor", "host", "start", "end", "amount", "halved"), [
-    (("Porto", "PT"), ("Lyon", "FR"), date(2027, 3, 1), date(2027, 3, 5), 900, 0),
-    (("Porto", "PT"), ("Lyon", "FR"), date(2027, 3, 1), date(2027, 3, 3), 450, 1),
-    (("Vienna", "AT"), ("Bratislava", "SK"), date(2027, 3, 1), date(2027, 3, 12), 305, 1),
-    (("Porto", "PT"), ("Copenhagen", "DK"), date(2027, 3, 1), date(2027, 3, 10), 1100, 0),
-])
-def test_worked_examples_of_the_rules(visitor, host, start, end, amount, halved) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize(
+    ("visitor", "host", "start", "end", "amount", "halved"),
+    [
+        (("Porto", "PT"), ("Lyon", "FR"), date(2027, 3, 1), date(2027, 3, 5), 900, 0),
+        (("Porto", "PT"), ("Lyon", "FR"), date(2027, 3, 1), date(2027, 3, 3), 450, 1),
+        (("Vienna", "AT"), ("Bratislava", "SK"), date(2027, 3, 1), date(2027, 3, 12), 305, 1),
+        (("Porto", "PT"), ("Copenhagen", "DK"), date(2027, 3, 1), date(2027, 3, 10), 1100, 0),
+    ],
+)
+def test_worked_examples_of_the_rules(visitor, host, start, end, amount, halved) -> None:
     result = quote(RULES, visitor=locate(*visitor, RULES), host=locate(*host, RULES), start=start, end=end)
     assert result.amount_cents == amount * 100
     assert len(result.halved_because) == halved
@@ -66,7 +69,9 @@ def test_amount_never_exceeds_cap_or_host_rate_and_halves_exactly_once(country: 
 
 
 @given(a=st.tuples(st.floats(-89, 89), st.floats(-179, 179)), b=st.tuples(st.floats(-89, 89), st.floats(-179, 179)))
-def test_distance_does_not_depend_on_the_order_of_the_two_places(a: tuple[float, float], b: tuple[float, float]) -> None:
+def test_distance_does_not_depend_on_the_order_of_the_two_places(
+    a: tuple[float, float], b: tuple[float, float]
+) -> None:
     assert distance_km(a, b) == pytest.approx(distance_km(b, a), abs=1e-6)
     assert distance_km(a, a) == pytest.approx(0, abs=1e-6)
 
@@ -87,8 +92,14 @@ def _own_database(request: pytest.FixtureRequest) -> None:
 
 
 def run_quote(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "manage.py", "quote", *args], cwd=ROOT, capture_output=True, text=True, timeout=120,
-                          env={**os.environ})
+    return subprocess.run(
+        [sys.executable, "manage.py", "quote", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ},
+    )
 
 
 def test_quote_command_prints_the_breakdown_as_json() -> None:
@@ -100,18 +111,44 @@ def test_quote_command_prints_the_breakdown_as_json() -> None:
 
 
 def test_quote_command_accepts_coordinates() -> None:
-    done = run_quote("--visitor", "AT", "--visitor-coords", "48.2085,16.3721", "--host", "SK", "--host-coords", "48.1482,17.1067",
-                     "--start", "2027-03-01", "--end", "2027-03-12")
+    done = run_quote(
+        "--visitor",
+        "AT",
+        "--visitor-coords",
+        "48.2085,16.3721",
+        "--host",
+        "SK",
+        "--host-coords",
+        "48.1482,17.1067",
+        "--start",
+        "2027-03-01",
+        "--end",
+        "2027-03-12",
+    )
     assert done.returncode == 0 and json.loads(done.stdout)["amount_eur"] == 305
 
 
-@pytest.mark.parametrize("args", [
-    ("--visitor", "Porto,PT", "--host", "Atlantis,FR", "--start", "2027-03-01", "--end", "2027-03-05"),
-    ("--visitor", "Porto,PT", "--host", "Boston,US", "--start", "2027-03-01", "--end", "2027-03-05"),
-    ("--visitor", "Porto,PT", "--host", "Lyon,FR", "--start", "2027-03-05", "--end", "2027-03-01"),
-    ("--visitor", "Porto,PT", "--host", "Lyon,FR", "--start", "tomorrow", "--end", "2027-03-01"),
-    ("--visitor", "PT", "--visitor-coords", "91,0", "--host", "Lyon,FR", "--start", "2027-03-01", "--end", "2027-03-05"),
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("--visitor", "Porto,PT", "--host", "Atlantis,FR", "--start", "2027-03-01", "--end", "2027-03-05"),
+        ("--visitor", "Porto,PT", "--host", "Boston,US", "--start", "2027-03-01", "--end", "2027-03-05"),
+        ("--visitor", "Porto,PT", "--host", "Lyon,FR", "--start", "2027-03-05", "--end", "2027-03-01"),
+        ("--visitor", "Porto,PT", "--host", "Lyon,FR", "--start", "tomorrow", "--end", "2027-03-01"),
+        (
+            "--visitor",
+            "PT",
+            "--visitor-coords",
+            "91,0",
+            "--host",
+            "Lyon,FR",
+            "--start",
+            "2027-03-01",
+            "--end",
+            "2027-03-05",
+        ),
+    ],
+)
 def test_quote_command_bad_input_exits_2_with_a_reason(args: tuple[str, ...]) -> None:
     done = run_quote(*args)
     assert done.returncode == 2 and done.stdout == "" and done.stderr.startswith("error: ")

@@ -18,11 +18,14 @@ def test_country_names_come_from_babel_including_kosovo() -> None:
     assert list(names.values()) == sorted(names.values())
 
 
-@pytest.mark.parametrize(("text", "words"), [
-    ("version = 1\n[countries\n", "not valid TOML"),
-    ('version = "x"\n', "countries.participating” is missing"),
-    ('version = "x"\n[countries]\nparticipating = ["Portugal"]\n', "not ISO alpha-2"),
-])
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("version = 1\n[countries\n", "not valid TOML"),
+        ('version = "x"\n', "countries.participating” is missing"),
+        ('version = "x"\n[countries]\nparticipating = ["Portugal"]\n', "not ISO alpha-2"),
+    ],
+)
 def test_broken_rules_file_names_the_problem(text: str, words: str) -> None:
     with pytest.raises(RulesError, match=words):
         parse_rules(text)

@@ -47,11 +47,14 @@ def test_main_path_of_an_exchange(source, action, target) -> None:
     assert row is not None and row.target == target
 
 
-@pytest.mark.parametrize(("source", "action", "target"), [
-    (X.PROPOSED, Action.DECLINE, X.DECLINED),
-    (X.PLAN_SUBMITTED, Action.REQUEST_PLAN_CHANGES, X.PLANNING),
-    (X.REPORT_SUBMITTED, Action.REQUEST_REPORT_CHANGES, X.REPORTING),
-])
+@pytest.mark.parametrize(
+    ("source", "action", "target"),
+    [
+        (X.PROPOSED, Action.DECLINE, X.DECLINED),
+        (X.PLAN_SUBMITTED, Action.REQUEST_PLAN_CHANGES, X.PLANNING),
+        (X.REPORT_SUBMITTED, Action.REQUEST_REPORT_CHANGES, X.REPORTING),
+    ],
+)
 def test_side_paths_of_an_exchange(source, action, target) -> None:
     row = find_transition(EXCHANGE_TRANSITIONS, source, action)
     assert row is not None and row.target == target
@@ -78,7 +81,10 @@ def test_transitions_are_unique_per_state_and_action() -> None:
 
 def test_eoi_decisions_belong_to_the_partnership() -> None:
     assert available_actions(EOI_TRANSITIONS, EOIState.SUBMITTED, {Party.PARTNERSHIP}) == [
-        Action.APPROVE, Action.REQUEST_CHANGES, Action.REJECT, Action.ASSIGN,
+        Action.APPROVE,
+        Action.REQUEST_CHANGES,
+        Action.REJECT,
+        Action.ASSIGN,
     ]
     assert available_actions(EOI_TRANSITIONS, EOIState.SUBMITTED, {Party.APPLICANT}) == [Action.WITHDRAW]
 
@@ -91,7 +97,12 @@ def test_author_cannot_approve_own_eoi() -> None:
 def test_request_changes_needs_a_comment() -> None:
     with pytest.raises(TransitionRefused, match="comment"):
         check(EOI_TRANSITIONS, EOIState.SUBMITTED, Action.REQUEST_CHANGES, {Party.PARTNERSHIP}, Facts(comment="  "))
-    assert check(EOI_TRANSITIONS, EOIState.SUBMITTED, Action.REQUEST_CHANGES, {Party.PARTNERSHIP}, Facts(comment="Add a CV")).target == EOIState.CHANGES_REQUESTED
+    assert (
+        check(
+            EOI_TRANSITIONS, EOIState.SUBMITTED, Action.REQUEST_CHANGES, {Party.PARTNERSHIP}, Facts(comment="Add a CV")
+        ).target
+        == EOIState.CHANGES_REQUESTED
+    )
 
 
 def test_no_action_leaves_a_terminal_state_except_nothing() -> None:
@@ -103,7 +114,10 @@ def test_guard_blocks_plan_approval_until_both_partnerships_approved() -> None:
     with pytest.raises(TransitionRefused, match="Both Partnerships"):
         check(EXCHANGE_TRANSITIONS, X.PLAN_SUBMITTED, Action.APPROVE_PLAN, {Party.VISITOR_PARTNERSHIP}, Facts())
     facts = Facts(plan_approved_by_both_partnerships=True)
-    assert check(EXCHANGE_TRANSITIONS, X.PLAN_SUBMITTED, Action.APPROVE_PLAN, {Party.HOST_PARTNERSHIP}, facts).target == X.PLAN_APPROVED
+    assert (
+        check(EXCHANGE_TRANSITIONS, X.PLAN_SUBMITTED, Action.APPROVE_PLAN, {Party.HOST_PARTNERSHIP}, facts).target
+        == X.PLAN_APPROVED
+    )
 
 
 def test_unknown_action_in_a_state_is_refused_with_words() -> None:

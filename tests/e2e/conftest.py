@@ -192,7 +192,7 @@ def textbox(scope, label: str):  # type: ignore[no-untyped-def]
     return scope.get_by_label(f"{label} *", exact=True).or_(scope.get_by_label(label, exact=True))
 
 
-def choose(page: Page, scope, label: str, option: str) -> None:  # type: ignore[no-untyped-def]
+def choose(page: Page, scope, label: str, option: str) -> None:
     box = scope.get_by_role("combobox", name=re.compile(rf"^{re.escape(label)}( \*)?$"))
     box.click()
     box.fill(option[:12])
@@ -200,7 +200,7 @@ def choose(page: Page, scope, label: str, option: str) -> None:  # type: ignore[
 
 
 @pytest.hookimpl(wrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):  # type: ignore[no-untyped-def]
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     report = yield
     setattr(item, f"rep_{report.when}", report)
     return report
@@ -257,7 +257,7 @@ def new_page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Calla
         page.context.close()
 
 
-def follow(page: Page, base: str, link) -> None:  # type: ignore[no-untyped-def]
+def follow(page: Page, base: str, link) -> None:
     """Open the target of an in-app link as a fresh page load (what a middle-click or a link in an e-mail does)."""
     href = link.get_attribute("href")
     assert href, "the link has no target"

@@ -19,7 +19,7 @@ from tests.journey import accepted_exchange
 PASSWORD = "correct-horse-battery-staple"
 
 
-def test_overdue_payment_shows_red_in_the_coordinators_queue(server: Server, new_page) -> None:  # type: ignore[no-untyped-def]
+def test_overdue_payment_shows_red_in_the_coordinators_queue(server: Server, new_page) -> None:
     with write_session() as session:
         _c, exchange = accepted_exchange(session)
         report = session.exec(select(ClosingReport)).one()
@@ -40,7 +40,7 @@ def test_overdue_payment_shows_red_in_the_coordinators_queue(server: Server, new
     expect(page.get_by_text("Nothing matches these filters.").first).to_be_visible()
 
 
-def test_kpi_export_downloads_and_reads_back(server: Server, new_page, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_kpi_export_downloads_and_reads_back(server: Server, new_page, tmp_path) -> None:
     with write_session() as session:
         _c, exchange = accepted_exchange(session)
     page = new_page("admin")
@@ -58,7 +58,7 @@ def test_kpi_export_downloads_and_reads_back(server: Server, new_page, tmp_path)
     assert list(frame["state"]) == ["report_accepted"] and list(frame["lump_sum_eur"]) == [900.0]
 
 
-def test_erasure_removes_the_name_everywhere_and_keeps_the_payment(server: Server, new_page) -> None:  # type: ignore[no-untyped-def]
+def test_erasure_removes_the_name_everywhere_and_keeps_the_payment(server: Server, new_page) -> None:
     with write_session() as session:
         c, exchange = accepted_exchange(session)
         payments.order_payment(session=session, actor=c.vop_coordinator, exchange_id=id_of(exchange))
@@ -82,8 +82,13 @@ def test_erasure_removes_the_name_everywhere_and_keeps_the_payment(server: Serve
 
     coordinator = new_page("coordinator")
     log_in(coordinator, server.url, "coord.v", PASSWORD)
-    for who, path in ((coordinator, f"exchange?id={exchange.id}"), (coordinator, "payments"), (admin, "admin_users"),
-                      (admin, "admin_audit"), (admin, "admin_outbox")):
+    for who, path in (
+        (coordinator, f"exchange?id={exchange.id}"),
+        (coordinator, "payments"),
+        (admin, "admin_users"),
+        (admin, "admin_audit"),
+        (admin, "admin_outbox"),
+    ):
         open_page(who, f"{server.url}/{path}")
         settle(who)
         assert name not in who.content(), f"{name} still shows on /{path}"

@@ -15,7 +15,7 @@ from tests.e2e.conftest import Server, choose, log_in, open_page, settle, textbo
 REFUSAL = "This page is not available to you."
 
 
-def _sidebar(page: Page):  # type: ignore[no-untyped-def]
+def _sidebar(page: Page):
     return page.get_by_test_id("stSidebar")
 
 
@@ -50,7 +50,7 @@ def test_first_run_setup_creates_the_administrator(server: Server, page: Page) -
     expect(page.get_by_role("heading", name="Support Office overview").first).to_be_visible()
 
 
-def test_admin_creates_a_partnership_and_a_coordinator_who_logs_in(server: Server, page: Page, browser) -> None:  # type: ignore[no-untyped-def]
+def test_admin_creates_a_partnership_and_a_coordinator_who_logs_in(server: Server, page: Page, browser) -> None:
     with write_session() as session:
         f.admin(session, "ada")
     log_in(page, server.url, "ada", f.PASSWORD)
@@ -139,7 +139,7 @@ def test_participant_typing_a_coordinator_url_is_refused(server: Server, page: P
         expect(page.get_by_role("heading", name="Work queue")).to_have_count(0)
 
 
-def test_five_wrong_passwords_lock_the_account(server: Server, page: Page, browser) -> None:  # type: ignore[no-untyped-def]
+def test_five_wrong_passwords_lock_the_account(server: Server, page: Page, browser) -> None:
     with write_session() as session:
         f.admin(session)
         f.participant(session, "victim")
@@ -159,7 +159,7 @@ def test_five_wrong_passwords_lock_the_account(server: Server, page: Page, brows
     expect(page.get_by_role("heading", name="What to do next")).to_have_count(0)
 
 
-def test_cookie_copied_before_logout_does_not_work_after_it(server: Server, page: Page, browser) -> None:  # type: ignore[no-untyped-def]
+def test_cookie_copied_before_logout_does_not_work_after_it(server: Server, page: Page, browser) -> None:
     with write_session() as session:
         f.admin(session, "ada")
     log_in(page, server.url, "ada", f.PASSWORD)

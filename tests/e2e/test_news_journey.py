@@ -31,7 +31,7 @@ def link(body: str, marker: str) -> str:
     return next(u for u in re.findall(r"https?://\S+", body) if marker in u)
 
 
-def test_news_double_opt_in_and_unsubscribe_through_smtp(server: Server, smtp: SmtpCatcher, new_page) -> None:  # type: ignore[no-untyped-def]
+def test_news_double_opt_in_and_unsubscribe_through_smtp(server: Server, smtp: SmtpCatcher, new_page) -> None:
     with write_session() as session:
         f.admin(session)  # a set-up instance
     page = new_page("reader")

@@ -90,7 +90,9 @@ def review_eoi(page: Page, base: str, decision: str, comment: str = "") -> None:
 def write_plan(page: Page, results: str) -> None:
     """Walk the plan wizard from its first step to the summary, filling what is empty."""
     expect(page.get_by_text("Step 1 of 6: Dates").first).to_be_visible()
-    expect(page.get_by_role("spinbutton", name="year, First and last day of the exchange (travel excluded) * start date")).to_be_visible()
+    expect(
+        page.get_by_role("spinbutton", name="year, First and last day of the exchange (travel excluded) * start date")
+    ).to_be_visible()
     settle(page)
     if page.get_by_text("5 working days in France").count() == 0:
         fill_date_range(page, "First and last day of the exchange (travel excluded)", "2026-10-12", "2026-10-16")
@@ -128,10 +130,15 @@ def sign(page: Page, party: str) -> None:
     settle(page)
 
 
-FULL_NAMES = {"Visitor": "Ana Person", "Host": "Louis Person", "Visitor's Partnership": "Cora Coordinator", "Host's Partnership": "Cora Coordinator"}
+FULL_NAMES = {
+    "Visitor": "Ana Person",
+    "Host": "Louis Person",
+    "Visitor's Partnership": "Cora Coordinator",
+    "Host's Partnership": "Cora Coordinator",
+}
 
 
-def test_whole_programme_from_registration_to_paid(server: Server, new_page, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_whole_programme_from_registration_to_paid(server: Server, new_page, tmp_path) -> None:
     with write_session() as session:
         admin = f.admin(session)
         vop = f.partnership(session, admin, "DIB")
@@ -141,7 +148,15 @@ def test_whole_programme_from_registration_to_paid(server: Server, new_page, tmp
     visitor, host, vop_page, hop_page = (new_page(name) for name in ("visitor", "host", "vop", "hop"))
 
     # Registration and expressions of interest, with one change request for the Visitor.
-    register(visitor, server.url, "ana", "Porto Digital Cluster", "Cluster organisation or business network", "Portugal", "Porto")
+    register(
+        visitor,
+        server.url,
+        "ana",
+        "Porto Digital Cluster",
+        "Cluster organisation or business network",
+        "Portugal",
+        "Porto",
+    )
     log_in(visitor, server.url, "ana", f.PASSWORD)
     expect(visitor.get_by_role("heading", name="What to do next").first).to_be_visible()
     send_eoi(visitor, server.url, "Visitor (we travel)", "DIB · Partnership DIB", "France")
@@ -150,9 +165,13 @@ def test_whole_programme_from_registration_to_paid(server: Server, new_page, tmp
 
     open_page(visitor, f"{server.url}/my_eois")
     follow(visitor, server.url, visitor.get_by_role("link", name="Open").first)
-    expect(visitor.get_by_text("Comment from the Partnership: Please tell us what you can offer to a Host.").first).to_be_visible()
+    expect(
+        visitor.get_by_text("Comment from the Partnership: Please tell us what you can offer to a Host.").first
+    ).to_be_visible()
     settle(visitor)
-    textbox(visitor, "What can your organisation offer to a counterpart?").fill("Contacts with 40 digital SMEs in Porto.")
+    textbox(visitor, "What can your organisation offer to a counterpart?").fill(
+        "Contacts with 40 digital SMEs in Porto."
+    )
     for step in ("Step 2 of 4", "Step 3 of 4", "Check everything before you send it"):
         button(visitor, "Next")
         expect(visitor.get_by_text(step).first).to_be_visible()
@@ -172,7 +191,9 @@ def test_whole_programme_from_registration_to_paid(server: Server, new_page, tmp
     open_page(visitor, f"{server.url}/my_exchanges")
     expect(visitor.get_by_text("Lyon Mobility Labs").first).to_be_visible()
     button(visitor, "Propose an exchange")
-    expect(visitor.get_by_text("Waiting for the other organisation to accept or decline the proposal").first).to_be_visible()
+    expect(
+        visitor.get_by_text("Waiting for the other organisation to accept or decline the proposal").first
+    ).to_be_visible()
     with read_session() as session:
         exchange_id = session.exec(select(Exchange.id)).one()
     open_page(host, f"{server.url}/exchange?id={exchange_id}")
@@ -212,8 +233,12 @@ def test_whole_programme_from_registration_to_paid(server: Server, new_page, tmp
     url = f"{server.url}/exchange?id={exchange_id}"
 
     # Signatures: the Visitor signs both documents, the Host the Commitment to Quality, each Partnership its part.
-    for page, parties in ((visitor, ["Visitor", "Visitor"]), (host, ["Host"]), (vop_page, ["Visitor's Partnership", "Visitor's Partnership"]),
-                          (hop_page, ["Host's Partnership"])):
+    for page, parties in (
+        (visitor, ["Visitor", "Visitor"]),
+        (host, ["Host"]),
+        (vop_page, ["Visitor's Partnership", "Visitor's Partnership"]),
+        (hop_page, ["Host's Partnership"]),
+    ):
         open_page(page, url)
         expect(page.get_by_text("Lump sum: €900.00").first).to_be_visible()
         for party in parties:
@@ -244,7 +269,9 @@ def test_whole_programme_from_registration_to_paid(server: Server, new_page, tmp
         result.fill("Done: the onboarding process is documented.")
     textbox(visitor, "Follow-up actions").fill("A joint proposal in spring.")
     button(visitor, "Next")
-    visitor.get_by_label("How satisfied is the Visitor with the exchange? (1 = not at all, 5 = very) *", exact=True).fill("5")
+    visitor.get_by_label(
+        "How satisfied is the Visitor with the exchange? (1 = not at all, 5 = very) *", exact=True
+    ).fill("5")
     button(visitor, "Next")
     button(visitor, "Send the closing report")
     expect(visitor.get_by_text("Closing report sent").first).to_be_visible()

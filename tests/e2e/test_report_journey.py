@@ -18,12 +18,17 @@ from tests.e2e.conftest import Server, button, choose, log_in, open_page, settle
 from tests.journey import PDF, PNG, agreed_exchange, cast, plan_answers, through_signing
 
 
-def test_closing_report_is_sent_back_once_then_accepted(server: Server, new_page, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_closing_report_is_sent_back_once_then_accepted(server: Server, new_page, tmp_path: Path) -> None:
     with write_session() as session:
         c = cast(session)
         exchange = agreed_exchange(session, c)
-        plan = exchanges.save_plan(session=session, actor=c.visitor, exchange_id=id_of(exchange),
-                                   answers=plan_answers(date(2026, 10, 12), date(2026, 10, 16)), base_version=None)
+        plan = exchanges.save_plan(
+            session=session,
+            actor=c.visitor,
+            exchange_id=id_of(exchange),
+            answers=plan_answers(date(2026, 10, 12), date(2026, 10, 16)),
+            base_version=None,
+        )
         for side in (c.visitor, c.host):
             exchanges.agree_plan(session=session, actor=side, exchange_id=id_of(exchange), version=plan.version)
         for coordinator in (c.vop_coordinator, c.hop_coordinator):
@@ -55,11 +60,15 @@ def test_closing_report_is_sent_back_once_then_accepted(server: Server, new_page
     expect(visitor.get_by_text("boarding-pass.png · Boarding pass or ticket").first).to_be_visible()
     # The report starts from the plan's objectives.
     expect(textbox(visitor, "Objective").first).to_have_value("Learn the pilot-line onboarding process")
-    textbox(visitor, "What was achieved").first.fill("We documented the onboarding process and tested it with two SMEs.")
+    textbox(visitor, "What was achieved").first.fill(
+        "We documented the onboarding process and tested it with two SMEs."
+    )
     textbox(visitor, "Follow-up actions").fill("A joint proposal in spring and a return visit.")
     button(visitor, "Next")
     expect(visitor.get_by_text("Step 2 of 3").first).to_be_visible()
-    visitor.get_by_label("How satisfied is the Visitor with the exchange? (1 = not at all, 5 = very) *", exact=True).fill("5")
+    visitor.get_by_label(
+        "How satisfied is the Visitor with the exchange? (1 = not at all, 5 = very) *", exact=True
+    ).fill("5")
     button(visitor, "Next")
     expect(visitor.get_by_text("Check everything before you send it").first).to_be_visible()
     button(visitor, "Send the closing report")

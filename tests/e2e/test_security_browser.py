@@ -44,16 +44,33 @@ def assert_inert(page: Page, ran: list[str]) -> None:
     assert page.locator("a[href^='javascript:']").count() == 0
 
 
-def test_script_payloads_show_as_text_and_never_run(server: Server, new_page) -> None:  # type: ignore[no-untyped-def]
+def test_script_payloads_show_as_text_and_never_run(server: Server, new_page) -> None:
     with write_session() as session:
         c = cast(session)
         exchange = agreed_exchange(session, c)
-        evil = register_participant(session=session, data=Registration(
-            username="evil", email="evil@example.org", full_name=f"Eve {IMG}", password=PASSWORD, password_repeat=PASSWORD,
-            organisation_name=f"Evil {SCRIPT} Org", organisation_type="cluster", country="DE", city="Berlin", cluster_name=SVG))
+        evil = register_participant(
+            session=session,
+            data=Registration(
+                username="evil",
+                email="evil@example.org",
+                full_name=f"Eve {IMG}",
+                password=PASSWORD,
+                password_repeat=PASSWORD,
+                organisation_name=f"Evil {SCRIPT} Org",
+                organisation_type="cluster",
+                country="DE",
+                city="Berlin",
+                cluster_name=SVG,
+            ),
+        )
         add_comment(session=session, actor=c.host, exchange_id=id_of(exchange), body=f"{SCRIPT} {IMG} {SVG} {LINK}")
-        contact.send_message(session=session, name=f"Mallory {IMG}", email="mallory@example.org", subject=f"Hi {SCRIPT}",
-                             body=f"{SVG} {LINK} long enough")
+        contact.send_message(
+            session=session,
+            name=f"Mallory {IMG}",
+            email="mallory@example.org",
+            subject=f"Hi {SCRIPT}",
+            body=f"{SVG} {LINK} long enough",
+        )
         assert evil.id
 
     visitor = new_page("visitor")
@@ -84,7 +101,7 @@ def test_script_payloads_show_as_text_and_never_run(server: Server, new_page) ->
         assert_inert(anonymous, ran_anonymous)
 
 
-def test_foreign_record_ids_typed_into_urls_reveal_nothing(server: Server, new_page) -> None:  # type: ignore[no-untyped-def]
+def test_foreign_record_ids_typed_into_urls_reveal_nothing(server: Server, new_page) -> None:
     with write_session() as session:
         c = cast(session)
         exchange = agreed_exchange(session, c)
@@ -94,18 +111,22 @@ def test_foreign_record_ids_typed_into_urls_reveal_nothing(server: Server, new_p
 
     stranger = new_page("stranger")
     log_in(stranger, server.url, "stranger", PASSWORD)
-    for path, refusal in ((f"exchange?id={exchange_id}", "No exchange with this number is open to you."),
-                          (f"my_eois?id={eoi_id}", "No expression of interest with this number is open to you."),
-                          (f"eoi_review?id={eoi_id}", "This page is not available to you."),
-                          ("admin_users", "This page is not available to you.")):
+    for path, refusal in (
+        (f"exchange?id={exchange_id}", "No exchange with this number is open to you."),
+        (f"my_eois?id={eoi_id}", "No expression of interest with this number is open to you."),
+        (f"eoi_review?id={eoi_id}", "This page is not available to you."),
+        ("admin_users", "This page is not available to you."),
+    ):
         visit(stranger, f"{server.url}/{path}")
         expect(stranger.get_by_text(refusal).first).to_be_visible()
         assert "Visitor Org" not in stranger.content() and "Host Org" not in stranger.content(), path
 
     other = new_page("other coordinator")
     log_in(other, server.url, "coord.other", PASSWORD)
-    for path, refusal in ((f"exchange?id={exchange_id}", "No exchange with this number is open to you."),
-                          (f"eoi_review?id={eoi_id}", "No expression of interest with this number is open to you.")):
+    for path, refusal in (
+        (f"exchange?id={exchange_id}", "No exchange with this number is open to you."),
+        (f"eoi_review?id={eoi_id}", "No expression of interest with this number is open to you."),
+    ):
         visit(other, f"{server.url}/{path}")
         expect(other.get_by_text(refusal).first).to_be_visible()
         assert "Visitor Org" not in other.content(), path

@@ -58,7 +58,7 @@ def click_both(pages: list[Page], name: str) -> None:
         settle(page)
 
 
-def test_conflicting_decisions_and_payment_orders_on_two_servers(two_servers: tuple[str, str], new_page) -> None:  # type: ignore[no-untyped-def]
+def test_conflicting_decisions_and_payment_orders_on_two_servers(two_servers: tuple[str, str], new_page) -> None:
     one, two = two_servers
     with write_session() as session:
         c, exchange = reported_exchange(session)

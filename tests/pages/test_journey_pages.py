@@ -18,13 +18,23 @@ from domain.enums import Action, EOIState, ExchangeState, Side
 from forms.spec import SPEC_DIR
 from services import eois, exchanges
 from tests import factories as f
-from tests.journey import Cast, agreed_exchange, approved, approved_plan, cast, eoi_answers, org_user, plan_answers, through_signing
+from tests.journey import (
+    Cast,
+    agreed_exchange,
+    approved,
+    approved_plan,
+    cast,
+    eoi_answers,
+    org_user,
+    plan_answers,
+    through_signing,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
 
 
-def page_as(session, user, path: str, **params: str) -> AppTest:  # type: ignore[no-untyped-def]
+def page_as(session, user, path: str, **params: str) -> AppTest:
     at = f.log_in(AppTest.from_file(APP, default_timeout=30), session, user)
     at.run()
     at.switch_page(path)
@@ -34,8 +44,18 @@ def page_as(session, user, path: str, **params: str) -> AppTest:  # type: ignore
 
 
 def texts(at: AppTest) -> str:
-    parts = [e.value for e in at.markdown] + [e.value for e in at.title] + [e.value for e in at.subheader] + [e.value for e in at.info]
-    parts += [e.value for e in at.error] + [e.value for e in at.warning] + [e.value for e in at.caption] + [e.value for e in at.header]
+    parts = (
+        [e.value for e in at.markdown]
+        + [e.value for e in at.title]
+        + [e.value for e in at.subheader]
+        + [e.value for e in at.info]
+    )
+    parts += (
+        [e.value for e in at.error]
+        + [e.value for e in at.warning]
+        + [e.value for e in at.caption]
+        + [e.value for e in at.header]
+    )
     return " | ".join(str(p) for p in parts)
 
 
@@ -43,27 +63,36 @@ def button_labels(at: AppTest) -> set[str]:
     return {b.label for b in at.button}
 
 
-def _at_state(session, c: Cast, state: ExchangeState) -> Exchange:  # type: ignore[no-untyped-def]
+def _at_state(session, c: Cast, state: ExchangeState) -> Exchange:
     exchange = agreed_exchange(session, c)
     if state == ExchangeState.PLANNING:
         return exchange
     if state == ExchangeState.PLAN_SUBMITTED:
-        plan = exchanges.save_plan(session=session, actor=c.visitor, exchange_id=id_of(exchange), answers=plan_answers(), base_version=None)
+        plan = exchanges.save_plan(
+            session=session, actor=c.visitor, exchange_id=id_of(exchange), answers=plan_answers(), base_version=None
+        )
         exchanges.agree_plan(session=session, actor=c.visitor, exchange_id=id_of(exchange), version=plan.version)
         return exchanges.agree_plan(session=session, actor=c.host, exchange_id=id_of(exchange), version=plan.version)
     exchange = through_signing(session, approved_plan(session, c, exchange), c)
-    return exchanges.mark_stay(session=session, actor=c.visitor, exchange_id=id_of(exchange), action=Action.END_STAY, today=date(2027, 3, 8))
+    return exchanges.mark_stay(
+        session=session, actor=c.visitor, exchange_id=id_of(exchange), action=Action.END_STAY, today=date(2027, 3, 8)
+    )
 
 
-@pytest.mark.parametrize(("state", "who", "expected_buttons"), [
-    (ExchangeState.PLANNING, "visitor", {"Save draft", "Next"}),
-    (ExchangeState.PLANNING, "vop_coordinator", set()),
-    (ExchangeState.PLAN_SUBMITTED, "vop_coordinator", {"Approve the plan", "Request changes"}),
-    (ExchangeState.PLAN_SUBMITTED, "visitor", set()),
-    (ExchangeState.REPORTING, "visitor", {"Save draft", "Next"}),
-    (ExchangeState.REPORTING, "hop_coordinator", set()),
-])
-def test_exchange_page_shows_each_party_its_own_actions(sqlite_url: str, state: ExchangeState, who: str, expected_buttons: set[str]) -> None:
+@pytest.mark.parametrize(
+    ("state", "who", "expected_buttons"),
+    [
+        (ExchangeState.PLANNING, "visitor", {"Save draft", "Next"}),
+        (ExchangeState.PLANNING, "vop_coordinator", set()),
+        (ExchangeState.PLAN_SUBMITTED, "vop_coordinator", {"Approve the plan", "Request changes"}),
+        (ExchangeState.PLAN_SUBMITTED, "visitor", set()),
+        (ExchangeState.REPORTING, "visitor", {"Save draft", "Next"}),
+        (ExchangeState.REPORTING, "hop_coordinator", set()),
+    ],
+)
+def test_exchange_page_shows_each_party_its_own_actions(
+    sqlite_url: str, state: ExchangeState, who: str, expected_buttons: set[str]
+) -> None:
     with write_session() as session:
         c = cast(session)
         exchange = _at_state(session, c, state)
@@ -129,17 +158,22 @@ def test_eoi_wizard_keeps_bad_input_and_saves_a_draft(sqlite_url: str) -> None:
         assert stored.answers == {"motivation": "too short"} and stored.state == EOIState.DRAFT  # type: ignore[union-attr]
 
 
-def test_a_field_added_to_a_spec_copy_is_rendered(sqlite_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_field_added_to_a_spec_copy_is_rendered(
+    sqlite_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     folder = tmp_path / "specs"
     shutil.copytree(SPEC_DIR, folder)
     path = folder / "eoi.toml"
-    text = path.read_text().replace('[[sections]]\nkey = "preferences"', '''[[sections.fields]]
+    text = path.read_text().replace(
+        '[[sections]]\nkey = "preferences"',
+        '''[[sections.fields]]
 key = "languages"
 type = "text"
 label = "Languages spoken by the person"
 
 [[sections]]
-key = "preferences"''')
+key = "preferences"''',
+    )
     path.write_text(text)
     monkeypatch.setenv("CXC_SPEC_DIR", str(folder))
     with write_session() as session:

@@ -40,7 +40,9 @@ CASES = [(spec, role) for spec in PAGES for role in (None, *Role) if role is Non
 
 
 @pytest.mark.parametrize(("spec", "role"), CASES, ids=[f"{s.url_path}-{r or 'anonymous'}" for s, r in CASES])
-def test_page_renders_for_allowed_roles_and_refuses_the_others(sqlite_url: str, spec: PageSpec, role: Role | None) -> None:
+def test_page_renders_for_allowed_roles_and_refuses_the_others(
+    sqlite_url: str, spec: PageSpec, role: Role | None
+) -> None:
     with write_session() as session:
         users = _users(session)
         allowed = role in spec.roles
@@ -82,8 +84,22 @@ def test_each_role_menu_holds_exactly_its_pages() -> None:
     by_role = {role: {spec.url_path for spec in pages_for(role)} for role in (None, *Role)}
     assert "admin_users" in by_role[Role.ADMIN] and "admin_users" not in by_role[Role.COORDINATOR]
     assert "coordinator_home" not in by_role[Role.PARTICIPANT]
-    assert by_role[None] == {"welcome", "login", "register", "reset_password", "partnerships", "opportunities", "verify", "news", "contact"}
-    assert "figures" in by_role[Role.COORDINATOR] and "figures" in by_role[Role.ADMIN] and "figures" not in by_role[Role.PARTICIPANT]
+    assert by_role[None] == {
+        "welcome",
+        "login",
+        "register",
+        "reset_password",
+        "partnerships",
+        "opportunities",
+        "verify",
+        "news",
+        "contact",
+    }
+    assert (
+        "figures" in by_role[Role.COORDINATOR]
+        and "figures" in by_role[Role.ADMIN]
+        and "figures" not in by_role[Role.PARTICIPANT]
+    )
     assert "my_data" in by_role[Role.PARTICIPANT] and "admin_data_requests" in by_role[Role.ADMIN]
     for role in Role:
         assert "account" in by_role[role] and "login" not in by_role[role]
@@ -141,7 +157,11 @@ def test_registration_page_refuses_bad_input_and_keeps_it(sqlite_url: str) -> No
     at.text_input(key="reg_city").input("Porto")
     at.button[0].click().run()
     errors = " | ".join(_errors(at))
-    assert "not an e-mail address" in errors and "Please choose a type of organisation" in errors and "participating country" in errors
+    assert (
+        "not an e-mail address" in errors
+        and "Please choose a type of organisation" in errors
+        and "participating country" in errors
+    )
     assert at.text_input(key="reg_org_name").value == "Porto Digital"
     with write_session() as session:
         from services.accounts import find_user

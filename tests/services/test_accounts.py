@@ -17,8 +17,15 @@ from tests import factories as f
 from tests.conftest import table_count
 
 GOOD = accounts.Registration(
-    username="ana.sousa", email="ana@porto.example.eu", full_name="Ana Sousa", password=f.PASSWORD, password_repeat=f.PASSWORD,
-    organisation_name="Porto Digital Cluster", organisation_type="cluster", country="PT", city="Porto",
+    username="ana.sousa",
+    email="ana@porto.example.eu",
+    full_name="Ana Sousa",
+    password=f.PASSWORD,
+    password_repeat=f.PASSWORD,
+    organisation_name="Porto Digital Cluster",
+    organisation_type="cluster",
+    country="PT",
+    city="Porto",
 )
 
 
@@ -26,7 +33,11 @@ def test_registration_creates_person_and_organisation(session: Session) -> None:
     user = accounts.register_participant(session=session, data=GOOD)
     organisation = session.get(Organisation, user.organisation_id)
     assert user.role == Role.PARTICIPANT and organisation is not None
-    assert (organisation.legal_name, organisation.country, organisation.city) == ("Porto Digital Cluster", "PT", "Porto")
+    assert (organisation.legal_name, organisation.country, organisation.city) == (
+        "Porto Digital Cluster",
+        "PT",
+        "Porto",
+    )
     assert accounts.check_password(f.PASSWORD, user.password_hash)
     assert session.exec(select(Outbox).where(Outbox.to_email == "ana@porto.example.eu")).one().kind == "welcome"
 
@@ -50,22 +61,32 @@ BAD_INPUTS = [
 
 
 @pytest.mark.parametrize(("change", "field", "words"), BAD_INPUTS)
-def test_bad_registration_input_names_the_field_and_stores_nothing(session: Session, engine: Engine, change, field, words) -> None:
+def test_bad_registration_input_names_the_field_and_stores_nothing(
+    session: Session, engine: Engine, change, field, words
+) -> None:
     with pytest.raises(ValidationFailed) as caught:
         accounts.register_participant(session=session, data=replace(GOOD, **change))
     assert field in caught.value.errors
     assert words.lower() in caught.value.errors[field].lower()
     session.rollback()
-    assert table_count(engine, "user") == 0 and table_count(engine, "organisation") == 0 and table_count(engine, "outbox") == 0
+    assert (
+        table_count(engine, "user") == 0
+        and table_count(engine, "organisation") == 0
+        and table_count(engine, "outbox") == 0
+    )
 
 
 def test_duplicate_user_name_or_email_is_refused(session: Session, engine: Engine) -> None:
     accounts.register_participant(session=session, data=GOOD)
     with pytest.raises(ValidationFailed) as caught:
-        accounts.register_participant(session=session, data=replace(GOOD, email="other@example.eu", username="ANA.SOUSA"))
+        accounts.register_participant(
+            session=session, data=replace(GOOD, email="other@example.eu", username="ANA.SOUSA")
+        )
     assert "taken" in caught.value.errors["username"]
     with pytest.raises(ValidationFailed) as caught:
-        accounts.register_participant(session=session, data=replace(GOOD, username="ana2", email="ANA@porto.example.eu"))
+        accounts.register_participant(
+            session=session, data=replace(GOOD, username="ana2", email="ANA@porto.example.eu")
+        )
     assert "exists already" in caught.value.errors["email"]
     session.rollback()
     assert table_count(engine, "user") == 1 and table_count(engine, "organisation") == 1
@@ -73,12 +94,24 @@ def test_duplicate_user_name_or_email_is_refused(session: Session, engine: Engin
 
 def test_first_admin_only_once(session: Session) -> None:
     assert accounts.instance_needs_setup(session)
-    accounts.create_first_admin(session=session, username="root", email="root@example.eu", full_name="Root Admin",
-                                password=f.PASSWORD, password_repeat=f.PASSWORD)
+    accounts.create_first_admin(
+        session=session,
+        username="root",
+        email="root@example.eu",
+        full_name="Root Admin",
+        password=f.PASSWORD,
+        password_repeat=f.PASSWORD,
+    )
     assert not accounts.instance_needs_setup(session)
     with pytest.raises(PermissionDenied):
-        accounts.create_first_admin(session=session, username="root2", email="root2@example.eu", full_name="Second",
-                                    password=f.PASSWORD, password_repeat=f.PASSWORD)
+        accounts.create_first_admin(
+            session=session,
+            username="root2",
+            email="root2@example.eu",
+            full_name="Second",
+            password=f.PASSWORD,
+            password_repeat=f.PASSWORD,
+        )
     assert len(session.exec(select(User)).all()) == 1
 
 
@@ -127,7 +160,9 @@ def test_logout_revokes_the_server_session(session: Session) -> None:
 def test_expired_session_is_not_active(session: Session) -> None:
     user = f.participant(session)
     session_id = f.open_session(session, user)
-    session.execute(sa.update(AuthSession).where(AuthSession.id == session_id).values(expires_at=utcnow() - timedelta(seconds=1)))
+    session.execute(
+        sa.update(AuthSession).where(AuthSession.id == session_id).values(expires_at=utcnow() - timedelta(seconds=1))
+    )
     session.commit()
     assert accounts.active_user(session, session_id) is None
 
@@ -135,9 +170,13 @@ def test_expired_session_is_not_active(session: Session) -> None:
 def test_change_password_checks_the_current_one(session: Session) -> None:
     user = f.participant(session)
     with pytest.raises(ValidationFailed) as caught:
-        accounts.change_password(session=session, actor=user, current="wrong", new="a-brand-new-secret", new_repeat="a-brand-new-secret")
+        accounts.change_password(
+            session=session, actor=user, current="wrong", new="a-brand-new-secret", new_repeat="a-brand-new-secret"
+        )
     assert "current" in caught.value.errors
-    accounts.change_password(session=session, actor=user, current=f.PASSWORD, new="a-brand-new-secret", new_repeat="a-brand-new-secret")
+    accounts.change_password(
+        session=session, actor=user, current=f.PASSWORD, new="a-brand-new-secret", new_repeat="a-brand-new-secret"
+    )
     session.expire_all()
     assert accounts.check_password("a-brand-new-secret", session.get(User, id_of(user)).password_hash)  # type: ignore[union-attr]
 
@@ -156,7 +195,9 @@ def test_password_reset_by_one_time_token(session: Session) -> None:
     assert accounts.check_password("my-new-long-secret", reloaded.password_hash)  # type: ignore[union-attr]
     assert not accounts.is_locked(reloaded)  # type: ignore[arg-type]
     with pytest.raises(ValidationFailed, match="invalid or has expired"):
-        accounts.reset_password(session=session, token=token, new="another-long-secret", new_repeat="another-long-secret")
+        accounts.reset_password(
+            session=session, token=token, new="another-long-secret", new_repeat="another-long-secret"
+        )
 
 
 def test_reset_request_for_unknown_address_says_nothing_and_stores_nothing(session: Session, engine: Engine) -> None:

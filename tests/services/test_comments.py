@@ -18,12 +18,21 @@ def test_a_comment_reaches_every_other_party(session: Session) -> None:
     c = cast(session)
     exchange = agreed_exchange(session, c)
     before = {m.id for m in session.exec(select(Outbox))}
-    add_comment(session=session, actor=c.host, exchange_id=id_of(exchange), body="  Could you come a day earlier? <b>bold</b>  ")
+    add_comment(
+        session=session, actor=c.host, exchange_id=id_of(exchange), body="  Could you come a day earlier? <b>bold</b>  "
+    )
     mails = [m for m in session.exec(select(Outbox)) if m.id not in before]
-    assert sorted(m.to_email for m in mails) == sorted([c.visitor.email, c.vop_coordinator.email, c.hop_coordinator.email])
+    assert sorted(m.to_email for m in mails) == sorted(
+        [c.visitor.email, c.vop_coordinator.email, c.hop_coordinator.email]
+    )
     assert all("Could you come a day earlier?" in m.body and m.kind == "comment" for m in mails)
     [entry] = thread(session, c.vop_coordinator, id_of(exchange))
-    assert (entry.author, entry.as_party, entry.body, entry.mine) == (c.host.full_name, "Host", "Could you come a day earlier? <b>bold</b>", False)
+    assert (entry.author, entry.as_party, entry.body, entry.mine) == (
+        c.host.full_name,
+        "Host",
+        "Could you come a day earlier? <b>bold</b>",
+        False,
+    )
 
 
 def test_outsiders_and_empty_comments_are_refused(session: Session) -> None:

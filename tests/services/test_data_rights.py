@@ -26,8 +26,11 @@ def places_holding(session: Session, text: str) -> list[str]:
     for table in SQLModel.metadata.sorted_tables:
         for column in table.columns:
             if isinstance(column.type, sa.String | sa.Text | sa.JSON):
-                hits = session.execute(sa.select(sa.func.count()).select_from(table).where(
-                    sa.cast(column, sa.Text).contains(text, autoescape=True))).scalar_one()
+                hits = session.execute(
+                    sa.select(sa.func.count())
+                    .select_from(table)
+                    .where(sa.cast(column, sa.Text).contains(text, autoescape=True))
+                ).scalar_one()
                 if hits:
                     found.append(f"{table.name}.{column.name}")
     return found
@@ -43,7 +46,9 @@ def test_participant_downloads_everything_about_itself(session: Session) -> None
     assert data["comments_by_you"][0]["body"] == "See you in Lyon."
     assert data["organisation"]["iban"].startswith("PT50")
     files = [n for n in package.namelist() if n.startswith(("documents/", "evidence/"))]
-    assert len(files) == len(data["documents"]) + len(data["evidence"]) and any(n.startswith("evidence/") for n in files)
+    assert len(files) == len(data["documents"]) + len(data["evidence"]) and any(
+        n.startswith("evidence/") for n in files
+    )
     with pytest.raises(PermissionDenied):
         personal_data(session, c.vop_coordinator)
 
@@ -65,7 +70,10 @@ def test_erasure_removes_the_person_and_keeps_the_payment_and_audit(session: Ses
     erased = session.get(User, c.visitor.id)
     assert erased is not None and not erased.is_active and erased.username == f"erased-{erased.id}"
     assert session.get(Payment, id_of(payment)).amount_cents == 90000  # type: ignore[union-attr]
-    assert all(s.typed_name == "Erased person" for s in session.exec(select(Signature).where(Signature.user_id == c.visitor.id)))
+    assert all(
+        s.typed_name == "Erased person"
+        for s in session.exec(select(Signature).where(Signature.user_id == c.visitor.id))
+    )
     assert session.exec(select(Comment)).one().body == "(removed at the author's request)"
     assert session.exec(select(Outbox).where(Outbox.to_email == email)).all() == []
     assert verify_chain(session).ok

@@ -16,7 +16,7 @@ from tests.journey import PDF, PNG, eoi_answers, org_user
 
 
 @pytest.fixture
-def setup(session: Session):  # type: ignore[no-untyped-def]
+def setup(session: Session):
     admin = f.admin(session)
     partnership = f.partnership(session, admin, "PP")
     coordinator = f.coordinator(session, admin, id_of(partnership), "coord")
@@ -26,7 +26,7 @@ def setup(session: Session):  # type: ignore[no-untyped-def]
     return admin, partnership, coordinator, outsider, user
 
 
-def test_submit_then_request_changes_then_resubmit_then_approve(session: Session, setup) -> None:  # type: ignore[no-untyped-def]
+def test_submit_then_request_changes_then_resubmit_then_approve(session: Session, setup) -> None:
     _, partnership, coordinator, _, user = setup
     eoi = eois.start_eoi(session=session, actor=user, side=Side.VISITOR, partnership_id=partnership.id)
     eois.save_eoi_draft(session=session, actor=user, eoi_id=eoi.id, answers={"motivation": "draft text"})
@@ -36,18 +36,25 @@ def test_submit_then_request_changes_then_resubmit_then_approve(session: Session
     with pytest.raises(TransitionRefused, match="comment"):
         eois.decide_eoi(session=session, actor=coordinator, eoi_id=eoi.id, action=Action.REQUEST_CHANGES, comment=" ")
     session.rollback()
-    eois.decide_eoi(session=session, actor=coordinator, eoi_id=eoi.id, action=Action.REQUEST_CHANGES, comment="Add your offer.")
+    eois.decide_eoi(
+        session=session, actor=coordinator, eoi_id=eoi.id, action=Action.REQUEST_CHANGES, comment="Add your offer."
+    )
     assert session.get(EOI, id_of(eoi)).state == EOIState.CHANGES_REQUESTED  # type: ignore[union-attr]
-    eois.submit_eoi(session=session, actor=user, eoi_id=eoi.id, answers={**eoi_answers(["FR"]), "offer": "Contacts in Porto."})
+    eois.submit_eoi(
+        session=session, actor=user, eoi_id=eoi.id, answers={**eoi_answers(["FR"]), "offer": "Contacts in Porto."}
+    )
     eois.decide_eoi(session=session, actor=coordinator, eoi_id=eoi.id, action=Action.APPROVE)
     session.expire_all()
     final = session.get(EOI, eoi.id)
     assert final.state == EOIState.APPROVED and final.answers["offer"] == "Contacts in Porto."  # type: ignore[union-attr]
-    actions = [e.action for e in session.exec(select(AuditEvent).where(AuditEvent.entity_type == "eoi").order_by(AuditEvent.seq))]
+    actions = [
+        e.action
+        for e in session.exec(select(AuditEvent).where(AuditEvent.entity_type == "eoi").order_by(AuditEvent.seq))
+    ]
     assert actions == ["create", "submit", "request_changes", "submit", "approve"]
 
 
-def test_bad_answers_are_refused_and_nothing_changes(session: Session, engine: Engine, setup) -> None:  # type: ignore[no-untyped-def]
+def test_bad_answers_are_refused_and_nothing_changes(session: Session, engine: Engine, setup) -> None:
     _, partnership, _, _, user = setup
     eoi = eois.start_eoi(session=session, actor=user, side=Side.VISITOR, partnership_id=partnership.id)
     mails_before = table_count(engine, "outbox")
@@ -61,7 +68,7 @@ def test_bad_answers_are_refused_and_nothing_changes(session: Session, engine: E
     assert session.get(EOI, eoi.id).state == EOIState.DRAFT and table_count(engine, "outbox") == mails_before
 
 
-def test_other_partnerships_and_organisations_cannot_touch_it(session: Session, setup) -> None:  # type: ignore[no-untyped-def]
+def test_other_partnerships_and_organisations_cannot_touch_it(session: Session, setup) -> None:
     _, partnership, _, outsider, user = setup
     stranger = org_user(session, "bob", "FR")
     eoi = eois.start_eoi(session=session, actor=user, side=Side.VISITOR, partnership_id=partnership.id)
@@ -74,7 +81,7 @@ def test_other_partnerships_and_organisations_cannot_touch_it(session: Session, 
         eois.decide_eoi(session=session, actor=user, eoi_id=eoi.id, action=Action.APPROVE)
 
 
-def test_assign_me_eoi_is_assigned_then_decided(session: Session, setup) -> None:  # type: ignore[no-untyped-def]
+def test_assign_me_eoi_is_assigned_then_decided(session: Session, setup) -> None:
     admin, partnership, coordinator, _, user = setup
     eoi = eois.start_eoi(session=session, actor=user, side=Side.HOST, partnership_id=None)
     eois.submit_eoi(session=session, actor=user, eoi_id=eoi.id, answers=eoi_answers(["FR"]))
@@ -87,7 +94,7 @@ def test_assign_me_eoi_is_assigned_then_decided(session: Session, setup) -> None
     assert session.get(EOI, id_of(eoi)).partnership_id == id_of(partnership)  # type: ignore[union-attr]
 
 
-def test_ineligible_side_and_duplicates_are_refused(session: Session, setup) -> None:  # type: ignore[no-untyped-def]
+def test_ineligible_side_and_duplicates_are_refused(session: Session, setup) -> None:
     _, partnership, _, _, user = setup
     big = org_user(session, "bigco", "DE", OrgType.LARGE_COMPANY)
     with pytest.raises(ValidationFailed, match="cannot take part as Visitor"):
@@ -98,7 +105,7 @@ def test_ineligible_side_and_duplicates_are_refused(session: Session, setup) -> 
         eois.start_eoi(session=session, actor=user, side=Side.VISITOR, partnership_id=partnership.id)
 
 
-def test_withdraw_before_decision_only(session: Session, setup) -> None:  # type: ignore[no-untyped-def]
+def test_withdraw_before_decision_only(session: Session, setup) -> None:
     _, partnership, coordinator, _, user = setup
     eoi = eois.start_eoi(session=session, actor=user, side=Side.VISITOR, partnership_id=partnership.id)
     eois.submit_eoi(session=session, actor=user, eoi_id=eoi.id, answers=eoi_answers(["FR"]))
@@ -107,7 +114,7 @@ def test_withdraw_before_decision_only(session: Session, setup) -> None:  # type
         eois.withdraw_eoi(session=session, actor=user, eoi_id=eoi.id)
 
 
-def test_cv_upload_is_checked_by_content(session: Session, setup) -> None:  # type: ignore[no-untyped-def]
+def test_cv_upload_is_checked_by_content(session: Session, setup) -> None:
     _, partnership, _, _, user = setup
     eoi = eois.start_eoi(session=session, actor=user, side=Side.VISITOR, partnership_id=partnership.id)
     with pytest.raises(UploadRefused, match="not a PDF"):
@@ -121,7 +128,7 @@ def test_cv_upload_is_checked_by_content(session: Session, setup) -> None:  # ty
     assert session.get(EOI, id_of(eoi)).answers["cv"]["document_id"] == id_of(document)  # type: ignore[union-attr]
 
 
-def test_double_submit_from_two_tabs_is_refused_cleanly(session: Session, setup) -> None:  # type: ignore[no-untyped-def]
+def test_double_submit_from_two_tabs_is_refused_cleanly(session: Session, setup) -> None:
     _, partnership, _, _, user = setup
     eoi = eois.start_eoi(session=session, actor=user, side=Side.VISITOR, partnership_id=partnership.id)
     eois.submit_eoi(session=session, actor=user, eoi_id=eoi.id, answers=eoi_answers(["FR"]))

@@ -33,12 +33,17 @@ def test_figures_of_one_exchange_count_once_for_the_visitors_partnership(session
     assert kpis.money(session, mine) == kpis.Money(90000, 0, 0)
     assert kpis.satisfaction(session, mine) == (5.0, 1)
     payment = payments.order_payment(session=session, actor=c.vop_coordinator, exchange_id=id_of(exchange))
-    payments.confirm_payments(session=session, actor=c.vop_coordinator, payment_ids=[id_of(payment)], paid_on=date.today(), reference="B-1")
+    payments.confirm_payments(
+        session=session, actor=c.vop_coordinator, payment_ids=[id_of(payment)], paid_on=date.today(), reference="B-1"
+    )
     assert kpis.money(session, programme) == kpis.Money(90000, 90000, 1)
     assert kpis.by_partnership(session, programme) == [(c.vop.name, 1, 90000)]
     stages = {m.stage: m for m in kpis.stage_medians(session, programme)}
     assert stages["Report accepted → paid"].exchanges == 1 and stages["Proposal → plan approved"].exchanges == 1
-    assert stages["Proposal → plan approved"].median_days is not None and stages["Proposal → plan approved"].median_days < 1
+    assert (
+        stages["Proposal → plan approved"].median_days is not None
+        and stages["Proposal → plan approved"].median_days < 1
+    )
     yesterday = date.today() - timedelta(days=1)
     assert kpis.by_state(session, kpis.filter_for(c.admin, end=yesterday)) == []
     assert kpis.by_state(session, kpis.filter_for(c.admin, start=yesterday))[0][1] == 1
@@ -58,11 +63,15 @@ def test_median_days_per_stage_is_the_middle_value(session: Session) -> None:
     session.commit()
     rows = []
     for exchange_id, days in zip(ids, (2, 4, 10, 6), strict=True):
-        rows += [{"entity_id": exchange_id, "to_state": "proposed", "created_at": start},
-                 {"entity_id": exchange_id, "to_state": "plan_approved", "created_at": start + timedelta(days=days)}]
+        rows += [
+            {"entity_id": exchange_id, "to_state": "proposed", "created_at": start},
+            {"entity_id": exchange_id, "to_state": "plan_approved", "created_at": start + timedelta(days=days)},
+        ]
     top = session.exec(select(sa.func.max(AuditEvent.seq))).one()
     for n, row in enumerate(rows, start=1):
-        session.add(AuditEvent(seq=top + n, entity_type="exchange", action="test", prev_hash="-", hash=f"test-{n}", **row))
+        session.add(
+            AuditEvent(seq=top + n, entity_type="exchange", action="test", prev_hash="-", hash=f"test-{n}", **row)
+        )
     session.commit()
     only_these = kpis.KpiFilter()
     measured = {m.stage: m for m in kpis.stage_medians(session, only_these)}["Proposal → plan approved"]
@@ -96,7 +105,9 @@ def test_exports_read_back_with_pandas_and_are_scoped(session: Session) -> None:
     payments.order_payment(session=session, actor=c.vop_coordinator, exchange_id=id_of(exchange))
     paid = pd.read_csv(io.BytesIO(export_file(session, c.vop_coordinator, "payments", "csv")[1]), encoding="utf-8-sig")
     assert list(paid["amount_eur"]) == [900.0]
-    assert pd.read_csv(io.BytesIO(export_file(session, c.hop_coordinator, "payments", "csv")[1]), encoding="utf-8-sig").empty
+    assert pd.read_csv(
+        io.BytesIO(export_file(session, c.hop_coordinator, "payments", "csv")[1]), encoding="utf-8-sig"
+    ).empty
     seen: list[tuple[int, int]] = []
     export_file(session, c.admin, "organisations", "csv", progress=lambda done, total: seen.append((done, total)))
     assert seen[-1] == (2, 2)

@@ -21,9 +21,9 @@ from tests.smtp_catcher import SmtpCatcher, free_port
 SENDER = "CXC Desk <desk@example.org>"
 
 
-def factory(engine: Engine):  # type: ignore[no-untyped-def]
+def factory(engine: Engine):
     @contextmanager
-    def make():  # type: ignore[no-untyped-def]
+    def make():
         with Session(engine, expire_on_commit=False) as session:
             yield session
 
@@ -31,8 +31,12 @@ def factory(engine: Engine):  # type: ignore[no-untyped-def]
 
 
 def queue(session: Session, count: int = 1) -> list[int]:
-    mails = [queue_mail(session, to=f"person{i}@example.org", subject=f"Subject {i} – Kraków", body=f"Body {i} € ż", kind="test")
-             for i in range(count)]
+    mails = [
+        queue_mail(
+            session, to=f"person{i}@example.org", subject=f"Subject {i} – Kraków", body=f"Body {i} € ż", kind="test"
+        )
+        for i in range(count)
+    ]
     session.commit()
     return [id_of(m) for m in mails]
 
@@ -95,7 +99,9 @@ def test_unreachable_server_retries_with_backoff_then_fails(session: Session, en
     assert retry_failed(session, [id_of(mail)], system=True) == 1
     session.commit()
     with SmtpCatcher() as smtp:
-        assert deliver_due(factory(engine), parse_smtp_url(smtp.url()), SENDER, now=now + timedelta(minutes=4)).sent == 1
+        assert (
+            deliver_due(factory(engine), parse_smtp_url(smtp.url()), SENDER, now=now + timedelta(minutes=4)).sent == 1
+        )
         smtp.inbox.wait_for("person0@example.org")
 
 

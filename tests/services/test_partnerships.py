@@ -9,22 +9,31 @@ from services.partnerships import PartnershipInput, create_partnership
 from tests import factories as f
 from tests.conftest import table_count
 
-GOOD = PartnershipInput(name="Digital Bridge", acronym="DB", contact_email="db@example.eu", countries=["PT", "XK"], ecosystems=["Digital"])
+GOOD = PartnershipInput(
+    name="Digital Bridge", acronym="DB", contact_email="db@example.eu", countries=["PT", "XK"], ecosystems=["Digital"]
+)
 
 
 def test_admin_creates_a_partnership(session: Session) -> None:
     admin = f.admin(session)
     partnership = create_partnership(session=session, actor=admin, data=GOOD)
-    assert (partnership.name, partnership.countries, partnership.ecosystems) == ("Digital Bridge", ["PT", "XK"], ["Digital"])
+    assert (partnership.name, partnership.countries, partnership.ecosystems) == (
+        "Digital Bridge",
+        ["PT", "XK"],
+        ["Digital"],
+    )
 
 
-@pytest.mark.parametrize(("change", "field"), [
-    ({"name": ""}, "name"),
-    ({"acronym": "x" * 41}, "acronym"),
-    ({"contact_email": "nope"}, "contact_email"),
-    ({"countries": ["US"]}, "countries"),
-    ({"ecosystems": ["Banking"]}, "ecosystems"),
-])
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"name": ""}, "name"),
+        ({"acronym": "x" * 41}, "acronym"),
+        ({"contact_email": "nope"}, "contact_email"),
+        ({"countries": ["US"]}, "countries"),
+        ({"ecosystems": ["Banking"]}, "ecosystems"),
+    ],
+)
 def test_bad_partnership_input_is_refused(session: Session, engine: Engine, change, field) -> None:
     admin = f.admin(session)
     with pytest.raises(ValidationFailed) as caught:

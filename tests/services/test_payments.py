@@ -24,14 +24,17 @@ from tests.journey import GOOD_IBAN_PT, accepted_exchange, agreed_exchange, cast
 GOOD_IBAN_DE = "DE89370400440532013000"
 
 
-@pytest.mark.parametrize(("iban", "bic", "field", "words"), [
-    ("PT50000201231234567890155", "", "iban", "not valid"),       # checksum
-    ("XX89370400440532013000", "", "iban", "not valid"),          # country
-    ("DE8937040044053201300", "", "iban", "not valid"),           # length
-    (GOOD_IBAN_DE, "NOTABIC", "bic", "not valid"),
-    (GOOD_IBAN_DE, "CGDIPTPL", "bic", "belongs to a bank in PT"),
-    ("", "", "iban", "not valid"),
-])
+@pytest.mark.parametrize(
+    ("iban", "bic", "field", "words"),
+    [
+        ("PT50000201231234567890155", "", "iban", "not valid"),  # checksum
+        ("XX89370400440532013000", "", "iban", "not valid"),  # country
+        ("DE8937040044053201300", "", "iban", "not valid"),  # length
+        (GOOD_IBAN_DE, "NOTABIC", "bic", "not valid"),
+        (GOOD_IBAN_DE, "CGDIPTPL", "bic", "belongs to a bank in PT"),
+        ("", "", "iban", "not valid"),
+    ],
+)
 def test_bad_bank_details_name_the_problem(iban: str, bic: str, field: str, words: str) -> None:
     with pytest.raises(ValidationFailed) as caught:
         payments.check_bank_account(iban, bic, "Porto Digital Cluster")
@@ -68,7 +71,9 @@ def test_no_order_without_the_visitors_bank_account(session: Session) -> None:
 def test_no_order_before_the_report_is_accepted(session: Session) -> None:
     c = cast(session)
     exchange = agreed_exchange(session, c)
-    payments.set_organisation_account(session=session, actor=c.visitor, iban=GOOD_IBAN_PT, bic="CGDIPTPL", holder="Ana Sousa")
+    payments.set_organisation_account(
+        session=session, actor=c.visitor, iban=GOOD_IBAN_PT, bic="CGDIPTPL", holder="Ana Sousa"
+    )
     with pytest.raises((TransitionRefused, ValidationFailed)):
         payments.order_payment(session=session, actor=c.vop_coordinator, exchange_id=id_of(exchange))
 
@@ -100,9 +105,15 @@ def test_sepa_file_validates_and_csv_reads_back_then_batch_is_paid(session: Sess
     c, exchange = accepted_exchange(session)
     payment = payments.order_payment(session=session, actor=c.vop_coordinator, exchange_id=id_of(exchange))
     with pytest.raises(ValidationFailed, match="paying account"):
-        payments.sepa_file(session=session, actor=c.vop_coordinator, payment_ids=[id_of(payment)], execution_date=date(2027, 4, 1))
-    payments.set_partnership_account(session=session, actor=c.vop_coordinator, iban=GOOD_IBAN_DE, bic="", holder="Partnership VOP")
-    xml = payments.sepa_file(session=session, actor=c.vop_coordinator, payment_ids=[id_of(payment)], execution_date=date(2027, 4, 1))
+        payments.sepa_file(
+            session=session, actor=c.vop_coordinator, payment_ids=[id_of(payment)], execution_date=date(2027, 4, 1)
+        )
+    payments.set_partnership_account(
+        session=session, actor=c.vop_coordinator, iban=GOOD_IBAN_DE, bic="", holder="Partnership VOP"
+    )
+    xml = payments.sepa_file(
+        session=session, actor=c.vop_coordinator, payment_ids=[id_of(payment)], execution_date=date(2027, 4, 1)
+    )
     root = ElementTree.fromstring(xml)
     ns = {"p": "urn:iso:std:iso:20022:tech:xsd:pain.001.001.03"}
     assert root.find(".//p:CtrlSum", ns).text == "900.00"  # type: ignore[union-attr]
@@ -110,11 +121,27 @@ def test_sepa_file_validates_and_csv_reads_back_then_batch_is_paid(session: Sess
     assert root.find(".//p:Cdtr/p:Nm", ns).text == "Lodz Ana Sousa"  # SEPA character set  # type: ignore[union-attr]
     session.expire_all()
     assert session.get(Payment, id_of(payment)).state == PaymentState.EXPORTED  # type: ignore[union-attr]
-    table = list(csv.DictReader(io.StringIO(payments.payments_csv(session=session, actor=c.vop_coordinator, payment_ids=[id_of(payment)]))))
+    table = list(
+        csv.DictReader(
+            io.StringIO(payments.payments_csv(session=session, actor=c.vop_coordinator, payment_ids=[id_of(payment)]))
+        )
+    )
     assert table[0]["amount_eur"] == "900.00" and table[0]["iban"] == GOOD_IBAN_PT
     with pytest.raises(ValidationFailed):
-        payments.confirm_payments(session=session, actor=c.vop_coordinator, payment_ids=[id_of(payment)], paid_on=date(2027, 4, 1), reference=" ")
-    payments.confirm_payments(session=session, actor=c.vop_coordinator, payment_ids=[id_of(payment)], paid_on=date(2026, 11, 20), reference="BANK-0042")
+        payments.confirm_payments(
+            session=session,
+            actor=c.vop_coordinator,
+            payment_ids=[id_of(payment)],
+            paid_on=date(2027, 4, 1),
+            reference=" ",
+        )
+    payments.confirm_payments(
+        session=session,
+        actor=c.vop_coordinator,
+        payment_ids=[id_of(payment)],
+        paid_on=date(2026, 11, 20),
+        reference="BANK-0042",
+    )
     session.expire_all()
     assert session.get(Exchange, id_of(exchange)).state == ExchangeState.PAID  # type: ignore[union-attr]
     assert session.get(Payment, id_of(payment)).bank_reference == "BANK-0042"  # type: ignore[union-attr]
@@ -124,15 +151,25 @@ def test_other_partnerships_cannot_touch_a_payment(session: Session) -> None:
     c, exchange = accepted_exchange(session)
     payment = payments.order_payment(session=session, actor=c.vop_coordinator, exchange_id=id_of(exchange))
     with pytest.raises(Exception, match="own Partnership"):
-        payments.confirm_payments(session=session, actor=c.hop_coordinator, payment_ids=[id_of(payment)], paid_on=date(2026, 11, 20), reference="X")
+        payments.confirm_payments(
+            session=session,
+            actor=c.hop_coordinator,
+            payment_ids=[id_of(payment)],
+            paid_on=date(2026, 11, 20),
+            reference="X",
+        )
 
 
 def test_payments_csv_never_holds_a_live_spreadsheet_formula(session: Session) -> None:
     c, exchange = accepted_exchange(session)
     visitor = session.get(Organisation, exchange.visitor_org_id)
-    visitor.legal_name = "=HYPERLINK(\"http://evil.example\")"  # type: ignore[union-attr]
+    visitor.legal_name = '=HYPERLINK("http://evil.example")'  # type: ignore[union-attr]
     session.add(visitor)
     session.commit()
     payment = payments.order_payment(session=session, actor=c.vop_coordinator, exchange_id=id_of(exchange))
-    rows = list(csv.DictReader(io.StringIO(payments.payments_csv(session=session, actor=c.vop_coordinator, payment_ids=[id_of(payment)]))))
+    rows = list(
+        csv.DictReader(
+            io.StringIO(payments.payments_csv(session=session, actor=c.vop_coordinator, payment_ids=[id_of(payment)]))
+        )
+    )
     assert rows[0]["visitor"].startswith("'=HYPERLINK") and rows[0]["amount_eur"] == "900.00"

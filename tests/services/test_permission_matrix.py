@@ -50,8 +50,13 @@ def test_every_service_function_for_every_actor(session: Session) -> None:
     stranger = org_user(session, "stranger", "DE", city="Berlin")
     other_partnership = f.partnership(session, c.admin, "OTH")
     actors: dict[str, User] = {
-        "A": c.visitor, "host": c.host, "B": stranger, "P1": c.vop_coordinator, "host_P": c.hop_coordinator,
-        "P2": f.coordinator(session, c.admin, id_of(other_partnership), "coord.other"), "admin": c.admin,
+        "A": c.visitor,
+        "host": c.host,
+        "B": stranger,
+        "P1": c.vop_coordinator,
+        "host_P": c.hop_coordinator,
+        "P2": f.coordinator(session, c.admin, id_of(other_partnership), "coord.other"),
+        "admin": c.admin,
     }
     eoi_id = exchange.visitor_eoi_id
     rules = active_rules(session)[0]
@@ -59,24 +64,50 @@ def test_every_service_function_for_every_actor(session: Session) -> None:
     matrix: list[tuple[str, Callable[[User], object], dict[str, str]]] = [
         ("open the exchange", lambda u: load_exchange(session, u, xid), allowed("A", "host", "P1", "host_P")),
         ("read its comments", lambda u: comments.thread(session, u, xid), allowed("A", "host", "P1", "host_P")),
-        ("comment on it", lambda u: comments.add_comment(session=session, actor=u, exchange_id=xid, body="Hello"),
-         allowed("A", "host", "P1", "host_P")),
-        ("download its evidence pack", lambda u: reports.evidence_pack(session=session, actor=u, exchange_id=xid),
-         allowed("P1", "host_P")),
+        (
+            "comment on it",
+            lambda u: comments.add_comment(session=session, actor=u, exchange_id=xid, body="Hello"),
+            allowed("A", "host", "P1", "host_P"),
+        ),
+        (
+            "download its evidence pack",
+            lambda u: reports.evidence_pack(session=session, actor=u, exchange_id=xid),
+            allowed("P1", "host_P"),
+        ),
         ("open the Visitor's EOI", lambda u: load_eoi(session, u, eoi_id), allowed("A", "P1", "admin")),
         ("download own data", lambda u: data_rights.personal_data(session, u), allowed("A", "host", "B")),
         ("ask for erasure", lambda u: data_rights.request_erasure(session=session, actor=u), allowed("A", "host", "B")),
         ("see figures", lambda u: kpis.filter_for(u), allowed("P1", "host_P", "P2", "admin")),
-        ("export exchanges", lambda u: exports.export_file(session, u, "exchanges", "csv"), allowed("P1", "host_P", "P2", "admin")),
+        (
+            "export exchanges",
+            lambda u: exports.export_file(session, u, "exchanges", "csv"),
+            allowed("P1", "host_P", "P2", "admin"),
+        ),
         ("read contact messages", lambda u: contact.messages(session, u), allowed("admin")),
         ("see erasure requests", lambda u: data_rights.erasure_requests(session, u), allowed("admin")),
-        ("erase an account", lambda u: data_rights.anonymise_user(session=session, actor=u, user_id=id_of(stranger)), allowed("admin")),
-        ("send reminders", lambda u: reminders.send_reminders(session, rules=rules, today=date.today(), actor=u), allowed("admin")),
+        (
+            "erase an account",
+            lambda u: data_rights.anonymise_user(session=session, actor=u, user_id=id_of(stranger)),
+            allowed("admin"),
+        ),
+        (
+            "send reminders",
+            lambda u: reminders.send_reminders(session, rules=rules, today=date.today(), actor=u),
+            allowed("admin"),
+        ),
         ("re-send failed mails", lambda u: mailer.retry_failed(session, [], actor=u), allowed("admin")),
-        ("edit a public text", lambda u: site_texts.set_site_text(session=session, actor=u, key="intro", body="Welcome"), allowed("admin")),
-        ("set the Partnership's account", lambda u: payments.set_partnership_account(session=session, actor=u, iban="DE89370400440532013000",
-                                                                                      bic="", holder="Partnership"),
-         allowed("P1", "host_P", "P2")),
+        (
+            "edit a public text",
+            lambda u: site_texts.set_site_text(session=session, actor=u, key="intro", body="Welcome"),
+            allowed("admin"),
+        ),
+        (
+            "set the Partnership's account",
+            lambda u: payments.set_partnership_account(
+                session=session, actor=u, iban="DE89370400440532013000", bic="", holder="Partnership"
+            ),
+            allowed("P1", "host_P", "P2"),
+        ),
     ]
     found: dict[str, dict[str, str]] = {}
     for name, call, expected in matrix:
@@ -85,22 +116,45 @@ def test_every_service_function_for_every_actor(session: Session) -> None:
         found[name] = {actor: outcome(session, lambda call=call, actor=actor: call(actors[actor])) for actor in order}
     mismatches = {name: (found[name], expected) for name, _call, expected in matrix if found[name] != expected}
     assert not mismatches, mismatches
-    assert {c.author_user_id for c in session.exec(select(Comment))} == {actors[a].id for a in ("A", "host", "P1", "host_P")}
+    assert {c.author_user_id for c in session.exec(select(Comment))} == {
+        actors[a].id for a in ("A", "host", "P1", "host_P")
+    }
 
 
 def test_payments_only_by_the_visitors_partnership(session: Session) -> None:
     c, exchange = accepted_exchange(session)
     other = f.coordinator(session, c.admin, f.partnership(session, c.admin, "OTH").id, "coord.other")  # type: ignore[arg-type]
     for actor in (c.visitor, c.host, c.hop_coordinator, other, c.admin):
-        assert outcome(session, lambda actor=actor: payments.order_payment(session=session, actor=actor, exchange_id=id_of(exchange))) == "denied"  # type: ignore[misc]
+        assert (
+            outcome(
+                session,
+                lambda actor=actor: payments.order_payment(session=session, actor=actor, exchange_id=id_of(exchange)),  # type: ignore[misc]
+            )
+            == "denied"
+        )
     assert session.exec(select(Payment)).all() == []
     payment = payments.order_payment(session=session, actor=c.vop_coordinator, exchange_id=id_of(exchange))
     for actor in (c.visitor, c.host, c.hop_coordinator, other, c.admin):
-        assert outcome(session, lambda actor=actor: payments.confirm_payments(  # type: ignore[misc]
-            session=session, actor=actor, payment_ids=[payment.id], paid_on=date.today(), reference="X")) == "denied"
-        assert outcome(session, lambda actor=actor: payments.payments_csv(session=session, actor=actor, payment_ids=[id_of(payment)])) == "denied"  # type: ignore[misc]
+        assert (
+            outcome(
+                session,
+                lambda actor=actor: payments.confirm_payments(  # type: ignore[misc]
+                    session=session, actor=actor, payment_ids=[payment.id], paid_on=date.today(), reference="X"
+                ),
+            )
+            == "denied"
+        )
+        assert (
+            outcome(
+                session,
+                lambda actor=actor: payments.payments_csv(session=session, actor=actor, payment_ids=[id_of(payment)]),  # type: ignore[misc]
+            )
+            == "denied"
+        )
     assert session.exec(select(Payment)).one().paid_at is None
-    payments.confirm_payments(session=session, actor=c.vop_coordinator, payment_ids=[id_of(payment)], paid_on=date.today(), reference="B-7")
+    payments.confirm_payments(
+        session=session, actor=c.vop_coordinator, payment_ids=[id_of(payment)], paid_on=date.today(), reference="B-7"
+    )
 
 
 def test_queues_hold_only_the_partnerships_own_items(session: Session) -> None:
@@ -113,7 +167,7 @@ def test_queues_hold_only_the_partnerships_own_items(session: Session) -> None:
     assert eoi_count == 2 and session.exec(select(AuditEvent)).first() is not None
 
 
-def open_as(session: Session, user: User, path: str, **params: str):  # type: ignore[no-untyped-def]
+def open_as(session: Session, user: User, path: str, **params: str):
     """Through the app's navigation when the menu offers the page; else the page file itself, as a typed URL
     would reach it if the navigation ever let it through: the page must refuse on its own."""
     from pathlib import Path
@@ -143,11 +197,38 @@ def test_record_pages_show_a_record_only_to_its_parties(sqlite_url: str) -> None
         visitor_name = "Visitor Org"
         motivation = "open innovation programmes"
         cases = [
-            ("pages/exchange/exchange.py", exchange.id, visitor_name, [(c.visitor, True), (c.host, True), (c.vop_coordinator, True),
-                                                         (c.hop_coordinator, True), (stranger, False), (other, False), (c.admin, False)]),
-            ("pages/coordinator/eoi_review.py", exchange.visitor_eoi_id, motivation, [(c.vop_coordinator, True), (c.hop_coordinator, False),
-                                                                          (other, False), (c.visitor, False), (c.admin, False)]),
-            ("pages/participant/eoi.py", exchange.visitor_eoi_id, motivation, [(c.visitor, True), (c.host, False), (stranger, False)]),
+            (
+                "pages/exchange/exchange.py",
+                exchange.id,
+                visitor_name,
+                [
+                    (c.visitor, True),
+                    (c.host, True),
+                    (c.vop_coordinator, True),
+                    (c.hop_coordinator, True),
+                    (stranger, False),
+                    (other, False),
+                    (c.admin, False),
+                ],
+            ),
+            (
+                "pages/coordinator/eoi_review.py",
+                exchange.visitor_eoi_id,
+                motivation,
+                [
+                    (c.vop_coordinator, True),
+                    (c.hop_coordinator, False),
+                    (other, False),
+                    (c.visitor, False),
+                    (c.admin, False),
+                ],
+            ),
+            (
+                "pages/participant/eoi.py",
+                exchange.visitor_eoi_id,
+                motivation,
+                [(c.visitor, True), (c.host, False), (stranger, False)],
+            ),
         ]
         for path, record, marker, who in cases:
             for user, shown in who:

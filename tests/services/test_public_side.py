@@ -59,10 +59,21 @@ def test_confirmation_mails_are_limited_and_bad_addresses_refused(session: Sessi
 def test_contact_form_is_stored_notifies_admins_and_is_limited_per_hour(session: Session) -> None:
     admin = f.admin(session)
     for n in range(3):
-        contact.send_message(session=session, name="Ana Sousa", email="ana@example.org", subject=f"Question {n}",
-                             body="How do I choose a Partnership for my cluster?")
+        contact.send_message(
+            session=session,
+            name="Ana Sousa",
+            email="ana@example.org",
+            subject=f"Question {n}",
+            body="How do I choose a Partnership for my cluster?",
+        )
     with pytest.raises(ValidationFailed, match="last hour"):
-        contact.send_message(session=session, name="Ana Sousa", email="ANA@example.org", subject="Again", body="Are you there? Please answer.")
+        contact.send_message(
+            session=session,
+            name="Ana Sousa",
+            email="ANA@example.org",
+            subject="Again",
+            body="Are you there? Please answer.",
+        )
     assert len(session.exec(select(ContactMessage)).all()) == 3
     assert last_mail(session, admin.email).kind == "contact"
     with pytest.raises(ValidationFailed) as bad:
@@ -81,7 +92,12 @@ def test_contact_form_is_stored_notifies_admins_and_is_limited_per_hour(session:
 def test_admin_edits_a_landing_text_and_the_welcome_page_shows_it(sqlite_url: str) -> None:
     with write_session() as session:
         admin = f.admin(session)
-        set_site_text(session=session, actor=admin, key="lump_sum", body="**Up to €2,000** <script>alert(1)</script> per exchange.")
+        set_site_text(
+            session=session,
+            actor=admin,
+            key="lump_sum",
+            body="**Up to €2,000** <script>alert(1)</script> per exchange.",
+        )
         with pytest.raises(PermissionDenied):
             set_site_text(session=session, actor=f.participant(session), key="intro", body="Hacked")
         assert site_texts(session)["intro"].startswith("ClusterXchange funds")
@@ -126,8 +142,13 @@ def test_contact_page_keeps_the_text_and_names_the_problem(sqlite_url: str) -> N
 def test_admin_answers_a_message_from_the_page(sqlite_url: str) -> None:
     with write_session() as session:
         admin = f.admin(session)
-        message = contact.send_message(session=session, name="Ana Sousa", email="ana@example.org", subject="Hello",
-                                       body="Is Malta a participating country?")
+        message = contact.send_message(
+            session=session,
+            name="Ana Sousa",
+            email="ana@example.org",
+            subject="Hello",
+            body="Is Malta a participating country?",
+        )
         at = page_as(session, admin, "pages/admin/messages.py")
     at.text_area(key=f"reply_{message.id}").input("Yes, it is.").run()
     at.button(key=f"send_reply_{message.id}").click().run()

@@ -12,10 +12,18 @@ from db.types import id_of
 from domain.enums import Action, Side
 from services import eois, exchanges, payments
 from services.queue import coordinator_queue, filter_queue, organisations_of_people
-from tests.journey import accepted_exchange, agreed_exchange, approved_plan, cast, eoi_answers, plan_answers, through_signing
+from tests.journey import (
+    accepted_exchange,
+    agreed_exchange,
+    approved_plan,
+    cast,
+    eoi_answers,
+    plan_answers,
+    through_signing,
+)
 
 
-def kinds(session: Session, user, today: date | None = None) -> list[str]:  # type: ignore[no-untyped-def]
+def kinds(session: Session, user, today: date | None = None) -> list[str]:
     return [item.kind for item in coordinator_queue(session, user, today=today)]
 
 
@@ -27,7 +35,9 @@ def test_eoi_then_plan_wait_on_each_partnership_until_it_acts(session: Session) 
     assert kinds(session, c.hop_coordinator) == []
     eois.decide_eoi(session=session, actor=c.vop_coordinator, eoi_id=id_of(eoi), action=Action.APPROVE)
     exchange = agreed_exchange_after(session, c)
-    plan = exchanges.save_plan(session=session, actor=c.visitor, exchange_id=id_of(exchange), answers=plan_answers(), base_version=None)
+    plan = exchanges.save_plan(
+        session=session, actor=c.visitor, exchange_id=id_of(exchange), answers=plan_answers(), base_version=None
+    )
     exchanges.agree_plan(session=session, actor=c.visitor, exchange_id=id_of(exchange), version=plan.version)
     exchanges.agree_plan(session=session, actor=c.host, exchange_id=id_of(exchange), version=plan.version)
     assert kinds(session, c.vop_coordinator) == kinds(session, c.hop_coordinator) == ["plan"]
@@ -35,12 +45,14 @@ def test_eoi_then_plan_wait_on_each_partnership_until_it_acts(session: Session) 
     assert kinds(session, c.vop_coordinator) == [] and kinds(session, c.hop_coordinator) == ["plan"]
 
 
-def agreed_exchange_after(session: Session, c) -> Exchange:  # type: ignore[no-untyped-def]
+def agreed_exchange_after(session: Session, c) -> Exchange:
     """The Visitor's EOI is approved already: only the Host's side, then the proposal."""
     from tests.journey import approved
 
     approved(session, c.host, Side.HOST, c.hop, c.hop_coordinator, ["PT"])
-    exchange = exchanges.propose_exchange(session=session, actor=c.visitor, counterpart_org_id=c.host.organisation_id, message="Shall we?")
+    exchange = exchanges.propose_exchange(
+        session=session, actor=c.visitor, counterpart_org_id=c.host.organisation_id, message="Shall we?"
+    )
     return exchanges.answer_proposal(session=session, actor=c.host, exchange_id=id_of(exchange), accept=True)
 
 
@@ -56,7 +68,9 @@ def test_payment_due_after_acceptance_turns_overdue(session: Session) -> None:
     [item] = coordinator_queue(session, c.vop_coordinator, today=accepted)
     assert item.kind == "payment" and item.due == accepted + timedelta(days=10)
     assert item.urgency(accepted) == "" and item.urgency(accepted + timedelta(days=8)) == "soon"
-    assert item.urgency(accepted + timedelta(days=11)) == "overdue" and item.age_days(accepted + timedelta(days=11)) == 11
+    assert (
+        item.urgency(accepted + timedelta(days=11)) == "overdue" and item.age_days(accepted + timedelta(days=11)) == 11
+    )
     assert kinds(session, c.hop_coordinator) == []
     payments.order_payment(session=session, actor=c.vop_coordinator, exchange_id=id_of(exchange))
     [confirm] = coordinator_queue(session, c.vop_coordinator)
@@ -66,7 +80,9 @@ def test_payment_due_after_acceptance_turns_overdue(session: Session) -> None:
 def test_closing_report_overdue_shows_for_the_paying_partnership(session: Session) -> None:
     c = cast(session)
     exchange = through_signing(session, approved_plan(session, c, agreed_exchange(session, c)), c)
-    exchanges.mark_stay(session=session, actor=c.visitor, exchange_id=id_of(exchange), action=Action.END_STAY, today=date(2027, 3, 8))
+    exchanges.mark_stay(
+        session=session, actor=c.visitor, exchange_id=id_of(exchange), action=Action.END_STAY, today=date(2027, 3, 8)
+    )
     end = date(2027, 3, 5)
     assert kinds(session, c.vop_coordinator, today=end + timedelta(days=30)) == []
     [late] = coordinator_queue(session, c.vop_coordinator, today=end + timedelta(days=31))
@@ -85,7 +101,10 @@ def test_filters_by_number_organisation_country_person_and_overdue(session: Sess
     assert filter_queue(items, kinds=["eoi"]) == []
     people = organisations_of_people(session, "Visitor Person")
     assert filter_queue(items, text="Visitor Person", organisation_ids=people) == items
-    assert filter_queue(items, text="Nobody Person", organisation_ids=organisations_of_people(session, "Nobody Person")) == []
+    assert (
+        filter_queue(items, text="Nobody Person", organisation_ids=organisations_of_people(session, "Nobody Person"))
+        == []
+    )
     late = items[0].due + timedelta(days=1)  # type: ignore[operator]
     assert filter_queue(items, overdue_only=True, today=late) == items
     assert filter_queue(items, overdue_only=True, today=items[0].due) == []
@@ -95,7 +114,7 @@ def test_queue_costs_the_same_queries_for_one_or_many_exchanges(session: Session
     c, _ = accepted_exchange(session)
     statements: list[str] = []
 
-    def count(conn, cursor, statement, *args) -> None:  # type: ignore[no-untyped-def]
+    def count(conn, cursor, statement, *args) -> None:
         statements.append(statement)
 
     sa.event.listen(engine, "before_cursor_execute", count)

@@ -20,7 +20,9 @@ def test_overdue_payment_is_reminded_once_a_day(session: Session) -> None:
     c, exchange = accepted_exchange(session)
     accepted = session.exec(select(ClosingReport)).one().accepted_at.date()  # type: ignore[union-attr]
     rules = load_rules()
-    assert send_reminders(session, rules=rules, today=accepted + timedelta(days=10), system=True).sent == 0  # due, not overdue
+    assert (
+        send_reminders(session, rules=rules, today=accepted + timedelta(days=10), system=True).sent == 0
+    )  # due, not overdue
     late = accepted + timedelta(days=11)
     first = send_reminders(session, rules=rules, today=late, actor=c.admin)
     assert (first.sent, first.already) == (1, 0)
@@ -36,8 +38,12 @@ def test_overdue_payment_is_reminded_once_a_day(session: Session) -> None:
 def test_only_admins_press_the_button(session: Session) -> None:
     c, _ = accepted_exchange(session)
     with pytest.raises(PermissionDenied):
-        send_reminders(session, rules=load_rules(), today=session.exec(select(ClosingReport)).one().accepted_at.date(),  # type: ignore[union-attr]
-                       actor=c.vop_coordinator)
+        send_reminders(
+            session,
+            rules=load_rules(),
+            today=session.exec(select(ClosingReport)).one().accepted_at.date(),  # type: ignore[union-attr]
+            actor=c.vop_coordinator,
+        )
 
 
 def test_remind_command_on_the_demo_programme(tmp_path: Path) -> None:

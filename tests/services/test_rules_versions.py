@@ -17,8 +17,11 @@ NEW = DEFAULT_RULES_PATH.read_text().replace('version = "2020"', 'version = "202
 
 def test_a_broken_rules_file_is_refused_with_its_reason_and_nothing_is_stored(session: Session) -> None:
     c = cast(session)
-    for text, words in ((NEW.replace("[lump_sum]", "[lump_sum"), "not valid TOML"), (NEW.replace("FR = 950", "FR = -5"), "whole euros above 0"),
-                        (NEW.replace('version = "2027"', 'version = "2020"'), "exists already")):
+    for text, words in (
+        (NEW.replace("[lump_sum]", "[lump_sum"), "not valid TOML"),
+        (NEW.replace("FR = 950", "FR = -5"), "whole euros above 0"),
+        (NEW.replace('version = "2027"', 'version = "2020"'), "exists already"),
+    ):
         with pytest.raises(ValidationFailed) as caught:
             rules_admin.add_rules_version(session=session, actor=c.admin, text=text)
         assert words in caught.value.errors["content"]
@@ -49,10 +52,19 @@ def test_new_version_applies_to_new_approvals_only(session: Session) -> None:
     from tests.journey import plan_answers
 
     exchanges.reopen_plan(session=session, actor=c.vop_coordinator, exchange_id=id_of(first), comment="New dates")
-    plan = exchanges.save_plan(session=session, actor=c.visitor, exchange_id=id_of(first), answers={**plan_answers(), "expected_results": "A joint proposal and more."},
-                               base_version=1)
+    plan = exchanges.save_plan(
+        session=session,
+        actor=c.visitor,
+        exchange_id=id_of(first),
+        answers={**plan_answers(), "expected_results": "A joint proposal and more."},
+        base_version=1,
+    )
     for side in (c.visitor, c.host):
         exchanges.agree_plan(session=session, actor=side, exchange_id=id_of(first), version=plan.version)
     for coordinator in (c.vop_coordinator, c.hop_coordinator):
         again = exchanges.decide_plan(session=session, actor=coordinator, exchange_id=id_of(first), approve=True)
-    assert again.lump_sum_cents == 95000 and again.rules_version_id == version.id and again.lump_sum_breakdown["rates_version"] == "2027"
+    assert (
+        again.lump_sum_cents == 95000
+        and again.rules_version_id == version.id
+        and again.lump_sum_breakdown["rates_version"] == "2027"
+    )

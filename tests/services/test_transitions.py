@@ -21,8 +21,14 @@ def _eoi(session: Session) -> tuple[EOI, object]:
     admin = f.admin(session)
     partnership = f.partnership(session, admin)
     author = f.participant(session)
-    eoi = EOI(organisation_id=author.organisation_id, author_user_id=author.id, side=Side.VISITOR,
-              partnership_id=partnership.id, spec_name="eoi", spec_version=1)
+    eoi = EOI(
+        organisation_id=author.organisation_id,
+        author_user_id=author.id,
+        side=Side.VISITOR,
+        partnership_id=partnership.id,
+        spec_name="eoi",
+        spec_version=1,
+    )
     session.add(eoi)
     session.commit()
     return eoi, author
@@ -39,7 +45,13 @@ def test_transition_changes_state_and_writes_one_audit_event(session: Session) -
     assert len(events) == before + 1
     last = events[-1]
     assert (last.entity_type, last.entity_id, last.action, last.from_state, last.to_state, last.actor_user_id) == (
-        "eoi", eoi.id, "submit", "draft", "submitted", author.id)
+        "eoi",
+        eoi.id,
+        "submit",
+        "draft",
+        "submitted",
+        author.id,
+    )
 
 
 def test_stale_state_is_refused_with_a_clear_message(session: Session, engine: Engine) -> None:

@@ -13,15 +13,18 @@ from tests.journey import PDF, PNG
 ALLOWED = ("pdf", "png", "jpeg")
 
 
-@pytest.mark.parametrize(("name", "content"), [
-    ("drawing.svg", b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>'),
-    ("invoice.pdf", b"<!DOCTYPE html><html><script>alert(1)</script></html>"),  # HTML named .pdf
-    ("setup.pdf", b"MZ\x90\x00\x03 a Windows executable"),
-    ("run.png", b"\x7fELF\x02\x01\x01 a Linux executable"),
-    ("script.pdf", b"#!/bin/sh\nrm -rf /\n"),
-    ("archive.pdf", b"PK\x03\x04 a zip"),
-    ("empty.pdf", b""),
-])
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("drawing.svg", b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>'),
+        ("invoice.pdf", b"<!DOCTYPE html><html><script>alert(1)</script></html>"),  # HTML named .pdf
+        ("setup.pdf", b"MZ\x90\x00\x03 a Windows executable"),
+        ("run.png", b"\x7fELF\x02\x01\x01 a Linux executable"),
+        ("script.pdf", b"#!/bin/sh\nrm -rf /\n"),
+        ("archive.pdf", b"PK\x03\x04 a zip"),
+        ("empty.pdf", b""),
+    ],
+)
 def test_anything_but_pdf_png_jpeg_is_refused_whatever_its_name(name: str, content: bytes) -> None:
     with pytest.raises(UploadRefused):
         check_upload(name, content, allowed=ALLOWED, max_mb=1)
@@ -35,8 +38,19 @@ def test_size_limit_and_kind_limit() -> None:
     assert check_upload("scan", PNG, allowed=ALLOWED, max_mb=1).filename == "scan.png"
 
 
-@pytest.mark.parametrize("name", ["../../etc/passwd", "..\\..\\windows\\system32\\cmd.exe", "/abs/path/x.pdf", "a\x00b.pdf",
-                                  "....//....//x", "CON", "  ", "𝓮𝓿𝓲𝓵\u202e.pdf"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "../../etc/passwd",
+        "..\\..\\windows\\system32\\cmd.exe",
+        "/abs/path/x.pdf",
+        "a\x00b.pdf",
+        "....//....//x",
+        "CON",
+        "  ",
+        "𝓮𝓿𝓲𝓵\u202e.pdf",
+    ],
+)
 def test_path_traversal_names_become_plain_labels(name: str) -> None:
     cleaned = check_upload(name, PDF, allowed=ALLOWED, max_mb=1).filename
     assert "/" not in cleaned and "\\" not in cleaned and ".." not in cleaned and "\x00" not in cleaned
@@ -47,4 +61,4 @@ def test_path_traversal_names_become_plain_labels(name: str) -> None:
 def test_any_name_yields_a_safe_label(name: str) -> None:
     cleaned = safe_filename(name, "pdf")
     assert cleaned.endswith(".pdf") and len(cleaned) <= 84
-    assert not set(cleaned) & set("/\\\x00:*?\"<>|") and ".." not in cleaned[:-4]
+    assert not set(cleaned) & set('/\\\x00:*?"<>|') and ".." not in cleaned[:-4]
