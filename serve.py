@@ -43,7 +43,9 @@ def main(argv: list[str]) -> int:
     PagesManager.uses_pages_directory = False
     if os.environ.get("SMTP_URL", "").strip():
         interval = float(os.environ.get("CXC_MAIL_INTERVAL", "30") or 30)
-        threading.Thread(target=mail_loop, args=(threading.Event(), max(interval, 1.0)), name="cxc-mail", daemon=True).start()
+        threading.Thread(
+            target=mail_loop, args=(threading.Event(), max(interval, 1.0)), name="cxc-mail", daemon=True
+        ).start()
     metrics_interval = float(os.environ.get("CXC_METRICS_INTERVAL", "60") or 0)
     if metrics_interval > 0:
         from web.metrics import start_logging

@@ -19,7 +19,8 @@ def main() -> list[str]:
     read = statistics.median(results["read"][0])
     action = statistics.median(results["action"][0])
     return [
-        f"BENCH contact_action_server_ms value={action:.1f} goal={GOAL_MS:.0f} {'ok' if action <= GOAL_MS else 'short'}",
+        f"BENCH contact_action_server_ms value={action:.1f} goal={GOAL_MS:.0f} "
+        f"{'ok' if action <= GOAL_MS else 'short'}",
         f"BENCH home_page_rerun_server_ms value={read:.1f} goal=none info",
     ]
 

@@ -95,7 +95,8 @@ def main() -> list[str]:
     taken = [t for t in loaded if t is not None]
     idle_taken = [t for t in idle if t is not None]
     return [
-        f"BENCH login_under_load_first_press value={len(taken)} goal={LOGINS} {'ok' if len(taken) == LOGINS else 'short'}",
+        f"BENCH login_under_load_first_press value={len(taken)} goal={LOGINS} "
+        f"{'ok' if len(taken) == LOGINS else 'short'}",
         f"BENCH login_under_load_median_ms value={statistics.median(taken) * 1000 if taken else float('nan'):.0f} "
         f"goal={BUDGET_S * 1000:.0f} {'ok' if taken and max(taken) <= BUDGET_S else 'short'}",
         f"BENCH login_idle_median_ms value={statistics.median(idle_taken) * 1000 if idle_taken else float('nan'):.0f} "

@@ -75,12 +75,24 @@ def _people(url: str) -> list[tuple[str, str]]:
     )
     for n in range(1, SESSIONS + 2):  # one more: the warm-up session
         username = f"person{n}"
-        rows["organisation"].append(Organisation(id=n, legal_name=f"Organisation {n}", org_type=OrgType.SME, country="PT", city="Porto"))
-        rows["user"].append(User(id=n + 1, username=username, email=f"{username}@example.org", full_name=f"Person {n}",
-                                 password_hash=password, role=Role.PARTICIPANT, organisation_id=n))
+        rows["organisation"].append(
+            Organisation(id=n, legal_name=f"Organisation {n}", org_type=OrgType.SME, country="PT", city="Porto")
+        )
+        rows["user"].append(
+            User(
+                id=n + 1,
+                username=username,
+                email=f"{username}@example.org",
+                full_name=f"Person {n}",
+                password_hash=password,
+                role=Role.PARTICIPANT,
+                organisation_id=n,
+            )
+        )
         token = secrets.token_urlsafe(32)  # what the cookie route would have set after a login
-        rows["auth_session"].append(AuthSession(key_hash=sha256_hex(token), user_id=n + 1,
-                                                expires_at=datetime.now(UTC) + timedelta(hours=2)))
+        rows["auth_session"].append(
+            AuthSession(key_hash=sha256_hex(token), user_id=n + 1, expires_at=datetime.now(UTC) + timedelta(hours=2))
+        )
         people.append((username, token))
     with engine.begin() as conn:
         for table in ("organisation", "user", "auth_session"):
@@ -107,9 +119,13 @@ class Browser:
     async def connect(self) -> None:
         host = self.base.split("//", 1)[1]
         self.socket = await websockets.connect(
-            f"ws://{host}/_stcore/stream", subprotocols=["streamlit"],  # type: ignore[list-item]
-            additional_headers={"Cookie": f"{load_settings().cookie_name}={self.cookie}", "Origin": self.base}, max_size=None,
-            open_timeout=300, ping_interval=None)  # as a browser: it waits for busy servers and sends no pings
+            f"ws://{host}/_stcore/stream",
+            subprotocols=["streamlit"],  # type: ignore[list-item]
+            additional_headers={"Cookie": f"{load_settings().cookie_name}={self.cookie}", "Origin": self.base},
+            max_size=None,
+            open_timeout=300,
+            ping_interval=None,
+        )  # as a browser: it waits for busy servers and sends no pings
 
     async def run(self, page: str, widget_states: list | None = None) -> float:
         """Send a script run and wait for it to finish; returns the milliseconds it took."""
@@ -213,8 +229,10 @@ async def _drive(base: str, people: list[tuple[str, str]], pid: int) -> tuple[fl
     burst: list[float] = []
     rng = random.Random(11)
     before = _rss_mb(pid)
-    tasks = [asyncio.create_task(_session(base, cookie, n, start, spread, burst, rng, burst_go, spread_done))
-             for n, (_u, cookie) in enumerate(people, start=1)]
+    tasks = [
+        asyncio.create_task(_session(base, cookie, n, start, spread, burst, rng, burst_go, spread_done))
+        for n, (_u, cookie) in enumerate(people, start=1)
+    ]
     # A session that fails to connect would leave the others waiting for ever: fail instead.
     await asyncio.wait_for(start.everyone_ready.wait(), timeout=900)
     idle = _rss_mb(pid)  # every session logged in, its pages read, idle
@@ -304,8 +322,13 @@ def through_nginx(processes: int) -> tuple[float, float]:
     os.environ["DATABASE_URL"], os.environ["CXC_DATA_DIR"] = PG_URL, str(folder)
     people = _people(PG_URL)
     ports, listen = [_port() for _ in range(processes)], _port()
-    env = {**os.environ, "DATABASE_URL": PG_URL, "CXC_DATA_DIR": str(folder), "CXC_BCRYPT_ROUNDS": "4",
-           "CXC_PUBLIC_URL": f"http://127.0.0.1:{listen}"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": PG_URL,
+        "CXC_DATA_DIR": str(folder),
+        "CXC_BCRYPT_ROUNDS": "4",
+        "CXC_PUBLIC_URL": f"http://127.0.0.1:{listen}",
+    }
     with ExitStack() as stack:
         apps = [stack.enter_context(running_app(folder / f"app-{port}.log", env, port)) for port in ports]
         stack.enter_context(running_nginx(folder, app_ports=ports, listen_port=listen))
@@ -321,9 +344,17 @@ def main_nginx() -> list[str]:
     lines = []
     for processes in (1, 2):
         p95, burst_p95 = through_nginx(processes)
-        lines.append(f"BENCH nginx_{processes}_process_sessions_{SESSIONS}_p95_action_ms value={p95:.0f} goal=none info")
-        goal = f"goal={BURST_GOAL_MS} {'ok' if burst_p95 <= BURST_GOAL_MS else 'short'}" if processes == 2 else "goal=none info"
-        lines.append(f"BENCH nginx_{processes}_process_sessions_{SESSIONS}_burst_p95_action_ms value={burst_p95:.0f} {goal}")
+        lines.append(
+            f"BENCH nginx_{processes}_process_sessions_{SESSIONS}_p95_action_ms value={p95:.0f} goal=none info"
+        )
+        goal = (
+            f"goal={BURST_GOAL_MS} {'ok' if burst_p95 <= BURST_GOAL_MS else 'short'}"
+            if processes == 2
+            else "goal=none info"
+        )
+        lines.append(
+            f"BENCH nginx_{processes}_process_sessions_{SESSIONS}_burst_p95_action_ms value={burst_p95:.0f} {goal}"
+        )
     return lines
 
 

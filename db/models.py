@@ -72,7 +72,9 @@ class Organisation(SQLModel, table=True):
     iban: str = Field(default="", max_length=34)
     bic: str = Field(default="", max_length=11)
     account_holder: str = Field(default="", max_length=140)
-    profile: dict[str, Any] = Field(default_factory=dict, sa_type=sa.JSON, sa_column_kwargs={"server_default": "{}"}, nullable=False)
+    profile: dict[str, Any] = Field(
+        default_factory=dict, sa_type=sa.JSON, sa_column_kwargs={"server_default": "{}"}, nullable=False
+    )
     profile_spec_version: int | None = None
     created_at: datetime = created_at_field()
 
@@ -193,7 +195,9 @@ class Exchange(SQLModel, table=True):
     travel_start: date | None = None
     travel_end: date | None = None
     lump_sum_cents: int | None = None
-    lump_sum_breakdown: dict[str, Any] = Field(default_factory=dict, sa_type=sa.JSON, sa_column_kwargs={"server_default": "{}"}, nullable=False)
+    lump_sum_breakdown: dict[str, Any] = Field(
+        default_factory=dict, sa_type=sa.JSON, sa_column_kwargs={"server_default": "{}"}, nullable=False
+    )
     rules_version_id: int | None = Field(default=None, foreign_key="rules_version.id")
     cancel_reason: str = Field(default="", sa_type=sa.Text)
     message: str = Field(default="", sa_type=sa.Text, sa_column_kwargs={"server_default": ""})
@@ -222,9 +226,7 @@ class ActionPlan(SQLModel, table=True):
 
 
 class Document(SQLModel, table=True):
-    __table_args__ = (
-        sa.UniqueConstraint("exchange_id", "kind", "version", name="uq_document_version"),
-    )
+    __table_args__ = (sa.UniqueConstraint("exchange_id", "kind", "version", name="uq_document_version"),)
 
     id: int | None = Field(default=None, primary_key=True)
     exchange_id: int | None = Field(default=None, foreign_key="exchange.id", index=True)
@@ -312,7 +314,9 @@ class AuditEvent(SQLModel, table=True):
     __tablename__ = "audit_event"
     __table_args__ = (
         sa.Index("ix_audit_entity", "entity_type", "entity_id"),
-        sa.Index("ix_audit_state_reached", "entity_type", "to_state", "entity_id", "created_at"),  # median days per stage
+        sa.Index(
+            "ix_audit_state_reached", "entity_type", "to_state", "entity_id", "created_at"
+        ),  # median days per stage
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -67,8 +67,21 @@ def running_app(log: Path, env: dict[str, str], port: int) -> Iterator[subproces
     """One app process (serve.py, as `make run` and systemd start it) until the block ends."""
     with log.open("w") as handle:
         process = subprocess.Popen(
-            [sys.executable, "serve.py", "--server.port", str(port), "--server.address", "127.0.0.1",
-             "--server.headless", "true"], cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT)
+            [
+                sys.executable,
+                "serve.py",
+                "--server.port",
+                str(port),
+                "--server.address",
+                "127.0.0.1",
+                "--server.headless",
+                "true",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+        )
     try:
         wait_until_answers(f"http://127.0.0.1:{port}/_stcore/health", process, log)
         yield process
@@ -77,8 +90,9 @@ def running_app(log: Path, env: dict[str, str], port: int) -> Iterator[subproces
 
 
 @contextmanager
-def running_nginx(folder: Path, *, app_ports: list[int], listen_port: int,
-                  tls: tuple[Path, Path] | None = None) -> Iterator[subprocess.Popen]:
+def running_nginx(
+    folder: Path, *, app_ports: list[int], listen_port: int, tls: tuple[Path, Path] | None = None
+) -> Iterator[subprocess.Popen]:
     """Debian's nginx with deploy/nginx.conf, as this user, with every file inside `folder`."""
     if not Path(NGINX).exists():
         raise RuntimeError(f"{NGINX} is missing: `make test` installs it (apt-get install nginx-light)")
@@ -88,7 +102,9 @@ def running_nginx(folder: Path, *, app_ports: list[int], listen_port: int,
         raise RuntimeError(f"nginx refuses the configuration:\n{check.stderr}")
     log = folder / "nginx.out"
     with log.open("w") as handle:
-        process = subprocess.Popen([NGINX, "-c", str(config), "-p", str(folder)], stdout=handle, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            [NGINX, "-c", str(config), "-p", str(folder)], stdout=handle, stderr=subprocess.STDOUT
+        )
     try:
         scheme = "https" if tls else "http"
         if tls is None:
@@ -100,8 +116,7 @@ def running_nginx(folder: Path, *, app_ports: list[int], listen_port: int,
             deadline = time.monotonic() + 60
             while True:
                 try:
-                    with urllib.request.urlopen(f"https://127.0.0.1:{listen_port}/healthz", timeout=2,
-                                                context=context):
+                    with urllib.request.urlopen(f"https://127.0.0.1:{listen_port}/healthz", timeout=2, context=context):
                         break
                 except OSError:
                     if process.poll() is not None or time.monotonic() > deadline:
@@ -116,9 +131,29 @@ def self_signed_certificate(folder: Path, host: str = "127.0.0.1") -> tuple[Path
     """A one-day certificate for `host` (OpenSSL), for trying TLS locally."""
     certificate, key = folder / "cert.pem", folder / "key.pem"
     subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
-         "-keyout", str(key), "-out", str(certificate), "-days", "1", "-subj", f"/CN={host}",
-         "-addext", f"subjectAltName=IP:{host}"], check=True, capture_output=True)
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-nodes",
+            "-keyout",
+            str(key),
+            "-out",
+            str(certificate),
+            "-days",
+            "1",
+            "-subj",
+            f"/CN={host}",
+            "-addext",
+            f"subjectAltName=IP:{host}",
+        ],
+        check=True,
+        capture_output=True,
+    )
     return certificate, key
 
 
@@ -144,8 +179,11 @@ def main(argv: list[str]) -> int:
         for port in ports:
             stack.enter_context(running_app(folder / f"app-{port}.log", env, port))
         stack.enter_context(running_nginx(folder, app_ports=ports, listen_port=args.port))
-        print(f"CXC Desk: {url}  ({args.processes} processes on ports {', '.join(map(str, ports))}; "
-              f"logs in {folder}). Ctrl-C stops.", flush=True)
+        print(
+            f"CXC Desk: {url}  ({args.processes} processes on ports {', '.join(map(str, ports))}; "
+            f"logs in {folder}). Ctrl-C stops.",
+            flush=True,
+        )
         signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
         signal.sigwait({signal.SIGINT, signal.SIGTERM})
     return 0

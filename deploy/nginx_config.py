@@ -14,8 +14,9 @@ SITE = Path(__file__).resolve().with_name("nginx.conf")
 MIME_TYPES = Path("/etc/nginx/mime.types")
 
 
-def site(*, app_ports: list[int], listen_port: int, tls: tuple[Path, Path] | None = None,
-         host: str = "127.0.0.1") -> str:
+def site(
+    *, app_ports: list[int], listen_port: int, tls: tuple[Path, Path] | None = None, host: str = "127.0.0.1"
+) -> str:
     """The site block of deploy/nginx.conf for these app ports, on http or (with tls) https."""
     text = SITE.read_text(encoding="utf-8")
     servers = "".join(f"    server 127.0.0.1:{port} max_fails=1 fail_timeout=15s;\n" for port in app_ports)

@@ -112,7 +112,9 @@ def account_errors(
         username=username_problem(username),
         email=email_problem(email),
         full_name=required_text(full_name, max_length=120, min_length=2),
-        password=password_problem(password, min_length=settings.password_min_length, personal=(username, email.split("@")[0])),
+        password=password_problem(
+            password, min_length=settings.password_min_length, personal=(username, email.split("@")[0])
+        ),
     )
     if "password" not in errors and password != password_repeat:
         errors["password_repeat"] = _("The two passwords differ; type the same password twice.")
@@ -146,7 +148,12 @@ def create_first_admin(
     if not instance_needs_setup(session):
         raise PermissionDenied(_("This instance is set up already; log in instead."))
     return create_admin(
-        session=session, username=username, email=email, full_name=full_name, password=password, password_repeat=password_repeat
+        session=session,
+        username=username,
+        email=email,
+        full_name=full_name,
+        password=password,
+        password_repeat=password_repeat,
     )
 
 
@@ -195,7 +202,9 @@ def register_participant(*, session: Session, data: Registration) -> User:
     errors.update(
         collect(
             organisation_name=required_text(data.organisation_name, max_length=200, min_length=2),
-            organisation_type=choice_problem(data.organisation_type, {t.value for t in OrgType}, _("type of organisation")),
+            organisation_type=choice_problem(
+                data.organisation_type, {t.value for t in OrgType}, _("type of organisation")
+            ),
             country=choice_problem(data.country, set(rules.participating_countries), _("participating country")),
             city=required_text(data.city, max_length=120),
             cluster_name=optional_text(data.cluster_name, max_length=200),
@@ -273,10 +282,10 @@ def create_coordinator(
         session,
         to=user.email,
         subject=_("Your coordinator account on CXC Desk"),
-        body=_("Hello {name},\n\nan administrator created the account “{username}” for you. "
-               "Log in at {url} with the password you were given, then change it under “My account”.").format(
-            name=user.full_name, username=user.username, url=load_settings().public_url
-        ),
+        body=_(
+            "Hello {name},\n\nan administrator created the account “{username}” for you. "
+            "Log in at {url} with the password you were given, then change it under “My account”."
+        ).format(name=user.full_name, username=user.username, url=load_settings().public_url),
         kind="account_created",
     )
     session.commit()
@@ -320,8 +329,14 @@ def record_failed_login(*, session: Session, username: str) -> None:
         )
         if locked.rowcount == 1:
             _revoke_all_sessions(session, user.id)  # type: ignore[arg-type]
-            append_event(session, actor=None, entity_type="user", entity_id=user.id, action="lock",  # type: ignore[arg-type]
-                         comment=f"{failures} failed logins")
+            append_event(
+                session,
+                actor=None,
+                entity_type="user",
+                entity_id=user.id,
+                action="lock",  # type: ignore[arg-type]
+                comment=f"{failures} failed logins",
+            )
     session.commit()
 
 
@@ -364,7 +379,9 @@ def change_password(*, session: Session, actor: User, current: str, new: str, ne
     errors: dict[str, str] = {}
     if not check_password(current or "", user.password_hash):
         errors["current"] = _("This is not your current password.")
-    problem = password_problem(new, min_length=load_settings().password_min_length, personal=(user.username, user.email.split("@")[0]))
+    problem = password_problem(
+        new, min_length=load_settings().password_min_length, personal=(user.username, user.email.split("@")[0])
+    )
     if problem:
         errors["new"] = problem
     elif new != new_repeat:
@@ -398,9 +415,15 @@ def request_password_reset(*, session: Session, email: str) -> None:
         session,
         to=user.email,
         subject=_("Reset your CXC Desk password"),
-        body=_("Hello {name},\n\nsomeone asked to reset the password of “{username}”. If it was you, open this "
-               "link within {minutes} minutes:\n\n{url}/reset_password?token={token}\n\nIf not, ignore this e-mail.").format(
-            name=user.full_name, username=user.username, minutes=settings.reset_token_minutes, url=settings.public_url, token=token
+        body=_(
+            "Hello {name},\n\nsomeone asked to reset the password of “{username}”. If it was you, open this "
+            "link within {minutes} minutes:\n\n{url}/reset_password?token={token}\n\nIf not, ignore this e-mail."
+        ).format(
+            name=user.full_name,
+            username=user.username,
+            minutes=settings.reset_token_minutes,
+            url=settings.public_url,
+            token=token,
         ),
         kind="password_reset",
     )
@@ -408,12 +431,16 @@ def request_password_reset(*, session: Session, email: str) -> None:
 
 
 def reset_password(*, session: Session, token: str, new: str, new_repeat: str) -> User:
-    record = session.exec(select(PasswordResetToken).where(PasswordResetToken.token_hash == sha256_hex(token or ""))).first()
+    record = session.exec(
+        select(PasswordResetToken).where(PasswordResetToken.token_hash == sha256_hex(token or ""))
+    ).first()
     if record is None or record.used_at is not None or record.expires_at <= utcnow():
         raise ValidationFailed({"token": _("This reset link is invalid or has expired; ask for a new one.")})
     user = session.get(User, record.user_id)
     assert user is not None
-    problem = password_problem(new, min_length=load_settings().password_min_length, personal=(user.username, user.email.split("@")[0]))
+    problem = password_problem(
+        new, min_length=load_settings().password_min_length, personal=(user.username, user.email.split("@")[0])
+    )
     if problem:
         raise ValidationFailed({"new": problem})
     if new != new_repeat:

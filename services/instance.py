@@ -22,8 +22,12 @@ from domain.i18n import _
 from domain.validators import email_problem, normalise_email
 from services import accounts
 
-ENVIRONMENT = {"name": "CXC_SUPPORT_NAME", "email": "CXC_SUPPORT_EMAIL", "phone": "CXC_SUPPORT_PHONE",
-               "hours": "CXC_SUPPORT_HOURS"}
+ENVIRONMENT = {
+    "name": "CXC_SUPPORT_NAME",
+    "email": "CXC_SUPPORT_EMAIL",
+    "phone": "CXC_SUPPORT_PHONE",
+    "hours": "CXC_SUPPORT_HOURS",
+}
 LIMITS = {"name": 120, "email": 254, "phone": 40, "hours": 120}
 
 
@@ -38,10 +42,12 @@ class Identity:
 def identity(session: Session) -> Identity:
     """The identity in force: what an administrator set, else the environment, else nothing."""
     stored = {row.key: row.value for row in session.exec(select(InstanceSetting))}
-    return Identity(**{
-        field.name: stored.get(field.name) or os.environ.get(ENVIRONMENT[field.name], "").strip()
-        for field in fields(Identity)
-    })
+    return Identity(
+        **{
+            field.name: stored.get(field.name) or os.environ.get(ENVIRONMENT[field.name], "").strip()
+            for field in fields(Identity)
+        }
+    )
 
 
 def identity_errors(data: Identity) -> dict[str, str]:
@@ -60,14 +66,17 @@ def identity_errors(data: Identity) -> dict[str, str]:
 def store_identity(session: Session, data: Identity, actor: User | None) -> None:
     """Write the identity (no commit: part of the caller's action)."""
     values = {
-        "name": data.name.strip(), "email": normalise_email(data.email), "phone": data.phone.strip(),
+        "name": data.name.strip(),
+        "email": normalise_email(data.email),
+        "phone": data.phone.strip(),
         "hours": data.hours.strip(),
     }
     now = utcnow()
     for key, value in values.items():
         session.execute(sa.delete(InstanceSetting).where(InstanceSetting.key == key))  # type: ignore[arg-type]
-        session.add(InstanceSetting(key=key, value=value, updated_by_user_id=actor.id if actor else None,
-                                    updated_at=now))
+        session.add(
+            InstanceSetting(key=key, value=value, updated_by_user_id=actor.id if actor else None, updated_at=now)
+        )
 
 
 def save_identity(*, session: Session, actor: User, data: Identity) -> Identity:
@@ -77,14 +86,28 @@ def save_identity(*, session: Session, actor: User, data: Identity) -> Identity:
     if errors:
         raise ValidationFailed(errors)
     store_identity(session, data, actor)
-    append_event(session, actor=actor, entity_type="instance", entity_id=0, action="identity",  # type: ignore[arg-type]
-                 comment=f"{data.name.strip()} <{normalise_email(data.email)}>")
+    append_event(
+        session,
+        actor=actor,
+        entity_type="instance",
+        entity_id=0,
+        action="identity",  # type: ignore[arg-type]
+        comment=f"{data.name.strip()} <{normalise_email(data.email)}>",
+    )
     session.commit()
     return identity(session)
 
 
-def set_up_instance(*, session: Session, username: str, email: str, full_name: str, password: str,
-                    password_repeat: str, support: Identity) -> User:
+def set_up_instance(
+    *,
+    session: Session,
+    username: str,
+    email: str,
+    full_name: str,
+    password: str,
+    password_repeat: str,
+    support: Identity,
+) -> User:
     """The first-run set-up: the first administrator and who runs the instance, in one commit."""
     errors = identity_errors(support) | accounts.account_errors(
         session, username=username, email=email, full_name=full_name, password=password, password_repeat=password_repeat
@@ -92,5 +115,11 @@ def set_up_instance(*, session: Session, username: str, email: str, full_name: s
     if errors:
         raise ValidationFailed(errors)
     store_identity(session, support, None)
-    return accounts.create_first_admin(session=session, username=username, email=email, full_name=full_name,
-                                       password=password, password_repeat=password_repeat)
+    return accounts.create_first_admin(
+        session=session,
+        username=username,
+        email=email,
+        full_name=full_name,
+        password=password,
+        password_repeat=password_repeat,
+    )

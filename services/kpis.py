@@ -214,11 +214,19 @@ def by_partnership(session: Session, f: KpiFilter) -> list[tuple[str, int, int]]
 
 # The programme's headline: an exchange counts once its action plan is approved (and it was not
 # cancelled since); proposals, and exchanges declined or cancelled, are shown apart.
-APPROVED_STATES = frozenset({
-    ExchangeState.PLAN_APPROVED, ExchangeState.SIGNING, ExchangeState.READY, ExchangeState.IN_PROGRESS,
-    ExchangeState.REPORTING, ExchangeState.REPORT_SUBMITTED, ExchangeState.REPORT_ACCEPTED,
-    ExchangeState.PAYMENT_ORDERED, ExchangeState.PAID,
-})
+APPROVED_STATES = frozenset(
+    {
+        ExchangeState.PLAN_APPROVED,
+        ExchangeState.SIGNING,
+        ExchangeState.READY,
+        ExchangeState.IN_PROGRESS,
+        ExchangeState.REPORTING,
+        ExchangeState.REPORT_SUBMITTED,
+        ExchangeState.REPORT_ACCEPTED,
+        ExchangeState.PAYMENT_ORDERED,
+        ExchangeState.PAID,
+    }
+)
 ENDED_WITHOUT_STAY = frozenset({ExchangeState.DECLINED, ExchangeState.CANCELLED})
 
 

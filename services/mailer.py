@@ -249,5 +249,10 @@ def deliver_configured(*, now: datetime | None = None) -> DeliveryReport | None:
     settings = load_settings()
     if not settings.smtp_url:
         return None
-    return deliver_due(write_session, parse_smtp_url(settings.smtp_url), settings.mail_from or _sender(), now=now,
-                       max_attempts=settings.smtp_max_attempts)
+    return deliver_due(
+        write_session,
+        parse_smtp_url(settings.smtp_url),
+        settings.mail_from or _sender(),
+        now=now,
+        max_attempts=settings.smtp_max_attempts,
+    )

@@ -94,8 +94,11 @@ def redeem_ticket(*, session: Session, ticket: str, replaced_token: str | None =
     if replaced_token:
         session.execute(
             sa.update(AuthSession)
-            .where(AuthSession.key_hash == _digest(replaced_token), AuthSession.id != record.id,
-                   AuthSession.revoked_at.is_(None))  # type: ignore[union-attr]
+            .where(
+                AuthSession.key_hash == _digest(replaced_token),
+                AuthSession.id != record.id,
+                AuthSession.revoked_at.is_(None),
+            )  # type: ignore[union-attr]
             .values(revoked_at=now)
         )
     session.commit()

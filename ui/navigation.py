@@ -43,42 +43,220 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/public/home.py", "Welcome", "welcome", ANONYMOUS, "ClusterXchange", ":material/home:"),
     PageSpec("pages/public/login.py", "Log in", "login", ANONYMOUS, "ClusterXchange", ":material/login:"),
     PageSpec("pages/public/register.py", "Register", "register", ANONYMOUS, "ClusterXchange", ":material/person_add:"),
-    PageSpec("pages/public/reset_password.py", "Forgot password", "reset_password", ANONYMOUS, "ClusterXchange", ":material/key:"),
-    PageSpec("pages/public/partnerships.py", "Partnerships", "partnerships", EVERYONE, "ClusterXchange", ":material/groups:"),
-    PageSpec("pages/public/opportunities.py", "Opportunities", "opportunities", EVERYONE, "ClusterXchange", ":material/travel_explore:"),
-    PageSpec("pages/public/verify.py", "Verify a document", "verify", EVERYONE, "ClusterXchange", ":material/verified:"),
+    PageSpec(
+        "pages/public/reset_password.py",
+        "Forgot password",
+        "reset_password",
+        ANONYMOUS,
+        "ClusterXchange",
+        ":material/key:",
+    ),
+    PageSpec(
+        "pages/public/partnerships.py", "Partnerships", "partnerships", EVERYONE, "ClusterXchange", ":material/groups:"
+    ),
+    PageSpec(
+        "pages/public/opportunities.py",
+        "Opportunities",
+        "opportunities",
+        EVERYONE,
+        "ClusterXchange",
+        ":material/travel_explore:",
+    ),
+    PageSpec(
+        "pages/public/verify.py", "Verify a document", "verify", EVERYONE, "ClusterXchange", ":material/verified:"
+    ),
     PageSpec("pages/public/news.py", "News", "news", EVERYONE, "ClusterXchange", ":material/mail:"),
     PageSpec("pages/public/contact.py", "Contact", "contact", EVERYONE, "ClusterXchange", ":material/contact_support:"),
-    PageSpec("pages/participant/home.py", "What to do next", "participant_home", _roles(Role.PARTICIPANT), "My exchanges", ":material/checklist:"),
-    PageSpec("pages/participant/eoi.py", "Expressions of interest", "my_eois", _roles(Role.PARTICIPANT), "My exchanges", ":material/description:"),
-    PageSpec("pages/participant/exchanges.py", "Exchanges", "my_exchanges", _roles(Role.PARTICIPANT), "My exchanges", ":material/handshake:"),
-    PageSpec("pages/participant/opportunities.py", "My opportunities", "my_opportunities", _roles(Role.PARTICIPANT), "My exchanges", ":material/campaign:"),
-    PageSpec("pages/participant/organisation.py", "My organisation", "my_organisation", _roles(Role.PARTICIPANT), "My exchanges", ":material/apartment:"),
-    PageSpec("pages/participant/my_data.py", "My data", "my_data", _roles(Role.PARTICIPANT), "Account", ":material/shield_person:"),
-    PageSpec("pages/coordinator/home.py", "Work queue", "coordinator_home", _roles(Role.COORDINATOR), "My Partnership", ":material/inbox:"),
-    PageSpec("pages/coordinator/eoi_review.py", "Review", "eoi_review", _roles(Role.COORDINATOR), "My Partnership", ":material/fact_check:",
-             in_menu=False),
-    PageSpec("pages/coordinator/payments.py", "Payments", "payments", _roles(Role.COORDINATOR), "My Partnership", ":material/payments:"),
-    PageSpec("pages/coordinator/exchanges.py", "Exchanges", "partnership_exchanges", _roles(Role.COORDINATOR), "My Partnership", ":material/handshake:"),
-    PageSpec("pages/exchange/exchange.py", "Exchange", "exchange", _roles(Role.PARTICIPANT, Role.COORDINATOR), "My exchanges", ":material/swap_horiz:",
-             in_menu=False),
-    PageSpec("pages/coordinator/partnership.py", "Partnership profile", "my_partnership", _roles(Role.COORDINATOR), "My Partnership", ":material/groups:"),
-    PageSpec("pages/kpis/kpis.py", "Figures and exports", "figures", _roles(Role.COORDINATOR, Role.ADMIN), "Figures", ":material/query_stats:"),
-    PageSpec("pages/admin/home.py", "Overview", "admin_home", _roles(Role.ADMIN), "Support Office", ":material/dashboard:"),
-    PageSpec("pages/admin/partnerships.py", "Manage Partnerships", "admin_partnerships", _roles(Role.ADMIN), "Support Office", ":material/groups:"),
-    PageSpec("pages/admin/coordinators.py", "Coordinators", "admin_coordinators", _roles(Role.ADMIN), "Support Office", ":material/badge:"),
-    PageSpec("pages/admin/rules.py", "Rules and rates", "admin_rules", _roles(Role.ADMIN), "Support Office", ":material/rule:"),
-    PageSpec("pages/admin/users.py", "Users", "admin_users", _roles(Role.ADMIN), "Support Office", ":material/manage_accounts:"),
-    PageSpec("pages/admin/audit.py", "Audit log", "admin_audit", _roles(Role.ADMIN), "Support Office", ":material/history:"),
-    PageSpec("pages/admin/outbox.py", "Outbox", "admin_outbox", _roles(Role.ADMIN), "Support Office", ":material/outgoing_mail:"),
-    PageSpec("pages/admin/messages.py", "Contact messages", "admin_messages", _roles(Role.ADMIN), "Support Office", ":material/forum:"),
-    PageSpec("pages/admin/site_texts.py", "Public texts", "admin_texts", _roles(Role.ADMIN), "Support Office", ":material/edit_note:"),
-    PageSpec("pages/admin/forms.py", "Form previews", "admin_forms", _roles(Role.ADMIN), "Support Office", ":material/dynamic_form:"),
-    PageSpec("pages/admin/data_requests.py", "Data requests", "admin_data_requests", _roles(Role.ADMIN), "Support Office", ":material/privacy_tip:"),
+    PageSpec(
+        "pages/participant/home.py",
+        "What to do next",
+        "participant_home",
+        _roles(Role.PARTICIPANT),
+        "My exchanges",
+        ":material/checklist:",
+    ),
+    PageSpec(
+        "pages/participant/eoi.py",
+        "Expressions of interest",
+        "my_eois",
+        _roles(Role.PARTICIPANT),
+        "My exchanges",
+        ":material/description:",
+    ),
+    PageSpec(
+        "pages/participant/exchanges.py",
+        "Exchanges",
+        "my_exchanges",
+        _roles(Role.PARTICIPANT),
+        "My exchanges",
+        ":material/handshake:",
+    ),
+    PageSpec(
+        "pages/participant/opportunities.py",
+        "My opportunities",
+        "my_opportunities",
+        _roles(Role.PARTICIPANT),
+        "My exchanges",
+        ":material/campaign:",
+    ),
+    PageSpec(
+        "pages/participant/organisation.py",
+        "My organisation",
+        "my_organisation",
+        _roles(Role.PARTICIPANT),
+        "My exchanges",
+        ":material/apartment:",
+    ),
+    PageSpec(
+        "pages/participant/my_data.py",
+        "My data",
+        "my_data",
+        _roles(Role.PARTICIPANT),
+        "Account",
+        ":material/shield_person:",
+    ),
+    PageSpec(
+        "pages/coordinator/home.py",
+        "Work queue",
+        "coordinator_home",
+        _roles(Role.COORDINATOR),
+        "My Partnership",
+        ":material/inbox:",
+    ),
+    PageSpec(
+        "pages/coordinator/eoi_review.py",
+        "Review",
+        "eoi_review",
+        _roles(Role.COORDINATOR),
+        "My Partnership",
+        ":material/fact_check:",
+        in_menu=False,
+    ),
+    PageSpec(
+        "pages/coordinator/payments.py",
+        "Payments",
+        "payments",
+        _roles(Role.COORDINATOR),
+        "My Partnership",
+        ":material/payments:",
+    ),
+    PageSpec(
+        "pages/coordinator/exchanges.py",
+        "Exchanges",
+        "partnership_exchanges",
+        _roles(Role.COORDINATOR),
+        "My Partnership",
+        ":material/handshake:",
+    ),
+    PageSpec(
+        "pages/exchange/exchange.py",
+        "Exchange",
+        "exchange",
+        _roles(Role.PARTICIPANT, Role.COORDINATOR),
+        "My exchanges",
+        ":material/swap_horiz:",
+        in_menu=False,
+    ),
+    PageSpec(
+        "pages/coordinator/partnership.py",
+        "Partnership profile",
+        "my_partnership",
+        _roles(Role.COORDINATOR),
+        "My Partnership",
+        ":material/groups:",
+    ),
+    PageSpec(
+        "pages/kpis/kpis.py",
+        "Figures and exports",
+        "figures",
+        _roles(Role.COORDINATOR, Role.ADMIN),
+        "Figures",
+        ":material/query_stats:",
+    ),
+    PageSpec(
+        "pages/admin/home.py", "Overview", "admin_home", _roles(Role.ADMIN), "Support Office", ":material/dashboard:"
+    ),
+    PageSpec(
+        "pages/admin/partnerships.py",
+        "Manage Partnerships",
+        "admin_partnerships",
+        _roles(Role.ADMIN),
+        "Support Office",
+        ":material/groups:",
+    ),
+    PageSpec(
+        "pages/admin/coordinators.py",
+        "Coordinators",
+        "admin_coordinators",
+        _roles(Role.ADMIN),
+        "Support Office",
+        ":material/badge:",
+    ),
+    PageSpec(
+        "pages/admin/rules.py",
+        "Rules and rates",
+        "admin_rules",
+        _roles(Role.ADMIN),
+        "Support Office",
+        ":material/rule:",
+    ),
+    PageSpec(
+        "pages/admin/users.py",
+        "Users",
+        "admin_users",
+        _roles(Role.ADMIN),
+        "Support Office",
+        ":material/manage_accounts:",
+    ),
+    PageSpec(
+        "pages/admin/audit.py", "Audit log", "admin_audit", _roles(Role.ADMIN), "Support Office", ":material/history:"
+    ),
+    PageSpec(
+        "pages/admin/outbox.py",
+        "Outbox",
+        "admin_outbox",
+        _roles(Role.ADMIN),
+        "Support Office",
+        ":material/outgoing_mail:",
+    ),
+    PageSpec(
+        "pages/admin/messages.py",
+        "Contact messages",
+        "admin_messages",
+        _roles(Role.ADMIN),
+        "Support Office",
+        ":material/forum:",
+    ),
+    PageSpec(
+        "pages/admin/site_texts.py",
+        "Public texts",
+        "admin_texts",
+        _roles(Role.ADMIN),
+        "Support Office",
+        ":material/edit_note:",
+    ),
+    PageSpec(
+        "pages/admin/forms.py",
+        "Form previews",
+        "admin_forms",
+        _roles(Role.ADMIN),
+        "Support Office",
+        ":material/dynamic_form:",
+    ),
+    PageSpec(
+        "pages/admin/data_requests.py",
+        "Data requests",
+        "admin_data_requests",
+        _roles(Role.ADMIN),
+        "Support Office",
+        ":material/privacy_tip:",
+    ),
     PageSpec("pages/account/account.py", "My account", "account", LOGGED_IN, "Account", ":material/person:"),
 )
 
-SETUP_PAGE = PageSpec("pages/public/setup.py", "Set up this instance", "setup", ANONYMOUS, "ClusterXchange", ":material/build:")
+SETUP_PAGE = PageSpec(
+    "pages/public/setup.py", "Set up this instance", "setup", ANONYMOUS, "ClusterXchange", ":material/build:"
+)
 
 HOME_OF: dict[Role | None, str] = {
     None: "welcome",
@@ -164,14 +342,20 @@ def _root() -> None:
 def build_pages(role: Role | None, *, needs_setup: bool) -> dict[str, list[st.Page]]:
     """The navigation of one role: its own pages visible, every other URL a hidden stub."""
     sections: dict[str, list[st.Page]] = {}
-    hidden: list[st.Page] = [] if needs_setup else [st.Page(_root, title=_("Home"), url_path="home", default=True, visibility="hidden")]
+    hidden: list[st.Page] = (
+        [] if needs_setup else [st.Page(_root, title=_("Home"), url_path="home", default=True, visibility="hidden")]
+    )
     stubs = {Kind.LOGIN_STUB: _login_stub, Kind.REFUSAL: _refusal_stub, Kind.HOME_REDIRECT: _to_home}
     for item in navigation_plan(role, needs_setup=needs_setup):
         spec = item.spec
         if item.kind == Kind.PAGE:
             page = st.Page(
-                str(ROOT / spec.path), title=_(spec.title), url_path=spec.url_path, icon=spec.icon or None,
-                default=item.default and needs_setup, visibility="visible" if spec.in_menu else "hidden",
+                str(ROOT / spec.path),
+                title=_(spec.title),
+                url_path=spec.url_path,
+                icon=spec.icon or None,
+                default=item.default and needs_setup,
+                visibility="visible" if spec.in_menu else "hidden",
             )
             sections.setdefault("" if needs_setup else _(spec.section), []).append(page)
             if item.default:

@@ -88,14 +88,21 @@ def render_notice() -> None:
         return
     provider = provider_label()
     if problem == Problem.UNKNOWN:
-        st.info(_("You signed in with {provider} as {email}, but no account here uses this address yet. "
-                  "Register your organisation with it; after that, signing in with {provider} takes you "
-                  "straight in.").format(provider=provider, email=verified_email()))
+        st.info(
+            _(
+                "You signed in with {provider} as {email}, but no account here uses this address yet. "
+                "Register your organisation with it; after that, signing in with {provider} takes you "
+                "straight in."
+            ).format(provider=provider, email=verified_email())
+        )
         st.page_link("pages/public/register.py", label=_("Register your organisation"), icon=":material/person_add:")
     elif problem == Problem.UNVERIFIED:
-        st.error(_("{provider} has not confirmed your e-mail address, so it cannot open an account here. "
-                   "Confirm the address with {provider}, or log in with your user name and password.")
-                 .format(provider=provider))
+        st.error(
+            _(
+                "{provider} has not confirmed your e-mail address, so it cannot open an account here. "
+                "Confirm the address with {provider}, or log in with your user name and password."
+            ).format(provider=provider)
+        )
     else:
         st.error(_("This account cannot be used at the moment. Please contact the Support Office."))
     if st.button(_("Sign out of {provider}").format(provider=provider), key="oidc_sign_out"):
@@ -108,8 +115,9 @@ def render_sign_in_button() -> None:
     if not configured() or _identity() is not None:
         return
     st.divider()
-    if st.button(_("Sign in with {provider}").format(provider=provider_label()), key="oidc_sign_in",
-                 icon=":material/badge:"):
+    if st.button(
+        _("Sign in with {provider}").format(provider=provider_label()), key="oidc_sign_in", icon=":material/badge:"
+    ):
         st.login()
 
 

@@ -111,8 +111,10 @@ def start_login(login: sessions.Login) -> None:
 
 def _pixel(path: str) -> None:
     # Relative to the page, so it works under any server.baseUrlPath; decorative for readers.
-    st.html(f'<img src="{html.escape(path)}" alt="" aria-hidden="true" width="1" height="1" '
-            'style="position:absolute;width:1px;height:1px;opacity:0">')
+    st.html(
+        f'<img src="{html.escape(path)}" alt="" aria-hidden="true" width="1" height="1" '
+        'style="position:absolute;width:1px;height:1px;opacity:0">'
+    )
 
 
 def render_cookie_handoff() -> None:

@@ -65,9 +65,15 @@ def text_field(
 
 def support_office_lines(who: Identity) -> None:
     """The Support Office's contact lines, those that are set (services/instance.py)."""
-    lines = [text.format(value=value) for text, value in (
-        (_("E-mail: {value}"), who.email), (_("Phone: {value}"), who.phone), (_("Opening hours: {value}"), who.hours),
-    ) if value]
+    lines = [
+        text.format(value=value)
+        for text, value in (
+            (_("E-mail: {value}"), who.email),
+            (_("Phone: {value}"), who.phone),
+            (_("Opening hours: {value}"), who.hours),
+        )
+        if value
+    ]
     if lines:
         st.markdown("  \n".join(lines))
     else:

@@ -78,9 +78,7 @@ def _outbox_backlog() -> int:
     from domain.enums import OutboxState
 
     with read_session() as session:
-        return session.exec(
-            select(func.count()).select_from(Outbox).where(Outbox.state == OutboxState.QUEUED)
-        ).one()
+        return session.exec(select(func.count()).select_from(Outbox).where(Outbox.state == OutboxState.QUEUED)).one()
 
 
 def figures() -> Figures:
@@ -88,8 +86,13 @@ def figures() -> Figures:
     with _lock:
         recent = [seconds for finished, seconds in _runs if now - finished <= WINDOW_S]
         total = _runs_total
-    return Figures(sessions_open=_sessions_open(), runs_last_minute=len(recent), runs_total=total,
-                   run_p95_ms=round(_p95(recent) * 1000, 1), outbox_backlog=_outbox_backlog())
+    return Figures(
+        sessions_open=_sessions_open(),
+        runs_last_minute=len(recent),
+        runs_total=total,
+        run_p95_ms=round(_p95(recent) * 1000, 1),
+        outbox_backlog=_outbox_backlog(),
+    )
 
 
 def exposition(current: Figures) -> str:
@@ -114,8 +117,10 @@ def exposition(current: Figures) -> str:
 
 
 def log_line(current: Figures) -> str:
-    return (f"metrics sessions_open={current.sessions_open} runs_per_min={current.runs_last_minute} "
-            f"run_p95_ms={current.run_p95_ms} outbox_backlog={current.outbox_backlog}")
+    return (
+        f"metrics sessions_open={current.sessions_open} runs_per_min={current.runs_last_minute} "
+        f"run_p95_ms={current.run_p95_ms} outbox_backlog={current.outbox_backlog}"
+    )
 
 
 def metrics_page(request: Request) -> Response:

@@ -46,7 +46,9 @@ with read_session() as session:
 form_errors_banner("instance_identity")
 with st.form("instance_identity"):
     support = Identity(
-        name=st.text_input(_("Name of the Support Office") + " *", value=current.name, key="identity_name", max_chars=120),
+        name=st.text_input(
+            _("Name of the Support Office") + " *", value=current.name, key="identity_name", max_chars=120
+        ),
         email=st.text_input(_("Its e-mail address") + " *", value=current.email, key="identity_email", max_chars=254),
         phone=st.text_input(_("Its phone number"), value=current.phone, key="identity_phone", max_chars=40),
         hours=st.text_input(_("Its opening hours"), value=current.hours, key="identity_hours", max_chars=120),
@@ -55,5 +57,9 @@ with st.form("instance_identity"):
         field_error("instance_identity", field)
     saved = st.form_submit_button(_("Save"), type="primary")
 if saved:
-    act(lambda s: save_identity(session=s, actor=admin, data=support), success=_("Saved: the public pages show it now."),
-        form="instance_identity", rerun=True)
+    act(
+        lambda s: save_identity(session=s, actor=admin, data=support),
+        success=_("Saved: the public pages show it now."),
+        form="instance_identity",
+        rerun=True,
+    )

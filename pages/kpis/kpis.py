@@ -75,14 +75,26 @@ if right_button.button(_("Count again"), key="kpi_refresh", icon=":material/refr
 total = sum(n for _s, n in states)
 counts = kpis.headline(states)
 cols = st.columns(4)
-cols[0].metric(_("Exchanges with an approved plan"), counts.approved,
-               help=_("An exchange counts once both Partnerships have approved its action plan, unless it was "
-                      "cancelled afterwards."))
+cols[0].metric(
+    _("Exchanges with an approved plan"),
+    counts.approved,
+    help=_(
+        "An exchange counts once both Partnerships have approved its action plan, unless it was cancelled afterwards."
+    ),
+)
 cols[1].metric(_("Lump sums committed"), money(amounts.committed_cents))
 cols[2].metric(_("Lump sums paid"), money(amounts.paid_cents), help=_("{n} payments").format(n=amounts.paid_count))
-cols[3].metric(_("Visitor satisfaction"), f"{score:.1f} / 5" if score is not None else "–", help=_("{n} closing reports").format(n=scored))
-st.caption(_("Not counted above: {prep} in preparation (proposed, agreed or with a plan not yet approved) and "
-             "{ended} declined or cancelled.").format(prep=counts.in_preparation, ended=counts.ended_without_stay))
+cols[3].metric(
+    _("Visitor satisfaction"),
+    f"{score:.1f} / 5" if score is not None else "–",
+    help=_("{n} closing reports").format(n=scored),
+)
+st.caption(
+    _(
+        "Not counted above: {prep} in preparation (proposed, agreed or with a plan not yet approved) and "
+        "{ended} declined or cancelled."
+    ).format(prep=counts.in_preparation, ended=counts.ended_without_stay)
+)
 if not total:
     st.info(_("No exchange in this period yet."), icon=":material/query_stats:")
     st.stop()

@@ -103,7 +103,14 @@ if submitted:
         city=city,
         cluster_name=cluster_name,
     )
-    if act(lambda s: register_participant(session=s, data=data), success=_("Account created: you can log in now."), form=FORM) is not None:
+    if (
+        act(
+            lambda s: register_participant(session=s, data=data),
+            success=_("Account created: you can log in now."),
+            form=FORM,
+        )
+        is not None
+    ):
         if oidc.verified_email() == data.email.strip().lower():
             st.rerun()  # the provider's identity now matches this account: the next run logs it in
         st.success(_("Your account is ready. Log in with your user name and password."))

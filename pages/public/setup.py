@@ -18,26 +18,52 @@ with st.form(FORM):
     full_name = text_field(FORM, "full_name", _("Full name"), key="setup_full_name", max_chars=120)
     email = text_field(FORM, "email", _("E-mail"), key="setup_email", max_chars=254)
     username = text_field(FORM, "username", _("User name"), key="setup_username", max_chars=40, help=_("e.g. admin"))
-    password = text_field(FORM, "password", _("Password"), key="setup_password", help=_("At least 12 characters."), password=True)
-    password_repeat = text_field(FORM, "password_repeat", _("Repeat password"), key="setup_password_repeat", password=True)
+    password = text_field(
+        FORM, "password", _("Password"), key="setup_password", help=_("At least 12 characters."), password=True
+    )
+    password_repeat = text_field(
+        FORM, "password_repeat", _("Repeat password"), key="setup_password_repeat", password=True
+    )
     st.subheader(_("Who runs this instance"))
     st.caption(_("Shown on the public pages and used as the sender of e-mails; an administrator can change it later."))
     support = Identity(
-        name=text_field(FORM, "support_name", _("Name of the Support Office"), key="setup_support_name", max_chars=120,
-                        help=_("e.g. Support Office of the Alpine Industry Bridge")),
+        name=text_field(
+            FORM,
+            "support_name",
+            _("Name of the Support Office"),
+            key="setup_support_name",
+            max_chars=120,
+            help=_("e.g. Support Office of the Alpine Industry Bridge"),
+        ),
         email=text_field(FORM, "support_email", _("Its e-mail address"), key="setup_support_email", max_chars=254),
-        phone=text_field(FORM, "support_phone", _("Its phone number"), key="setup_support_phone", max_chars=40,
-                         required=False),
-        hours=text_field(FORM, "support_hours", _("Its opening hours"), key="setup_support_hours", max_chars=120,
-                         required=False, help=_("e.g. 9:00–13:00 CET on working days")),
+        phone=text_field(
+            FORM, "support_phone", _("Its phone number"), key="setup_support_phone", max_chars=40, required=False
+        ),
+        hours=text_field(
+            FORM,
+            "support_hours",
+            _("Its opening hours"),
+            key="setup_support_hours",
+            max_chars=120,
+            required=False,
+            help=_("e.g. 9:00–13:00 CET on working days"),
+        ),
     )
     submitted = st.form_submit_button(_("Create the administrator"), type="primary")
 
 if submitted:
     created = act(
-        lambda s: set_up_instance(session=s, username=username, email=email, full_name=full_name,
-                                  password=password, password_repeat=password_repeat, support=support),
-        success=_("Administrator created."), form=FORM,
+        lambda s: set_up_instance(
+            session=s,
+            username=username,
+            email=email,
+            full_name=full_name,
+            password=password,
+            password_repeat=password_repeat,
+            support=support,
+        ),
+        success=_("Administrator created."),
+        form=FORM,
     )
     if created is not None:
         st.success(_("The administrator account is ready. Log in with it."))

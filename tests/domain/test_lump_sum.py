@@ -57,7 +57,11 @@ def test_explanation_says_halved_once_when_both_reasons_apply() -> None:
     assert result.explain().count("halved") == 1
 
 
-@given(country=st.sampled_from(sorted(RULES.host_rates_eur)), days=st.integers(0, 23), km=st.floats(0, 5000, allow_nan=False))
+@given(
+    country=st.sampled_from(sorted(RULES.host_rates_eur)),
+    days=st.integers(0, 23),
+    km=st.floats(0, 5000, allow_nan=False),
+)
 def test_amount_never_exceeds_cap_or_host_rate_and_halves_exactly_once(country: str, days: int, km: float) -> None:
     result = lump_sum(RULES, host_country=country, working_day_count=days, distance_km=km)
     rate = RULES.host_rates_eur[country]

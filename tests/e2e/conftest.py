@@ -23,8 +23,13 @@ ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = Path(os.environ.get("CXC_TEST_ARTIFACTS", "/tmp/cxc-test-artifacts"))
 CHROMIUM = os.environ.get("CXC_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
 ]
 
 
@@ -70,8 +75,9 @@ __all__ = ["free_port", "running_server"]
 
 
 @contextmanager
-def app_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, extra_env: dict[str, str],
-               port: int | None = None) -> Iterator[Server]:
+def app_server(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, extra_env: dict[str, str], port: int | None = None
+) -> Iterator[Server]:
     """The app on 127.0.0.1 with a fresh SQLite database, until the block ends."""
     data_dir = tmp_path / "data"
     data_dir.mkdir()
@@ -79,8 +85,13 @@ def app_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, extra_env: dict[
     port = port or free_port()
     url = f"http://127.0.0.1:{port}"
     # Production settings: the real password cost, cookie and server command.
-    env = {**_production_env(), "DATABASE_URL": database_url, "CXC_DATA_DIR": str(data_dir), "CXC_PUBLIC_URL": url,
-           **extra_env}
+    env = {
+        **_production_env(),
+        "DATABASE_URL": database_url,
+        "CXC_DATA_DIR": str(data_dir),
+        "CXC_PUBLIC_URL": url,
+        **extra_env,
+    }
     subprocess.run([sys.executable, "manage.py", "migrate"], cwd=ROOT, env=env, check=True, capture_output=True)
     with running_server(tmp_path / "server.log", env, port) as process:
         # The test process writes set-up data into the same database through the services.
@@ -103,7 +114,9 @@ def server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, server_env: dict[str
 @contextmanager
 def spinning_cores() -> Iterator[None]:
     """As many spinning processes as cores (at least two): the app competes for every core."""
-    spinners = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(max(2, os.cpu_count() or 2))]
+    spinners = [
+        subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(max(2, os.cpu_count() or 2))
+    ]
     try:
         yield
     finally:

@@ -67,14 +67,17 @@ class OIDCProvider:
 def _node() -> str:
     node = os.environ.get("CXC_NODE") or shutil.which("node")
     if not node:
-        raise OIDCProviderError("node is not installed: the test OIDC provider needs Node.js (Debian: apt-get install nodejs npm)")
+        raise OIDCProviderError(
+            "node is not installed: the test OIDC provider needs Node.js (Debian: apt-get install nodejs npm)"
+        )
     return node
 
 
 def _check_installed() -> None:
     if not (OIDC_DIR / "node_modules" / "oidc-provider" / "package.json").is_file():
         raise OIDCProviderError(
-            f"{OIDC_DIR / 'node_modules'} is missing: run `npm ci --prefix tests/oidc` (from {ROOT}) to install the test OIDC provider"
+            f"{OIDC_DIR / 'node_modules'} is missing: run `npm ci --prefix tests/oidc` (from {ROOT}) "
+            "to install the test OIDC provider"
         )
 
 
@@ -83,7 +86,8 @@ def _wait_ready(url: str, process: subprocess.Popen, log_path: Path, log_start: 
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise OIDCProviderError(
-                f"the OIDC provider exited with code {process.returncode}:\n{log_path.read_text(errors='replace')[-3000:]}"
+                f"the OIDC provider exited with code {process.returncode}:\n"
+                f"{log_path.read_text(errors='replace')[-3000:]}"
             )
         # The process's own line first: another server on the port must not pass for it.
         if LISTENING.encode() in log_path.read_bytes()[log_start:]:
@@ -95,7 +99,9 @@ def _wait_ready(url: str, process: subprocess.Popen, log_path: Path, log_start: 
                 pass
         # Polling the discovery document: the wait ends as soon as the provider answers.
         time.sleep(0.1)
-    raise OIDCProviderError(f"the OIDC provider did not answer {url} within {timeout}s:\n{log_path.read_text(errors='replace')[-3000:]}")
+    raise OIDCProviderError(
+        f"the OIDC provider did not answer {url} within {timeout}s:\n{log_path.read_text(errors='replace')[-3000:]}"
+    )
 
 
 def start_oidc_provider(
@@ -143,7 +149,9 @@ def start_oidc_provider(
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-    provider = OIDCProvider(issuer, port, client_id, client_secret, list(redirect_uris), config["accounts"], process, log_path)
+    provider = OIDCProvider(
+        issuer, port, client_id, client_secret, list(redirect_uris), config["accounts"], process, log_path
+    )
     try:
         _wait_ready(provider.metadata_url, process, log_path, log_start, timeout)
     except BaseException:

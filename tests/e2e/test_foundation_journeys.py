@@ -176,7 +176,9 @@ def test_cookie_copied_before_logout_does_not_work_after_it(server: Server, page
     thief.close()
 
     _sidebar(page).get_by_role("button", name="Log out").click()
-    expect(page.get_by_role("heading", name="Welcome to ClusterXchange").or_(page.get_by_text("Please log in")).first).to_be_visible()
+    expect(
+        page.get_by_role("heading", name="Welcome to ClusterXchange").or_(page.get_by_text("Please log in")).first
+    ).to_be_visible()
 
     # ...and no longer after logout, although it has not expired.
     replay = browser.new_context()

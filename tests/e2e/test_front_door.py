@@ -39,8 +39,9 @@ def _press_log_in(page: Page, base: str, username: str, password: str) -> float:
 def _open_sessions(user_id: int) -> int:
     with read_session() as session:
         return session.exec(
-            select(func.count()).select_from(AuthSession).where(AuthSession.user_id == user_id,
-                                                                AuthSession.revoked_at.is_(None))  # type: ignore[union-attr]
+            select(func.count())
+            .select_from(AuthSession)
+            .where(AuthSession.user_id == user_id, AuthSession.revoked_at.is_(None))  # type: ignore[union-attr]
         ).one()
 
 
@@ -185,8 +186,9 @@ def test_setup_registration_reset_and_logout_take_on_the_first_press_under_load(
     other.get_by_role("button", name="Send me a link").click()
     expect(other.get_by_text("If an account uses this address").first).to_be_visible()
     with read_session() as session:
-        mail = session.exec(select(Outbox).where(Outbox.to_email == "lucja@example.eu",
-                                                 Outbox.body.contains("reset_password?token="))).one()  # type: ignore[attr-defined]
+        mail = session.exec(
+            select(Outbox).where(Outbox.to_email == "lucja@example.eu", Outbox.body.contains("reset_password?token="))
+        ).one()  # type: ignore[attr-defined]
     link = re.search(r"https?://\S+/reset_password\?token=\S+", mail.body)
     assert link is not None
     open_page(other, link.group(0))

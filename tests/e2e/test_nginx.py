@@ -50,8 +50,14 @@ class Cluster:
 
 
 @contextmanager
-def _cluster(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, database_url: str, *,
-             tls: bool = False, extra_env: dict[str, str] | None = None) -> Iterator[Cluster]:
+def _cluster(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    database_url: str,
+    *,
+    tls: bool = False,
+    extra_env: dict[str, str] | None = None,
+) -> Iterator[Cluster]:
     _truncate_pg(database_url)
     folder = tmp_path / "cluster"
     data_dir = folder / "data"
@@ -59,8 +65,13 @@ def _cluster(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, database_url: str,
     listen = free_port()
     certificate = self_signed_certificate(folder) if tls else None
     url = f"{'https' if tls else 'http'}://127.0.0.1:{listen}"
-    env = {**_production_env(), "DATABASE_URL": database_url, "CXC_DATA_DIR": str(data_dir), "CXC_PUBLIC_URL": url,
-           **(extra_env or {})}
+    env = {
+        **_production_env(),
+        "DATABASE_URL": database_url,
+        "CXC_DATA_DIR": str(data_dir),
+        "CXC_PUBLIC_URL": url,
+        **(extra_env or {}),
+    }
     ports = [free_port() for _ in range(PROCESSES)]
     monkeypatch.setenv("DATABASE_URL", database_url)
     monkeypatch.setenv("CXC_DATA_DIR", str(data_dir))
@@ -88,8 +99,13 @@ def _headers(url: str, context: ssl.SSLContext | None = None) -> tuple[dict[str,
 
 
 def _assert_security_headers(headers: dict[str, list[str]], *, https: bool) -> None:
-    for name in ("content-security-policy", "x-frame-options", "x-content-type-options", "referrer-policy",
-                 "permissions-policy"):
+    for name in (
+        "content-security-policy",
+        "x-frame-options",
+        "x-content-type-options",
+        "referrer-policy",
+        "permissions-policy",
+    ):
         assert len(headers.get(name, [])) == 1, (name, headers.get(name))  # present, and not twice
     assert "frame-ancestors 'none'" in headers["content-security-policy"][0]
     assert headers["x-frame-options"] == ["DENY"] and headers["x-content-type-options"] == ["nosniff"]
@@ -127,8 +143,9 @@ def _send_contact_message(page: Page, base: str, subject: str, *, by_menu: bool 
 
 def _messages(subject: str) -> int:
     with read_session() as session:
-        return session.exec(select(func.count()).select_from(ContactMessage)
-                            .where(ContactMessage.subject == subject)).one()
+        return session.exec(
+            select(func.count()).select_from(ContactMessage).where(ContactMessage.subject == subject)
+        ).one()
 
 
 def test_each_process_serves_logged_in_browsers_and_sessions_stay_where_they_started(
@@ -175,8 +192,13 @@ def test_a_15_mb_evidence_file_goes_through_nginx(cluster: Cluster, page: Page, 
     with write_session() as session:
         c = cast(session)
         exchange = agreed_exchange(session, c)
-        plan = exchanges.save_plan(session=session, actor=c.visitor, exchange_id=exchange.id,  # type: ignore[arg-type]
-                                   answers=plan_answers(date(2026, 10, 12), date(2026, 10, 16)), base_version=None)
+        plan = exchanges.save_plan(
+            session=session,
+            actor=c.visitor,
+            exchange_id=exchange.id,  # type: ignore[arg-type]
+            answers=plan_answers(date(2026, 10, 12), date(2026, 10, 16)),
+            base_version=None,
+        )
         for side in (c.visitor, c.host):
             exchanges.agree_plan(session=session, actor=side, exchange_id=exchange.id, version=plan.version)  # type: ignore[arg-type]
         for coordinator in (c.vop_coordinator, c.hop_coordinator):
@@ -185,8 +207,10 @@ def test_a_15_mb_evidence_file_goes_through_nginx(cluster: Cluster, page: Page, 
         exchange_id = exchange.id
     scan = tmp_path / "scanned-invoices.pdf"
     # A real PDF whose size is a 15 MB scan's: the bytes after %%EOF are ignored by readers.
-    scan.write_bytes(b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
-                     b"trailer<</Root 1 0 R>>\n%%EOF\n" + os.urandom(15 * 1024 * 1024))
+    scan.write_bytes(
+        b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
+        b"trailer<</Root 1 0 R>>\n%%EOF\n" + os.urandom(15 * 1024 * 1024)
+    )
     log_in(page, cluster.url, "visitor", "correct-horse-battery-staple")
     open_page(page, f"{cluster.url}/exchange?id={exchange_id}")
     button(page, "The stay has ended")
@@ -225,8 +249,9 @@ def test_a_killed_process_hands_its_browsers_to_another_still_logged_in(cluster:
     assert sum(counts) == 1
 
 
-def test_tls_at_the_proxy_secure_cookie_and_hsts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                  pg_migrated: str, browser: Browser) -> None:
+def test_tls_at_the_proxy_secure_cookie_and_hsts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pg_migrated: str, browser: Browser
+) -> None:
     with _cluster(tmp_path, monkeypatch, pg_migrated, tls=True) as running:
         context = ssl.create_default_context(cafile=str(running.folder / "cert.pem"))
         headers, _body = _headers(f"{running.url}/", context)

@@ -27,11 +27,17 @@ def app_and_provider(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterato
     app_port = free_port()
     app_url = f"http://127.0.0.1:{app_port}"
     with oidc_provider(
-        free_port(), client_id="cxc-desk", client_secret=secrets.token_urlsafe(24),
+        free_port(),
+        client_id="cxc-desk",
+        client_secret=secrets.token_urlsafe(24),
         redirect_uris=[f"{app_url}/oauth2callback"],
     ) as provider:
-        env = {"CXC_OIDC_METADATA_URL": provider.metadata_url, "CXC_OIDC_CLIENT_ID": provider.client_id,
-               "CXC_OIDC_CLIENT_SECRET": provider.client_secret, "CXC_OIDC_NAME": PROVIDER}
+        env = {
+            "CXC_OIDC_METADATA_URL": provider.metadata_url,
+            "CXC_OIDC_CLIENT_ID": provider.client_id,
+            "CXC_OIDC_CLIENT_SECRET": provider.client_secret,
+            "CXC_OIDC_NAME": PROVIDER,
+        }
         with app_server(tmp_path, monkeypatch, env, port=app_port) as server:
             yield server, provider
 

@@ -33,8 +33,12 @@ def two_servers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pg_migrated: st
     data_dir = tmp_path / "shared-data"  # the data folder (cookie key, seal key) is shared, as in a real deployment
     data_dir.mkdir()
     ports = free_port(), free_port()
-    env = {**_production_env(), "DATABASE_URL": pg_migrated, "CXC_DATA_DIR": str(data_dir),
-           "CXC_COOKIE_KEY": "a-cookie-key-shared-by-both-servers-0123456789"}
+    env = {
+        **_production_env(),
+        "DATABASE_URL": pg_migrated,
+        "CXC_DATA_DIR": str(data_dir),
+        "CXC_COOKIE_KEY": "a-cookie-key-shared-by-both-servers-0123456789",
+    }
     subprocess.run([sys.executable, "manage.py", "migrate"], cwd=ROOT, env=env, check=True, capture_output=True)
     monkeypatch.setenv("DATABASE_URL", pg_migrated)
     monkeypatch.setenv("CXC_DATA_DIR", str(data_dir))
@@ -74,8 +78,11 @@ def test_conflicting_decisions_and_payment_orders_on_two_servers(two_servers: tu
     with read_session() as session:
         decisions = session.exec(select(AuditEvent).where(AuditEvent.action == "accept_report")).all()
         assert len(decisions) == 1 and session.get(Exchange, exchange.id).state == ExchangeState.REPORT_ACCEPTED  # type: ignore[union-attr]
-    told_report = [p for p in (first_page, second_page)
-                   if p.get_by_text(re.compile("changed meanwhile|No closing report waits|the exchange moved on")).count() > 0]
+    told_report = [
+        p
+        for p in (first_page, second_page)
+        if p.get_by_text(re.compile("changed meanwhile|No closing report waits|the exchange moved on")).count() > 0
+    ]
     assert len(told_report) == 1, "exactly one coordinator is told that the report was decided by someone else"
     for page in (first_page, second_page):
         open_page(page, page.url)  # a fresh look, as a coordinator would take after such a message
@@ -83,13 +90,18 @@ def test_conflicting_decisions_and_payment_orders_on_two_servers(two_servers: tu
 
     with read_session() as session:
         assert len(session.exec(select(Payment)).all()) == 1
-        orders = session.exec(select(AuditEvent).where(AuditEvent.entity_type == "exchange", AuditEvent.action == "order_payment")).all()
+        orders = session.exec(
+            select(AuditEvent).where(AuditEvent.entity_type == "exchange", AuditEvent.action == "order_payment")
+        ).all()
         assert len(orders) == 1
         assert session.get(Exchange, exchange.id).state == ExchangeState.PAYMENT_ORDERED  # type: ignore[union-attr]
     # The loser is told: either its order was refused ("already ordered", "changed meanwhile"), or,
     # when its click reached the server after the winner's, the page says the exchange moved on.
-    told = [p for p in (first_page, second_page)
-            if p.get_by_text(re.compile("already ordered|changed meanwhile|the exchange moved on")).count() > 0]
+    told = [
+        p
+        for p in (first_page, second_page)
+        if p.get_by_text(re.compile("already ordered|changed meanwhile|the exchange moved on")).count() > 0
+    ]
     assert len(told) == 1, "exactly one coordinator is told that the payment was ordered by someone else"
     for page in (first_page, second_page):
         open_page(page, page.url)

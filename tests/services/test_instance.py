@@ -12,13 +12,20 @@ from services import instance
 from tests import factories as f
 from tests.conftest import table_count
 
-SUPPORT = instance.Identity(name="Support Office of AIB", email="Support@AIB.example.eu", phone="+43 1 234",
-                            hours="9:00–13:00 CET")
+SUPPORT = instance.Identity(
+    name="Support Office of AIB", email="Support@AIB.example.eu", phone="+43 1 234", hours="9:00–13:00 CET"
+)
 
 
 def _setup(session: Session, support: instance.Identity = SUPPORT, **account: str) -> User:
-    values = {"username": "ada", "email": "ada@example.eu", "full_name": "Ada Admin", "password": f.PASSWORD,
-              "password_repeat": f.PASSWORD, **account}
+    values = {
+        "username": "ada",
+        "email": "ada@example.eu",
+        "full_name": "Ada Admin",
+        "password": f.PASSWORD,
+        "password_repeat": f.PASSWORD,
+        **account,
+    }
     return instance.set_up_instance(session=session, support=support, **values)
 
 
@@ -40,8 +47,9 @@ def test_the_environment_applies_until_an_admin_sets_the_identity(session: Sessi
 def test_set_up_stores_the_administrator_and_the_identity_together(session: Session) -> None:
     admin = _setup(session)
     assert admin.username == "ada"
-    assert instance.identity(session) == instance.Identity(name="Support Office of AIB", email="support@aib.example.eu",
-                                                           phone="+43 1 234", hours="9:00–13:00 CET")
+    assert instance.identity(session) == instance.Identity(
+        name="Support Office of AIB", email="support@aib.example.eu", phone="+43 1 234", hours="9:00–13:00 CET"
+    )
 
 
 def test_bad_set_up_input_names_every_field_and_stores_nothing(session: Session, engine: Engine) -> None:

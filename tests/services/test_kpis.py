@@ -125,7 +125,11 @@ def test_figures_page_shows_the_numbers_and_prepares_an_export(sqlite_url: str) 
         at = page_as(session, c.admin, "pages/kpis/kpis.py")
     assert not at.exception, at.exception
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Exchanges with an approved plan"] == "1" and metrics["Lump sums committed"] == "€900.00" and metrics["Visitor satisfaction"] == "5.0 / 5"
+    assert (
+        metrics["Exchanges with an approved plan"] == "1"
+        and metrics["Lump sums committed"] == "€900.00"
+        and metrics["Visitor satisfaction"] == "5.0 / 5"
+    )
     at.selectbox(key="export_name").select("payments").run()
     at.button(key="export_prepare").click().run()
     assert not at.exception, at.exception
@@ -133,13 +137,24 @@ def test_figures_page_shows_the_numbers_and_prepares_an_export(sqlite_url: str) 
     assert name == "cxc-payments.csv" and data.decode("utf-8-sig").startswith("payment_id,exchange_id")
     with write_session() as session:
         coordinator_view = page_as(session, c.hop_coordinator, "pages/kpis/kpis.py")
-    assert {m.label: m.value for m in coordinator_view.metric}["Exchanges with an approved plan"] == "0"  # counted for the Visitor's Partnership only
+    assert {m.label: m.value for m in coordinator_view.metric}[
+        "Exchanges with an approved plan"
+    ] == "0"  # counted for the Visitor's Partnership only
 
 
 def test_the_headline_counts_exchanges_with_an_approved_plan_and_shows_the_others_apart() -> None:
-    states = [(ExchangeState.PROPOSED, 4), (ExchangeState.PLAN_SUBMITTED, 1), (ExchangeState.PLAN_APPROVED, 2),
-              (ExchangeState.PAID, 3), (ExchangeState.DECLINED, 5), (ExchangeState.CANCELLED, 1)]
+    states = [
+        (ExchangeState.PROPOSED, 4),
+        (ExchangeState.PLAN_SUBMITTED, 1),
+        (ExchangeState.PLAN_APPROVED, 2),
+        (ExchangeState.PAID, 3),
+        (ExchangeState.DECLINED, 5),
+        (ExchangeState.CANCELLED, 1),
+    ]
     assert kpis.headline(states) == kpis.Headline(approved=5, in_preparation=5, ended_without_stay=6)
     assert kpis.APPROVED_STATES | kpis.ENDED_WITHOUT_STAY | {
-        ExchangeState.PROPOSED, ExchangeState.AGREED, ExchangeState.PLANNING, ExchangeState.PLAN_SUBMITTED,
+        ExchangeState.PROPOSED,
+        ExchangeState.AGREED,
+        ExchangeState.PLANNING,
+        ExchangeState.PLAN_SUBMITTED,
     } == set(ExchangeState)  # every state has its place

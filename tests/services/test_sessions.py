@@ -38,8 +38,11 @@ def test_a_ticket_gives_the_cookie_once(session: Session) -> None:
 def test_an_expired_or_revoked_ticket_gives_nothing(session: Session) -> None:
     user = f.participant(session)
     late = sessions.open_session(session=session, user=user)
-    session.execute(sa.update(AuthSession).where(AuthSession.id == late.auth_session_id)
-                    .values(handoff_expires_at=utcnow() - timedelta(seconds=1)))
+    session.execute(
+        sa.update(AuthSession)
+        .where(AuthSession.id == late.auth_session_id)
+        .values(handoff_expires_at=utcnow() - timedelta(seconds=1))
+    )
     session.commit()
     assert sessions.redeem_ticket(session=session, ticket=late.ticket) is None
 
@@ -102,8 +105,7 @@ def test_a_successful_login_resets_the_failure_count(session: Session) -> None:
 
 
 def _client(https: bool = False) -> TestClient:
-    app = Starlette(routes=session_cookie.routes(),
-                    middleware=[Middleware(SecurityHeadersMiddleware, https=https)])
+    app = Starlette(routes=session_cookie.routes(), middleware=[Middleware(SecurityHeadersMiddleware, https=https)])
     return TestClient(app, base_url="https://testserver" if https else "http://testserver")
 
 
@@ -141,7 +143,8 @@ def test_a_ticket_sent_from_another_site_sets_no_cookie(session: Session) -> Non
     user = f.participant(session)
     login = sessions.open_session(session=session, user=user)
     with _client() as client:
-        response = client.get(f"/{session_cookie.HANDOFF_PATH}", params={"ticket": login.ticket},
-                              headers={"Sec-Fetch-Site": "cross-site"})
+        response = client.get(
+            f"/{session_cookie.HANDOFF_PATH}", params={"ticket": login.ticket}, headers={"Sec-Fetch-Site": "cross-site"}
+        )
     assert "set-cookie" not in response.headers
     assert sessions.handoff_pending(session, login.auth_session_id)
