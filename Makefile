@@ -72,7 +72,7 @@ test-fast: $(DEV_STAMP)
 
 # The long variants: 50 SIGKILLs instead of 8 (the short ones run in `make test`).
 test-long: $(DEV_STAMP) browser
-	CXC_CRASH_ROUNDS=50 $(BIN)/python -m pytest tests/test_crash.py
+	CXC_CRASH_ROUNDS=50 $(BIN)/python -m pytest tests/db/test_crash.py
 
 bench: $(DEV_STAMP) browser
 	CXC_DATA_DIR=$$(mktemp -d) $(BIN)/python -m bench.run
