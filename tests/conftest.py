@@ -31,9 +31,11 @@ STRONG_PASSWORD = "correct-horse-battery-staple"
 
 
 @pytest.fixture(autouse=True)
-def _fast_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
-    # Production keeps bcrypt's default cost; tests hash hundreds of passwords.
-    monkeypatch.setenv("CXC_BCRYPT_ROUNDS", "4")
+def _fast_password_hashing(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Unit tests hash hundreds of passwords and do not test the cost itself, so they lower it.
+    # Browser tests (marked e2e) never do: they log in as users do, at the production cost.
+    if request.node.get_closest_marker("e2e") is None:
+        monkeypatch.setenv("CXC_BCRYPT_ROUNDS", "4")
 
 
 @pytest.fixture(scope="session")

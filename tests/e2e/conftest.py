@@ -52,15 +52,10 @@ class Server:
     process: subprocess.Popen
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Overrides the unit tests' low bcrypt cost: accounts made here get the production cost."""
-    monkeypatch.delenv("CXC_BCRYPT_ROUNDS", raising=False)
-
-
 def _production_env() -> dict[str, str]:
-    """The test process's environment less what unit tests lower (the password cost)."""
-    return {k: v for k, v in os.environ.items() if k != "CXC_BCRYPT_ROUNDS"}
+    """The app server's environment: the test process's own, which the unit tests' lowered
+    password cost never reaches here (tests/conftest.py skips it for e2e tests)."""
+    return dict(os.environ)
 
 
 @pytest.fixture
