@@ -10,11 +10,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import aliased
-from sqlalchemy.sql.functions import FunctionElement
 from sqlmodel import Session, func, select
 
+from db.functions import epoch_days
 from db.models import AuditEvent, ClosingReport, Exchange, ExchangeTag, Organisation, Partnership, Payment, User
 from domain.enums import ExchangeState, PaymentState, Role
 from domain.errors import PermissionDenied
@@ -28,23 +27,6 @@ STAGES: tuple[tuple[str, ExchangeState, ExchangeState], ...] = (
     ("Report filed → accepted", ExchangeState.REPORT_SUBMITTED, ExchangeState.REPORT_ACCEPTED),
     ("Report accepted → paid", ExchangeState.REPORT_ACCEPTED, ExchangeState.PAID),
 )
-
-
-class epoch_days(FunctionElement):
-    """A timestamp as a number of days, on SQLite and PostgreSQL alike."""
-
-    type = sa.Float()
-    inherit_cache = True
-
-
-@compiles(epoch_days, "sqlite")
-def _epoch_days_sqlite(element: epoch_days, compiler, **kw) -> str:
-    return f"julianday({compiler.process(element.clauses, **kw)})"
-
-
-@compiles(epoch_days, "postgresql")
-def _epoch_days_pg(element: epoch_days, compiler, **kw) -> str:
-    return f"(EXTRACT(EPOCH FROM {compiler.process(element.clauses, **kw)}) / 86400.0)"
 
 
 @dataclass(frozen=True)

@@ -1,30 +1,43 @@
 """What waits on a coordinator's Partnership, and what waits on a participant's organisation.
 
-Each kind of item is one SQL query joined to the organisations it names, so the queue costs
-a handful of queries whatever the size of the programme (no query per exchange).
+Every kind of item is one SELECT of the same columns; the queue is their UNION ALL, so the
+database filters, counts (window sums) and pages it (ORDER BY … LIMIT/OFFSET) in one query: a
+page of the queue costs the same two queries and the same few rows of Python at any size of
+the programme.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from functools import cache
 
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, func, select
 
+from db.functions import day_start
 from db.models import EOI, ActionPlan, ClosingReport, Document, Exchange, Organisation, Payment, Signature, User
-from db.types import id_of
+from db.types import UTCDateTime
 from domain.enums import DocumentKind, EOIState, ExchangeState, Party, Role, Side
 from domain.rules import Rules
 
 SOON_DAYS = 3
+KINDS = ("eoi", "plan", "signature", "report", "report_overdue", "payment", "payment_confirm")
+# What the title says after the organisations: also what a search for "action plan" finds.
+WHAT = {
+    "plan": "action plan",
+    "signature": "documents to sign",
+    "report": "closing report",
+    "report_overdue": "closing report overdue",
+    "payment": "payment to order",
+    "payment_confirm": "payment to confirm",
+}
 
 
 @dataclass(frozen=True)
 class QueueItem:
-    kind: str  # eoi | plan | signature | report | report_overdue | payment | payment_confirm
+    kind: str  # one of KINDS
     record_id: int
     title: str
     since: datetime | None
@@ -47,22 +60,64 @@ class QueueItem:
         return "soon" if (self.due - today).days <= SOON_DAYS else ""
 
 
+@dataclass(frozen=True)
+class QueueFilter:
+    """What the coordinator narrowed the queue to. `text` matches an exchange number, an
+    organisation, a state, what waits, or a participant's name or e-mail."""
+
+    kinds: frozenset[str] = frozenset()
+    countries: frozenset[str] = frozenset()
+    text: str = ""
+    overdue_only: bool = False
+
+    @property
+    def active(self) -> bool:
+        return bool(self.kinds or self.countries or self.needle or self.overdue_only)
+
+    @property
+    def needle(self) -> str:
+        return self.text.strip().casefold().lstrip("#").strip()
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    items: list[QueueItem]
+    total: int  # everything waiting, whatever the filters
+    overdue: int
+    matching: int  # what the filters keep
+
+
 Visitor = aliased(Organisation, name="visitor_org")
 Host = aliased(Organisation, name="host_org")
+NO_DATE = sa.cast(sa.null(), sa.Date)
 
 
-def _exchanges(*where: object) -> sa.Select:
-    """Only the columns the queue shows: hydrating whole records costs more than the SQL itself."""
+def _kind(name: str) -> sa.ColumnElement[str]:
+    return sa.literal_column(f"'{name}'", sa.String).label("kind")  # a constant of ours, never input
+
+
+def _exchange_items(
+    kind: str, since: sa.ColumnElement, *where: object, due: sa.ColumnElement = NO_DATE, names: bool = False
+) -> sa.Select:
+    """One kind of exchange item, in the columns every kind shares. The organisations' names and
+    countries are joined only when a filter needs them; otherwise the page's rows get them afterwards."""
+    columns = [
+        _kind(kind),
+        col(Exchange.id).label("record_id"),
+        sa.type_coerce(since, UTCDateTime()).label("since"),
+        due.label("due"),
+        sa.cast(Exchange.state, sa.String).label("state"),
+        sa.literal_column("0", sa.Integer).label("unassigned"),
+        col(Exchange.visitor_org_id).label("v_id"),
+        col(Exchange.host_org_id).label("h_id"),
+    ]
+    if not names:
+        return select(*columns).where(*where)
     return (
         select(
-            Exchange.id,
-            Exchange.state,
-            Exchange.updated_at,
-            Exchange.end_date,  # type: ignore[call-overload]
-            col(Visitor.id).label("v_id"),
+            *columns,
             col(Visitor.legal_name).label("v_name"),
             col(Visitor.country).label("v_country"),
-            col(Host.id).label("h_id"),
             col(Host.legal_name).label("h_name"),
             col(Host.country).label("h_country"),
         )
@@ -72,140 +127,85 @@ def _exchanges(*where: object) -> sa.Select:
     )
 
 
-def _item(kind: str, row: sa.Row, what: str, since: datetime | None, due: date | None = None) -> QueueItem:
-    return QueueItem(
-        kind,
-        row.id,
-        f"{row.v_name} → {row.h_name} · {what}",
-        since,
-        f"exchange?id={row.id}",
-        state=row.state.value,
-        due=due,
-        organisations=(row.v_name, row.h_name),
-        countries=(row.v_country, row.h_country),
-        organisation_ids=(row.v_id, row.h_id),
-    )
+# The statement is built once per process (building it costs more than running it): the
+# Partnership and the days that make an item late are bound at each execution.
+PID = sa.bindparam("pid", type_=sa.Integer)
+TODAY = sa.bindparam("today", type_=sa.Date)
+REPORT_LATE_BEFORE = sa.bindparam("report_late_before", type_=sa.Date)  # stays that ended before this day
+PAYMENT_LATE_BEFORE = sa.bindparam("payment_late_before", type_=UTCDateTime())  # reports accepted before this
 
 
-def coordinator_queue(
-    session: Session, user: User, *, rules: Rules | None = None, today: date | None = None
-) -> list[QueueItem]:
-    """Everything waiting on the user's Partnership, oldest first."""
-    pid = user.partnership_id
-    if user.role != Role.COORDINATOR or pid is None:
-        return []
-    if rules is None:
-        from services.rules_admin import active_rules
+def _bound(pid: int, rules: Rules, today: date) -> dict[str, object]:
+    return {
+        "pid": pid,
+        "today": today,
+        "report_late_before": today - timedelta(days=rules.report_due_days),
+        "payment_late_before": _midnight(today - timedelta(days=rules.payment_days)),
+    }
 
-        rules = active_rules(session)[0]
-    today = today or datetime.now(UTC).date()
-    mine = (Exchange.visitor_partnership_id == pid) | (Exchange.host_partnership_id == pid)
+
+@cache
+def _all_items(*, names: bool = False) -> sa.Subquery:
+    """Every item waiting on Partnership PID, each kind one SELECT, as one subquery; with the
+    organisations' names and countries when `names`."""
+    pid = PID
     paying = Exchange.visitor_partnership_id == pid
-    items: list[QueueItem] = []
 
-    eois = session.exec(
-        select(EOI, Organisation)
-        .join(Organisation, EOI.organisation_id == Organisation.id)  # type: ignore[arg-type]
-        .where(EOI.state == EOIState.SUBMITTED, (EOI.partnership_id == pid) | col(EOI.partnership_id).is_(None))  # type: ignore[operator]
-    ).all()
-    for eoi, org in eois:
-        side = "Visitor" if eoi.side == Side.VISITOR else "Host"
-        items.append(
-            QueueItem(
-                "eoi",
-                id_of(eoi),
-                f"{org.legal_name} · {side}" + ("" if eoi.partnership_id else " · assign me"),
-                eoi.submitted_at,
-                f"eoi_review?id={eoi.id}",
-                state=eoi.state.value,
-                organisations=(org.legal_name,),
-                countries=(org.country,),
-                organisation_ids=(id_of(org),),
+    eoi_columns = [
+        _kind("eoi"),
+        col(EOI.id).label("record_id"),
+        col(EOI.submitted_at).label("since"),
+        NO_DATE.label("due"),
+        sa.cast(EOI.side, sa.String).label("state"),  # an EOI shows its side where exchanges show a state
+        sa.case((col(EOI.partnership_id).is_(None), 1), else_=0).label("unassigned"),
+        col(EOI.organisation_id).label("v_id"),
+        sa.cast(sa.null(), sa.Integer).label("h_id"),
+    ]
+    waiting = (EOI.state == EOIState.SUBMITTED, (EOI.partnership_id == pid) | col(EOI.partnership_id).is_(None))  # type: ignore[operator]
+    if names:
+        eois = (
+            select(
+                *eoi_columns,
+                col(Organisation.legal_name).label("v_name"),
+                col(Organisation.country).label("v_country"),
+                sa.cast(sa.null(), sa.String).label("h_name"),
+                sa.cast(sa.null(), sa.String).label("h_country"),
             )
+            .join(Organisation, EOI.organisation_id == Organisation.id)  # type: ignore[arg-type]
+            .where(*waiting)
         )
+    else:
+        eois = select(*eoi_columns).where(*waiting)
 
-    latest = (
-        select(ActionPlan.exchange_id, func.max(ActionPlan.version).label("version"))
-        .group_by(ActionPlan.exchange_id)
-        .subquery()
+    # Each side of an exchange is its own SELECT, so the database walks the (Partnership, state)
+    # index of that side; the host side leaves out what the visitor side already lists.
+    newer = aliased(ActionPlan, name="newer_plan")
+    latest_plan = (
+        ~select(newer.id)
+        .where(newer.exchange_id == ActionPlan.exchange_id, newer.version > ActionPlan.version)
+        .exists()
     )
-    plan_rows = session.exec(
-        _exchanges(Exchange.state == ExchangeState.PLAN_SUBMITTED, mine)
-        .add_columns(ActionPlan.created_at.label("plan_at"))
-        .join(latest, latest.c.exchange_id == Exchange.id)
-        .join(ActionPlan, (ActionPlan.exchange_id == Exchange.id) & (ActionPlan.version == latest.c.version))  # type: ignore[arg-type]
-        .where(
-            ((Exchange.visitor_partnership_id == pid) & col(ActionPlan.visitor_partnership_approved_at).is_(None))  # type: ignore[operator]
-            | ((Exchange.host_partnership_id == pid) & col(ActionPlan.host_partnership_approved_at).is_(None))  # type: ignore[operator]
-        )
-    ).all()
-    items += [_item("plan", row, "action plan", row.plan_at) for row in plan_rows]
+    visitor_to_approve = col(ActionPlan.visitor_partnership_approved_at).is_(None)
+    host_to_approve = col(ActionPlan.host_partnership_approved_at).is_(None)
 
-    items += _signatures_waiting(session, pid)
-
-    report_rows = session.exec(
-        _exchanges(Exchange.state == ExchangeState.REPORT_SUBMITTED, paying)
-        .add_columns(ClosingReport.submitted_at)  # type: ignore[arg-type]
-        .join(ClosingReport, ClosingReport.exchange_id == Exchange.id)  # type: ignore[arg-type]
-    ).all()
-    items += [_item("report", row, "closing report", row.submitted_at) for row in report_rows]
-
-    late_rows = session.exec(
-        _exchanges(
-            Exchange.state.in_([ExchangeState.READY, ExchangeState.IN_PROGRESS, ExchangeState.REPORTING]),  # type: ignore[attr-defined]
-            paying,
-            Exchange.end_date < today - timedelta(days=rules.report_due_days),  # type: ignore[operator]
+    def plans_of(side: sa.ColumnElement[bool], *where: sa.ColumnElement[bool]) -> sa.Select:
+        return (
+            _exchange_items(
+                "plan", col(ActionPlan.created_at), Exchange.state == ExchangeState.PLAN_SUBMITTED, side, names=names
+            )
+            .join(ActionPlan, ActionPlan.exchange_id == Exchange.id)  # type: ignore[arg-type]
+            .where(latest_plan, *where)  # the latest version only: no newer one exists
         )
-    ).all()
-    items += [
-        _item(
-            "report_overdue",
-            row,
-            "closing report overdue",
-            _midnight(row.end_date),
-            row.end_date + timedelta(days=rules.report_due_days),
-        )
-        for row in late_rows
+
+    visiting, hosting = Exchange.visitor_partnership_id == pid, Exchange.host_partnership_id == pid
+    plans = [
+        plans_of(visiting, visitor_to_approve),
+        plans_of(hosting, host_to_approve, ~(visiting & visitor_to_approve)),
     ]
 
-    accepted_rows = session.exec(
-        _exchanges(Exchange.state == ExchangeState.REPORT_ACCEPTED, paying)
-        .add_columns(ClosingReport.accepted_at)  # type: ignore[arg-type]
-        .join(ClosingReport, ClosingReport.exchange_id == Exchange.id)  # type: ignore[arg-type]
-    ).all()
-    items += [
-        _item(
-            "payment",
-            row,
-            "payment to order",
-            row.accepted_at,
-            (row.accepted_at or row.updated_at).date() + timedelta(days=rules.payment_days),
-        )
-        for row in accepted_rows
-    ]
-
-    ordered_rows = session.exec(
-        _exchanges(Exchange.state == ExchangeState.PAYMENT_ORDERED, paying)
-        .add_columns(Payment.ordered_at, Payment.due_date)  # type: ignore[arg-type]
-        .join(Payment, Payment.exchange_id == Exchange.id)  # type: ignore[arg-type]
-    ).all()
-    items += [_item("payment_confirm", row, "payment to confirm", row.ordered_at, row.due_date) for row in ordered_rows]
-    return sorted(items, key=lambda item: (item.since or datetime.max.replace(tzinfo=UTC), item.kind, item.record_id))
-
-
-def _signatures_waiting(session: Session, pid: int) -> list[QueueItem]:
-    """Exchanges in signing with a current document that lacks a signature this Partnership gives."""
-    items: dict[int, QueueItem] = {}
-    for side_column, party, kinds in (
-        (
-            Exchange.visitor_partnership_id,
-            Party.VISITOR_PARTNERSHIP,
-            [DocumentKind.COMMITMENT_TO_QUALITY, DocumentKind.FINANCIAL_AGREEMENT],
-        ),
-        (Exchange.host_partnership_id, Party.HOST_PARTNERSHIP, [DocumentKind.COMMITMENT_TO_QUALITY]),
-    ):
+    def unsigned(party: Party, kinds: list[DocumentKind]) -> sa.Exists:
         signed = select(Signature.id).where(Signature.document_id == Document.id, Signature.party == party).exists()
-        unsigned = (
+        return (
             select(Document.id)
             .where(
                 Document.exchange_id == Exchange.id,
@@ -215,63 +215,205 @@ def _signatures_waiting(session: Session, pid: int) -> list[QueueItem]:
             )
             .exists()
         )
-        rows = session.exec(_exchanges(Exchange.state == ExchangeState.SIGNING, side_column == pid, unsigned)).all()
-        for row in rows:
-            items.setdefault(row.id, _item("signature", row, "documents to sign", row.updated_at))
-    return list(items.values())
+
+    visitor_to_sign = unsigned(
+        Party.VISITOR_PARTNERSHIP, [DocumentKind.COMMITMENT_TO_QUALITY, DocumentKind.FINANCIAL_AGREEMENT]
+    )
+    host_to_sign = unsigned(Party.HOST_PARTNERSHIP, [DocumentKind.COMMITMENT_TO_QUALITY])
+    signing = Exchange.state == ExchangeState.SIGNING
+    signatures = [
+        _exchange_items("signature", col(Exchange.updated_at), signing, visiting, visitor_to_sign, names=names),
+        _exchange_items(
+            "signature",
+            col(Exchange.updated_at),
+            signing,
+            hosting,
+            host_to_sign,
+            ~(visiting & visitor_to_sign),
+            names=names,
+        ),
+    ]
+
+    reports = _exchange_items(
+        "report", col(ClosingReport.submitted_at), Exchange.state == ExchangeState.REPORT_SUBMITTED, paying, names=names
+    ).join(ClosingReport, ClosingReport.exchange_id == Exchange.id)  # type: ignore[arg-type]
+
+    late = _exchange_items(
+        "report_overdue",
+        day_start(Exchange.end_date),
+        Exchange.state.in_([ExchangeState.READY, ExchangeState.IN_PROGRESS, ExchangeState.REPORTING]),  # type: ignore[attr-defined]
+        paying,
+        Exchange.end_date < REPORT_LATE_BEFORE,  # type: ignore[operator]
+        names=names,
+    )
+
+    to_order = _exchange_items(
+        "payment",
+        func.coalesce(ClosingReport.accepted_at, Exchange.updated_at),
+        Exchange.state == ExchangeState.REPORT_ACCEPTED,
+        paying,
+        names=names,
+    ).join(ClosingReport, ClosingReport.exchange_id == Exchange.id)  # type: ignore[arg-type]
+
+    to_confirm = _exchange_items(
+        "payment_confirm",
+        col(Payment.ordered_at),
+        Exchange.state == ExchangeState.PAYMENT_ORDERED,
+        paying,
+        due=col(Payment.due_date),
+        names=names,
+    ).join(Payment, Payment.exchange_id == Exchange.id)  # type: ignore[arg-type]
+
+    return sa.union_all(eois, *plans, *signatures, reports, late, to_order, to_confirm).subquery("queue")
+
+
+def _overdue(q: sa.Subquery) -> sa.ColumnElement[bool]:
+    """Overdue in SQL, the same as QueueItem.urgency == "overdue" (due < today)."""
+    return (
+        (q.c.kind == "report_overdue")
+        | ((q.c.kind == "payment") & (q.c.since < PAYMENT_LATE_BEFORE))
+        | ((q.c.kind == "payment_confirm") & (q.c.due < TODAY))
+    )
+
+
+def _matching(q: sa.Subquery, wanted: QueueFilter) -> list[sa.ColumnElement[bool]]:
+    clauses: list[sa.ColumnElement[bool]] = []
+    if wanted.kinds:
+        clauses.append(q.c.kind.in_(sorted(wanted.kinds)))
+    if wanted.countries:
+        upper = sorted(c.upper() for c in wanted.countries)
+        clauses.append(q.c.v_country.in_(upper) | q.c.h_country.in_(upper))
+    if wanted.overdue_only:
+        clauses.append(_overdue(q))
+    needle = wanted.needle
+    if needle:
+        found = [
+            func.lower(q.c.v_name).contains(needle, autoescape=True),
+            func.lower(q.c.h_name).contains(needle, autoescape=True),
+            func.replace(q.c.state, "_", " ").contains(needle, autoescape=True),
+        ]
+        if needle.isdigit():
+            found.append(q.c.record_id == int(needle))
+        what = [kind for kind, words in WHAT.items() if needle in words]
+        if what:
+            found.append(q.c.kind.in_(what))
+        if len(needle) >= 2 and not needle.isdigit():
+            people = select(User.organisation_id).where(
+                col(User.organisation_id).is_not(None),
+                func.lower(User.full_name).contains(needle, autoescape=True)
+                | func.lower(User.email).contains(needle, autoescape=True),
+            )
+            found += [q.c.v_id.in_(people), q.c.h_id.in_(people)]
+        clauses.append(sa.or_(*found))
+    return clauses
+
+
+def queue_page(
+    session: Session,
+    user: User,
+    *,
+    wanted: QueueFilter | None = None,
+    page: int = 1,
+    page_size: int | None = None,
+    rules: Rules | None = None,
+    today: date | None = None,
+) -> QueuePage:
+    """One page of what waits on the user's Partnership, oldest first, in one query: the counts
+    (everything, what is overdue, what the filters keep) as window sums beside the rows of
+    ORDER BY … LIMIT/OFFSET, the rows the filters keep sorted first."""
+    pid = user.partnership_id
+    if user.role != Role.COORDINATOR or pid is None:
+        return QueuePage([], 0, 0, 0)
+    if rules is None:
+        from services.rules_admin import active_rules
+
+        rules = active_rules(session)[0]
+    today = today or datetime.now(UTC).date()
+    wanted = wanted or QueueFilter()
+    bound = _bound(pid, rules, today)
+    # Names and countries are read in the big query only when the filters look at them.
+    q = _all_items(names=bool(wanted.countries or wanted.needle))
+    clauses = _matching(q, wanted)
+    hit = sa.case((sa.and_(*clauses), 1), else_=0) if clauses else sa.literal_column("1", sa.Integer)
+    late = sa.case((_overdue(q), 1), else_=0)
+    rows_query = select(
+        q,
+        hit.label("hit"),
+        func.count().over().label("total"),
+        func.sum(late).over().label("late"),
+        func.sum(hit).over().label("matching"),
+    ).order_by(*([hit.desc()] if clauses else []), sa.nulls_last(q.c.since.asc()), q.c.kind, q.c.record_id)
+    if page_size is not None:
+        rows_query = rows_query.limit(page_size).offset(max(0, page - 1) * page_size)
+    rows = session.exec(rows_query, params=bound).all()  # type: ignore[call-overload]
+    if rows:
+        total, overdue, matching = rows[0].total, int(rows[0].late or 0), int(rows[0].matching or 0)
+    else:  # nothing waits, or a page past the end (the queue shrank meanwhile): only the counts
+        total, overdue, matching = session.exec(
+            select(func.count(), func.sum(late), func.sum(hit)).select_from(q),
+            params=bound,  # type: ignore[call-overload]
+        ).one()
+        overdue, matching = int(overdue or 0), int(matching or 0)
+    rows = [row for row in rows if row.hit]  # the last page's tail holds rows the filters left out
+    names = _organisations(session, {i for row in rows for i in (row.v_id, row.h_id) if i is not None})
+    return QueuePage([_item(row, names, rules) for row in rows], total, overdue, matching)
+
+
+def coordinator_queue(
+    session: Session, user: User, *, rules: Rules | None = None, today: date | None = None
+) -> list[QueueItem]:
+    """Everything waiting on the user's Partnership, oldest first (no page: for reminders and tests)."""
+    return queue_page(session, user, rules=rules, today=today).items
+
+
+def _organisations(session: Session, ids: set[int]) -> dict[int, tuple[str, str]]:
+    """Name and country of the organisations on one page, in one query."""
+    if not ids:
+        return {}
+    rows = session.exec(
+        select(Organisation.id, Organisation.legal_name, Organisation.country).where(col(Organisation.id).in_(ids))
+    )
+    return {org_id: (name, country) for org_id, name, country in rows}
+
+
+def _item(row: sa.Row, names: dict[int, tuple[str, str]], rules: Rules) -> QueueItem:
+    since = row.since
+    v_name, v_country = names.get(row.v_id, ("", ""))
+    if row.kind == "eoi":
+        side = "Visitor" if row.state == Side.VISITOR.value else "Host"
+        return QueueItem(
+            "eoi",
+            row.record_id,
+            f"{v_name} · {side}" + (" · assign me" if row.unassigned else ""),
+            since,
+            f"eoi_review?id={row.record_id}",
+            state=EOIState.SUBMITTED.value,
+            organisations=(v_name,),
+            countries=(v_country,),
+            organisation_ids=(row.v_id,),
+        )
+    h_name, h_country = names.get(row.h_id, ("", ""))
+    due = row.due
+    if row.kind == "report_overdue":
+        due = since.date() + timedelta(days=rules.report_due_days)
+    elif row.kind == "payment":
+        due = since.date() + timedelta(days=rules.payment_days)
+    return QueueItem(
+        row.kind,
+        row.record_id,
+        f"{v_name} → {h_name} · {WHAT[row.kind]}",
+        since,
+        f"exchange?id={row.record_id}",
+        state=row.state,
+        due=due,
+        organisations=(v_name, h_name),
+        countries=(v_country, h_country),
+        organisation_ids=(row.v_id, row.h_id),
+    )
 
 
 def _midnight(day: date) -> datetime:
     return datetime(day.year, day.month, day.day, tzinfo=UTC)
-
-
-def filter_queue(
-    items: Iterable[QueueItem],
-    *,
-    kinds: Iterable[str] = (),
-    countries: Iterable[str] = (),
-    text: str = "",
-    organisation_ids: Iterable[int] | None = None,
-    overdue_only: bool = False,
-    today: date | None = None,
-) -> list[QueueItem]:
-    """Pure: the items matching every filter given. `text` matches a number, an organisation or a state;
-    `organisation_ids` are the organisations of the people whose name or e-mail matched."""
-    today = today or datetime.now(UTC).date()
-    kinds, countries = set(kinds), {c.upper() for c in countries}
-    people_orgs = set(organisation_ids) if organisation_ids is not None else None
-    needle = text.strip().casefold().lstrip("#")
-    result = []
-    for item in items:
-        if kinds and item.kind not in kinds:
-            continue
-        if countries and not countries & set(item.countries):
-            continue
-        if overdue_only and item.urgency(today) != "overdue":
-            continue
-        if needle:
-            words = [*item.organisations, item.state.replace("_", " "), item.title]
-            matches_text = needle == str(item.record_id) or any(needle in w.casefold() for w in words)
-            matches_person = people_orgs is not None and bool(people_orgs & set(item.organisation_ids))
-            if not (matches_text or matches_person):
-                continue
-        result.append(item)
-    return result
-
-
-def organisations_of_people(session: Session, text: str) -> set[int]:
-    """Organisations whose participants' name or e-mail contains `text` (the queue's person search)."""
-    needle = text.strip().lower()
-    if len(needle) < 2:
-        return set()
-    rows = session.exec(
-        select(User.organisation_id).where(
-            col(User.organisation_id).is_not(None),
-            func.lower(User.full_name).contains(needle, autoescape=True)
-            | func.lower(User.email).contains(needle, autoescape=True),
-        )
-    ).all()
-    return {row for row in rows if row is not None}
 
 
 def open_eois(session: Session, organisation_id: int) -> list[EOI]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import streamlit as st
 
 from domain.i18n import _
@@ -78,3 +80,12 @@ def support_office_lines(who: Identity) -> None:
         st.markdown("  \n".join(lines))
     else:
         st.caption(_("The Support Office has not given its contact details yet; use the form to write to it."))
+
+
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$])")
+
+
+def plain(text: str) -> str:
+    """Text people typed (an organisation's name…), escaped so that Markdown shows it as typed:
+    a name with `*`, `[` or `:red[` neither formats nor links."""
+    return _MARKDOWN_SPECIALS.sub(r"\\\1", " ".join(text.split()))

@@ -7,9 +7,11 @@ from domain.enums import Role
 from domain.i18n import _, day, moment
 from domain.rules import country_name
 from services.queries import partnership_of
-from services.queue import coordinator_queue, filter_queue, organisations_of_people
+from services.queue import QueueFilter, queue_page
+from services.rules_admin import active_rules
 from services.runtime import read_session
 from ui.guard import require_role
+from ui.widgets import plain
 
 KIND_LABELS = {
     "eoi": _("Expression of interest"),
@@ -21,78 +23,91 @@ KIND_LABELS = {
     "payment_confirm": _("Payment to confirm"),
 }
 PAGE_SIZE = 25
+PAGE_KEY = "queue_page"
+
+
+def back_to_first_page() -> None:
+    """A changed filter shows its first page, not the page number of the previous filter."""
+    st.session_state[PAGE_KEY] = 1
+
 
 user = require_role(Role.COORDINATOR)
 today = datetime.now(UTC).date()
 with read_session() as session:
     partnership = partnership_of(session, user)
-    items = coordinator_queue(session, user, today=today) if partnership else []
+    rules = active_rules(session)[0]
 
 st.title(_("Work queue"))
 if partnership is None:
     st.warning(_("Your account is not linked to a Partnership; ask the Support Office."))
     st.stop()
-overdue = sum(item.urgency(today) == "overdue" for item in items)
-st.caption(
-    _("Everything that waits on {name}, oldest first: {n} items, {late} overdue.").format(
-        name=partnership.name, n=len(items), late=overdue
-    )
-)
+caption = st.empty()  # filled once the counts are read, above the filters
 
 with st.container(border=True):
     c1, c2, c3 = st.columns([3, 2, 2])
     search = c1.text_input(
-        _("Search"), placeholder=_("Exchange number, organisation, person, state"), key="queue_search", max_chars=100
+        _("Search"),
+        placeholder=_("Exchange number, organisation, person, state"),
+        key="queue_search",
+        max_chars=100,
+        on_change=back_to_first_page,
     )
     kinds = c2.multiselect(
-        _("What"), options=list(KIND_LABELS), format_func=lambda k: KIND_LABELS[k], key="queue_kinds"
+        _("What"),
+        options=list(KIND_LABELS),
+        format_func=lambda k: KIND_LABELS[k],
+        key="queue_kinds",
+        on_change=back_to_first_page,
     )
     countries = c3.multiselect(
         _("Country"),
-        options=sorted({c for item in items for c in item.countries}),
+        options=sorted(rules.participating_countries, key=country_name),
         format_func=country_name,
         key="queue_countries",
+        on_change=back_to_first_page,
     )
-    only_overdue = st.toggle(_("Only what is overdue"), key="queue_overdue")
-people = None
-if len(search.strip()) >= 2 and not search.strip().lstrip("#").isdigit():
-    with read_session() as session:
-        people = organisations_of_people(session, search)
-shown = filter_queue(
-    items,
-    kinds=kinds,
-    countries=countries,
-    text=search,
-    organisation_ids=people,
-    overdue_only=only_overdue,
-    today=today,
-)
+    only_overdue = st.toggle(_("Only what is overdue"), key="queue_overdue", on_change=back_to_first_page)
 
-if not items:
+wanted = QueueFilter(frozenset(kinds), frozenset(countries), search, only_overdue)
+page_no = max(1, int(st.session_state.get(PAGE_KEY, 1)))
+with read_session() as session:
+    queue = queue_page(session, user, wanted=wanted, page=page_no, page_size=PAGE_SIZE, rules=rules, today=today)
+caption.caption(
+    _("Everything that waits on {name}, oldest first: {n} items, {late} overdue.").format(
+        name=partnership.name, n=queue.total, late=queue.overdue
+    )
+)
+pages = max(1, math.ceil(queue.matching / PAGE_SIZE))
+
+if not queue.total:
     st.success(_("Nothing waits on your Partnership right now."), icon=":material/done_all:")
-elif not shown:
+elif not queue.matching:
     st.info(_("Nothing matches these filters."), icon=":material/filter_alt_off:")
-pages = max(1, math.ceil(len(shown) / PAGE_SIZE))
-page_no = st.number_input(_("Page"), min_value=1, max_value=pages, value=1, key="queue_page") if pages > 1 else 1
-for item in shown[(page_no - 1) * PAGE_SIZE : page_no * PAGE_SIZE]:
-    urgency = item.urgency(today)
-    with st.container(border=True):
-        cols = st.columns([3, 5, 3, 1])
-        cols[0].markdown(f"**{KIND_LABELS[item.kind]}**  \n" + (f"#{item.record_id}"))
-        cols[1].text(item.title)
+elif wanted.active:
+    st.caption(_("{n} items match these filters.").format(n=queue.matching))
+with st.container(border=bool(queue.items), gap="small"):
+    for item in queue.items:
+        # Each item is one link whose words say it all (what, which exchange, who, how late): one
+        # element per item keeps the page's cost flat, and a screen reader or the Tab key reads it whole.
+        urgency = item.urgency(today)
         age = item.age_days(today)
         when = _("waiting {n} days").format(n=age) if age is not None else ""
         if urgency == "overdue":
-            cols[2].markdown(
-                f":red-badge[:material/warning: {_('Overdue since {due}').format(due=day(item.due))}]  \n{when}"
-            )
+            status = f":red-badge[{_('Overdue since {due}').format(due=day(item.due))}] {when}"
         elif urgency == "soon":
-            cols[2].markdown(f":orange-badge[:material/schedule: {_('Due {due}').format(due=day(item.due))}]  \n{when}")
+            status = f":orange-badge[{_('Due {due}').format(due=day(item.due))}] {when}"
         else:
-            cols[2].caption(when + (f" · {_('since {when}').format(when=moment(item.since))}" if item.since else ""))
+            status = when + (f" · {_('since {when}').format(when=moment(item.since))}" if item.since else "")
         target = "pages/coordinator/eoi_review.py" if item.kind == "eoi" else "pages/exchange/exchange.py"
-        cols[3].page_link(
-            target, label=_("Open"), query_params={"id": str(item.record_id)}, icon=":material/open_in_new:"
+        who = item.title if item.kind == "eoi" else " → ".join(item.organisations)
+        st.page_link(
+            target,
+            label=f"**{KIND_LABELS[item.kind]}** · #{item.record_id} · {plain(who)} · {status}",
+            query_params={"id": str(item.record_id)},
+            icon=":material/warning:" if urgency == "overdue" else ":material/chevron_right:",
         )
 if pages > 1:
-    st.caption(_("Page {page} of {pages}").format(page=page_no, pages=pages))
+    if page_no > pages:  # the queue shrank since the number was chosen: show the last page next time
+        st.session_state[PAGE_KEY] = pages
+    st.number_input(_("Page"), min_value=1, max_value=pages, key=PAGE_KEY)
+    st.caption(_("Page {page} of {pages}").format(page=min(page_no, pages), pages=pages))

@@ -1,6 +1,5 @@
-from datetime import UTC, date, datetime
+from datetime import date
 
-import altair as alt
 import pandas as pd
 import pydeck as pdk
 import streamlit as st
@@ -14,7 +13,7 @@ from domain.workflow import state_label
 from services import kpis
 from services.exports import EXPORT_NAMES, export_file
 from services.runtime import database_url, read_session
-from services.tags import ACTIVITY, ECOSYSTEM
+from ui.figures import bars, figures, grouped_spec, heat_spec
 from ui.guard import require_role
 
 EXPORT_TITLES = {
@@ -37,26 +36,6 @@ period = st.date_input(_("Exchanges proposed between"), value=(), key="kpi_perio
 start: date | None = period[0] if len(period) > 0 else None
 end: date | None = period[1] if len(period) > 1 else None
 f = kpis.filter_for(user, start, end)
-
-
-@st.cache_data(ttl=120, show_spinner=_("Counting…"), max_entries=200)
-def figures(database: str, partnership_id: int | None, start: date | None, end: date | None) -> dict:
-    """All figures of one scope and period, kept two minutes: reruns and other coordinators of the
-    same Partnership do not count the programme again. The key holds the scope: no leak between Partnerships."""
-    scope = kpis.KpiFilter(partnership_id, start, end)
-    with read_session() as session:
-        return {
-            "states": kpis.by_state(session, scope),
-            "pairs": kpis.by_country_pair(session, scope),
-            "org_types": kpis.by_org_type(session, scope),
-            "ecosystems": kpis.by_tag(session, scope, ECOSYSTEM),
-            "activities": kpis.by_tag(session, scope, ACTIVITY),
-            "amounts": kpis.money(session, scope),
-            "medians": kpis.stage_medians(session, scope),
-            "satisfaction": kpis.satisfaction(session, scope),
-            "partnerships": kpis.by_partnership(session, scope) if partnership_id is None else [],
-            "as_of": datetime.now(UTC),
-        }
 
 
 data = figures(database_url(), f.partnership_id, f.start, f.end)
@@ -100,137 +79,132 @@ if not total:
     st.stop()
 
 
-def bars(rows: list[tuple[str, int]], label: str) -> None:
-    frame = pd.DataFrame(rows, columns=[label, _("Exchanges")])
-    st.altair_chart(
-        alt.Chart(frame)
-        .mark_bar()
-        .encode(x=alt.X(f"{_('Exchanges')}:Q"), y=alt.Y(f"{label}:N", sort="-x"), tooltip=[label, _("Exchanges")]),
-        width="stretch",
-    )
-
-
-st.subheader(_("Exchanges by state"))
-bars([(_(state_label(s)), n) for s, n in states], _("State"))
-
-st.subheader(_("From where to where"))
-pair_frame = pd.DataFrame(
-    [(country_name(v), country_name(h), n) for v, h, n in pairs],
-    columns=[_("Visitor country"), _("Host country"), _("Exchanges")],
-)
-left, right = st.columns(2)
-left.altair_chart(
-    alt.Chart(pair_frame)
-    .mark_rect()
-    .encode(
-        x=alt.X(f"{_('Host country')}:N"),
-        y=alt.Y(f"{_('Visitor country')}:N"),
-        color=alt.Color(f"{_('Exchanges')}:Q"),
-        tooltip=list(pair_frame.columns),
-    ),
-    width="stretch",
-)
-arcs = []
-for v, h, n in pairs:
-    a, b = country_point(v), country_point(h)
-    if a and b:
-        arcs.append(
-            {"from": [a[1], a[0]], "to": [b[1], b[0]], "n": n, "label": f"{country_name(v)} → {country_name(h)}: {n}"}
-        )
-if arcs:
-    right.pydeck_chart(
-        pdk.Deck(
-            layers=[
-                pdk.Layer(
-                    "ArcLayer",
-                    data=arcs,
-                    get_source_position="from",
-                    get_target_position="to",
-                    get_width="1 + n",
-                    get_source_color=[0, 102, 204],
-                    get_target_color=[230, 120, 0],
-                    pickable=True,
-                )
-            ],
-            initial_view_state=pdk.ViewState(latitude=50, longitude=12, zoom=2.6),
-            map_style=None,
-            tooltip={"text": "{label}"},
-        )
-    )
-st.dataframe(pair_frame, hide_index=True, width="stretch")
-
-c1, c2 = st.columns(2)
-with c1:
-    st.subheader(_("Ecosystems"))
-    bars(ecosystems, _("Ecosystem")) if ecosystems else st.caption(_("None recorded."))
-with c2:
-    st.subheader(_("Activity types"))
-    bars(activities, _("Activity type")) if activities else st.caption(
-        _("None recorded yet (they come with approved plans).")
-    )
-st.subheader(_("Organisation types"))
-type_frame = pd.DataFrame(
-    [(_(side), ORG_TYPE_LABELS.get(t, t), n) for side, t, n in org_types],
-    columns=[_("Side"), _("Type"), _("Exchanges")],
-)
-st.altair_chart(
-    alt.Chart(type_frame)
-    .mark_bar()
-    .encode(
-        x=f"{_('Exchanges')}:Q",
-        y=alt.Y(f"{_('Type')}:N"),
-        color=f"{_('Side')}:N",
-        yOffset=f"{_('Side')}:N",
-        tooltip=list(type_frame.columns),
-    ),
-    width="stretch",
-)
-
-st.subheader(_("Median days per stage"))
-st.dataframe(
-    pd.DataFrame(
-        [(_(m.stage), m.median_days if m.median_days is not None else None, m.exchanges) for m in medians],
-        columns=[_("Stage"), _("Median days"), _("Exchanges measured")],
-    ),
-    hide_index=True,
-    width="stretch",
-)
-
+# Only the open tab is drawn (on_change="rerun"): a rerun draws one or two charts, not ten.
+tab_names = [_("States"), _("Countries"), _("Themes"), _("Organisation types"), _("Stages")]
 if programme:
-    st.subheader(_("By Partnership"))
-    st.dataframe(
-        pd.DataFrame(
-            [(name, n, cents / 100) for name, n, cents in partnerships],
-            columns=[_("Partnership"), _("Exchanges"), _("Paid (EUR)")],
-        ),
-        hide_index=True,
-        width="stretch",
-    )
+    tab_names.append(_("Partnerships"))
+tab_names.append(_("Exports"))
+tabs = st.tabs(tab_names, key="kpi_tab", on_change="rerun")
 
-st.subheader(_("Exports"))
-st.caption(_("The records behind these figures, for your own reports and for the funder."))
-e1, e2, e3 = st.columns([3, 2, 2])
-chosen = e1.selectbox(_("Records"), EXPORT_NAMES, format_func=lambda n: EXPORT_TITLES[n], key="export_name")
-fmt = e2.radio(_("Format"), ["csv", "xlsx"], format_func=str.upper, horizontal=True, key="export_format")
-if e3.button(_("Prepare the file"), key="export_prepare", icon=":material/download:"):
-    bar = st.progress(0.0, text=_("Reading the records…"))
+if tabs[0].open:
+    with tabs[0]:
+        st.subheader(_("Exchanges by state"))
+        bars([(_(state_label(s)), n) for s, n in states], _("State"), "states")
 
-    def report(done: int, all_rows: int) -> None:
-        bar.progress(
-            done / all_rows if all_rows else 1.0, text=_("{done} of {all} rows").format(done=done, all=all_rows)
+if tabs[1].open:
+    with tabs[1]:
+        st.subheader(_("From where to where"))
+        pair_columns = (_("Visitor country"), _("Host country"), _("Exchanges"))
+        pair_rows = tuple((country_name(v), country_name(h), n) for v, h, n in pairs)
+        left, right = st.columns(2)
+        left.vega_lite_chart(heat_spec(pair_rows, pair_columns), width="stretch")
+        arcs = []
+        for v, h, n in pairs:
+            a, b = country_point(v), country_point(h)
+            if a and b:
+                arcs.append(
+                    {
+                        "from": [a[1], a[0]],
+                        "to": [b[1], b[0]],
+                        "n": n,
+                        "label": f"{country_name(v)} → {country_name(h)}: {n}",
+                    }
+                )
+        if arcs:
+            right.pydeck_chart(
+                pdk.Deck(
+                    layers=[
+                        pdk.Layer(
+                            "ArcLayer",
+                            data=arcs,
+                            get_source_position="from",
+                            get_target_position="to",
+                            get_width="1 + n",
+                            get_source_color=[0, 102, 204],
+                            get_target_color=[230, 120, 0],
+                            pickable=True,
+                        )
+                    ],
+                    initial_view_state=pdk.ViewState(latitude=50, longitude=12, zoom=2.6),
+                    map_style=None,
+                    tooltip={"text": "{label}"},
+                )
+            )
+        st.dataframe(pd.DataFrame(pair_rows, columns=list(pair_columns)), hide_index=True, width="stretch")
+
+if tabs[2].open:
+    with tabs[2]:
+        c1, c2 = st.columns(2)
+        with c1:
+            st.subheader(_("Ecosystems"))
+            bars(ecosystems, _("Ecosystem"), "ecosystems") if ecosystems else st.caption(_("None recorded."))
+        with c2:
+            st.subheader(_("Activity types"))
+            bars(activities, _("Activity type"), "activities") if activities else st.caption(
+                _("None recorded yet (they come with approved plans).")
+            )
+
+if tabs[3].open:
+    with tabs[3]:
+        st.subheader(_("Organisation types"))
+        type_columns = (_("Side"), _("Type"), _("Exchanges"))
+        type_rows = tuple((_(side), ORG_TYPE_LABELS.get(t, t), n) for side, t, n in org_types)
+        st.vega_lite_chart(grouped_spec(type_rows, type_columns), width="stretch")
+        if st.toggle(_("Show as table"), key="kpi_table_org_types"):
+            st.dataframe(pd.DataFrame(type_rows, columns=list(type_columns)), hide_index=True, width="stretch")
+
+if tabs[4].open:
+    with tabs[4]:
+        st.subheader(_("Median days per stage"))
+        st.dataframe(
+            pd.DataFrame(
+                [(_(m.stage), m.median_days if m.median_days is not None else None, m.exchanges) for m in medians],
+                columns=[_("Stage"), _("Median days"), _("Exchanges measured")],
+            ),
+            hide_index=True,
+            width="stretch",
         )
 
-    with read_session() as session:
-        name, data, mime = export_file(session, user, chosen, fmt, kpis.KpiFilter(None, start, end), progress=report)
-    bar.empty()
-    st.session_state["export_ready"] = (name, data, mime)
-ready = st.session_state.get("export_ready")
-if ready:
-    st.download_button(
-        _("Download {name}").format(name=ready[0]),
-        data=ready[1],
-        file_name=ready[0],
-        mime=ready[2],
-        key="export_download",
-        icon=":material/file_download:",
-    )
+if programme and tabs[5].open:
+    with tabs[5]:
+        st.subheader(_("By Partnership"))
+        st.dataframe(
+            pd.DataFrame(
+                [(name, n, cents / 100) for name, n, cents in partnerships],
+                columns=[_("Partnership"), _("Exchanges"), _("Paid (EUR)")],
+            ),
+            hide_index=True,
+            width="stretch",
+        )
+
+if tabs[-1].open:
+    with tabs[-1]:
+        st.subheader(_("Exports"))
+        st.caption(_("The records behind these figures, for your own reports and for the funder."))
+        e1, e2, e3 = st.columns([3, 2, 2])
+        chosen = e1.selectbox(_("Records"), EXPORT_NAMES, format_func=lambda n: EXPORT_TITLES[n], key="export_name")
+        fmt = e2.radio(_("Format"), ["csv", "xlsx"], format_func=str.upper, horizontal=True, key="export_format")
+        if e3.button(_("Prepare the file"), key="export_prepare", icon=":material/download:"):
+            bar = st.progress(0.0, text=_("Reading the records…"))
+
+            def report(done: int, all_rows: int) -> None:
+                bar.progress(
+                    done / all_rows if all_rows else 1.0, text=_("{done} of {all} rows").format(done=done, all=all_rows)
+                )
+
+            with read_session() as session:
+                name, data, mime = export_file(
+                    session, user, chosen, fmt, kpis.KpiFilter(None, start, end), progress=report
+                )
+            bar.empty()
+            st.session_state["export_ready"] = (name, data, mime)
+        ready = st.session_state.get("export_ready")
+        if ready:
+            st.download_button(
+                _("Download {name}").format(name=ready[0]),
+                data=ready[1],
+                file_name=ready[0],
+                mime=ready[2],
+                key="export_download",
+                icon=":material/file_download:",
+            )

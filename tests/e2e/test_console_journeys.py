@@ -48,6 +48,8 @@ def test_kpi_export_downloads_and_reads_back(server: Server, new_page, tmp_path)
     open_page(page, f"{server.url}/figures")
     expect(page.get_by_text("Lump sums committed").first).to_be_visible()
     expect(page.get_by_test_id("stMetricValue").filter(has_text="€900.00").first).to_be_visible()
+    page.get_by_role("tab", name="Exports").click()  # drawn only once opened
+    settle(page)
     button(page, "Prepare the file")
     with page.expect_download() as caught:
         page.get_by_role("button", name="Download cxc-exchanges.csv").click()

@@ -130,6 +130,9 @@ def test_figures_page_shows_the_numbers_and_prepares_an_export(sqlite_url: str) 
         and metrics["Lump sums committed"] == "€900.00"
         and metrics["Visitor satisfaction"] == "5.0 / 5"
     )
+    assert not [s for s in at.selectbox if s.key == "export_name"]  # the Exports tab is drawn once opened
+    at.session_state["kpi_tab"] = "Exports"
+    at.run()
     at.selectbox(key="export_name").select("payments").run()
     at.button(key="export_prepare").click().run()
     assert not at.exception, at.exception

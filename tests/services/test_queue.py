@@ -11,7 +11,7 @@ from db.models import ClosingReport, Exchange, Payment
 from db.types import id_of
 from domain.enums import Action, Side
 from services import eois, exchanges, payments
-from services.queue import coordinator_queue, filter_queue, organisations_of_people
+from services.queue import QueueFilter, coordinator_queue, queue_page
 from tests.journey import (
     accepted_exchange,
     agreed_exchange,
@@ -93,21 +93,55 @@ def test_closing_report_overdue_shows_for_the_paying_partnership(session: Sessio
 def test_filters_by_number_organisation_country_person_and_overdue(session: Session) -> None:
     c, exchange = accepted_exchange(session)
     items = coordinator_queue(session, c.vop_coordinator)
-    assert filter_queue(items, text=f"#{exchange.id}") == items
-    assert filter_queue(items, text="99999") == []
-    assert filter_queue(items, text="host org") == items  # organisation name, any case
-    assert filter_queue(items, text="report accepted") == items  # state
-    assert filter_queue(items, countries=["fr"]) == items and filter_queue(items, countries=["DE"]) == []
-    assert filter_queue(items, kinds=["eoi"]) == []
-    people = organisations_of_people(session, "Visitor Person")
-    assert filter_queue(items, text="Visitor Person", organisation_ids=people) == items
-    assert (
-        filter_queue(items, text="Nobody Person", organisation_ids=organisations_of_people(session, "Nobody Person"))
-        == []
-    )
+
+    def shown(today: date | None = None, **wanted) -> list:
+        wanted = {k: frozenset(v) if isinstance(v, list) else v for k, v in wanted.items()}
+        return queue_page(session, c.vop_coordinator, wanted=QueueFilter(**wanted), today=today).items
+
+    assert shown(text=f"#{exchange.id}") == items
+    assert shown(text="99999") == []
+    assert shown(text="host org") == items  # organisation name, any case
+    assert shown(text="report accepted") == items  # state
+    assert shown(text="payment to") == items  # what waits
+    assert shown(countries=["fr"]) == items and shown(countries=["DE"]) == []
+    assert shown(kinds=["eoi"]) == [] and shown(kinds=["payment", "eoi"]) == items
+    assert shown(text="Visitor Person") == items  # a participant's name finds their exchanges
+    assert shown(text="Nobody Person") == []
+    assert shown(text="100%_") == []  # LIKE's wildcards are searched for, not obeyed
     late = items[0].due + timedelta(days=1)  # type: ignore[operator]
-    assert filter_queue(items, overdue_only=True, today=late) == items
-    assert filter_queue(items, overdue_only=True, today=items[0].due) == []
+    assert shown(overdue_only=True, today=late) == items
+    assert shown(overdue_only=True, today=items[0].due) == []
+
+
+def test_pages_come_from_the_database_oldest_first_with_counts(session: Session) -> None:
+    c, _exchange = accepted_exchange(session)
+    original = session.exec(select(Exchange)).one()
+    report = session.exec(select(ClosingReport)).one()
+    for n in range(6):  # copies accepted on six other days, older and newer than the original
+        copy = Exchange(**original.model_dump(exclude={"id"}))
+        session.add(copy)
+        session.flush()
+        accepted = report.accepted_at + timedelta(days=n - 3)  # type: ignore[operator]
+        session.add(
+            ClosingReport(
+                **report.model_dump(exclude={"id", "exchange_id", "accepted_at"}),
+                exchange_id=copy.id,
+                accepted_at=accepted,
+            )
+        )
+    session.commit()
+    everything = coordinator_queue(session, c.vop_coordinator)
+    assert len(everything) == 7
+    assert [item.since for item in everything] == sorted(item.since for item in everything)  # type: ignore[type-var]
+    first = queue_page(session, c.vop_coordinator, page=1, page_size=3)
+    third = queue_page(session, c.vop_coordinator, page=3, page_size=3)
+    assert first.items == everything[:3] and third.items == everything[6:]
+    assert (first.total, first.matching) == (7, 7)
+    late = everything[0].due + timedelta(days=1)  # type: ignore[operator]
+    counted = queue_page(session, c.vop_coordinator, page=1, page_size=3, today=late)
+    assert counted.overdue == sum(item.urgency(late) == "overdue" for item in everything) > 0
+    beyond = queue_page(session, c.vop_coordinator, page=9, page_size=3)
+    assert beyond.items == [] and beyond.matching == 7  # a page past the end still says how many there are
 
 
 def test_queue_costs_the_same_queries_for_one_or_many_exchanges(session: Session, engine: sa.Engine) -> None:
