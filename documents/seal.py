@@ -44,7 +44,7 @@ from domain.i18n import _
 
 KEY_FILE, CERT_FILE = "seal_key.pem", "seal_cert.pem"
 TSA_ROOTS_FILE = "tsa_roots.pem"  # the roots the time-stamping authority's certificate must lead to
-TSA_TIMEOUT_SECONDS = 10  # the last signature waits for it; an authority slower than this counts as down
+TSA_TIMEOUT_SECONDS = 5  # the last signature waits for it; an authority slower than this counts as down
 SEAL_FIELD = "CXCDeskSeal"
 SEAL_REASON = "Issued and sealed by CXC Desk"
 # Updates after the seal that do not change the document: the validation data of B-LT.

@@ -25,7 +25,7 @@ from domain.i18n import _
 from domain.workflow import Facts
 from services.outbox import notify, organisation_users, partnership_users
 from services.permissions import load_exchange
-from services.sealing import seal
+from services.sealing import Sealer
 from services.settings import load_settings
 from services.transitions import apply_transition
 
@@ -248,6 +248,7 @@ def _signature_page(session: Session, document: Document, exchange_id: int) -> l
 def _finalise(session: Session, exchange: Exchange, actor: User) -> None:
     """Every signature is in: sealed final PDFs with a signature page and the audit trail; ready."""
     ctx = _context(session, exchange)
+    seal = Sealer(session, id_of(exchange))
     for document in [d for d in current_documents(session, id_of(exchange)) if d.kind in REQUIRED]:
         content = document_content(ctx, document.kind, document.version)
         final_kind = SIGNED_KIND[document.kind]
@@ -255,8 +256,7 @@ def _finalise(session: Session, exchange: Exchange, actor: User) -> None:
         content.verify_url = verify_url(ctx, content.reference)
         content.title = f"{content.title} (signed)"
         content.sections += _signature_page(session, document, id_of(exchange))
-        sealed = seal(session, render_pdf(content), exchange_id=id_of(exchange))
-        _store(session, id_of(exchange), final_kind, document.version, sealed)
+        _store(session, id_of(exchange), final_kind, document.version, seal(render_pdf(content)))
     apply_transition(
         session,
         exchange,
@@ -382,7 +382,7 @@ def issue(session: Session, exchange: Exchange, kind: DocumentKind, details: dic
     version = _next_version(session, id_of(exchange), kind)
     pdf = render_pdf(document_content(_context(session, exchange), kind, version, details))
     if KINDS[kind].sealed:
-        pdf = seal(session, pdf, exchange_id=id_of(exchange))
+        pdf = Sealer(session, id_of(exchange))(pdf)
     return _store(session, id_of(exchange), kind, version, pdf)
 
 

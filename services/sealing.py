@@ -65,19 +65,31 @@ def save_tsa_url(*, session: Session, actor: User, url: str) -> str:
     return url
 
 
-def seal(session: Session, pdf: bytes, *, exchange_id: int) -> bytes:
-    """Seal a document of an exchange (inside the caller's transaction; the caller commits)."""
-    sealed = seal_document(pdf, data_dir(), tsa_url(session))
-    if sealed.warning:
-        append_event(
-            session,
-            actor=None,
-            entity_type="exchange",
-            entity_id=exchange_id,
-            action="sealed_without_time_stamp",
-            comment=sealed.warning,
-        )
-    return sealed.pdf
+class Sealer:
+    """Seals the documents of one action on an exchange (inside the caller's transaction; the caller
+    commits). An authority that did not answer is not asked again in the same action: the person
+    waits at most one timeout, and the audit's writers (serialised) are held up at most that long."""
+
+    def __init__(self, session: Session, exchange_id: int) -> None:
+        self.session = session
+        self.exchange_id = exchange_id
+        self.url = tsa_url(session)
+        self.down = ""  # why the authority failed earlier in this action
+
+    def __call__(self, pdf: bytes) -> bytes:
+        sealed = seal_document(pdf, data_dir(), "" if self.down else self.url)
+        if sealed.warning:
+            self.down = sealed.warning
+        if self.down:
+            append_event(
+                self.session,
+                actor=None,
+                entity_type="exchange",
+                entity_id=self.exchange_id,
+                action="sealed_without_time_stamp",
+                comment=self.down,
+            )
+        return sealed.pdf
 
 
 def try_authority(*, session: Session, actor: User) -> tuple[bool, str]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import subprocess
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -21,9 +22,9 @@ from tests.documents.tsa import Authority, closed_port_url, failing_authority, r
 
 
 @pytest.fixture
-def authority() -> Authority:
+def authority() -> Iterator[Authority]:
     with running_authority() as running:
-        yield running  # type: ignore[misc]
+        yield running
 
 
 def content() -> DocumentContent:
@@ -148,8 +149,8 @@ def test_an_authority_that_is_down_never_loses_the_document(tmp_path: Path) -> N
     check = check_seal(sealed.pdf, tmp_path)
     assert check.intact and check.trusted and check.time_stamp is None
     with failing_authority(503) as failing:
-        refused = seal_document(minimal_pdf("refused"), tmp_path, failing)
-    assert refused.profile == Profile.B_B and "did not answer" in refused.warning
+        refused = seal_document(minimal_pdf("refused"), tmp_path, failing.url)
+    assert refused.profile == Profile.B_B and "did not answer" in refused.warning and failing.requests == 1
     assert check_seal(refused.pdf, tmp_path).intact
 
 

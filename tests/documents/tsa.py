@@ -139,22 +139,25 @@ def running_authority() -> Iterator[Authority]:
 
 
 @contextmanager
-def failing_authority(status: int = 503) -> Iterator[str]:
-    """An HTTP server on 127.0.0.1 that answers every time-stamp request with an error."""
+def failing_authority(status: int = 503) -> Iterator[Authority]:
+    """An HTTP server on 127.0.0.1 that answers every time-stamp request with an error (and counts them)."""
+    authority = Authority(url="", folder=Path(tempfile.gettempdir()))
 
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
             self.rfile.read(int(self.headers.get("Content-Length", "0")))
+            authority.requests += 1
             self.send_error(status, "down for maintenance")
 
         def log_message(self, *_args: object) -> None:
             pass
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    authority.url = f"http://127.0.0.1:{server.server_port}/tsr"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_port}/tsr"
+        yield authority
     finally:
         server.shutdown()
         server.server_close()

@@ -22,7 +22,7 @@ from domain.errors import PermissionDenied, ValidationFailed
 from services import documents, payments, sealing
 from services.timeline import timeline
 from tests import factories as f
-from tests.documents.tsa import Authority, closed_port_url, running_authority
+from tests.documents.tsa import Authority, closed_port_url, failing_authority, running_authority
 from tests.journey import agreed_exchange, approved_plan, cast, sign_all
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -117,9 +117,11 @@ def test_the_last_signature_seals_time_stamped_documents_that_verify_names(
 
 def test_an_authority_that_is_down_costs_nobody_their_signature(session: Session) -> None:
     c, exchange = _ready_to_sign(session)
-    url = closed_port_url()
-    sealing.save_tsa_url(session=session, actor=c.admin, url=url)
-    exchange = sign_all(session, c, exchange)
+    with failing_authority(503) as down:
+        url = down.url
+        sealing.save_tsa_url(session=session, actor=c.admin, url=url)
+        exchange = sign_all(session, c, exchange)
+    assert down.requests == 1  # asked once for the two documents of the last signature
     assert exchange.state == ExchangeState.READY
     pdf = _signed_fa(session, exchange)
     check = check_seal(pdf, data_dir())
