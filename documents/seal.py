@@ -144,7 +144,13 @@ def _outside_event_loop(job: Callable[[], T]) -> T:
 def tsa_roots(folder: Path) -> list[asn1_x509.Certificate]:
     """The trusted roots of time-stamping authorities: `tsa_roots.pem` in the data folder, if any."""
     path = folder / TSA_ROOTS_FILE
-    return list(load_certs_from_pemder([str(path)])) if path.is_file() else []
+    if not path.is_file():
+        return []
+    try:
+        return list(load_certs_from_pemder([str(path)]))
+    except Exception as exc:  # noqa: BLE001 - a broken file must not stop seals or checks: it trusts nothing
+        log.warning("seal: %s cannot be read (%s); no time-stamping authority is trusted", path, exc)
+        return []
 
 
 def seal_document(pdf: bytes, folder: Path, tsa_url: str = "") -> Sealed:
@@ -224,7 +230,7 @@ class TimeStamp:
     trusted: bool  # its certificate leads to a root in tsa_roots.pem
 
     def line(self) -> str:
-        trust = _("trusted") if self.trusted else _("its authority is not among this instance's trusted roots")
+        trust = _("trusted") if self.trusted else _("its certificate is not among this instance's trusted roots")
         return _("time-stamped {at} UTC by {authority} ({trust})").format(
             at=self.at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S"), authority=self.authority, trust=trust
         )
@@ -258,7 +264,7 @@ def check_seal(pdf: bytes, folder: Path) -> SealCheck:
             lambda: validate_pdf_signature(
                 signature,
                 ValidationContext(trust_roots=[own]),
-                ts_validation_context=ValidationContext(trust_roots=[own, *tsa_roots(folder)]),
+                ts_validation_context=ValidationContext(trust_roots=tsa_roots(folder)),  # never the system's store
             )
         )
         subfilter = str(signature.sig_object.get("/SubFilter", ""))

@@ -133,6 +133,14 @@ def test_an_authority_without_a_trusted_root_still_time_stamps(tmp_path: Path, a
     assert "Verification: OK" in openssl_verifies_the_time_stamp(sealed.pdf, authority, tmp_path)
 
 
+def test_an_unreadable_roots_file_trusts_nobody_and_still_time_stamps(tmp_path: Path, authority: Authority) -> None:
+    (tmp_path / TSA_ROOTS_FILE).write_text("-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----\n")
+    sealed = seal_document(minimal_pdf("broken roots"), tmp_path, authority.url)
+    assert sealed.profile == Profile.B_T and not sealed.warning
+    check = check_seal(sealed.pdf, tmp_path)
+    assert check.intact and check.time_stamp is not None and not check.time_stamp.trusted
+
+
 def test_a_root_that_does_not_match_the_authority_falls_back_to_b_t(tmp_path: Path, authority: Authority) -> None:
     with running_authority() as other:
         (tmp_path / TSA_ROOTS_FILE).write_bytes(other.root_pem)
