@@ -16,8 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import segno
-from fpdf import FPDF
+from fpdf import FPDF, ViewerPreferences
 from fpdf.enums import TextMode
+
+from domain.i18n import current_locale
 
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
 TEXTS_FILE = Path(__file__).resolve().parent / "documents.toml"
@@ -39,6 +41,7 @@ class DocumentContent:
     version: int
     sections: list[Section]
     verify_url: str
+    lang: str = field(default_factory=current_locale)  # the PDF's /Lang: what a screen reader speaks it as
 
     def fingerprint(self) -> str:
         """SHA-256 of the content (not of the PDF bytes, which also hold a creation time)."""
@@ -65,8 +68,12 @@ class _Pdf(FPDF):
         # headings are drawn bold by stroking the regular glyphs (see _bold).
         self.add_font("DejaVu", "", str(FONT_DIR / "DejaVuSans.ttf"))
         self.set_auto_page_break(auto=True, margin=28)
+        # Title and language in the metadata and the catalogue: viewers show the title, not the file name.
         self.set_title(f"{content.title} {content.reference}")
+        self.set_subject(content.subtitle)
+        self.set_lang(content.lang)
         self.set_creator("CXC Desk")
+        self.viewer_preferences = ViewerPreferences(display_doc_title=True)
 
     def footer(self) -> None:
         self.set_y(-24)
@@ -127,6 +134,8 @@ def render_pdf(content: DocumentContent) -> bytes:
 def minimal_pdf(text: str) -> bytes:
     """A one-line document with the same font (the yardstick of the PDF benchmark)."""
     pdf = FPDF(format="A4")
+    pdf.set_title(text)
+    pdf.set_lang(current_locale())
     pdf.add_font("DejaVu", "", str(FONT_DIR / "DejaVuSans.ttf"))
     pdf.add_page()
     pdf.set_font("DejaVu", size=10)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlmodel import Session, col, func, select
@@ -18,13 +18,14 @@ from db.types import id_of, utcnow
 from documents.content import Context, verify_url
 from documents.kinds import KINDS, TO_SIGN, document_content, reference
 from documents.pdf import Section, render_pdf
-from documents.seal import check_seal, seal_pdf
+from documents.seal import SealCheck, check_seal
 from domain.enums import Action, DocumentKind, ExchangeState, Party, SignatureMethod
 from domain.errors import NotFound, PermissionDenied, StaleState, ValidationFailed
 from domain.i18n import _
 from domain.workflow import Facts
 from services.outbox import notify, organisation_users, partnership_users
 from services.permissions import load_exchange
+from services.sealing import Sealer
 from services.settings import load_settings
 from services.transitions import apply_transition
 
@@ -247,6 +248,7 @@ def _signature_page(session: Session, document: Document, exchange_id: int) -> l
 def _finalise(session: Session, exchange: Exchange, actor: User) -> None:
     """Every signature is in: sealed final PDFs with a signature page and the audit trail; ready."""
     ctx = _context(session, exchange)
+    seal = Sealer(session, id_of(exchange))
     for document in [d for d in current_documents(session, id_of(exchange)) if d.kind in REQUIRED]:
         content = document_content(ctx, document.kind, document.version)
         final_kind = SIGNED_KIND[document.kind]
@@ -254,7 +256,7 @@ def _finalise(session: Session, exchange: Exchange, actor: User) -> None:
         content.verify_url = verify_url(ctx, content.reference)
         content.title = f"{content.title} (signed)"
         content.sections += _signature_page(session, document, id_of(exchange))
-        _store(session, id_of(exchange), final_kind, document.version, seal_pdf(render_pdf(content), data_dir()))
+        _store(session, id_of(exchange), final_kind, document.version, seal(render_pdf(content)))
     apply_transition(
         session,
         exchange,
@@ -339,14 +341,19 @@ def verify_pdf(session: Session, pdf: bytes) -> Verification:
     document = session.exec(
         select(Document).where(Document.sha256 == digest, col(Document.exchange_id).is_not(None))
     ).first()
+    check = check_seal(pdf, data_dir())
     if document is not None:
-        return _describe(session, document)
-    seal = check_seal(pdf, data_dir())
-    if seal.sealed and not seal.intact:
-        return Verification(False, False, _("not valid: {why}").format(why=seal.reason))
-    if seal.sealed and seal.trusted:
-        return Verification(True, True, _("sealed by this instance, but not in its records"))
-    return Verification(False, False, _("not issued by this instance ({why})").format(why=seal.reason))
+        described = _describe(session, document)
+        return replace(described, reason=described.reason + _time_stamp_note(check))
+    if check.sealed and not check.intact:
+        return Verification(False, False, _("not valid: {why}").format(why=check.reason))
+    if check.sealed and check.trusted:
+        return Verification(True, True, _("sealed by this instance, but not in its records") + _time_stamp_note(check))
+    return Verification(False, False, _("not issued by this instance ({why})").format(why=check.reason))
+
+
+def _time_stamp_note(check: SealCheck) -> str:
+    return f"; {check.time_stamp.line()}" if check.time_stamp else ""
 
 
 def verify_reference(session: Session, ref: str) -> Verification:
@@ -374,7 +381,9 @@ def issue(session: Session, exchange: Exchange, kind: DocumentKind, details: dic
     """A new version of a `kind` document of this exchange, built, and sealed if its row says so; caller commits."""
     version = _next_version(session, id_of(exchange), kind)
     pdf = render_pdf(document_content(_context(session, exchange), kind, version, details))
-    return _store(session, id_of(exchange), kind, version, seal_pdf(pdf, data_dir()) if KINDS[kind].sealed else pdf)
+    if KINDS[kind].sealed:
+        pdf = Sealer(session, id_of(exchange))(pdf)
+    return _store(session, id_of(exchange), kind, version, pdf)
 
 
 def closing_report_pdf(

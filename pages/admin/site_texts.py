@@ -4,6 +4,7 @@ from domain.enums import Role
 from domain.i18n import _
 from services.instance import Identity, identity, save_identity
 from services.runtime import read_session
+from services.sealing import MAX_URL, save_tsa_url, try_authority, tsa_url
 from services.site_texts import DEFAULTS, MAX_TEXT, TITLES, reset_site_text, set_site_text, site_texts
 from ui.actions import act
 from ui.guard import require_role
@@ -63,3 +64,39 @@ if saved:
         form="instance_identity",
         rerun=True,
     )
+
+st.divider()
+st.subheader(_("Time-stamp of the seal"))
+st.caption(
+    _(
+        "The address of an RFC 3161 time-stamping authority. With one, every seal carries a time-stamp "
+        "(PAdES B-T; B-LT when the authority's root is in tsa_roots.pem in the data folder). Empty: no "
+        "time-stamp. If the authority does not answer, documents are sealed without it and the exchange's "
+        "timeline says so."
+    )
+)
+with read_session() as session:
+    current_tsa = tsa_url(session)
+form_errors_banner("instance_tsa")
+with st.form("instance_tsa"):
+    url = st.text_input(
+        _("Time-stamping authority (URL)"),
+        value=current_tsa,
+        key="tsa_url",
+        max_chars=MAX_URL,
+        placeholder="https://tsa.example.eu/tsr",
+    )
+    field_error("instance_tsa", "tsa_url")
+    saved_tsa = st.form_submit_button(_("Save"), type="primary")
+if saved_tsa:
+    act(
+        lambda s: save_tsa_url(session=s, actor=admin, url=url),
+        success=_("Saved: the next seals use it."),
+        form="instance_tsa",
+        rerun=True,
+    )
+if current_tsa and st.button(_("Ask the authority for a time-stamp now"), key="tsa_try"):
+    with st.spinner(_("Asking the authority…")):
+        with read_session() as session:
+            answered, message = try_authority(session=session, actor=admin)
+    (st.success if answered else st.warning)(message)
