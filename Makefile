@@ -43,12 +43,13 @@ cluster: $(STAMP)
 demo: migrate
 	$(BIN)/python manage.py demo
 
-# Debian packages the tests drive (Chromium, DejaVu fonts, nginx, poppler's pdfsig) when missing and
+# Debian packages the tests drive (Chromium, DejaVu fonts, nginx, poppler's pdfsig, openssl's time-stamping
+# authority) when missing and
 # root, and the OpenID Provider the login tests run (tests/oidc, from package-lock.json).
-DEBS := chromium fonts-dejavu-core nginx-light poppler-utils
+DEBS := chromium fonts-dejavu-core nginx-light poppler-utils openssl
 browser:
 	@if [ ! -x /usr/bin/chromium ] || [ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] \
-	    || [ ! -x /usr/sbin/nginx ] || [ ! -x /usr/bin/pdfsig ]; then \
+	    || [ ! -x /usr/sbin/nginx ] || [ ! -x /usr/bin/pdfsig ] || [ ! -x /usr/bin/openssl ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    apt-get -o DPkg::Lock::Timeout=600 update -qq \
 	      && DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq $(DEBS) >/dev/null; \
