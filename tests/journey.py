@@ -68,17 +68,17 @@ class Cast:
     host: User
 
 
-def cast(session: Session, *, same_partnership: bool = False) -> Cast:
+def cast(session: Session, *, same_partnership: bool = False, visitor_account: bool = True) -> Cast:
     admin = f.admin(session)
     vop = f.partnership(session, admin, "VOP")
     hop = vop if same_partnership else f.partnership(session, admin, "HOP")
     vop_coordinator = f.coordinator(session, admin, id_of(vop), "coord.v")
     hop_coordinator = vop_coordinator if same_partnership else f.coordinator(session, admin, id_of(hop), "coord.h")
     visitor = org_user(session, "visitor", "PT")
-    # The Financial Agreement names the Visitor's bank account: it is on file before any plan is approved.
-    payments.set_organisation_account(
-        session=session, actor=visitor, iban=GOOD_IBAN_PT, bic="CGDIPTPL", holder="Łódź Ąna Sousa"
-    )
+    if visitor_account:  # the Financial Agreement names it: on file before any plan is approved
+        payments.set_organisation_account(
+            session=session, actor=visitor, iban=GOOD_IBAN_PT, bic="CGDIPTPL", holder="Łódź Ąna Sousa"
+        )
     host = org_user(session, "host", "FR", city="Lyon")
     return Cast(admin, vop, hop, vop_coordinator, hop_coordinator, visitor, host)
 
