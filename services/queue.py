@@ -18,6 +18,7 @@ from db.models import EOI, ActionPlan, ClosingReport, Document, Exchange, Organi
 from db.types import id_of
 from domain.enums import DocumentKind, EOIState, ExchangeState, Party, Role, Side
 from domain.rules import Rules
+from domain.workflow import ACCOUNT_BOUND_STATES
 
 SOON_DAYS = 3
 
@@ -194,15 +195,22 @@ def coordinator_queue(
 
 
 def _signatures_waiting(session: Session, pid: int) -> list[QueueItem]:
-    """Exchanges in signing with a current document that lacks a signature this Partnership gives."""
+    """Exchanges in signing with a current document that lacks a signature this Partnership gives, and
+    (for the Visitor's Partnership) a Financial Agreement replaced later by a change of bank account."""
     items: dict[int, QueueItem] = {}
-    for side_column, party, kinds in (
+    for side_column, party, kinds, states in (
         (
             Exchange.visitor_partnership_id,
             Party.VISITOR_PARTNERSHIP,
             [DocumentKind.COMMITMENT_TO_QUALITY, DocumentKind.FINANCIAL_AGREEMENT],
+            ACCOUNT_BOUND_STATES,
         ),
-        (Exchange.host_partnership_id, Party.HOST_PARTNERSHIP, [DocumentKind.COMMITMENT_TO_QUALITY]),
+        (
+            Exchange.host_partnership_id,
+            Party.HOST_PARTNERSHIP,
+            [DocumentKind.COMMITMENT_TO_QUALITY],
+            (ExchangeState.SIGNING,),
+        ),
     ):
         signed = select(Signature.id).where(Signature.document_id == Document.id, Signature.party == party).exists()
         unsigned = (
@@ -215,7 +223,7 @@ def _signatures_waiting(session: Session, pid: int) -> list[QueueItem]:
             )
             .exists()
         )
-        rows = session.exec(_exchanges(Exchange.state == ExchangeState.SIGNING, side_column == pid, unsigned)).all()
+        rows = session.exec(_exchanges(col(Exchange.state).in_(states), side_column == pid, unsigned)).all()
         for row in rows:
             items.setdefault(row.id, _item("signature", row, "documents to sign", row.updated_at))
     return list(items.values())

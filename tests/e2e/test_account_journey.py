@@ -80,11 +80,11 @@ def test_a_new_iban_after_signing_is_paid_only_once_the_new_agreement_is_signed(
     # The payment screen shows the new account, masked, with the day it was given; order, then the SEPA file.
     open_page(coordinator, f"{server.url}/payments")
     expect(
-        coordinator.get_by_text("Paid to Ana Sousa · IBAN …3000 · BIC COBADEFFXXX; account given on").first
+        coordinator.get_by_text("Paid to Łódź Ąna Sousa · IBAN …3000 · BIC COBADEFFXXX; account given on").first
     ).to_be_visible()
     assert NEW_IBAN not in coordinator.content()
     button(coordinator, "Order payment")
-    expect(coordinator.get_by_text("Payment ordered").first).to_be_visible()
+    expect(coordinator.get_by_text("No accepted closing report waits for its payment.").first).to_be_visible()
     open_page(coordinator, f"{server.url}/payments")
     pick_many(coordinator, "Payments to export or mark paid", ["1 · Visitor Org · €900.00"])
     button(coordinator, "Prepare the SEPA file")

@@ -16,7 +16,9 @@ from db.types import id_of
 from domain.enums import DocumentKind, ExchangeState, Party
 from domain.errors import ValidationFailed
 from services import documents, paying_account, payments
+from services.queue import coordinator_queue
 from services.timeline import timeline
+from services.todo import participant_todos
 from tests.journey import GOOD_IBAN_PT, Cast, accepted_exchange, agreed_exchange, approved_plan, cast, sign_all
 
 NEW_IBAN, NEW_BIC = "DE89370400440532013000", "COBADEFFXXX"
@@ -73,6 +75,7 @@ def test_without_the_visitors_account_the_agreement_waits_and_says_where_to_add_
     with pytest.raises(ValidationFailed) as refused:
         documents.generate_documents(session, exchange, c.vop_coordinator)
     assert "“My organisation”" in refused.value.errors["iban"] and "IBAN and BIC" in refused.value.errors["iban"]
+    assert "Add your bank account" in [t.title for t in participant_todos(session, c.visitor)]
     asked = session.exec(select(Outbox).where(Outbox.kind == "account_needed")).all()
     assert [m.to_email for m in asked] == [c.visitor.email] and "My organisation" in asked[0].body
     # Saving the account generates the documents, with the account in the agreement.
@@ -136,6 +139,11 @@ def test_no_payment_until_the_new_agreement_is_signed_then_the_new_account_is_pa
         payments.order_payment(session=session, actor=c.vop_coordinator, exchange_id=xid)
     [row] = payments.to_order(session, c.vop_coordinator)
     assert row.account is None
+    # Both signers are shown what waits on them.
+    assert "Sign the new Financial Agreement" in [t.title for t in participant_todos(session, c.visitor)]
+    assert "Sign the new Financial Agreement" not in [t.title for t in participant_todos(session, c.host)]
+    assert "signature" in [i.kind for i in coordinator_queue(session, c.vop_coordinator)]
+    assert "signature" not in [i.kind for i in coordinator_queue(session, c.hop_coordinator)]
     sign_agreement(session, c, xid, (Party.VISITOR,))
     with pytest.raises(ValidationFailed, match="signed"):  # one signature is not enough
         payments.order_payment(session=session, actor=c.vop_coordinator, exchange_id=xid)
