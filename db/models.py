@@ -72,6 +72,7 @@ class Organisation(SQLModel, table=True):
     iban: str = Field(default="", max_length=34)
     bic: str = Field(default="", max_length=11)
     account_holder: str = Field(default="", max_length=140)
+    account_set_at: datetime | None = optional_time_field()  # when the account above was given
     profile: dict[str, Any] = Field(
         default_factory=dict, sa_type=sa.JSON, sa_column_kwargs={"server_default": "{}"}, nullable=False
     )
@@ -240,6 +241,12 @@ class Document(SQLModel, table=True):
     content: bytes | None = Field(default=None, sa_type=sa.LargeBinary)
     path: str | None = Field(default=None, max_length=300)
     superseded_at: datetime | None = optional_time_field()
+    # The paying account a Financial Agreement prints, kept with it: the payment goes to the account
+    # of the signed agreement, never to whatever the organisation's profile says later.
+    payee_holder: str = Field(default="", max_length=140, sa_column_kwargs={"server_default": ""})
+    payee_iban: str = Field(default="", max_length=34, sa_column_kwargs={"server_default": ""})
+    payee_bic: str = Field(default="", max_length=11, sa_column_kwargs={"server_default": ""})
+    payee_account_set_at: datetime | None = optional_time_field()
     created_at: datetime = created_at_field()
 
 

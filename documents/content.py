@@ -14,6 +14,7 @@ from typing import Any, Protocol
 
 from documents.pdf import TEXTS_FILE, DocumentContent, Section
 from domain.enums import DocumentKind, Party
+from domain.errors import ValidationFailed
 from domain.i18n import _, money
 from domain.rules import country_name, load_rules
 from forms.answers import display_value
@@ -39,9 +40,6 @@ class OrganisationData(Protocol):
     legal_name: str
     city: str
     country: str
-    account_holder: str
-    iban: str
-    bic: str
 
 
 class PartnershipData(Protocol):
@@ -105,14 +103,27 @@ def _plan_rows(ctx: Context) -> list[tuple[str, str]]:
     ]
 
 
-def _amount_rows(ctx: Context) -> list[tuple[str, str]]:
-    exchange, visitor = ctx.exchange, ctx.visitor
+def _account_rows(details: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """The Visitor's paying account as the agreement binds it; an agreement without one is never issued."""
+    account = details.get("account") or {}
+    if not account.get("iban") or not account.get("bic"):
+        raise ValidationFailed(
+            {"iban": _("The Financial Agreement needs the Visitor's IBAN and BIC (under “My organisation”).")}
+        )
+    return [
+        (_("Account holder"), str(account.get("holder", ""))),
+        (_("IBAN"), str(account["iban"])),
+        (_("BIC"), str(account["bic"])),
+        (
+            _("Paid only to this account"),
+            _("A change of account replaces this agreement, which must then be signed again."),
+        ),
+    ]
+
+
+def _amount_rows(ctx: Context, details: Mapping[str, Any]) -> list[tuple[str, str]]:
+    exchange = ctx.exchange
     breakdown = exchange.lump_sum_breakdown
-    account = (
-        f"{visitor.account_holder} · IBAN {visitor.iban} · BIC {visitor.bic}"
-        if visitor.iban
-        else _("not given yet: the Visitor adds it under “My organisation” before the payment")
-    )
     return [
         (_("Lump sum"), money(exchange.lump_sum_cents or 0)),
         (
@@ -121,7 +132,7 @@ def _amount_rows(ctx: Context) -> list[tuple[str, str]]:
             f"{breakdown.get('working_days', '?')} working days, {breakdown.get('distance_km', '?')} km)",
         ),
         (_("Exchange dates"), f"{exchange.start_date} – {exchange.end_date}"),
-        (_("Visitor's bank account"), account),
+        *_account_rows(details),
     ]
 
 
@@ -130,7 +141,7 @@ def from_texts(*, parties: tuple[Party, ...], plan: bool = False, amount: bool =
     the plan and the amount when asked, then the section's `commitments` (per party) and `conditions`."""
 
     def build(
-        ctx: Context, kind: DocumentKind, ref: str, version: int, texts: Mapping[str, Any], _details: Mapping[str, Any]
+        ctx: Context, kind: DocumentKind, ref: str, version: int, texts: Mapping[str, Any], details: Mapping[str, Any]
     ) -> DocumentContent:
         t = texts[kind.value]
         subtitle = (
@@ -141,7 +152,7 @@ def from_texts(*, parties: tuple[Party, ...], plan: bool = False, amount: bool =
         if plan:
             sections.append(Section(_("The exchange as planned"), rows=_plan_rows(ctx)))
         if amount:
-            sections.append(Section(_("Amount"), rows=_amount_rows(ctx)))
+            sections.append(Section(_("Amount"), rows=_amount_rows(ctx, details)))
         for party, lines in t.get("commitments", {}).items():
             sections.append(
                 Section(
@@ -183,11 +194,12 @@ def closing_report(
 def payment_confirmation(
     ctx: Context, _kind: DocumentKind, ref: str, version: int, _texts: Mapping[str, Any], details: Mapping[str, Any]
 ) -> DocumentContent:
-    """`details`: `amount_cents`, `paid_on` and the bank's `reference`."""
+    """`details`: `amount_cents`, `paid_on`, the bank's `reference` and the `account` paid (of the signed agreement)."""
     visitor = ctx.visitor
+    account = details.get("account") or {}
     rows = [
         (_("Paid by"), ctx.vop.name),
-        (_("Paid to"), f"{visitor.account_holder or visitor.legal_name} · IBAN {visitor.iban}"),
+        (_("Paid to"), f"{account.get('holder') or visitor.legal_name} · IBAN {account.get('iban', '')}"),
         (_("Amount"), money(details["amount_cents"])),
         (_("Paid on"), details["paid_on"]),
         (_("Bank reference"), details["reference"]),

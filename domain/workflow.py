@@ -137,6 +137,20 @@ CANCELLABLE: tuple[ExchangeState, ...] = (
     X.REPORT_ACCEPTED,
 )
 
+# From the first Financial Agreement until the lump sum is paid, the agreement binds the Visitor's paying
+# account: a change of that account replaces the agreement in these states.
+ACCOUNT_BOUND_STATES: tuple[ExchangeState, ...] = (
+    X.SIGNING,
+    X.READY,
+    X.IN_PROGRESS,
+    X.REPORTING,
+    X.REPORT_SUBMITTED,
+    X.REPORT_ACCEPTED,
+    X.PAYMENT_ORDERED,
+)
+# After the signing step, a replaced agreement is signed again without moving the exchange back.
+AGREEMENT_RESIGN_STATES: tuple[ExchangeState, ...] = ACCOUNT_BOUND_STATES[1:]
+
 EXCHANGE_TRANSITIONS: tuple[T, ...] = (
     # The counterpart answers a proposal; "counterpart" is checked by the service (the
     # proposing side may not accept its own proposal), the parties here are the candidates.

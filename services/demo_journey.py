@@ -228,6 +228,10 @@ def _seed_exchange(session: Session, visitor_name: str, host_name: str, target: 
         return
     exchange = session.get(Exchange, xid)
     assert exchange is not None
+    # The Financial Agreement names the Visitor's account: it is given before the plan is approved.
+    payments.set_organisation_account(
+        session=session, actor=visitor, iban=VISITOR_IBAN[0], bic=VISITOR_IBAN[1], holder=visitor.full_name
+    )
     for coordinator_id in {exchange.visitor_partnership_id, exchange.host_partnership_id}:
         coordinator = session.exec(select(User).where(User.partnership_id == coordinator_id)).first()
         exchanges.decide_plan(session=session, actor=coordinator, exchange_id=xid, approve=True)  # type: ignore[arg-type]
@@ -293,9 +297,6 @@ def _seed_exchange(session: Session, visitor_name: str, host_name: str, target: 
     reports.decide_report(session=session, actor=coordinator, exchange_id=xid, accept=True)  # type: ignore[arg-type]
     if target == "report_accepted":
         return
-    payments.set_organisation_account(
-        session=session, actor=visitor, iban=VISITOR_IBAN[0], bic=VISITOR_IBAN[1], holder=visitor.full_name
-    )
     payment = payments.order_payment(session=session, actor=coordinator, exchange_id=xid)  # type: ignore[arg-type]
     if target == "paid":
         payments.confirm_payments(

@@ -22,7 +22,8 @@ from documents.seal import SealCheck, check_seal
 from domain.enums import Action, DocumentKind, ExchangeState, Party, SignatureMethod
 from domain.errors import NotFound, PermissionDenied, StaleState, ValidationFailed
 from domain.i18n import _
-from domain.workflow import Facts
+from domain.workflow import AGREEMENT_RESIGN_STATES, Facts
+from services import paying_account
 from services.outbox import notify, organisation_users, partnership_users
 from services.permissions import load_exchange
 from services.sealing import Sealer
@@ -76,8 +77,47 @@ def _store(session: Session, exchange_id: int, kind: DocumentKind, version: int,
     return document
 
 
+def missing_account(session: Session, exchange: Exchange) -> str:
+    """Why the Financial Agreement cannot be issued yet, in words saying where to fix it; "" when it can."""
+    visitor = session.get(Organisation, exchange.visitor_org_id)
+    if visitor is not None and paying_account.of_organisation(visitor) is not None:
+        return ""
+    return _(
+        "The Financial Agreement needs the bank account of {org}: a person of {org} adds its IBAN and BIC "
+        "under “My organisation” → “Bank account for the lump sum”; the documents are generated then."
+    ).format(org=visitor.legal_name if visitor else _("the Visitor"))
+
+
+def generate_or_wait(session: Session, exchange: Exchange, actor: User | None) -> list[Document]:
+    """At plan approval: the documents now, or, without the Visitor's bank account, the plan stays approved
+    and the Visitor is asked for the account (saving it generates them). Caller commits."""
+    problem = missing_account(session, exchange)
+    if not problem:
+        return generate_documents(session, exchange, actor)
+    append_event(
+        session,
+        actor=actor,
+        entity_type="exchange",
+        entity_id=id_of(exchange),
+        action="documents_wait_for_bank_account",
+    )
+    notify(
+        session,
+        organisation_users(session, exchange.visitor_org_id),
+        subject=_("Add your bank account: the Financial Agreement waits for it"),
+        body=problem,
+        kind="account_needed",
+        link="my_organisation",
+    )
+    return []
+
+
 def generate_documents(session: Session, exchange: Exchange, actor: User | None) -> list[Document]:
-    """Approved plan -> signing: both documents, with the lump sum frozen into the agreement (caller commits)."""
+    """Approved plan -> signing: both documents, with the lump sum and the Visitor's bank account frozen
+    into the agreement (caller commits). Refused without the account."""
+    problem = missing_account(session, exchange)
+    if problem:
+        raise ValidationFailed({"iban": problem})
     created = [issue(session, exchange, kind) for kind in REQUIRED]
     apply_transition(session, exchange, Action.GENERATE_DOCUMENTS, parties={Party.SYSTEM}, actor=actor)
     for org in (exchange.visitor_org_id, exchange.host_org_id):
@@ -125,10 +165,19 @@ def parties_to_sign(session: Session, user: User, document: Document) -> list[Pa
         exchange, parties = load_exchange(session, user, document.exchange_id)
     except NotFound:
         return []
-    if exchange.state != ExchangeState.SIGNING:
+    if not open_for_signature(exchange.state, document.kind):
         return []
     done = {s.party for s in signatures_of(session, id_of(document))}
     return sorted((parties & REQUIRED[document.kind]) - done)
+
+
+def open_for_signature(state: ExchangeState, kind: DocumentKind) -> bool:
+    """Documents are signed while the exchange is signing; a Financial Agreement replaced later (the
+    Visitor's bank account changed) is signed again whenever the exchange is still to be paid."""
+    return kind in REQUIRED and (
+        state == ExchangeState.SIGNING
+        or (kind == DocumentKind.FINANCIAL_AGREEMENT and state in AGREEMENT_RESIGN_STATES)
+    )
 
 
 def _same_name(a: str, b: str) -> bool:
@@ -157,7 +206,7 @@ def sign_document(
         raise PermissionDenied(
             _("This version was replaced by a newer one; open the exchange again and sign the new version.")
         )
-    if exchange.state != ExchangeState.SIGNING or document.kind not in REQUIRED:
+    if not open_for_signature(exchange.state, document.kind):
         raise PermissionDenied(_("This document is not open for signatures."))
     if party not in REQUIRED[document.kind] or party not in parties:
         raise PermissionDenied(
@@ -195,8 +244,11 @@ def sign_document(
         action="sign",
         comment=f"{document.filename} as {party.value} sha256 {document.sha256}",
     )
-    if _all_signed(session, id_of(exchange)):
-        _finalise(session, exchange, actor)
+    if exchange.state == ExchangeState.SIGNING:
+        if _all_signed(session, id_of(exchange)):
+            _finalise(session, exchange, actor)
+    elif paying_account.is_fully_signed(session, document):
+        _agreement_signed_again(session, exchange, document, actor)
     session.commit()
     return signature
 
@@ -245,18 +297,65 @@ def _signature_page(session: Session, document: Document, exchange_id: int) -> l
     ]
 
 
+def _details_of(document: Document) -> dict[str, Any]:
+    """What an issue of a document printed beyond the exchange's data: the agreement's bank account."""
+    account = paying_account.of_document(document)
+    return {"account": account.as_details()} if account else {}
+
+
+def _seal_signed_copy(
+    session: Session, exchange: Exchange, document: Document, ctx: Context, seal: Sealer | None = None
+) -> Document:
+    """The document as signed, with its signature page and the audit trail, sealed."""
+    content = document_content(ctx, document.kind, document.version, _details_of(document))
+    final_kind = SIGNED_KIND[document.kind]
+    content.reference = reference(id_of(exchange), final_kind, document.version)
+    content.verify_url = verify_url(ctx, content.reference)
+    content.title = f"{content.title} (signed)"
+    content.sections += _signature_page(session, document, id_of(exchange))
+    seal = seal or Sealer(session, id_of(exchange))
+    copy = _store(session, id_of(exchange), final_kind, document.version, seal(render_pdf(content)))
+    account = paying_account.of_document(document)
+    if account is not None:
+        paying_account.snapshot(copy, account)
+        session.add(copy)
+    return copy
+
+
+def _agreement_signed_again(session: Session, exchange: Exchange, document: Document, actor: User) -> None:
+    """A replaced Financial Agreement has its signatures again: its sealed copy, the timeline, the e-mails.
+    The exchange keeps its state: only the payment waited for these signatures."""
+    _seal_signed_copy(session, exchange, document, _context(session, exchange))
+    account = paying_account.of_document(document)
+    append_event(
+        session,
+        actor=actor,
+        entity_type="exchange",
+        entity_id=id_of(exchange),
+        action="agreement_signed_again",
+        comment=f"{document.filename} · IBAN …{account.iban[-4:] if account else '?'}",
+    )
+    notify(
+        session,
+        [
+            *organisation_users(session, exchange.visitor_org_id),
+            *partnership_users(session, exchange.visitor_partnership_id),
+        ],
+        subject=_("The new Financial Agreement is signed"),
+        body=_("Both signatures are in: the lump sum of exchange {id} will be paid to the account it names.").format(
+            id=exchange.id
+        ),
+        kind="agreement_signed_again",
+        link=f"exchange?id={exchange.id}",
+    )
+
+
 def _finalise(session: Session, exchange: Exchange, actor: User) -> None:
     """Every signature is in: sealed final PDFs with a signature page and the audit trail; ready."""
     ctx = _context(session, exchange)
     seal = Sealer(session, id_of(exchange))
     for document in [d for d in current_documents(session, id_of(exchange)) if d.kind in REQUIRED]:
-        content = document_content(ctx, document.kind, document.version)
-        final_kind = SIGNED_KIND[document.kind]
-        content.reference = reference(id_of(exchange), final_kind, document.version)
-        content.verify_url = verify_url(ctx, content.reference)
-        content.title = f"{content.title} (signed)"
-        content.sections += _signature_page(session, document, id_of(exchange))
-        _store(session, id_of(exchange), final_kind, document.version, seal(render_pdf(content)))
+        _seal_signed_copy(session, exchange, document, ctx, seal)
     apply_transition(
         session,
         exchange,
@@ -378,12 +477,24 @@ def _next_version(session: Session, exchange_id: int, kind: DocumentKind) -> int
 
 
 def issue(session: Session, exchange: Exchange, kind: DocumentKind, details: dict[str, Any] | None = None) -> Document:
-    """A new version of a `kind` document of this exchange, built, and sealed if its row says so; caller commits."""
+    """A new version of a `kind` document of this exchange, built, and sealed if its row says so; caller commits.
+    A Financial Agreement prints the Visitor's bank account on file and keeps it (refused without one)."""
     version = _next_version(session, id_of(exchange), kind)
+    account = None
+    if kind == DocumentKind.FINANCIAL_AGREEMENT:
+        visitor = session.get(Organisation, exchange.visitor_org_id)
+        account = paying_account.of_organisation(visitor) if visitor else None
+        if account is None:
+            raise ValidationFailed({"iban": missing_account(session, exchange)})
+        details = {**(details or {}), "account": account.as_details()}
     pdf = render_pdf(document_content(_context(session, exchange), kind, version, details))
-    if KINDS[kind].sealed:
-        pdf = Sealer(session, id_of(exchange))(pdf)
-    return _store(session, id_of(exchange), kind, version, pdf)
+    document = _store(
+        session, id_of(exchange), kind, version, Sealer(session, id_of(exchange))(pdf) if KINDS[kind].sealed else pdf
+    )
+    if account is not None:
+        paying_account.snapshot(document, account)
+        session.add(document)
+    return document
 
 
 def closing_report_pdf(
@@ -394,12 +505,22 @@ def closing_report_pdf(
 
 
 def payment_confirmation_pdf(
-    session: Session, exchange: Exchange, amount_cents: int, paid_on: str, bank_reference: str
+    session: Session,
+    exchange: Exchange,
+    amount_cents: int,
+    paid_on: str,
+    bank_reference: str,
+    account: paying_account.PayeeAccount,
 ) -> Document:
-    """A sealed confirmation that the lump sum was paid (caller commits)."""
+    """A sealed confirmation that the lump sum was paid to the signed agreement's `account` (caller commits)."""
     return issue(
         session,
         exchange,
         DocumentKind.PAYMENT_CONFIRMATION,
-        {"amount_cents": amount_cents, "paid_on": paid_on, "reference": bank_reference},
+        {
+            "amount_cents": amount_cents,
+            "paid_on": paid_on,
+            "reference": bank_reference,
+            "account": account.as_details(),
+        },
     )

@@ -18,8 +18,8 @@ from db.models import (
     Signature,
     User,
 )
-from domain.enums import Action, Party
-from services import documents, exchanges, payments, reports
+from domain.enums import Action, ExchangeState, Party
+from services import documents, exchanges, paying_account, payments, reports
 from services.comments import ThreadEntry, thread
 from services.outbox import organisation_users
 from services.permissions import exchange_actions, load_exchange, may_download_evidence_pack, may_give_host_feedback
@@ -47,6 +47,8 @@ class ExchangeView:
     report: ClosingReport | None
     evidence: list[Evidence]
     payment: Payment | None
+    payee: paying_account.PayeeAccount | None  # the account of the signed Financial Agreement, if signed
+    account_needed: str  # why the documents wait (the Visitor's bank account is missing), or ""
     documents: list[Document]  # current (not superseded) ones
     signatures: dict[int, list[Signature]]  # by document id
     to_sign: dict[int, list[Party]]  # by document id: the parties this person may still sign for
@@ -101,6 +103,10 @@ def exchange_view(session: Session, user: User, exchange_id: int) -> ExchangeVie
         report=report,
         evidence=reports.evidence_of(session, report.id) if report and report.id else [],
         payment=payments.payment_of(session, exchange_id),
+        payee=paying_account.signed_account(session, exchange_id),
+        account_needed=documents.missing_account(session, exchange)
+        if exchange.state == ExchangeState.PLAN_APPROVED
+        else "",
         documents=current,
         signatures={d.id: documents.signatures_of(session, d.id) for d in current if d.id},
         to_sign={d.id: documents.parties_to_sign(session, user, d) for d in current if d.id},

@@ -28,7 +28,7 @@ from domain.rules import (
 from domain.workflow import EXCHANGE_TRANSITIONS, Facts, check
 from forms.answers import draft_answers, parse_date, validate_answers
 from forms.spec import load_spec
-from services.documents import generate_documents, supersede_documents
+from services.documents import generate_or_wait, supersede_documents
 from services.eois import approved_eoi, previous_visits
 from services.outbox import notify, organisation_users, partnership_users
 from services.permissions import counterpart, load_exchange, require_participant_org
@@ -429,7 +429,7 @@ def decide_plan(*, session: Session, actor: User, exchange_id: int, approve: boo
             },
         )
         tag_from_plan(session, exchange, plan)
-        generate_documents(session, exchange, actor)
+        generate_or_wait(session, exchange, actor)
         for org in (exchange.visitor_org_id, exchange.host_org_id):
             notify(
                 session,

@@ -27,8 +27,10 @@ from domain.i18n import _, money
 from domain.rules import load_rules
 from domain.validators import required_text
 from domain.workflow import Facts
+from services.account_change import rebind_agreements
 from services.documents import payment_confirmation_pdf
 from services.outbox import notify, organisation_users, partnership_users
+from services.paying_account import PayeeAccount, last_signed_account, require_signed_account, signed_account
 from services.permissions import load_exchange, require_participant_org
 from services.transitions import apply_transition
 
@@ -78,10 +80,14 @@ def check_bank_account(iban: str, bic: str, holder: str) -> BankAccount:
 
 def _store_account(
     session: Session, actor: User, owner: Organisation | Partnership, entity_type: str, iban: str, bic: str, holder: str
-) -> None:
-    """Check, store and audit a bank account (only its last four digits go into the audit log)."""
+) -> bool:
+    """Check, store and audit a bank account (only its last four digits go into the audit log); caller commits.
+    True when the account differs from the one on file."""
     account = check_bank_account(iban, bic, holder)
+    changed = (owner.iban, owner.bic, owner.account_holder) != (account.iban, account.bic, account.holder)
     owner.iban, owner.bic, owner.account_holder = account.iban, account.bic, account.holder
+    if changed and isinstance(owner, Organisation):
+        owner.account_set_at = utcnow()
     session.add(owner)
     append_event(
         session,
@@ -91,12 +97,16 @@ def _store_account(
         action="set_bank_account",
         comment=f"…{account.iban[-4:]}",
     )
-    session.commit()
+    return changed
 
 
 def set_organisation_account(*, session: Session, actor: User, iban: str, bic: str, holder: str) -> Organisation:
+    """The Visitor's account on file; a change replaces every open Financial Agreement naming another one."""
     organisation = require_participant_org(session, actor)
-    _store_account(session, actor, organisation, "organisation", iban, bic, holder)
+    if _store_account(session, actor, organisation, "organisation", iban, bic, holder):
+        session.flush()
+        rebind_agreements(session, actor, organisation)
+    session.commit()
     return organisation
 
 
@@ -108,6 +118,7 @@ def set_partnership_account(*, session: Session, actor: User, iban: str, bic: st
     if partnership is None:
         raise NotFound(_("Your Partnership no longer exists."))
     _store_account(session, actor, partnership, "partnership", iban, bic, holder)
+    session.commit()
     return partnership
 
 
@@ -124,15 +135,7 @@ def order_payment(*, session: Session, actor: User, exchange_id: int) -> Payment
                     day=existing.ordered_at.date().isoformat()
                 )
             )
-    visitor = session.get(Organisation, exchange.visitor_org_id)
-    if visitor is None or not visitor.iban:
-        raise ValidationFailed(
-            {
-                "iban": _("{org} has not given its bank account yet; it adds it under “My organisation”.").format(
-                    org=visitor.legal_name if visitor else "The Visitor"
-                )
-            }
-        )
+    account = require_signed_account(session, exchange_id)
     if exchange.lump_sum_cents is None:
         raise ValidationFailed({"amount": _("This exchange has no lump sum yet.")})
     report = session.exec(select(ClosingReport).where(ClosingReport.exchange_id == exchange_id)).first()
@@ -157,9 +160,10 @@ def order_payment(*, session: Session, actor: User, exchange_id: int) -> Payment
         session,
         organisation_users(session, exchange.visitor_org_id),
         subject=_("Your lump sum is ordered"),
-        body=_("{amount} will be paid to your account by {due}.").format(
+        body=_("{amount} will be paid by {due} to the account of your signed Financial Agreement ({account}).").format(
             amount=money(payment.amount_cents),
             due=payment.due_date.isoformat(),  # type: ignore[union-attr]
+            account=account.masked(),
         ),
         kind="payment_ordered",
         link=f"exchange?id={exchange_id}",
@@ -198,14 +202,16 @@ def sepa_file(*, session: Session, actor: User, payment_ids: list[int], executio
         },
         clean=True,
     )
-    for payment, exchange, visitor in rows:
+    for payment, exchange, _visitor in rows:
         if payment.state == PaymentState.PAID:
             raise ValidationFailed({"payments": _("Payment {id} is paid already.").format(id=payment.id)})
+        # The account the signed agreement names, never the one on file now.
+        account = require_signed_account(session, id_of(exchange))
         transfer.add_payment(
             {
-                "name": visitor.account_holder or visitor.legal_name,
-                "IBAN": visitor.iban,
-                "BIC": visitor.bic,
+                "name": account.holder,
+                "IBAN": account.iban,
+                "BIC": account.bic,
                 "amount": payment.amount_cents,
                 "execution_date": execution_date,
                 "description": f"ClusterXchange lump sum exchange {exchange.id}",
@@ -251,6 +257,8 @@ def payments_csv(*, session: Session, actor: User, payment_ids: list[int]) -> st
         ]
     )
     for payment, exchange, visitor in rows:
+        # Blank while a replaced agreement waits for its signatures: nothing to pay to yet.
+        account = signed_account(session, id_of(exchange)) or PayeeAccount("", "", "", None)
         writer.writerow(
             [
                 formula_safe(cell)
@@ -258,9 +266,9 @@ def payments_csv(*, session: Session, actor: User, payment_ids: list[int]) -> st
                     payment.id,
                     exchange.id,
                     visitor.legal_name,
-                    visitor.account_holder,
-                    visitor.iban,
-                    visitor.bic,
+                    account.holder,
+                    account.iban,
+                    account.bic,
                     f"{payment.amount_cents / 100:.2f}",
                     payment.state.value,
                     payment.due_date.isoformat() if payment.due_date else "",
@@ -296,7 +304,12 @@ def confirm_payments(
         )
         payment.state, payment.paid_at, payment.bank_reference = PaymentState.PAID, paid_at, reference
         session.add(payment)
-        payment_confirmation_pdf(session, exchange, payment.amount_cents, paid_on.isoformat(), reference)
+        account = last_signed_account(session, id_of(exchange))
+        if account is None:
+            raise ValidationFailed(
+                {"payments": _("Exchange {id} has no signed Financial Agreement.").format(id=exchange.id)}
+            )
+        payment_confirmation_pdf(session, exchange, payment.amount_cents, paid_on.isoformat(), reference, account)
         notify(
             session,
             organisation_users(session, id_of(visitor)),
@@ -344,17 +357,22 @@ def partnership_payments(session: Session, actor: User) -> list[PaymentRow]:
     ]
 
 
-def to_order(session: Session, actor: User) -> list[tuple[Exchange, Organisation]]:
-    return list(
-        session.exec(
-            select(Exchange, Organisation)
-            .join(Organisation, Exchange.visitor_org_id == Organisation.id)  # type: ignore[arg-type]
-            .where(
-                Exchange.state == ExchangeState.REPORT_ACCEPTED, Exchange.visitor_partnership_id == actor.partnership_id
-            )
-            .order_by(Exchange.updated_at)
-        )
+@dataclass(frozen=True)
+class OrderRow:
+    exchange: Exchange
+    visitor: Organisation
+    account: PayeeAccount | None  # of the signed agreement; None while a replaced one waits for signatures
+
+
+def to_order(session: Session, actor: User) -> list[OrderRow]:
+    """Accepted reports waiting for the order, each with the account the payment would go to."""
+    rows = session.exec(
+        select(Exchange, Organisation)
+        .join(Organisation, Exchange.visitor_org_id == Organisation.id)  # type: ignore[arg-type]
+        .where(Exchange.state == ExchangeState.REPORT_ACCEPTED, Exchange.visitor_partnership_id == actor.partnership_id)
+        .order_by(Exchange.updated_at)
     )
+    return [OrderRow(exchange, visitor, signed_account(session, id_of(exchange))) for exchange, visitor in rows]
 
 
 def payment_of(session: Session, exchange_id: int) -> Payment | None:

@@ -21,6 +21,7 @@ from db.models import EOI, ActionPlan, ClosingReport, Document, Exchange, Organi
 from db.types import UTCDateTime
 from domain.enums import DocumentKind, EOIState, ExchangeState, Party, Role, Side
 from domain.rules import Rules
+from domain.workflow import ACCOUNT_BOUND_STATES
 
 SOON_DAYS = 3
 KINDS = ("eoi", "plan", "signature", "report", "report_overdue", "payment", "payment_confirm")
@@ -221,8 +222,10 @@ def _all_items(*, names: bool = False) -> sa.Subquery:
     )
     host_to_sign = unsigned(Party.HOST_PARTNERSHIP, [DocumentKind.COMMITMENT_TO_QUALITY])
     signing = Exchange.state == ExchangeState.SIGNING
+    # The Visitor's Partnership signs again after a change of bank account, until the payment.
+    account_bound = col(Exchange.state).in_(ACCOUNT_BOUND_STATES)
     signatures = [
-        _exchange_items("signature", col(Exchange.updated_at), signing, visiting, visitor_to_sign, names=names),
+        _exchange_items("signature", col(Exchange.updated_at), account_bound, visiting, visitor_to_sign, names=names),
         _exchange_items(
             "signature",
             col(Exchange.updated_at),

@@ -9,7 +9,8 @@ from sqlmodel import Session, select
 from db.models import EOI, ActionPlan, Exchange, Organisation, User
 from db.types import id_of
 from domain.enums import EOIState, ExchangeState, Party, Side
-from services.documents import current_documents, parties_to_sign
+from domain.workflow import AGREEMENT_RESIGN_STATES
+from services.documents import current_documents, missing_account, parties_to_sign
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,18 @@ def participant_todos(session: Session, user: User) -> list[Todo]:
         )
     for x in open_exchanges:
         me = Party.VISITOR if x.visitor_org_id == org.id else Party.HOST
+        # Beside the step's own item: a Financial Agreement replaced by a change of bank account.
+        if x.state in AGREEMENT_RESIGN_STATES and any(
+            parties_to_sign(session, user, d) for d in current_documents(session, id_of(x))
+        ):
+            todos.append(
+                Todo(
+                    "Sign the new Financial Agreement",
+                    "Your bank account changed: the agreement naming it must be signed before the payment.",
+                    "pages/exchange/exchange.py",
+                    x.id,
+                )
+            )
         if x.state == ExchangeState.PROPOSED and x.proposed_by != me:
             todos.append(
                 Todo(
@@ -120,6 +133,14 @@ def participant_todos(session: Session, user: User) -> list[Todo]:
                     "The Commitment to Quality (and, for the Visitor, the Financial Agreement).",
                     "pages/exchange/exchange.py",
                     x.id,
+                )
+            )
+        elif x.state == ExchangeState.PLAN_APPROVED and me == Party.VISITOR and missing_account(session, x):
+            todos.append(
+                Todo(
+                    "Add your bank account",
+                    "The Financial Agreement names it: it is generated as soon as the IBAN and BIC are saved.",
+                    "pages/participant/organisation.py",
                 )
             )
         elif x.state == ExchangeState.REPORTING and me == Party.VISITOR:

@@ -68,13 +68,17 @@ class Cast:
     host: User
 
 
-def cast(session: Session, *, same_partnership: bool = False) -> Cast:
+def cast(session: Session, *, same_partnership: bool = False, visitor_account: bool = True) -> Cast:
     admin = f.admin(session)
     vop = f.partnership(session, admin, "VOP")
     hop = vop if same_partnership else f.partnership(session, admin, "HOP")
     vop_coordinator = f.coordinator(session, admin, id_of(vop), "coord.v")
     hop_coordinator = vop_coordinator if same_partnership else f.coordinator(session, admin, id_of(hop), "coord.h")
     visitor = org_user(session, "visitor", "PT")
+    if visitor_account:  # the Financial Agreement names it: on file before any plan is approved
+        payments.set_organisation_account(
+            session=session, actor=visitor, iban=GOOD_IBAN_PT, bic="CGDIPTPL", holder="Łódź Ąna Sousa"
+        )
     host = org_user(session, "host", "FR", city="Lyon")
     return Cast(admin, vop, hop, vop_coordinator, hop_coordinator, visitor, host)
 
@@ -151,7 +155,7 @@ def through_signing(session: Session, exchange: Exchange, c: Cast | None = None)
 
 
 def reported_exchange(session: Session) -> tuple[Cast, Exchange]:
-    """The stay is over, the closing report with evidence is filed, the Visitor's bank account is known."""
+    """The stay is over, the closing report with evidence is filed."""
     c = cast(session)
     exchange = through_signing(session, approved_plan(session, c, agreed_exchange(session, c)), c)
     exchanges.mark_stay(
@@ -174,9 +178,6 @@ def reported_exchange(session: Session) -> tuple[Cast, Exchange]:
             "follow_up": "A joint proposal.",
             "visitor_satisfaction": 5,
         },
-    )
-    payments.set_organisation_account(
-        session=session, actor=c.visitor, iban=GOOD_IBAN_PT, bic="CGDIPTPL", holder="Łódź Ąna Sousa"
     )
     return c, session.get(Exchange, exchange.id)  # type: ignore[return-value]
 

@@ -430,6 +430,8 @@ ONE_CLICK: dict[Action, tuple[str, str, str, Callable[[Session, User, ExchangeVi
 def one_click(view: ExchangeView, user: User, action: Action) -> None:
     label, key, success, service = ONE_CLICK[action]
     words = label.format(amount=money(view.exchange.lump_sum_cents or 0))
+    if action == Action.ORDER_PAYMENT:
+        payee(view)
     if st.button(words, key=key, type="primary" if action == Action.ORDER_PAYMENT else "secondary"):
         step(view, lambda s: service(s, user, view), success)
 
@@ -562,6 +564,26 @@ def report_decision(view: ExchangeView, user: User) -> None:
 
 
 # --- payment, cancellation, comments -------------------------------------------------------
+
+
+def payee(view: ExchangeView) -> None:
+    """The account the payment goes to: the signed agreement's, with the day the Visitor gave it."""
+    if view.payee is None:
+        st.warning(
+            _("The Visitor's bank account changed: the new Financial Agreement waits for its signatures."),
+            icon=":material/account_balance:",
+        )
+    else:
+        st.caption(
+            _("Paid to {account}; account given on {day}, as in the signed Financial Agreement.").format(
+                account=view.payee.masked(), day=view.payee.set_on()
+            )
+        )
+
+
+def account_needed(view: ExchangeView) -> None:
+    if view.account_needed:
+        st.warning(view.account_needed, icon=":material/account_balance:")
 
 
 def payment_state(view: ExchangeView) -> None:

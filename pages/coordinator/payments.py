@@ -24,11 +24,24 @@ with read_session() as session:
 st.subheader(_("To order"))
 if not waiting:
     st.write(_("No accepted closing report waits for its payment."))
-for exchange, visitor in waiting:
+for row in waiting:
+    exchange, visitor, account = row.exchange, row.visitor, row.account
     cols = st.columns([4, 2, 2])
     cols[0].markdown(f"**{visitor.legal_name}** · {_('exchange')} {exchange.id}")
+    if account is None:
+        cols[0].warning(
+            _("The Visitor's bank account changed: the new Financial Agreement waits for its signatures."),
+            icon=":material/account_balance:",
+        )
+    else:
+        # The account of the signed agreement, shown so that a surprising change is noticed before paying.
+        cols[0].caption(
+            _("Paid to {account}; account given on {day}, as in the signed Financial Agreement.").format(
+                account=account.masked(), day=account.set_on()
+            )
+        )
     cols[1].write(money(exchange.lump_sum_cents or 0))
-    if cols[2].button(_("Order payment"), key=f"order_{exchange.id}"):
+    if cols[2].button(_("Order payment"), key=f"order_{exchange.id}", disabled=account is None):
         act(
             lambda s, exchange_id=exchange.id: payments.order_payment(session=s, actor=user, exchange_id=exchange_id),
             success=_("Payment ordered; the Visitor is told the amount and the date."),

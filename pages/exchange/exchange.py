@@ -36,6 +36,7 @@ else:
 if Action.APPROVE_PLAN in actions and view.latest_plan:
     section.plan_decision(view, user)
 section.compare_plans(view)
+section.account_needed(view)
 section.documents_to_sign(view, user)
 section.other_documents(view, user)
 if Action.REQUEST_PLAN_CHANGES in actions and Action.APPROVE_PLAN not in actions:

@@ -63,7 +63,13 @@ else:
             )
 
 st.subheader(_("Bank account for the lump sum"))
-st.caption(_("The Visitor's Partnership pays the lump sum to this account after the closing report is accepted."))
+st.caption(
+    _(
+        "The Financial Agreement names this account and the lump sum is paid to it after the closing report is "
+        "accepted. A change after an agreement was issued replaces that agreement: your organisation and its "
+        "Partnership sign the new version, and the Partnership's coordinators are told."
+    )
+)
 bank_account_form(
     "org_bank",
     iban=organisation.iban,

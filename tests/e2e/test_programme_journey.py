@@ -220,6 +220,13 @@ def test_whole_programme_from_registration_to_paid(server: Server, new_page, tmp
     expect(visitor.get_by_text("Version 2; agreed by: Visitor").first).to_be_visible()
     open_page(host, f"{server.url}/exchange?id={exchange_id}")
     button(host, "Agree to version 2 as it is")
+    # The Financial Agreement names the Visitor's bank account: it is given before the plan is approved.
+    open_page(visitor, f"{server.url}/my_organisation")
+    bank = visitor.get_by_test_id("stForm").filter(has_text="Save the bank account")
+    textbox(bank, "IBAN").fill("PT50 0002 0123 1234 5678 9015 4")
+    textbox(bank, "BIC").fill("CGDIPTPL")
+    bank.get_by_role("button", name="Save the bank account").click()
+    expect(visitor.get_by_text("Account on file: Porto Digital Cluster · IBAN …0154").first).to_be_visible()
     for coordinator in (vop_page, hop_page):
         open_page(coordinator, f"{server.url}/exchange?id={exchange_id}")
         button(coordinator, "Approve the plan")
@@ -278,13 +285,6 @@ def test_whole_programme_from_registration_to_paid(server: Server, new_page, tmp
     open_page(vop_page, url)
     button(vop_page, "Accept the report")
     expect(vop_page.get_by_text("Closing report accepted").first).to_be_visible()
-
-    open_page(visitor, f"{server.url}/my_organisation")
-    bank = visitor.get_by_test_id("stForm").filter(has_text="Save the bank account")
-    textbox(bank, "IBAN").fill("PT50 0002 0123 1234 5678 9015 4")
-    textbox(bank, "BIC").fill("CGDIPTPL")
-    bank.get_by_role("button", name="Save the bank account").click()
-    expect(visitor.get_by_text("Account on file: Porto Digital Cluster · IBAN …0154").first).to_be_visible()
 
     open_page(vop_page, url)
     button(vop_page, "Order the payment of €900.00")

@@ -58,14 +58,17 @@ def test_order_once_then_refused_with_words(session: Session) -> None:
     assert len(session.exec(select(Payment)).all()) == 1
 
 
-def test_no_order_without_the_visitors_bank_account(session: Session) -> None:
+def test_the_order_follows_the_signed_agreement_not_the_profile(session: Session) -> None:
+    """An account on file edited behind the services' back changes nothing: the agreement's account is paid."""
     c, exchange = accepted_exchange(session)
     organisation = session.get(Organisation, exchange.visitor_org_id)
     organisation.iban = ""  # type: ignore[union-attr]
     session.add(organisation)
     session.commit()
-    with pytest.raises(ValidationFailed, match="bank account"):
-        payments.order_payment(session=session, actor=c.vop_coordinator, exchange_id=id_of(exchange))
+    payments.order_payment(session=session, actor=c.vop_coordinator, exchange_id=id_of(exchange))
+    [row] = payments.partnership_payments(session, c.vop_coordinator)
+    table = payments.payments_csv(session=session, actor=c.vop_coordinator, payment_ids=[id_of(row.payment)])
+    assert GOOD_IBAN_PT in table
 
 
 def test_no_order_before_the_report_is_accepted(session: Session) -> None:
