@@ -1,7 +1,8 @@
-"""The programme rules file: loaded once, validated, and read through small pure functions.
+"""The programme rules: parsed, validated, and read through small pure functions.
 
-Later issues add the lump sum, working days and distance here; every number comes from
-`rules.toml` (or an admin's newer version), never from code.
+Every number comes from the rules version in force, never from code. Services and pages get it
+from `services.rules_admin.rules_in_force`; the bundled `rules.toml` only seeds version 1
+(`db.rules_seed`), so this module parses texts and opens no file.
 """
 
 from __future__ import annotations
@@ -11,14 +12,11 @@ import tomllib
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
-from pathlib import Path
 
 import holidays
 from babel import Locale
 
 from domain.enums import OrgType
-
-DEFAULT_RULES_PATH = Path(__file__).with_name("rules.toml")
 
 
 class RulesError(ValueError):
@@ -137,11 +135,6 @@ def parse_rules(text: str) -> Rules:
     )
 
 
-@lru_cache(maxsize=4)
-def load_rules(path: Path = DEFAULT_RULES_PATH) -> Rules:
-    return parse_rules(path.read_text(encoding="utf-8"))
-
-
 def country_name(code: str, locale: str = "en") -> str:
     return Locale.parse(locale).territories.get(code, code)
 
@@ -182,6 +175,22 @@ def cluster_membership_problem(org_type: OrgType, is_cluster_member: bool) -> st
         return None
     kind = ORG_TYPE_WORDS[org_type].capitalize()
     return f"{kind} must be a member of a cluster; say which one in your organisation profile."
+
+
+def host_membership_problem(org_type: OrgType, is_cluster_member: bool, exception: str = "") -> str | None:
+    """A Host must be a cluster member too (a public authority: active in a cluster), except a
+    non-member SME that the funding agency accepted: its coordinator records that decision."""
+    if org_type == OrgType.CLUSTER or is_cluster_member:
+        return None
+    if org_type == OrgType.SME:
+        if exception.strip():
+            return None
+        return (
+            "An SME that is not a member of a cluster can be Host only when the funding agency accepts it; "
+            "its Partnership's coordinator records that decision on its expression of interest."
+        )
+    kind = ORG_TYPE_WORDS[org_type].capitalize()
+    return f"{kind} can be Host only as a member of a cluster (or active in one); say which one in its profile."
 
 
 def country_problem(country: str, rules: Rules) -> str | None:

@@ -22,7 +22,6 @@ from domain.enums import OrgType, Role
 from domain.errors import NotFound, PermissionDenied, ValidationFailed
 from domain.i18n import _
 from domain.places import find_city
-from domain.rules import load_rules
 from domain.validators import (
     choice_problem,
     collect,
@@ -34,6 +33,7 @@ from domain.validators import (
     username_problem,
 )
 from services.outbox import queue_mail
+from services.rules import rules_in_force
 from services.settings import Settings, load_settings
 
 SETUP_LOCK_KEY = 4_242_002
@@ -190,7 +190,7 @@ class Registration:
 
 def register_participant(*, session: Session, data: Registration) -> User:
     """Self-registration of a person and the organisation they work for."""
-    rules = load_rules()
+    rules = rules_in_force(session)
     errors = account_errors(
         session,
         username=data.username,

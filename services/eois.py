@@ -14,13 +14,14 @@ from db.types import id_of, utcnow
 from domain.enums import Action, DocumentKind, EOIState, ExchangeState, Party, Side
 from domain.errors import PermissionDenied, ValidationFailed
 from domain.i18n import _
-from domain.rules import country_problem, load_rules, side_type_problem, visitor_once_problem
+from domain.rules import country_problem, side_type_problem, visitor_once_problem
 from domain.workflow import Facts
 from forms.answers import draft_answers, validate_answers
 from forms.spec import load_spec
 from services.files import check_upload
 from services.outbox import admins, notify, organisation_users, partnership_users
 from services.permissions import eoi_actions, load_eoi, require_participant_org
+from services.rules import rules_in_force
 from services.timeline import TimelineEntry, timeline
 from services.transitions import apply_transition
 
@@ -29,22 +30,40 @@ ACTIVE_EOI_STATES = (EOIState.DRAFT, EOIState.SUBMITTED, EOIState.CHANGES_REQUES
 SIDE_WORDS = {Side.VISITOR: "Visitor", Side.HOST: "Host"}
 
 
-def previous_visits(session: Session, organisation_id: int) -> int:
-    """Exchanges in which the organisation travelled (or is about to): a Visitor goes once."""
-    return session.exec(
+# An organisation has taken part as Visitor once an exchange of theirs has an approved plan;
+# proposals, plans being written, and declined or cancelled exchanges do not count.
+TAKEN_PART_STATES = (
+    ExchangeState.PLAN_APPROVED,
+    ExchangeState.SIGNING,
+    ExchangeState.READY,
+    ExchangeState.IN_PROGRESS,
+    ExchangeState.REPORTING,
+    ExchangeState.REPORT_SUBMITTED,
+    ExchangeState.REPORT_ACCEPTED,
+    ExchangeState.PAYMENT_ORDERED,
+    ExchangeState.PAID,
+)
+
+
+def previous_visits(session: Session, organisation_id: int, *, besides: int | None = None) -> int:
+    """Exchanges (other than `besides`) in which the organisation took part as Visitor: it goes once."""
+    query = (
         select(func.count())
         .select_from(Exchange)
         .where(
             Exchange.visitor_org_id == organisation_id,
-            Exchange.state.not_in([ExchangeState.CANCELLED.value, ExchangeState.DECLINED.value]),  # type: ignore[attr-defined]
+            col(Exchange.state).in_([s.value for s in TAKEN_PART_STATES]),
         )
-    ).one()
+    )
+    if besides is not None:
+        query = query.where(Exchange.id != besides)
+    return session.exec(query).one()
 
 
 def start_eoi(*, session: Session, actor: User, side: Side, partnership_id: int | None) -> EOI:
     """A new draft for the actor's organisation, as Visitor or Host, to a Partnership or "assign me"."""
     organisation = require_participant_org(session, actor)
-    rules = load_rules()
+    rules = rules_in_force(session)
     errors: dict[str, str] = {}
     problem = side_type_problem(side.value, organisation.org_type, rules) or country_problem(
         organisation.country, rules
@@ -133,7 +152,7 @@ def submit_eoi(*, session: Session, actor: User, eoi_id: int, answers: dict[str,
     """Send to the Partnership (first time or after a change request)."""
     eoi, parties = load_eoi(session, actor, eoi_id)
     _editable(eoi, parties)
-    clean, errors = validate_answers(load_spec(SPEC), answers, load_rules())
+    clean, errors = validate_answers(load_spec(SPEC), answers, rules_in_force(session))
     errors.update(_cv_problem(session, eoi, clean))
     if errors:
         raise ValidationFailed(errors)

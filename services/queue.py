@@ -17,7 +17,7 @@ from sqlmodel import Session, col, func, select
 from db.models import EOI, ActionPlan, ClosingReport, Document, Exchange, Organisation, Payment, Signature, User
 from db.types import id_of
 from domain.enums import DocumentKind, EOIState, ExchangeState, Party, Role, Side
-from domain.rules import Rules
+from services.rules import rules_lookup
 
 SOON_DAYS = 3
 
@@ -59,6 +59,7 @@ def _exchanges(*where: object) -> sa.Select:
             Exchange.state,
             Exchange.updated_at,
             Exchange.end_date,  # type: ignore[call-overload]
+            Exchange.rules_version_id,
             col(Visitor.id).label("v_id"),
             col(Visitor.legal_name).label("v_name"),
             col(Visitor.country).label("v_country"),
@@ -87,17 +88,13 @@ def _item(kind: str, row: sa.Row, what: str, since: datetime | None, due: date |
     )
 
 
-def coordinator_queue(
-    session: Session, user: User, *, rules: Rules | None = None, today: date | None = None
-) -> list[QueueItem]:
+def coordinator_queue(session: Session, user: User, *, today: date | None = None) -> list[QueueItem]:
     """Everything waiting on the user's Partnership, oldest first."""
     pid = user.partnership_id
     if user.role != Role.COORDINATOR or pid is None:
         return []
-    if rules is None:
-        from services.rules_admin import active_rules
-
-        rules = active_rules(session)[0]
+    rules_of = rules_lookup(session)  # each exchange's deadlines: its frozen rules version
+    soonest_report = min(rules.report_due_days for rules in rules_of.every())
     today = today or datetime.now(UTC).date()
     mine = (Exchange.visitor_partnership_id == pid) | (Exchange.host_partnership_id == pid)
     paying = Exchange.visitor_partnership_id == pid
@@ -154,18 +151,13 @@ def coordinator_queue(
         _exchanges(
             Exchange.state.in_([ExchangeState.READY, ExchangeState.IN_PROGRESS, ExchangeState.REPORTING]),  # type: ignore[attr-defined]
             paying,
-            Exchange.end_date < today - timedelta(days=rules.report_due_days),  # type: ignore[operator]
+            Exchange.end_date < today - timedelta(days=soonest_report),  # type: ignore[operator]
         )
     ).all()
     items += [
-        _item(
-            "report_overdue",
-            row,
-            "closing report overdue",
-            _midnight(row.end_date),
-            row.end_date + timedelta(days=rules.report_due_days),
-        )
+        _item("report_overdue", row, "closing report overdue", _midnight(row.end_date), due)
         for row in late_rows
+        if today > (due := row.end_date + timedelta(days=rules_of(row).report_due_days))
     ]
 
     accepted_rows = session.exec(
@@ -179,7 +171,7 @@ def coordinator_queue(
             row,
             "payment to order",
             row.accepted_at,
-            (row.accepted_at or row.updated_at).date() + timedelta(days=rules.payment_days),
+            (row.accepted_at or row.updated_at).date() + timedelta(days=rules_of(row).payment_days),
         )
         for row in accepted_rows
     ]

@@ -2,8 +2,10 @@ import streamlit as st
 
 from domain.i18n import _
 from domain.labels import ORG_TYPE_LABELS
-from domain.rules import country_options, load_rules
+from domain.rules import country_options
 from services.accounts import Registration, register_participant
+from services.rules import rules_in_force
+from services.runtime import read_session
 from ui.actions import act
 from ui.widgets import field_error, form_errors_banner, text_field
 from ui import oidc
@@ -12,7 +14,8 @@ FORM = "register"
 
 st.title(_("Register your organisation"))
 st.caption(_("One account per person. Your organisation can then send expressions of interest as Visitor or Host."))
-countries = country_options(load_rules())
+with read_session() as session:
+    countries = country_options(rules_in_force(session))
 if oidc.verified_email():
     # Signed in at the organisation's provider: register with the address it vouches for.
     st.session_state.setdefault("reg_email", oidc.verified_email())
