@@ -358,3 +358,49 @@ def lump_sum(rules: Rules, *, host_country: str, working_day_count: int, distanc
         rules.cap_eur,
         rate > rules.cap_eur,
     )
+
+
+# --- the public facts: drawn from the rules, so that the welcome page cannot contradict them ----
+
+
+@dataclass(frozen=True)
+class EligibilityRow:
+    org_type: OrgType
+    as_visitor: bool
+    as_host: bool
+    condition: str  # what the organisation must be besides its type
+
+
+def eligibility_table(rules: Rules) -> list[EligibilityRow]:
+    """Who may be Visitor, who may be Host, by organisation type (the same checks as `side_type_problem`,
+    `cluster_membership_problem` and `host_membership_problem`)."""
+    rows = []
+    for org_type in OrgType:
+        if org_type == OrgType.CLUSTER:
+            condition = "—"
+        elif org_type == OrgType.SME:
+            condition = "a member of a cluster (as Host: or accepted case by case by the funding agency)"
+        elif org_type == OrgType.PUBLIC_AUTHORITY:
+            condition = "active in a cluster"
+        else:
+            condition = "a member of a cluster"
+        rows.append(EligibilityRow(org_type, org_type in rules.visitor_types, org_type in rules.host_types, condition))
+    return [row for row in rows if row.as_visitor or row.as_host]
+
+
+@dataclass(frozen=True)
+class RateRow:
+    country: str
+    amount_cents: int  # a stay of the full length, far enough away
+    halved_cents: int  # a short stay and/or a near Host
+    capped: bool
+
+
+def lump_sum_table(rules: Rules) -> list[RateRow]:
+    """Host country → amount, computed by the calculator itself (`lump_sum`), in name order."""
+    rows = []
+    for country in rules.participating_countries:
+        full = lump_sum(rules, host_country=country, working_day_count=rules.full_rate_working_days, distance_km=None)
+        halved = lump_sum(rules, host_country=country, working_day_count=rules.full_rate_working_days, distance_km=0.0)
+        rows.append(RateRow(country, full.amount_cents, halved.amount_cents, full.cap_applied))
+    return sorted(rows, key=lambda row: country_name(row.country))
