@@ -20,7 +20,13 @@ from forms.answers import draft_answers, validate_answers
 from forms.spec import load_spec
 from services.files import check_upload
 from services.outbox import admins, notify, organisation_users, partnership_users
-from services.permissions import eoi_actions, load_eoi, require_participant_org
+from services.permissions import (
+    eoi_actions,
+    load_eoi,
+    may_record_membership_exception,
+    needs_membership_exception,
+    require_participant_org,
+)
 from services.rules import rules_in_force
 from services.timeline import TimelineEntry, timeline
 from services.transitions import apply_transition
@@ -240,6 +246,41 @@ def decide_eoi(*, session: Session, actor: User, eoi_id: int, action: Action, co
     return eoi
 
 
+def record_membership_exception(*, session: Session, actor: User, eoi_id: int, reason: str) -> EOI:
+    """The coordinator records that the funding agency accepted a non-member SME as Host, with the
+    reason (its decision's reference); audited, and the organisation is told."""
+    eoi, parties = load_eoi(session, actor, eoi_id)
+    organisation = session.get(Organisation, eoi.organisation_id)
+    assert organisation is not None  # a foreign key
+    if not may_record_membership_exception(eoi, organisation, parties):
+        raise PermissionDenied(
+            _(
+                "Only the coordinator of the Partnership reviewing it records this exception, for a submitted or "
+                "approved Host expression of interest of an SME that is not a cluster member."
+            )
+        )
+    reason = " ".join(reason.split())
+    if not 10 <= len(reason) <= 1000:
+        raise ValidationFailed(
+            {"reason": _("Give the funding agency's decision and its reference (10 to 1000 characters).")}
+        )
+    eoi.membership_exception, eoi.membership_exception_at = reason, utcnow()
+    session.add(eoi)
+    append_event(
+        session, actor=actor, entity_type="eoi", entity_id=eoi_id, action="membership_exception", comment=reason
+    )
+    notify(
+        session,
+        organisation_users(session, eoi.organisation_id),
+        subject=_("You may host exchanges as a non-member SME"),
+        body=_("The funding agency accepted your organisation as Host: {reason}").format(reason=reason),
+        kind="membership_exception",
+        link=f"eoi?id={eoi_id}",
+    )
+    session.commit()
+    return eoi
+
+
 def assign_eoi(*, session: Session, actor: User, eoi_id: int, partnership_id: int) -> EOI:
     eoi, parties = load_eoi(session, actor, eoi_id)
     if session.get(Partnership, partnership_id) is None:
@@ -307,6 +348,8 @@ class EOIView:
     parties: frozenset[Party]
     actions: frozenset[Action]
     organisation: Organisation
+    needs_exception: bool  # a non-member SME as Host: it takes part only by the funding agency's exception
+    may_record_exception: bool
     partnership: Partnership | None
     cv: Document | None
     events: list[TimelineEntry]
@@ -325,6 +368,8 @@ def eoi_view(session: Session, user: User, eoi_id: int) -> EOIView:
         frozenset(parties),
         eoi_actions(eoi, parties),
         organisation,
+        needs_membership_exception(eoi, organisation),
+        may_record_membership_exception(eoi, organisation, parties),
         partnership,
         cv,
         timeline(session, "eoi", eoi_id),

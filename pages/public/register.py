@@ -3,7 +3,7 @@ import streamlit as st
 from domain.i18n import _
 from domain.labels import ORG_TYPE_LABELS
 from domain.rules import country_options
-from services.accounts import Registration, register_participant
+from services.accounts import Registration, ask_to_join, duplicate_organisation, register_participant
 from services.rules import rules_in_force
 from services.runtime import read_session
 from ui.actions import act
@@ -83,6 +83,15 @@ with st.form(FORM):
         max_chars=120,
         help=_("Used to compute the travel distance, e.g. Porto"),
     )
+    registration_number = text_field(
+        FORM,
+        "registration_number",
+        _("VAT or registration number"),
+        key="reg_number",
+        max_chars=40,
+        required=False,
+        help=_("One organisation has one account: we check that it is not registered already."),
+    )
     cluster_name = text_field(
         FORM,
         "cluster_name",
@@ -105,6 +114,7 @@ if submitted:
         country=country or "",
         city=city,
         cluster_name=cluster_name,
+        registration_number=registration_number,
     )
     if (
         act(
@@ -118,3 +128,30 @@ if submitted:
             st.rerun()  # the provider's identity now matches this account: the next run logs it in
         st.success(_("Your account is ready. Log in with your user name and password."))
         st.page_link("pages/public/login.py", label=_("Log in"), icon=":material/login:")
+    else:
+        with read_session() as session:
+            existing = duplicate_organisation(
+                session, name=data.organisation_name, country=data.country, number=data.registration_number
+            )
+        if existing is not None:
+            st.session_state["reg_existing"] = (existing.id, existing.legal_name)
+
+# The organisation exists already: instead of a second record, ask its people to let this person in.
+if "reg_existing" in st.session_state:
+    existing_id, existing_name = st.session_state["reg_existing"]
+    with st.container(border=True):
+        st.markdown(_("**{org}** has an account already.").format(org=existing_name))
+        note = st.text_area(_("A message to its contact (optional)"), key="reg_join_message", max_chars=1000)
+        if st.button(_("Ask {org}'s contact to let me in").format(org=existing_name), key="reg_ask_to_join"):
+            if act(
+                lambda s: ask_to_join(
+                    session=s,
+                    organisation_id=existing_id,
+                    full_name=st.session_state.get("reg_full_name", ""),
+                    email=st.session_state.get("reg_email", ""),
+                    message=note,
+                ),
+                success=_("Sent: its contact will answer you by e-mail."),
+                form=FORM,
+            ):
+                del st.session_state["reg_existing"]
