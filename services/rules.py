@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from db.models import RulesVersion
@@ -53,18 +54,22 @@ def _newest_active() -> Any:
     )
 
 
+# Built once: the statements are the same on every page run (the parameters are bound).
+_ACTIVE = (
+    select(RulesVersion.id, RulesVersion.sha256).where(_newest_active()[0]).order_by(*_newest_active()[1]).limit(1)
+)
+_FROZEN = select(RulesVersion.id, RulesVersion.sha256).where(RulesVersion.id == sa.bindparam("version_id"))
+
+
 def rules_in_force(session: Session, exchange: Frozen | None = None) -> Rules:
     """The one way to the programme rules. For an exchange whose plan was approved: the version
     frozen then (its amount, payment delay, report deadline and documents keep those terms);
     otherwise, and for everything not tied to an exchange, the version the Support Office activated."""
     frozen_id = exchange.rules_version_id if exchange is not None else None
-    query = select(RulesVersion.id, RulesVersion.sha256)
     if frozen_id is not None:
-        query = query.where(RulesVersion.id == frozen_id)
+        row = session.execute(_FROZEN, {"version_id": frozen_id}).first()
     else:
-        active, newest = _newest_active()
-        query = query.where(active).order_by(*newest)
-    row = session.exec(query.limit(1)).first()
+        row = session.execute(_ACTIVE).first()
     if row is None:
         raise NoRulesInForce(_("No programme rules are in force; run the database migrations (they seed version 1)."))
     return _rules_of(session, row[0], row[1])
