@@ -116,6 +116,12 @@ if submitted:
         cluster_name=cluster_name,
         registration_number=registration_number,
     )
+    # Read before the attempt: a refused form is drawn again at once, with its errors.
+    with read_session() as session:
+        existing = duplicate_organisation(
+            session, name=data.organisation_name, country=data.country, number=data.registration_number
+        )
+    st.session_state["reg_existing"] = (existing.id, existing.legal_name) if existing else None
     if (
         act(
             lambda s: register_participant(session=s, data=data),
@@ -128,16 +134,9 @@ if submitted:
             st.rerun()  # the provider's identity now matches this account: the next run logs it in
         st.success(_("Your account is ready. Log in with your user name and password."))
         st.page_link("pages/public/login.py", label=_("Log in"), icon=":material/login:")
-    else:
-        with read_session() as session:
-            existing = duplicate_organisation(
-                session, name=data.organisation_name, country=data.country, number=data.registration_number
-            )
-        if existing is not None:
-            st.session_state["reg_existing"] = (existing.id, existing.legal_name)
 
 # The organisation exists already: instead of a second record, ask its people to let this person in.
-if "reg_existing" in st.session_state:
+if st.session_state.get("reg_existing"):
     existing_id, existing_name = st.session_state["reg_existing"]
     with st.container(border=True):
         st.markdown(_("**{org}** has an account already.").format(org=existing_name))
@@ -154,4 +153,4 @@ if "reg_existing" in st.session_state:
                 success=_("Sent: its contact will answer you by e-mail."),
                 form=FORM,
             ):
-                del st.session_state["reg_existing"]
+                st.session_state["reg_existing"] = None
