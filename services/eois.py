@@ -11,11 +11,11 @@ from sqlmodel import Session, col, func, select
 from db.audit import append_event
 from db.models import EOI, Document, Exchange, Organisation, Partnership, User
 from db.types import id_of, utcnow
-from domain.enums import Action, DocumentKind, EOIState, ExchangeState, Party, Side
+from domain.enums import Action, DocumentKind, EOIState, Party, Side
 from domain.errors import PermissionDenied, ValidationFailed
 from domain.i18n import _
 from domain.rules import country_problem, side_type_problem, visitor_once_problem
-from domain.workflow import Facts
+from domain.workflow import APPROVED_STATES, Facts
 from forms.answers import draft_answers, validate_answers
 from forms.spec import load_spec
 from services.files import check_upload
@@ -36,29 +36,15 @@ ACTIVE_EOI_STATES = (EOIState.DRAFT, EOIState.SUBMITTED, EOIState.CHANGES_REQUES
 SIDE_WORDS = {Side.VISITOR: "Visitor", Side.HOST: "Host"}
 
 
-# An organisation has taken part as Visitor once an exchange of theirs has an approved plan;
-# proposals, plans being written, and declined or cancelled exchanges do not count.
-TAKEN_PART_STATES = (
-    ExchangeState.PLAN_APPROVED,
-    ExchangeState.SIGNING,
-    ExchangeState.READY,
-    ExchangeState.IN_PROGRESS,
-    ExchangeState.REPORTING,
-    ExchangeState.REPORT_SUBMITTED,
-    ExchangeState.REPORT_ACCEPTED,
-    ExchangeState.PAYMENT_ORDERED,
-    ExchangeState.PAID,
-)
-
-
 def previous_visits(session: Session, organisation_id: int, *, besides: int | None = None) -> int:
-    """Exchanges (other than `besides`) in which the organisation took part as Visitor: it goes once."""
+    """Exchanges (other than `besides`) in which the organisation took part as Visitor: it goes once.
+    Taking part starts with an approved plan; proposals, declined and cancelled exchanges do not count."""
     query = (
         select(func.count())
         .select_from(Exchange)
         .where(
             Exchange.visitor_org_id == organisation_id,
-            col(Exchange.state).in_([s.value for s in TAKEN_PART_STATES]),
+            col(Exchange.state).in_([s.value for s in APPROVED_STATES]),
         )
     )
     if besides is not None:
