@@ -43,25 +43,33 @@ def _bundled_rules() -> Rules:
 
 
 def seed_rules(connection: Connection) -> int | None:
-    """Store and activate the bundled rules as the first version when no version exists yet.
+    """Store and activate the bundled rules as the first version when no version is in force yet.
 
-    Exchanges whose amount was frozen before versions were stored followed these rules: they
-    point at the seeded version from now on. Returns the new version's id, or None when
-    versions exist already (the function is safe to run again)."""
-    if connection.execute(sa.select(sa.func.count()).select_from(_rules_version)).scalar_one():
+    Before versions were seeded, the bundled file applied while an administrator's versions were
+    only stored: it is what was in force, so it is seeded then too. Exchanges whose amount was
+    frozen before versions were stored followed these rules: they point at the seeded version
+    from now on. Returns the version's id, or None when a version is in force already (the
+    function is safe to run again)."""
+    in_force = sa.select(sa.func.count()).select_from(_rules_version).where(_rules_version.c.activated_at.is_not(None))
+    if connection.execute(in_force).scalar_one():
         return None
     text = _bundled_rules_text()
+    label = parse_rules(text).version
     now = utcnow()
-    connection.execute(
-        _rules_version.insert().values(
-            label=parse_rules(text).version,
-            content_toml=text,
-            sha256=hashlib.sha256(text.encode()).hexdigest(),
-            created_at=now,
-            activated_at=now,
+    version_id = connection.execute(sa.select(_rules_version.c.id).where(_rules_version.c.label == label)).scalar()
+    if version_id is None:
+        connection.execute(
+            _rules_version.insert().values(
+                label=label,
+                content_toml=text,
+                sha256=hashlib.sha256(text.encode()).hexdigest(),
+                created_at=now,
+                activated_at=now,
+            )
         )
-    )
-    version_id = connection.execute(sa.select(sa.func.max(_rules_version.c.id))).scalar_one()
+        version_id = connection.execute(sa.select(_rules_version.c.id).where(_rules_version.c.label == label)).scalar()
+    else:
+        connection.execute(_rules_version.update().where(_rules_version.c.id == version_id).values(activated_at=now))
     connection.execute(
         _exchange.update()
         .where(_exchange.c.rules_version_id.is_(None), _exchange.c.lump_sum_cents.is_not(None))
