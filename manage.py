@@ -83,11 +83,11 @@ def cmd_quote(args: argparse.Namespace) -> int:
 
     from db.engine import read_session
     from domain.quote import QuoteError, locate, quote
-    from services.rules_admin import active_rules
+    from services.rules import rules_in_force
 
     upgrade(get_engine())  # the rules in force live in the database
     with read_session() as session:
-        rules, _version = active_rules(session)
+        rules = rules_in_force(session)
     try:
         start, end = date.fromisoformat(args.start), date.fromisoformat(args.end)
         visitor = locate(*_place(args.visitor), rules, _coords(args.visitor_coords))
@@ -144,14 +144,13 @@ def cmd_remind(args: argparse.Namespace) -> int:
     from datetime import UTC, date, datetime
 
     from services.reminders import send_reminders
-    from services.rules_admin import active_rules
 
     try:
         today = date.fromisoformat(args.today) if args.today else datetime.now(UTC).date()
     except ValueError:
         raise ValidationFailed({"today": f"“{args.today}” is not a date (YYYY-MM-DD)"}) from None
     with write_session() as session:
-        report = send_reminders(session, rules=active_rules(session)[0], today=today, system=True)
+        report = send_reminders(session, today=today, system=True)
     print(report.line())
     return 0
 

@@ -15,6 +15,7 @@ from documents.kinds import document_content
 from documents.pdf import minimal_pdf, render_pdf
 from documents.seal import seal_pdf
 from domain.enums import DocumentKind, OrgType, Party
+from domain.rules import parse_rules
 
 ROUNDS = 15
 
@@ -68,7 +69,9 @@ def ten_day_context() -> Context:
         lump_sum_cents=78000,
         lump_sum_breakdown={"explained": "Greece €780 · €780", "rates_version": "2020"},
     )
-    return Context(exchange, visitor, host, vop, hop, plan)
+    # No database here: the bench prints with the rules shipped with the app (version 1 of every instance).
+    rules = parse_rules((Path(__file__).resolve().parent.parent / "domain" / "rules.toml").read_text(encoding="utf-8"))
+    return Context(exchange, visitor, host, vop, hop, plan, rules=rules)
 
 
 def timed(action, rounds: int = ROUNDS) -> float:

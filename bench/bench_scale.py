@@ -34,8 +34,8 @@ from db.models import (
     User,
 )
 from domain.enums import DocumentKind, EOIState, ExchangeState, OrgType, Party, PaymentState, Role, Side
-from domain.rules import load_rules
 from services.accounts import find_user, hash_password
+from services.rules import rules_in_force
 from services.sessions import open_session
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -59,7 +59,8 @@ def build(url: str, exchanges_wanted: int = EXCHANGES, organisations_wanted: int
     rng = random.Random(7)
     engine = get_engine(url)
     upgrade(engine)
-    countries = list(load_rules().participating_countries)
+    with Session(engine) as session:
+        countries = list(rules_in_force(session).participating_countries)  # version 1, seeded by the migrations
     password = hash_password("bench-password-123")
     with engine.begin() as conn:
         _insert(

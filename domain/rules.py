@@ -1,7 +1,8 @@
-"""The programme rules file: loaded once, validated, and read through small pure functions.
+"""The programme rules: parsed, validated, and read through small pure functions.
 
-Later issues add the lump sum, working days and distance here; every number comes from
-`rules.toml` (or an admin's newer version), never from code.
+Every number comes from the rules version in force, never from code. Services and pages get it
+from `services.rules_admin.rules_in_force`; the bundled `rules.toml` only seeds version 1
+(`db.rules_seed`), so this module parses texts and opens no file.
 """
 
 from __future__ import annotations
@@ -11,14 +12,11 @@ import tomllib
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
-from pathlib import Path
 
 import holidays
 from babel import Locale
 
 from domain.enums import OrgType
-
-DEFAULT_RULES_PATH = Path(__file__).with_name("rules.toml")
 
 
 class RulesError(ValueError):
@@ -137,11 +135,6 @@ def parse_rules(text: str) -> Rules:
     )
 
 
-@lru_cache(maxsize=4)
-def load_rules(path: Path = DEFAULT_RULES_PATH) -> Rules:
-    return parse_rules(path.read_text(encoding="utf-8"))
-
-
 def country_name(code: str, locale: str = "en") -> str:
     return Locale.parse(locale).territories.get(code, code)
 
@@ -182,6 +175,22 @@ def cluster_membership_problem(org_type: OrgType, is_cluster_member: bool) -> st
         return None
     kind = ORG_TYPE_WORDS[org_type].capitalize()
     return f"{kind} must be a member of a cluster; say which one in your organisation profile."
+
+
+def host_membership_problem(org_type: OrgType, is_cluster_member: bool, exception: str = "") -> str | None:
+    """A Host must be a cluster member too (a public authority: active in a cluster), except a
+    non-member SME that the funding agency accepted: its coordinator records that decision."""
+    if org_type == OrgType.CLUSTER or is_cluster_member:
+        return None
+    if org_type == OrgType.SME:
+        if exception.strip():
+            return None
+        return (
+            "An SME that is not a member of a cluster can be Host only when the funding agency accepts it; "
+            "its Partnership's coordinator records that decision on its expression of interest."
+        )
+    kind = ORG_TYPE_WORDS[org_type].capitalize()
+    return f"{kind} can be Host only as a member of a cluster (or active in one); say which one in its profile."
 
 
 def country_problem(country: str, rules: Rules) -> str | None:
@@ -349,3 +358,49 @@ def lump_sum(rules: Rules, *, host_country: str, working_day_count: int, distanc
         rules.cap_eur,
         rate > rules.cap_eur,
     )
+
+
+# --- the public facts: drawn from the rules, so that the welcome page cannot contradict them ----
+
+
+@dataclass(frozen=True)
+class EligibilityRow:
+    org_type: OrgType
+    as_visitor: bool
+    as_host: bool
+    condition: str  # what the organisation must be besides its type
+
+
+def eligibility_table(rules: Rules) -> list[EligibilityRow]:
+    """Who may be Visitor, who may be Host, by organisation type (the same checks as `side_type_problem`,
+    `cluster_membership_problem` and `host_membership_problem`)."""
+    rows = []
+    for org_type in OrgType:
+        if org_type == OrgType.CLUSTER:
+            condition = "—"
+        elif org_type == OrgType.SME:
+            condition = "a member of a cluster (as Host: or accepted case by case by the funding agency)"
+        elif org_type == OrgType.PUBLIC_AUTHORITY:
+            condition = "active in a cluster"
+        else:
+            condition = "a member of a cluster"
+        rows.append(EligibilityRow(org_type, org_type in rules.visitor_types, org_type in rules.host_types, condition))
+    return [row for row in rows if row.as_visitor or row.as_host]
+
+
+@dataclass(frozen=True)
+class RateRow:
+    country: str
+    amount_cents: int  # a stay of the full length, far enough away
+    halved_cents: int  # a short stay and/or a near Host
+    capped: bool
+
+
+def lump_sum_table(rules: Rules) -> list[RateRow]:
+    """Host country → amount, computed by the calculator itself (`lump_sum`), in name order."""
+    rows = []
+    for country in rules.participating_countries:
+        full = lump_sum(rules, host_country=country, working_day_count=rules.full_rate_working_days, distance_km=None)
+        halved = lump_sum(rules, host_country=country, working_day_count=rules.full_rate_working_days, distance_km=0.0)
+        rows.append(RateRow(country, full.amount_cents, halved.amount_cents, full.cap_applied))
+    return sorted(rows, key=lambda row: country_name(row.country))

@@ -7,6 +7,7 @@ what is wrong and how to fix it.
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
@@ -97,3 +98,44 @@ def choice_problem(value: str, allowed: set[str] | frozenset[str] | dict[str, st
 def collect(**checks: str | None) -> dict[str, str]:
     """Keep only the fields that have a problem."""
     return {field: message for field, message in checks.items() if message}
+
+
+# --- one organisation, one record ----------------------------------------------------------
+
+# Legal-form words dropped from the end of a name before comparing ("Alfa, Lda." is "Alfa"),
+# after dots are removed ("S.A." → "sa", "Sp. z o.o." → "sp z oo"). Common EU and associated forms.
+_ONE_WORD_FORMS = (
+    "ab ag aps as asbl bv cic cv ehf ek ev eg gbr gmbh ggmbh kft kg ks lda ltd limited llc nv oy oyj plc "
+    "sa sae sarl sas sasu scrl sl slu snc spa srl sro doo dd ad ood eood se sce zrt nyrt bvba vzw ohg"
+).split()
+LEGAL_FORMS: tuple[tuple[str, ...], ...] = (
+    *((form,) for form in _ONE_WORD_FORMS),
+    ("sp", "z", "oo"),
+    ("s", "r", "o"),
+    ("d", "o", "o"),
+    ("co", "kg"),
+    ("gmbh", "co", "kg"),
+    ("e", "v"),
+)
+
+
+def normalise_legal_name(name: str) -> str:
+    """The key two spellings of one organisation share: case, accents, punctuation, spacing and a
+    trailing legal form do not count ("Cluster Açores, Lda." = "cluster acores")."""
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).replace("ß", "ss")
+    plain = plain.replace(".", "")
+    words = re.sub(r"[^\w]+|_", " ", plain).split()
+    changed = True
+    while changed and len(words) > 1:
+        changed = False
+        for form in sorted(LEGAL_FORMS, key=len, reverse=True):
+            if len(words) > len(form) and tuple(words[-len(form) :]) == form:
+                words, changed = words[: -len(form)], True
+                break
+    return " ".join(words)
+
+
+def normalise_registration_number(number: str) -> str:
+    """A VAT or registration number without spaces, dots, dashes or case: "PT 501 234 567" = "pt501234567"."""
+    return re.sub(r"[^0-9a-z]", "", (number or "").casefold())

@@ -256,3 +256,20 @@ def state_label(state: StrEnum) -> str:
 
 def action_label(action: Action) -> str:
     return str(action).replace("_", " ")
+
+
+# An exchange counts (in the figures, and as "the Visitor took part") once its action plan is
+# approved and it was not cancelled since; proposals, and exchanges declined or cancelled, do not.
+APPROVED_STATES = frozenset(
+    {
+        ExchangeState.PLAN_APPROVED,
+        ExchangeState.SIGNING,
+        ExchangeState.READY,
+        ExchangeState.IN_PROGRESS,
+        ExchangeState.REPORTING,
+        ExchangeState.REPORT_SUBMITTED,
+        ExchangeState.REPORT_ACCEPTED,
+        ExchangeState.PAYMENT_ORDERED,
+        ExchangeState.PAID,
+    }
+)

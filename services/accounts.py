@@ -22,18 +22,20 @@ from domain.enums import OrgType, Role
 from domain.errors import NotFound, PermissionDenied, ValidationFailed
 from domain.i18n import _
 from domain.places import find_city
-from domain.rules import load_rules
 from domain.validators import (
     choice_problem,
     collect,
     email_problem,
     normalise_email,
+    normalise_legal_name,
+    normalise_registration_number,
     optional_text,
     password_problem,
     required_text,
     username_problem,
 )
-from services.outbox import queue_mail
+from services.outbox import notify, organisation_users, queue_mail
+from services.rules import rules_in_force
 from services.settings import Settings, load_settings
 
 SETUP_LOCK_KEY = 4_242_002
@@ -186,11 +188,26 @@ class Registration:
     country: str
     city: str
     cluster_name: str = ""
+    registration_number: str = ""  # VAT or national registration number; optional
+
+
+def duplicate_organisation(session: Session, *, name: str, country: str, number: str = "") -> Organisation | None:
+    """An organisation registered already: same country and the same legal name once normalised
+    (domain.validators.normalise_legal_name), or the same VAT/registration number."""
+    key, digits = normalise_legal_name(name), normalise_registration_number(number)
+    if not key and not digits:
+        return None
+    for organisation in session.exec(select(Organisation).where(Organisation.country == country.strip().upper())):
+        if normalise_legal_name(organisation.legal_name) == key or (
+            digits and normalise_registration_number(organisation.registration_number) == digits
+        ):
+            return organisation
+    return None
 
 
 def register_participant(*, session: Session, data: Registration) -> User:
     """Self-registration of a person and the organisation they work for."""
-    rules = load_rules()
+    rules = rules_in_force(session)
     errors = account_errors(
         session,
         username=data.username,
@@ -208,8 +225,16 @@ def register_participant(*, session: Session, data: Registration) -> User:
             country=choice_problem(data.country, set(rules.participating_countries), _("participating country")),
             city=required_text(data.city, max_length=120),
             cluster_name=optional_text(data.cluster_name, max_length=200),
+            registration_number=optional_text(data.registration_number, max_length=40),
         )
     )
+    if not errors and duplicate_organisation(
+        session, name=data.organisation_name, country=data.country, number=data.registration_number
+    ):
+        # One organisation, one record: a second one would also get round "a Visitor takes part once".
+        errors["organisation_name"] = _(
+            "This organisation is registered already. Ask its contact to let you in instead (the button below)."
+        )
     if errors:
         raise ValidationFailed(errors)
     place = find_city(data.city, data.country)
@@ -221,6 +246,7 @@ def register_participant(*, session: Session, data: Registration) -> User:
         latitude=place.latitude if place else None,
         longitude=place.longitude if place else None,
         cluster_name=data.cluster_name.strip(),
+        registration_number=data.registration_number.strip(),
     )
     session.add(organisation)
     session.flush()
@@ -246,6 +272,41 @@ def register_participant(*, session: Session, data: Registration) -> User:
     )
     session.commit()
     return user
+
+
+def ask_to_join(*, session: Session, organisation_id: int, full_name: str, email: str, message: str = "") -> int:
+    """Someone whose organisation is registered already asks its people to let them in: an e-mail
+    to the organisation's active users (their addresses are never shown to the asker). Returns how
+    many were written to."""
+    errors = collect(
+        full_name=required_text(full_name, max_length=120, min_length=2),
+        email=email_problem(email),
+        message=optional_text(message, max_length=1000),
+    )
+    if errors:
+        raise ValidationFailed(errors)
+    organisation = session.get(Organisation, organisation_id)
+    people = organisation_users(session, organisation_id) if organisation else []
+    if not people:
+        raise NotFound(_("This organisation has no active contact; write to the Support Office instead."))
+    sent = notify(
+        session,
+        people,
+        subject=_("{name} asks to join {org} in CXC Desk").format(name=full_name.strip(), org=organisation.legal_name),  # type: ignore[union-attr]
+        body=_(
+            "{name} <{email}> tried to register {org}, which has an account already, and asks to be let in. "
+            "If you know them, answer them at that address; the Support Office can add them to your organisation."
+            "\n\nTheir message: {message}"
+        ).format(
+            name=full_name.strip(),
+            email=normalise_email(email),
+            org=organisation.legal_name,  # type: ignore[union-attr]
+            message=message.strip() or "—",
+        ),
+        kind="join_request",
+    )
+    session.commit()
+    return sent
 
 
 def create_coordinator(

@@ -26,6 +26,7 @@ from domain.workflow import AGREEMENT_RESIGN_STATES, Facts
 from services import paying_account
 from services.outbox import notify, organisation_users, partnership_users
 from services.permissions import load_exchange
+from services.rules import rules_in_force
 from services.sealing import Sealer
 from services.settings import load_settings
 from services.transitions import apply_transition
@@ -58,7 +59,16 @@ def _context(session: Session, exchange: Exchange) -> Context:
     )
     if plan is None or visitor is None or host is None or vop is None or hop is None:
         raise NotFound(_("The exchange's records are incomplete."))
-    return Context(exchange, visitor, host, vop, hop, plan, public_url=load_settings().public_url)
+    return Context(
+        exchange,
+        visitor,
+        host,
+        vop,
+        hop,
+        plan,
+        public_url=load_settings().public_url,
+        rules=rules_in_force(session, exchange),
+    )
 
 
 def _store(session: Session, exchange_id: int, kind: DocumentKind, version: int, pdf: bytes) -> Document:

@@ -11,16 +11,23 @@ from sqlmodel import Session, col, func, select
 from db.audit import append_event
 from db.models import EOI, Document, Exchange, Organisation, Partnership, User
 from db.types import id_of, utcnow
-from domain.enums import Action, DocumentKind, EOIState, ExchangeState, Party, Side
+from domain.enums import Action, DocumentKind, EOIState, Party, Side
 from domain.errors import PermissionDenied, ValidationFailed
 from domain.i18n import _
-from domain.rules import country_problem, load_rules, side_type_problem, visitor_once_problem
-from domain.workflow import Facts
+from domain.rules import country_problem, side_type_problem, visitor_once_problem
+from domain.workflow import APPROVED_STATES, Facts
 from forms.answers import draft_answers, validate_answers
 from forms.spec import load_spec
 from services.files import check_upload
 from services.outbox import admins, notify, organisation_users, partnership_users
-from services.permissions import eoi_actions, load_eoi, require_participant_org
+from services.permissions import (
+    eoi_actions,
+    load_eoi,
+    may_record_membership_exception,
+    needs_membership_exception,
+    require_participant_org,
+)
+from services.rules import rules_in_force
 from services.timeline import TimelineEntry, timeline
 from services.transitions import apply_transition
 
@@ -29,22 +36,26 @@ ACTIVE_EOI_STATES = (EOIState.DRAFT, EOIState.SUBMITTED, EOIState.CHANGES_REQUES
 SIDE_WORDS = {Side.VISITOR: "Visitor", Side.HOST: "Host"}
 
 
-def previous_visits(session: Session, organisation_id: int) -> int:
-    """Exchanges in which the organisation travelled (or is about to): a Visitor goes once."""
-    return session.exec(
+def previous_visits(session: Session, organisation_id: int, *, besides: int | None = None) -> int:
+    """Exchanges (other than `besides`) in which the organisation took part as Visitor: it goes once.
+    Taking part starts with an approved plan; proposals, declined and cancelled exchanges do not count."""
+    query = (
         select(func.count())
         .select_from(Exchange)
         .where(
             Exchange.visitor_org_id == organisation_id,
-            Exchange.state.not_in([ExchangeState.CANCELLED.value, ExchangeState.DECLINED.value]),  # type: ignore[attr-defined]
+            col(Exchange.state).in_([s.value for s in APPROVED_STATES]),
         )
-    ).one()
+    )
+    if besides is not None:
+        query = query.where(Exchange.id != besides)
+    return session.exec(query).one()
 
 
 def start_eoi(*, session: Session, actor: User, side: Side, partnership_id: int | None) -> EOI:
     """A new draft for the actor's organisation, as Visitor or Host, to a Partnership or "assign me"."""
     organisation = require_participant_org(session, actor)
-    rules = load_rules()
+    rules = rules_in_force(session)
     errors: dict[str, str] = {}
     problem = side_type_problem(side.value, organisation.org_type, rules) or country_problem(
         organisation.country, rules
@@ -133,7 +144,7 @@ def submit_eoi(*, session: Session, actor: User, eoi_id: int, answers: dict[str,
     """Send to the Partnership (first time or after a change request)."""
     eoi, parties = load_eoi(session, actor, eoi_id)
     _editable(eoi, parties)
-    clean, errors = validate_answers(load_spec(SPEC), answers, load_rules())
+    clean, errors = validate_answers(load_spec(SPEC), answers, rules_in_force(session))
     errors.update(_cv_problem(session, eoi, clean))
     if errors:
         raise ValidationFailed(errors)
@@ -221,6 +232,41 @@ def decide_eoi(*, session: Session, actor: User, eoi_id: int, action: Action, co
     return eoi
 
 
+def record_membership_exception(*, session: Session, actor: User, eoi_id: int, reason: str) -> EOI:
+    """The coordinator records that the funding agency accepted a non-member SME as Host, with the
+    reason (its decision's reference); audited, and the organisation is told."""
+    eoi, parties = load_eoi(session, actor, eoi_id)
+    organisation = session.get(Organisation, eoi.organisation_id)
+    assert organisation is not None  # a foreign key
+    if not may_record_membership_exception(eoi, organisation, parties):
+        raise PermissionDenied(
+            _(
+                "Only the coordinator of the Partnership reviewing it records this exception, for a submitted or "
+                "approved Host expression of interest of an SME that is not a cluster member."
+            )
+        )
+    reason = " ".join(reason.split())
+    if not 10 <= len(reason) <= 1000:
+        raise ValidationFailed(
+            {"reason": _("Give the funding agency's decision and its reference (10 to 1000 characters).")}
+        )
+    eoi.membership_exception, eoi.membership_exception_at = reason, utcnow()
+    session.add(eoi)
+    append_event(
+        session, actor=actor, entity_type="eoi", entity_id=eoi_id, action="membership_exception", comment=reason
+    )
+    notify(
+        session,
+        organisation_users(session, eoi.organisation_id),
+        subject=_("You may host exchanges as a non-member SME"),
+        body=_("The funding agency accepted your organisation as Host: {reason}").format(reason=reason),
+        kind="membership_exception",
+        link=f"eoi?id={eoi_id}",
+    )
+    session.commit()
+    return eoi
+
+
 def assign_eoi(*, session: Session, actor: User, eoi_id: int, partnership_id: int) -> EOI:
     eoi, parties = load_eoi(session, actor, eoi_id)
     if session.get(Partnership, partnership_id) is None:
@@ -288,6 +334,8 @@ class EOIView:
     parties: frozenset[Party]
     actions: frozenset[Action]
     organisation: Organisation
+    needs_exception: bool  # a non-member SME as Host: it takes part only by the funding agency's exception
+    may_record_exception: bool
     partnership: Partnership | None
     cv: Document | None
     events: list[TimelineEntry]
@@ -306,6 +354,8 @@ def eoi_view(session: Session, user: User, eoi_id: int) -> EOIView:
         frozenset(parties),
         eoi_actions(eoi, parties),
         organisation,
+        needs_membership_exception(eoi, organisation),
+        may_record_membership_exception(eoi, organisation, parties),
         partnership,
         cv,
         timeline(session, "eoi", eoi_id),

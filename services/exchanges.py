@@ -17,10 +17,11 @@ from domain.i18n import _
 from domain.quote import QuoteError, locate_organisation, quote
 from domain.rules import (
     LumpSum,
+    Rules,
     cluster_membership_problem,
     country_problem,
     exchange_dates_problem,
-    load_rules,
+    host_membership_problem,
     side_type_problem,
     transnational_problem,
     visitor_once_problem,
@@ -32,7 +33,7 @@ from services.documents import generate_or_wait, supersede_documents
 from services.eois import approved_eoi, previous_visits
 from services.outbox import notify, organisation_users, partnership_users
 from services.permissions import counterpart, load_exchange, require_participant_org
-from services.rules_admin import active_rules
+from services.rules import in_force_version_id, rules_in_force
 from services.tags import tag_from_eoi, tag_from_plan
 from services.transitions import apply_transition
 
@@ -42,15 +43,19 @@ OPEN_STATES = [
 ]
 
 
+def _is_member(organisation: Organisation) -> bool:
+    return bool(organisation.profile.get("cluster_member", organisation.is_cluster_member))
+
+
 def pair_problems(session: Session, visitor: Organisation, host: Organisation) -> list[str]:
     """Why these two organisations cannot make an exchange, in words; empty when they can."""
-    rules = load_rules()
+    rules = rules_in_force(session)
+    host_eoi = approved_eoi(session, id_of(host), Side.HOST)
     problems = [
         side_type_problem("visitor", visitor.org_type, rules),
         side_type_problem("host", host.org_type, rules),
-        cluster_membership_problem(
-            visitor.org_type, bool(visitor.profile.get("cluster_member", visitor.is_cluster_member))
-        ),
+        cluster_membership_problem(visitor.org_type, _is_member(visitor)),
+        host_membership_problem(host.org_type, _is_member(host), host_eoi.membership_exception if host_eoi else ""),
         country_problem(visitor.country, rules),
         country_problem(host.country, rules),
         transnational_problem(visitor.country, host.country),
@@ -259,7 +264,7 @@ def save_plan(
 
 def exchange_quote(session: Session, exchange: Exchange, start: date, end: date) -> LumpSum:
     """The lump sum these dates would give, from where the two organisations are, by the rules in force."""
-    rules, _version = active_rules(session)
+    rules = rules_in_force(session, exchange)
     visitor, host = session.get(Organisation, exchange.visitor_org_id), session.get(Organisation, exchange.host_org_id)
     return quote(
         rules,
@@ -271,7 +276,7 @@ def exchange_quote(session: Session, exchange: Exchange, start: date, end: date)
 
 
 def location_problems(session: Session, exchange: Exchange) -> dict[str, str]:
-    rules = load_rules()
+    rules = rules_in_force(session, exchange)
     for org_id in (exchange.visitor_org_id, exchange.host_org_id):
         organisation = session.get(Organisation, org_id)
         try:
@@ -286,9 +291,9 @@ def location_problems(session: Session, exchange: Exchange) -> dict[str, str]:
     return {}
 
 
-def plan_problems(plan_answers: dict[str, Any], host_country: str) -> dict[str, str]:
-    """Everything that keeps a plan from being agreed: missing fields and date rules."""
-    rules = load_rules()
+def plan_problems(plan_answers: dict[str, Any], host_country: str, rules: Rules) -> dict[str, str]:
+    """Everything that keeps a plan from being agreed: missing fields and date rules (of `rules`,
+    the version in force for the exchange)."""
     clean, errors = validate_answers(load_spec(PLAN_SPEC), plan_answers, rules)
     dates = clean.get("exchange_dates")
     if dates and "exchange_dates" not in errors:
@@ -318,7 +323,8 @@ def agree_plan(*, session: Session, actor: User, exchange_id: int, version: int)
     if plan is None or plan.version != version:
         raise StaleState(_("A newer version of the plan exists; read it before you agree."))
     host = session.get(Organisation, exchange.host_org_id)
-    errors = plan_problems(plan.answers, host.country) | location_problems(session, exchange)  # type: ignore[union-attr]
+    rules = rules_in_force(session, exchange)
+    errors = plan_problems(plan.answers, host.country, rules) | location_problems(session, exchange)  # type: ignore[union-attr]
     if errors:
         raise ValidationFailed(errors)
     now = utcnow()
@@ -386,6 +392,11 @@ def decide_plan(*, session: Session, actor: User, exchange_id: int, approve: boo
     plan = latest_plan(session, exchange_id)
     assert plan is not None
     comment = comment.strip()
+    # Two plans of one Visitor may be written at once; only one can be approved.
+    if approve and (
+        problem := visitor_once_problem(previous_visits(session, exchange.visitor_org_id, besides=exchange_id))
+    ):
+        raise ValidationFailed({"approve": problem})
     if not approve:
         return _back_to_planning(
             session,
@@ -414,7 +425,8 @@ def decide_plan(*, session: Session, actor: User, exchange_id: int, approve: boo
         # The lump sum is computed now, from the approved dates, and kept with its breakdown;
         # the Financial Agreement will carry this amount.
         amount = exchange_quote(session, exchange, exchange.start_date, exchange.end_date)  # type: ignore[arg-type]
-        _rules, in_force = active_rules(session)
+        # From now on the exchange keeps these terms (amount, payment delay, report deadline, documents).
+        frozen_id = in_force_version_id(session)
         apply_transition(
             session,
             exchange,
@@ -425,7 +437,7 @@ def decide_plan(*, session: Session, actor: User, exchange_id: int, approve: boo
             values={
                 "lump_sum_cents": amount.amount_cents,
                 "lump_sum_breakdown": {**amount.as_dict(), "explained": amount.explain()},
-                "rules_version_id": in_force.id if in_force else None,
+                "rules_version_id": frozen_id,
             },
         )
         tag_from_plan(session, exchange, plan)
@@ -462,7 +474,7 @@ def reopen_plan(*, session: Session, actor: User, exchange_id: int, comment: str
         comment.strip(),
         subject=_("The action plan is open again"),
         kind="plan_reopened",
-        values={"lump_sum_cents": None, "lump_sum_breakdown": {}},
+        values={"lump_sum_cents": None, "lump_sum_breakdown": {}, "rules_version_id": None},
     )
 
 

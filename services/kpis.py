@@ -18,6 +18,7 @@ from db.models import AuditEvent, ClosingReport, Exchange, ExchangeTag, Organisa
 from domain.enums import ExchangeState, PaymentState, Role
 from domain.errors import PermissionDenied
 from domain.i18n import _
+from domain.workflow import APPROVED_STATES
 
 NOT_COMMITTED = (ExchangeState.CANCELLED, ExchangeState.DECLINED)
 STAGES: tuple[tuple[str, ExchangeState, ExchangeState], ...] = (
@@ -194,21 +195,8 @@ def by_partnership(session: Session, f: KpiFilter) -> list[tuple[str, int, int]]
     return [(name, int(n), int(cents)) for name, n, cents in rows]
 
 
-# The programme's headline: an exchange counts once its action plan is approved (and it was not
-# cancelled since); proposals, and exchanges declined or cancelled, are shown apart.
-APPROVED_STATES = frozenset(
-    {
-        ExchangeState.PLAN_APPROVED,
-        ExchangeState.SIGNING,
-        ExchangeState.READY,
-        ExchangeState.IN_PROGRESS,
-        ExchangeState.REPORTING,
-        ExchangeState.REPORT_SUBMITTED,
-        ExchangeState.REPORT_ACCEPTED,
-        ExchangeState.PAYMENT_ORDERED,
-        ExchangeState.PAID,
-    }
-)
+# The programme's headline counts an exchange once its action plan is approved (APPROVED_STATES, the
+# same definition as "a Visitor takes part once"); proposals, and exchanges declined or cancelled, are apart.
 ENDED_WITHOUT_STAY = frozenset({ExchangeState.DECLINED, ExchangeState.CANCELLED})
 
 

@@ -14,12 +14,12 @@ from db.types import id_of
 from domain.enums import EOIState, Side
 from domain.errors import NotFound, PermissionDenied, ValidationFailed
 from domain.i18n import _
-from domain.rules import load_rules
 from forms.answers import parse_date, validate_answers
 from forms.spec import load_spec
 from services.eois import approved_eoi
 from services.exchanges import pair_problems
 from services.permissions import require_participant_org
+from services.rules import rules_in_force
 
 SPEC = "opportunity"
 
@@ -38,7 +38,7 @@ def publish_opportunity(
             )
         )
     spec = load_spec(SPEC)
-    clean, errors = validate_answers(spec, answers, load_rules())
+    clean, errors = validate_answers(spec, answers, rules_in_force(session))
     if errors:
         raise ValidationFailed(errors)
     period = clean["period"]

@@ -10,10 +10,10 @@ from db.audit import append_event
 from db.models import Organisation, User
 from db.types import id_of
 from domain.errors import ValidationFailed
-from domain.rules import load_rules
 from forms.answers import validate_answers
 from forms.spec import load_spec
 from services.permissions import require_participant_org
+from services.rules import rules_in_force
 
 SPEC = "organisation_profile"
 
@@ -21,7 +21,7 @@ SPEC = "organisation_profile"
 def update_profile(*, session: Session, actor: User, answers: dict[str, Any]) -> Organisation:
     organisation = require_participant_org(session, actor)
     spec = load_spec(SPEC)
-    clean, errors = validate_answers(spec, answers, load_rules())
+    clean, errors = validate_answers(spec, answers, rules_in_force(session))
     if errors:
         raise ValidationFailed(errors)
     organisation.profile = clean

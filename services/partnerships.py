@@ -11,9 +11,9 @@ from db.models import Partnership, User
 from db.types import id_of
 from domain.errors import ValidationFailed
 from domain.i18n import _
-from domain.rules import load_rules
 from domain.validators import collect, email_problem, normalise_email, optional_text, required_text
 from services.permissions import require_admin
+from services.rules import rules_in_force
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,7 @@ class PartnershipInput:
 
 
 def _errors(session: Session, data: PartnershipInput) -> dict[str, str]:
-    rules = load_rules()
+    rules = rules_in_force(session)
     errors = collect(
         name=required_text(data.name, max_length=200, min_length=3),
         acronym=required_text(data.acronym, max_length=40, min_length=2),
@@ -74,7 +74,7 @@ def create_partnership(*, session: Session, actor: User, data: PartnershipInput)
         contact_email=normalise_email(data.contact_email),
         profile=data.profile.strip(),
         countries=sorted(set(data.countries)),
-        ecosystems=[e for e in load_rules().ecosystems if e in set(data.ecosystems)],
+        ecosystems=[e for e in rules_in_force(session).ecosystems if e in set(data.ecosystems)],
         website=data.website.strip(),
     )
     session.add(partnership)

@@ -24,7 +24,6 @@ from db.types import id_of, utcnow
 from domain.enums import Action, ExchangeState, Party, PaymentState, Role
 from domain.errors import NotFound, PermissionDenied, StaleState, ValidationFailed
 from domain.i18n import _, money
-from domain.rules import load_rules
 from domain.validators import required_text
 from domain.workflow import Facts
 from services.account_change import rebind_agreements
@@ -32,6 +31,7 @@ from services.documents import payment_confirmation_pdf
 from services.outbox import notify, organisation_users, partnership_users
 from services.paying_account import PayeeAccount, last_signed_account, require_signed_account, signed_account
 from services.permissions import load_exchange, require_participant_org
+from services.rules import rules_in_force
 from services.transitions import apply_transition
 
 
@@ -148,7 +148,7 @@ def order_payment(*, session: Session, actor: User, exchange_id: int) -> Payment
         partnership_id=exchange.visitor_partnership_id,
         amount_cents=exchange.lump_sum_cents,
         ordered_by_user_id=id_of(actor),
-        due_date=accepted + timedelta(days=load_rules().payment_days),
+        due_date=accepted + timedelta(days=rules_in_force(session, exchange).payment_days),
     )
     session.add(payment)
     try:

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from sqlmodel import Session
 
 from db.models import EOI, Exchange, Organisation, Partnership, User
-from domain.enums import Action, ExchangeState, Party, Role
+from domain.enums import Action, EOIState, ExchangeState, OrgType, Party, Role, Side
 from domain.errors import NotFound
 from domain.i18n import _
 from domain.workflow import EOI_TRANSITIONS, EXCHANGE_TRANSITIONS, Facts, available_actions
@@ -138,3 +138,20 @@ def may_give_host_feedback(exchange: Exchange, parties: Iterable[Party]) -> bool
 
 def may_download_evidence_pack(parties: Iterable[Party]) -> bool:
     return bool(frozenset(parties) & {Party.VISITOR_PARTNERSHIP, Party.HOST_PARTNERSHIP})
+
+
+def needs_membership_exception(eoi: EOI, organisation: Organisation) -> bool:
+    """A Host EOI of an SME that is not a cluster member: it can take part only by the funding
+    agency's exception, which a coordinator records."""
+    member = bool(organisation.profile.get("cluster_member", organisation.is_cluster_member))
+    return eoi.side == Side.HOST and organisation.org_type == OrgType.SME and not member
+
+
+def may_record_membership_exception(eoi: EOI, organisation: Organisation, parties: Iterable[Party]) -> bool:
+    """The coordinator of the Partnership the EOI is assigned to, while it is submitted or approved."""
+    return (
+        Party.PARTNERSHIP in set(parties)
+        and eoi.partnership_id is not None
+        and eoi.state in (EOIState.SUBMITTED, EOIState.APPROVED)
+        and needs_membership_exception(eoi, organisation)
+    )

@@ -22,6 +22,7 @@ from db.types import UTCDateTime
 from domain.enums import DocumentKind, EOIState, ExchangeState, Party, Role, Side
 from domain.rules import Rules
 from domain.workflow import ACCOUNT_BOUND_STATES
+from services.rules import RulesLookup, rules_lookup
 
 SOON_DAYS = 3
 KINDS = ("eoi", "plan", "signature", "report", "report_overdue", "payment", "payment_confirm")
@@ -111,6 +112,7 @@ def _exchange_items(
         sa.literal_column("0", sa.Integer).label("unassigned"),
         col(Exchange.visitor_org_id).label("v_id"),
         col(Exchange.host_org_id).label("h_id"),
+        col(Exchange.rules_version_id).label("rules_version_id"),
     ]
     if not names:
         return select(*columns).where(*where)
@@ -128,25 +130,35 @@ def _exchange_items(
     )
 
 
-# The statement is built once per process (building it costs more than running it): the
-# Partnership and the days that make an item late are bound at each execution.
+# The statement is built once per process and set of rules versions (building it costs more than
+# running it): the Partnership and the days that make an item late are bound at each execution.
 PID = sa.bindparam("pid", type_=sa.Integer)
 TODAY = sa.bindparam("today", type_=sa.Date)
-REPORT_LATE_BEFORE = sa.bindparam("report_late_before", type_=sa.Date)  # stays that ended before this day
-PAYMENT_LATE_BEFORE = sa.bindparam("payment_late_before", type_=UTCDateTime())  # reports accepted before this
+REPORT_LATE = "report_late_before"  # stays that ended before this day
+PAYMENT_LATE = "payment_late_before"  # reports accepted before this moment
 
 
-def _bound(pid: int, rules: Rules, today: date) -> dict[str, object]:
-    return {
-        "pid": pid,
-        "today": today,
-        "report_late_before": today - timedelta(days=rules.report_due_days),
-        "payment_late_before": _midnight(today - timedelta(days=rules.payment_days)),
-    }
+def _late_before(
+    column: sa.ColumnElement, versions: tuple[int, ...], name: str, type_: sa.types.TypeEngine
+) -> sa.ColumnElement:
+    """The day before which an item is late, by the rules version frozen with its exchange (the
+    version in force for an exchange without one)."""
+    in_force = sa.bindparam(name, type_=type_)
+    if not versions:
+        return in_force
+    return sa.case(*[(column == v, sa.bindparam(f"{name}_{v}", type_=type_)) for v in versions], else_=in_force)
+
+
+def _bound(pid: int, rules_of: RulesLookup, today: date) -> dict[str, object]:
+    bound: dict[str, object] = {"pid": pid, "today": today}
+    for suffix, rules in [("", rules_of.active), *((f"_{v}", r) for v, r in rules_of.versions.items())]:
+        bound[REPORT_LATE + suffix] = today - timedelta(days=rules.report_due_days)
+        bound[PAYMENT_LATE + suffix] = _midnight(today - timedelta(days=rules.payment_days))
+    return bound
 
 
 @cache
-def _all_items(*, names: bool = False) -> sa.Subquery:
+def _all_items(*, names: bool = False, versions: tuple[int, ...] = ()) -> sa.Subquery:
     """Every item waiting on Partnership PID, each kind one SELECT, as one subquery; with the
     organisations' names and countries when `names`."""
     pid = PID
@@ -161,6 +173,7 @@ def _all_items(*, names: bool = False) -> sa.Subquery:
         sa.case((col(EOI.partnership_id).is_(None), 1), else_=0).label("unassigned"),
         col(EOI.organisation_id).label("v_id"),
         sa.cast(sa.null(), sa.Integer).label("h_id"),
+        sa.cast(sa.null(), sa.Integer).label("rules_version_id"),
     ]
     waiting = (EOI.state == EOIState.SUBMITTED, (EOI.partnership_id == pid) | col(EOI.partnership_id).is_(None))  # type: ignore[operator]
     if names:
@@ -246,7 +259,7 @@ def _all_items(*, names: bool = False) -> sa.Subquery:
         day_start(Exchange.end_date),
         Exchange.state.in_([ExchangeState.READY, ExchangeState.IN_PROGRESS, ExchangeState.REPORTING]),  # type: ignore[attr-defined]
         paying,
-        Exchange.end_date < REPORT_LATE_BEFORE,  # type: ignore[operator]
+        Exchange.end_date < _late_before(col(Exchange.rules_version_id), versions, REPORT_LATE, sa.Date()),  # type: ignore[operator]
         names=names,
     )
 
@@ -270,16 +283,17 @@ def _all_items(*, names: bool = False) -> sa.Subquery:
     return sa.union_all(eois, *plans, *signatures, reports, late, to_order, to_confirm).subquery("queue")
 
 
-def _overdue(q: sa.Subquery) -> sa.ColumnElement[bool]:
+def _overdue(q: sa.Subquery, versions: tuple[int, ...]) -> sa.ColumnElement[bool]:
     """Overdue in SQL, the same as QueueItem.urgency == "overdue" (due < today)."""
+    payment_late = _late_before(q.c.rules_version_id, versions, PAYMENT_LATE, UTCDateTime())
     return (
         (q.c.kind == "report_overdue")
-        | ((q.c.kind == "payment") & (q.c.since < PAYMENT_LATE_BEFORE))
+        | ((q.c.kind == "payment") & (q.c.since < payment_late))
         | ((q.c.kind == "payment_confirm") & (q.c.due < TODAY))
     )
 
 
-def _matching(q: sa.Subquery, wanted: QueueFilter) -> list[sa.ColumnElement[bool]]:
+def _matching(q: sa.Subquery, wanted: QueueFilter, versions: tuple[int, ...]) -> list[sa.ColumnElement[bool]]:
     clauses: list[sa.ColumnElement[bool]] = []
     if wanted.kinds:
         clauses.append(q.c.kind.in_(sorted(wanted.kinds)))
@@ -287,7 +301,7 @@ def _matching(q: sa.Subquery, wanted: QueueFilter) -> list[sa.ColumnElement[bool
         upper = sorted(c.upper() for c in wanted.countries)
         clauses.append(q.c.v_country.in_(upper) | q.c.h_country.in_(upper))
     if wanted.overdue_only:
-        clauses.append(_overdue(q))
+        clauses.append(_overdue(q, versions))
     needle = wanted.needle
     if needle:
         found = [
@@ -318,7 +332,6 @@ def queue_page(
     wanted: QueueFilter | None = None,
     page: int = 1,
     page_size: int | None = None,
-    rules: Rules | None = None,
     today: date | None = None,
 ) -> QueuePage:
     """One page of what waits on the user's Partnership, oldest first, in one query: the counts
@@ -327,18 +340,16 @@ def queue_page(
     pid = user.partnership_id
     if user.role != Role.COORDINATOR or pid is None:
         return QueuePage([], 0, 0, 0)
-    if rules is None:
-        from services.rules_admin import active_rules
-
-        rules = active_rules(session)[0]
+    rules_of = rules_lookup(session)  # each exchange's deadlines: its frozen rules version
+    versions = tuple(sorted(rules_of.versions))
     today = today or datetime.now(UTC).date()
     wanted = wanted or QueueFilter()
-    bound = _bound(pid, rules, today)
+    bound = _bound(pid, rules_of, today)
     # Names and countries are read in the big query only when the filters look at them.
-    q = _all_items(names=bool(wanted.countries or wanted.needle))
-    clauses = _matching(q, wanted)
+    q = _all_items(names=bool(wanted.countries or wanted.needle), versions=versions)
+    clauses = _matching(q, wanted, versions)
     hit = sa.case((sa.and_(*clauses), 1), else_=0) if clauses else sa.literal_column("1", sa.Integer)
-    late = sa.case((_overdue(q), 1), else_=0)
+    late = sa.case((_overdue(q, versions), 1), else_=0)
     rows_query = select(
         q,
         hit.label("hit"),
@@ -359,14 +370,12 @@ def queue_page(
         overdue, matching = int(overdue or 0), int(matching or 0)
     rows = [row for row in rows if row.hit]  # the last page's tail holds rows the filters left out
     names = _organisations(session, {i for row in rows for i in (row.v_id, row.h_id) if i is not None})
-    return QueuePage([_item(row, names, rules) for row in rows], total, overdue, matching)
+    return QueuePage([_item(row, names, rules_of(row)) for row in rows], total, overdue, matching)
 
 
-def coordinator_queue(
-    session: Session, user: User, *, rules: Rules | None = None, today: date | None = None
-) -> list[QueueItem]:
+def coordinator_queue(session: Session, user: User, *, today: date | None = None) -> list[QueueItem]:
     """Everything waiting on the user's Partnership, oldest first (no page: for reminders and tests)."""
-    return queue_page(session, user, rules=rules, today=today).items
+    return queue_page(session, user, today=today).items
 
 
 def _organisations(session: Session, ids: set[int]) -> dict[int, tuple[str, str]]:

@@ -16,9 +16,9 @@ from db.models import ClosingReport, Exchange, Organisation, Payment, Reminder, 
 from db.types import id_of
 from domain.enums import ExchangeState
 from domain.i18n import _, day
-from domain.rules import Rules
 from services.outbox import notify, organisation_users, partnership_users
 from services.permissions import require_admin
+from services.rules import rules_lookup
 
 
 @dataclass(frozen=True)
@@ -40,10 +40,12 @@ class ReminderReport:
         return f"reminders: {self.sent} sent, {self.already} already sent today"
 
 
-def overdue_items(session: Session, rules: Rules, today: date) -> list[Overdue]:
-    """Closing reports and payments past their due day (three queries, any programme size)."""
+def overdue_items(session: Session, today: date) -> list[Overdue]:
+    """Closing reports and payments past their due day (three queries, any programme size), each
+    by the rules version its exchange follows."""
+    rules_of = rules_lookup(session)
     items: list[Overdue] = []
-    report_limit = today - timedelta(days=rules.report_due_days)
+    report_limit = today - timedelta(days=min(rules.report_due_days for rules in rules_of.every()))
     late_reports = session.exec(
         select(Exchange, Organisation.legal_name)
         .join(Organisation, Exchange.visitor_org_id == Organisation.id)  # type: ignore[arg-type]
@@ -53,15 +55,9 @@ def overdue_items(session: Session, rules: Rules, today: date) -> list[Overdue]:
         )
     ).all()
     items += [
-        Overdue(
-            "report",
-            id_of(x),
-            x.end_date + timedelta(days=rules.report_due_days),  # type: ignore[arg-type, operator]
-            x.visitor_org_id,
-            x.visitor_partnership_id,
-            name,
-        )
+        Overdue("report", id_of(x), due, x.visitor_org_id, x.visitor_partnership_id, name)
         for x, name in late_reports
+        if today > (due := x.end_date + timedelta(days=rules_of(x).report_due_days))  # type: ignore[operator]
     ]
     accepted = session.exec(
         select(Exchange, Organisation.legal_name, ClosingReport.accepted_at)
@@ -70,7 +66,7 @@ def overdue_items(session: Session, rules: Rules, today: date) -> list[Overdue]:
         .where(Exchange.state == ExchangeState.REPORT_ACCEPTED)
     ).all()
     for x, name, accepted_at in accepted:
-        due = (accepted_at or x.updated_at).date() + timedelta(days=rules.payment_days)
+        due = (accepted_at or x.updated_at).date() + timedelta(days=rules_of(x).payment_days)
         if today > due:
             items.append(Overdue("payment_order", id_of(x), due, x.visitor_org_id, x.visitor_partnership_id, name))
     ordered = session.exec(
@@ -86,14 +82,12 @@ def overdue_items(session: Session, rules: Rules, today: date) -> list[Overdue]:
     return items
 
 
-def send_reminders(
-    session: Session, *, rules: Rules, today: date, actor: User | None = None, system: bool = False
-) -> ReminderReport:
+def send_reminders(session: Session, *, today: date, actor: User | None = None, system: bool = False) -> ReminderReport:
     """E-mails for every overdue item not yet reminded today; commits."""
     if not system:
         require_admin(actor)
     sent = already = 0
-    for item in overdue_items(session, rules, today):
+    for item in overdue_items(session, today):
         try:
             with session.begin_nested():
                 session.add(Reminder(kind=item.kind, record_id=item.exchange_id, day=today))

@@ -16,7 +16,6 @@ from db.types import id_of, utcnow
 from domain.enums import Action, ExchangeState, Party
 from domain.errors import NotFound, PermissionDenied, ValidationFailed
 from domain.i18n import _
-from domain.rules import load_rules
 from domain.workflow import Facts
 from forms.answers import draft_answers, validate_answers
 from forms.spec import load_spec
@@ -24,6 +23,7 @@ from services.documents import closing_report_pdf
 from services.files import check_upload
 from services.outbox import notify, organisation_users, partnership_users
 from services.permissions import load_exchange, may_download_evidence_pack
+from services.rules import rules_in_force
 from services.settings import load_settings
 from services.transitions import apply_transition
 
@@ -134,7 +134,7 @@ def submit_report(*, session: Session, actor: User, exchange_id: int, answers: d
     exchange, parties = load_exchange(session, actor, exchange_id)
     _visitor_editing(exchange, parties)
     report = _report(session, exchange_id)
-    clean, errors = validate_answers(load_spec(REPORT_SPEC), answers, load_rules())
+    clean, errors = validate_answers(load_spec(REPORT_SPEC), answers, rules_in_force(session, exchange))
     if not evidence_of(session, id_of(report)):
         errors["evidence"] = _("Add at least one evidence file of the stay (a ticket, a boarding pass or an invoice).")
     if errors:
@@ -178,7 +178,7 @@ def save_host_feedback(*, session: Session, actor: User, exchange_id: int, answe
         raise PermissionDenied(_("Only the Host adds the Host's feedback."))
     if exchange.state not in (ExchangeState.REPORTING, ExchangeState.REPORT_SUBMITTED):
         raise PermissionDenied(_("Feedback can be added after the stay, until the report is accepted."))
-    clean, errors = validate_answers(load_spec(FEEDBACK_SPEC), answers, load_rules())
+    clean, errors = validate_answers(load_spec(FEEDBACK_SPEC), answers, rules_in_force(session, exchange))
     if errors:
         raise ValidationFailed(errors)
     report = _report(session, exchange_id)

@@ -13,37 +13,14 @@ from db.models import RulesVersion, User
 from db.types import id_of, utcnow
 from domain.errors import NotFound, ValidationFailed
 from domain.i18n import _
-from domain.rules import DEFAULT_RULES_PATH, Rules, RulesError, country_name, load_rules, parse_rules
+from domain.rules import Rules, RulesError, country_name, parse_rules
 from services.permissions import require_admin
-
-
-def active_version(session: Session) -> RulesVersion | None:
-    return session.exec(
-        select(RulesVersion).where(RulesVersion.activated_at.is_not(None)).order_by(RulesVersion.activated_at.desc())  # type: ignore[union-attr]
-    ).first()
-
-
-def active_rules(session: Session) -> tuple[Rules, RulesVersion | None]:
-    """The rules in force: the last activated version, or the rules file shipped with the app."""
-    version = active_version(session)
-    if version is None:
-        return load_rules(), None
-    return _parsed(version.content_toml), version
-
-
-_cache: dict[str, Rules] = {}
-
-
-def _parsed(text: str) -> Rules:
-    key = hashlib.sha256(text.encode()).hexdigest()
-    if key not in _cache:
-        _cache[key] = parse_rules(text)
-    return _cache[key]
+from services.rules import active_version
 
 
 def current_text(session: Session) -> str:
     version = active_version(session)
-    return version.content_toml if version else DEFAULT_RULES_PATH.read_text(encoding="utf-8")
+    return version.content_toml if version else ""
 
 
 def check_rules_text(text: str) -> Rules:
@@ -75,7 +52,7 @@ def add_rules_version(*, session: Session, actor: User, text: str) -> RulesVersi
     """Store a checked rules file as a new version (not yet in force); its `version` is its label."""
     require_admin(actor)
     rules = check_rules_text(text)
-    taken = {rules_version.label for rules_version in session.exec(select(RulesVersion))} | {load_rules().version}
+    taken = {rules_version.label for rules_version in session.exec(select(RulesVersion))}
     if rules.version in taken:
         raise ValidationFailed(
             {

@@ -1,6 +1,9 @@
-"""The texts of the public landing page: built-in defaults, each editable by an admin."""
+"""The free texts of the public landing page: built-in defaults (site_texts.toml), each editable by an admin."""
 
 from __future__ import annotations
+
+import tomllib
+from pathlib import Path
 
 from sqlmodel import Session, select
 
@@ -11,67 +14,16 @@ from domain.i18n import _
 from services.permissions import require_admin
 
 MAX_TEXT = 10_000
-# (key, what the admin edits, built-in text). Markdown; HTML is shown as text, never run.
-DEFAULTS: tuple[tuple[str, str, str], ...] = (
-    (
-        "intro",
-        "Introduction",
-        "ClusterXchange funds **short stays abroad** between members of industrial clusters, so that "
-        "organisations learn from each other, find partners and start joint projects across Europe.",
-    ),
-    (
-        "exchange",
-        "What is an exchange",
-        "A **Visitor** organisation spends **3 working days to one month** (consecutive, travel "
-        "excluded) at a **Host** organisation in another participating country. Together they agree an action plan "
-        "of what they "
-        "will do and learn; each side is supervised by a **Partnership** of its choice.",
-    ),
-    (
-        "who_visitor",
-        "Who can be a Visitor",
-        "Cluster organisations, SMEs that are members of a cluster, scaling-up support "
-        "organisations and training providers.",
-    ),
-    (
-        "who_host",
-        "Who can be a Host",
-        "Cluster organisations, SMEs, large companies, public authorities, scaling-up support "
-        "organisations and training providers.",
-    ),
-    (
-        "benefits_visitor",
-        "Benefits for the Visitor",
-        "See how peers run their services, meet new partners and customers, "
-        "and bring ideas home; the travel and stay are supported by a lump sum.",
-    ),
-    (
-        "benefits_host",
-        "Benefits for the Host",
-        "Show your ecosystem to Europe, attract partners and talent, and learn from the questions of your visitors.",
-    ),
-    (
-        "phases",
-        "The three phases",
-        "**1. Preparation**: an expression of interest, finding the counterpart, the action plan, "
-        "the Commitment to Quality and the Financial Agreement.  \n**2. Execution**: the stay; then the Visitor "
-        "files a closing "
-        "report with evidence.  \n**3. Finalisation**: the Partnership accepts the report and pays the lump sum.",
-    ),
-    (
-        "lump_sum",
-        "The lump sum",
-        "The Visitor's Partnership pays a lump sum for travel and accommodation after the exchange: "
-        "a daily rate of the host country for each working day, plus a travel amount by distance, within a cap.",
-    ),
-    (
-        "partnerships",
-        "The Partnerships",
-        "Partnerships are consortia of cluster organisations that supervise exchanges: they "
-        "approve expressions of interest and plans, sign the commitments and pay the lump sums. Browse their "
-        "profiles to choose yours.",
-    ),
-)
+TEXTS_FILE = Path(__file__).with_name("site_texts.toml")
+
+
+def _defaults() -> tuple[tuple[str, str, str], ...]:
+    """(key, what the admin edits, built-in text) from site_texts.toml, in page order."""
+    data = tomllib.loads(TEXTS_FILE.read_text(encoding="utf-8"))
+    return tuple((row["key"], row["title"], row["body"]) for row in data["text"])
+
+
+DEFAULTS = _defaults()
 TITLES = {key: title for key, title, _text in DEFAULTS}
 
 

@@ -18,6 +18,7 @@ from streamlit import config as streamlit_config
 
 from db.engine import dispose_engines, get_engine, make_engine
 from db.migrate import upgrade
+from db.rules_seed import seed_rules
 
 # Page tests should show what went wrong; production hides error details (.streamlit/config.toml).
 streamlit_config.set_option("client.showErrorDetails", "full")
@@ -82,6 +83,7 @@ def _truncate_pg(url: str) -> None:
     tables = ", ".join(f'"{t.name}"' for t in SQLModel.metadata.sorted_tables)
     with engine.begin() as conn:
         conn.exec_driver_sql(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+        seed_rules(conn)  # what the migrations leave: the shipped rules as version 1, in force
     engine.dispose()
 
 

@@ -16,10 +16,11 @@ import streamlit as st
 from sqlmodel import Session
 
 from domain.i18n import _, day
-from domain.rules import Rules, country_name, load_rules, working_days
+from domain.rules import Rules, country_name, working_days
 from forms.answers import display_value, is_visible, list_source, parse_date, validate_answers
 from forms.spec import FieldSpec, FormSpec, SpecError, all_specs, load_spec
-from services.runtime import write_session
+from services.rules import rules_in_force
+from services.runtime import read_session, write_session
 
 # Stores an uploaded file through a service (its write session is opened here) and returns the answer.
 Uploader = Callable[[Session, FieldSpec, str, bytes], dict[str, Any]]
@@ -353,16 +354,18 @@ def form_previews() -> None:
         width="stretch",
     )
     st.subheader(_("Try it"))
+    with read_session() as session:
+        rules = rules_in_force(session)
     outcome = wizard(
         spec,
         form_id=f"preview:{name}",
         stored={},
         version=f"preview:{spec.version}",
-        rules=load_rules(),
+        rules=rules,
         submit_label=_("Check the answers"),
     )
     if outcome.action == "submit":
-        _clean, problems = validate_answers(spec, outcome.answers, load_rules())
+        _clean, problems = validate_answers(spec, outcome.answers, rules)
         if problems:
             st.warning(
                 _("The form would refuse: {problems}").format(

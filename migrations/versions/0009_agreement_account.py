@@ -1,7 +1,7 @@
 """the paying account belongs to the Financial Agreement: a snapshot on the document, the date it was set
 
 Revision ID: 0009
-Revises: 0007
+Revises: 0008
 Create Date: 2026-12-02 17:00:00
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 import db.types  # noqa: F401 - custom column types
 
 revision: str = "0009"
-down_revision: str | None = "0007"
+down_revision: str | None = "0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

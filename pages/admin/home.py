@@ -6,7 +6,6 @@ from domain.enums import Role
 from domain.i18n import _
 from services.queries import programme_counts
 from services.reminders import send_reminders
-from services.rules_admin import active_rules
 from services.runtime import read_session
 from ui.actions import act
 from ui.guard import require_role
@@ -34,7 +33,7 @@ st.caption(
 )
 if st.button(_("Send reminders now"), icon=":material/notifications_active:", key="send_reminders"):
     report = act(
-        lambda s: send_reminders(s, rules=active_rules(s)[0], today=datetime.now(UTC).date(), actor=admin),
+        lambda s: send_reminders(s, today=datetime.now(UTC).date(), actor=admin),
         success=_("Reminders written to the outbox."),
         form="remind",
     )

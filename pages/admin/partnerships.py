@@ -2,8 +2,9 @@ import streamlit as st
 
 from domain.enums import Role
 from domain.i18n import _
-from domain.rules import country_name, country_options, load_rules
+from domain.rules import country_name, country_options
 from services.partnerships import PartnershipInput, create_partnership, list_partnerships
+from services.rules import rules_in_force
 from services.runtime import read_session
 from ui.actions import act
 from ui.guard import require_role
@@ -11,7 +12,8 @@ from ui.widgets import field_error, form_errors_banner, text_field
 
 admin = require_role(Role.ADMIN)
 FORM = "new_partnership"
-rules = load_rules()
+with read_session() as session:
+    rules = rules_in_force(session)
 countries = country_options(rules)
 
 st.title(_("Partnerships"))

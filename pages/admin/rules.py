@@ -5,6 +5,7 @@ from domain.errors import ValidationFailed
 from domain.i18n import _, moment
 from domain.rules import country_name
 from services import rules_admin
+from services.rules import active_version, rules_in_force
 from services.runtime import read_session
 from ui.actions import act
 from ui.guard import require_role
@@ -12,13 +13,18 @@ from ui.guard import require_role
 admin = require_role(Role.ADMIN)
 st.title(_("Programme rules and rate tables"))
 with read_session() as session:
-    rules, in_force = rules_admin.active_rules(session)
+    rules, in_force = rules_in_force(session), active_version(session)
     versions = rules_admin.list_versions(session)
     text = rules_admin.current_text(session)
 st.markdown(
     _(
         "In force: **version {label}** ({source}). An exchange keeps the version in force when its lump sum was frozen."
-    ).format(label=rules.version, source=_("added by the Support Office") if in_force else _("shipped with the app"))
+    ).format(
+        label=rules.version,
+        source=_("added by the Support Office")
+        if in_force and in_force.created_by_user_id
+        else _("shipped with the app"),
+    )
 )
 with st.expander(_("Host-country rates in force")):
     st.dataframe(

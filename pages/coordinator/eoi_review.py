@@ -43,6 +43,35 @@ if cv is not None and cv.content:
         _("Download the CV"), data=cv.content, file_name=cv.filename, mime=cv.mime_type, icon=":material/download:"
     )
 
+if view.needs_exception:
+    if eoi.membership_exception:
+        st.info(
+            _("Accepted as Host by the funding agency (not a cluster member): {reason}").format(
+                reason=eoi.membership_exception
+            ),
+            icon=":material/verified:",
+        )
+    else:
+        st.warning(
+            _(
+                "This SME is not a member of a cluster: it can be Host only when the funding agency accepts it. "
+                "Record that decision below once you have it; until then no exchange can be proposed with it."
+            ),
+            icon=":material/warning:",
+        )
+    if view.may_record_exception:
+        reason = st.text_input(
+            _("The funding agency's decision (reference and date)"),
+            key="membership_exception_reason",
+            max_chars=1000,
+        )
+        if st.button(_("Record the funding agency's exception"), key="membership_exception"):
+            act(
+                lambda s: eois.record_membership_exception(session=s, actor=user, eoi_id=eoi_id, reason=reason),
+                success=_("Recorded; the organisation is told by e-mail."),
+                rerun=True,
+            )
+
 # The buttons follow from the workflow table: an "assign me" EOI is assigned first, then decided.
 if Action.ASSIGN in view.actions:
     st.subheader(_("Assign to a Partnership"))

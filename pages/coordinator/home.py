@@ -8,7 +8,7 @@ from domain.i18n import _, day, moment
 from domain.rules import country_name
 from services.queries import partnership_of
 from services.queue import QueueFilter, queue_page
-from services.rules_admin import active_rules
+from services.rules import rules_in_force
 from services.runtime import read_session
 from ui.guard import require_role
 from ui.widgets import plain
@@ -35,7 +35,7 @@ user = require_role(Role.COORDINATOR)
 today = datetime.now(UTC).date()
 with read_session() as session:
     partnership = partnership_of(session, user)
-    rules = active_rules(session)[0]
+    rules = rules_in_force(session)
 
 st.title(_("Work queue"))
 if partnership is None:
@@ -71,7 +71,7 @@ with st.container(border=True):
 wanted = QueueFilter(frozenset(kinds), frozenset(countries), search, only_overdue)
 page_no = max(1, int(st.session_state.get(PAGE_KEY, 1)))
 with read_session() as session:
-    queue = queue_page(session, user, wanted=wanted, page=page_no, page_size=PAGE_SIZE, rules=rules, today=today)
+    queue = queue_page(session, user, wanted=wanted, page=page_no, page_size=PAGE_SIZE, today=today)
 caption.caption(
     _("Everything that waits on {name}, oldest first: {n} items, {late} overdue.").format(
         name=partnership.name, n=queue.total, late=queue.overdue

@@ -3,8 +3,8 @@ import streamlit as st
 from domain.enums import Action, Role
 from domain.errors import NotFound
 from domain.i18n import _
-from domain.rules import load_rules
 from services.exchange_view import exchange_view
+from services.rules import rules_in_force
 from services.runtime import read_session
 from ui import exchange as section
 from ui.guard import require_role
@@ -18,13 +18,14 @@ try:
         raise NotFound(_("Open an exchange from your list."))
     with read_session() as session:
         view = exchange_view(session, user, exchange_id)
+        rules = rules_in_force(session, view.exchange)  # frozen at plan approval, else the version in force
 except NotFound as exc:
     st.title(_("Exchange"))
     st.error(str(exc))
     st.stop()
 
 # Which sections and buttons show follows from the workflow table's actions for this person.
-actions, rules = view.actions, load_rules()
+actions = view.actions
 section.header(view)
 section.warn_if_moved_on(view)
 if Action.ACCEPT in actions:

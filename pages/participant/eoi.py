@@ -3,9 +3,9 @@ import streamlit as st
 from domain.enums import Action, EOIState, Role, Side
 from domain.errors import NotFound
 from domain.i18n import _
-from domain.rules import load_rules
 from services import eois
 from services.partnerships import list_partnerships
+from services.rules import rules_in_force
 from services.runtime import read_session
 from ui.actions import act
 from ui.guard import require_role
@@ -94,12 +94,14 @@ if Action.SUBMIT in view.actions:
             "sha256": document.sha256,
         }
 
+    with read_session() as session:
+        rules = rules_in_force(session)
     outcome = wizard(
         eoi.spec_name,
         form_id=form_id,
         stored=eoi.answers,
         version=(eoi_id, eoi.state.value),
-        rules=load_rules(),
+        rules=rules,
         submit_label=_("Send to the Partnership"),
         uploader=upload,
     )

@@ -2,9 +2,9 @@ import streamlit as st
 
 from domain.enums import Role, Side
 from domain.i18n import _, day
-from domain.rules import load_rules
 from services.eois import approved_eoi
 from services.opportunities import SPEC, my_opportunities, publish_opportunity, unpublish_opportunity
+from services.rules import rules_in_force
 from services.runtime import read_session
 from ui.actions import act
 from ui.guard import require_role
@@ -15,6 +15,7 @@ st.title(_("My opportunities"))
 with read_session() as session:
     sides = [s for s in (Side.HOST, Side.VISITOR) if approved_eoi(session, user.organisation_id, s)]  # type: ignore[arg-type]
     published = my_opportunities(session, user)
+    rules = rules_in_force(session)
 
 for opportunity in published:
     with st.container(border=True):
@@ -56,7 +57,7 @@ outcome = wizard(
     form_id=form_id,
     stored={},
     version=len(published),
-    rules=load_rules(),
+    rules=rules,
     submit_label=_("Publish in the catalogue"),
 )
 if outcome.action == "submit":

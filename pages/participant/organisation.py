@@ -3,10 +3,11 @@ import streamlit as st
 from domain.enums import Role
 from domain.i18n import _
 from domain.labels import ORG_TYPE_LABELS
-from domain.rules import country_name, load_rules
+from domain.rules import country_name
 from services.organisations import SPEC, set_location, update_profile
 from services.payments import set_organisation_account
 from services.queries import colleagues, organisation_of
+from services.rules import rules_in_force
 from services.runtime import read_session
 from ui.actions import act
 from ui.bank import bank_account_form
@@ -17,6 +18,7 @@ user = require_role(Role.PARTICIPANT)
 with read_session() as session:
     organisation = organisation_of(session, user)
     people = colleagues(session, user)
+    rules = rules_in_force(session)
 
 st.title(_("My organisation"))
 if organisation is None:
@@ -95,7 +97,7 @@ outcome = wizard(
     form_id=form_id,
     stored=organisation.profile,
     version=organisation.profile_spec_version or 0,
-    rules=load_rules(),
+    rules=rules,
     submit_label=_("Save the profile"),
 )
 if outcome.action in ("save", "submit"):

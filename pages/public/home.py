@@ -1,18 +1,30 @@
 import streamlit as st
 
 from domain.i18n import _
-from services.runtime import read_session
 from services.instance import identity
-from ui.widgets import support_office_lines
+from services.rules import rules_in_force
+from services.runtime import read_session
 from services.site_texts import TITLES, site_texts
+from ui import programme
+from ui.widgets import support_office_lines
 
 with read_session() as session:
     texts = site_texts(session)
+    rules = rules_in_force(session)
 
 st.title(_("Welcome to ClusterXchange"))
 st.markdown(texts["intro"])
+st.subheader(_(TITLES["about"]))
+st.markdown(texts["about"])
 st.subheader(_(TITLES["exchange"]))
 st.markdown(texts["exchange"])
+programme.length(rules)
+st.markdown(f"**{_(TITLES['activities'])}**")
+st.markdown(texts["activities"])
+# The facts of the rules in force, drawn from them: the free texts around them never state them.
+st.subheader(_("Who can take part"))
+programme.eligibility(rules)
+programme.countries(rules)
 left, right = st.columns(2)
 with left.container(border=True):
     st.markdown(f"**{_(TITLES['who_visitor'])}**")
@@ -28,6 +40,7 @@ st.subheader(_(TITLES["phases"]))
 st.markdown(texts["phases"])
 st.subheader(_(TITLES["lump_sum"]))
 st.markdown(texts["lump_sum"])
+programme.lump_sums(rules)
 st.subheader(_(TITLES["partnerships"]))
 st.markdown(texts["partnerships"])
 st.page_link("pages/public/partnerships.py", label=_("Browse the Partnerships"), icon=":material/groups:")

@@ -2,15 +2,17 @@ import streamlit as st
 
 from domain.enums import Role, Side
 from domain.i18n import _, day
-from domain.rules import country_name, country_options, load_rules
+from domain.rules import country_name, country_options
 from services.eois import approved_eoi
 from services.exchanges import propose_exchange
 from services.opportunities import CatalogueFilter, catalogue
+from services.rules import rules_in_force
 from services.runtime import read_session
 from ui.actions import act
 from ui.session import current_user
 
-rules = load_rules()
+with read_session() as session:
+    rules = rules_in_force(session)
 countries = country_options(rules)
 st.title(_("Exchange opportunities"))
 st.caption(

@@ -2,8 +2,10 @@ import streamlit as st
 
 from domain.i18n import _
 from domain.labels import ORG_TYPE_LABELS
-from domain.rules import country_options, load_rules
-from services.accounts import Registration, register_participant
+from domain.rules import country_options
+from services.accounts import Registration, ask_to_join, duplicate_organisation, register_participant
+from services.rules import rules_in_force
+from services.runtime import read_session
 from ui.actions import act
 from ui.widgets import field_error, form_errors_banner, text_field
 from ui import oidc
@@ -12,7 +14,8 @@ FORM = "register"
 
 st.title(_("Register your organisation"))
 st.caption(_("One account per person. Your organisation can then send expressions of interest as Visitor or Host."))
-countries = country_options(load_rules())
+with read_session() as session:
+    countries = country_options(rules_in_force(session))
 if oidc.verified_email():
     # Signed in at the organisation's provider: register with the address it vouches for.
     st.session_state.setdefault("reg_email", oidc.verified_email())
@@ -80,6 +83,15 @@ with st.form(FORM):
         max_chars=120,
         help=_("Used to compute the travel distance, e.g. Porto"),
     )
+    registration_number = text_field(
+        FORM,
+        "registration_number",
+        _("VAT or registration number"),
+        key="reg_number",
+        max_chars=40,
+        required=False,
+        help=_("One organisation has one account: we check that it is not registered already."),
+    )
     cluster_name = text_field(
         FORM,
         "cluster_name",
@@ -102,7 +114,14 @@ if submitted:
         country=country or "",
         city=city,
         cluster_name=cluster_name,
+        registration_number=registration_number,
     )
+    # Read before the attempt: a refused form is drawn again at once, with its errors.
+    with read_session() as session:
+        existing = duplicate_organisation(
+            session, name=data.organisation_name, country=data.country, number=data.registration_number
+        )
+    st.session_state["reg_existing"] = (existing.id, existing.legal_name) if existing else None
     if (
         act(
             lambda s: register_participant(session=s, data=data),
@@ -115,3 +134,23 @@ if submitted:
             st.rerun()  # the provider's identity now matches this account: the next run logs it in
         st.success(_("Your account is ready. Log in with your user name and password."))
         st.page_link("pages/public/login.py", label=_("Log in"), icon=":material/login:")
+
+# The organisation exists already: instead of a second record, ask its people to let this person in.
+if st.session_state.get("reg_existing"):
+    existing_id, existing_name = st.session_state["reg_existing"]
+    with st.container(border=True):
+        st.markdown(_("**{org}** has an account already.").format(org=existing_name))
+        note = st.text_area(_("A message to its contact (optional)"), key="reg_join_message", max_chars=1000)
+        if st.button(_("Ask {org}'s contact to let me in").format(org=existing_name), key="reg_ask_to_join"):
+            if act(
+                lambda s: ask_to_join(
+                    session=s,
+                    organisation_id=existing_id,
+                    full_name=st.session_state.get("reg_full_name", ""),
+                    email=st.session_state.get("reg_email", ""),
+                    message=note,
+                ),
+                success=_("Sent: its contact will answer you by e-mail."),
+                form=FORM,
+            ):
+                st.session_state["reg_existing"] = None

@@ -12,14 +12,14 @@ from domain.rules import (
     cluster_membership_problem,
     exchange_dates_problem,
     last_allowed_day,
-    load_rules,
     public_holiday,
     side_type_problem,
     transnational_problem,
     working_days,
 )
+from tests.bundled_rules import BUNDLED
 
-RULES = load_rules()
+RULES = BUNDLED
 COUNTRIES = st.sampled_from(list(RULES.participating_countries))
 DAYS = st.dates(min_value=date(2025, 1, 1), max_value=date(2030, 12, 31))
 

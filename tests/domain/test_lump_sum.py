@@ -16,10 +16,11 @@ from sqlmodel import Session
 
 from domain.places import distance_km, find_city
 from domain.quote import QuoteError, locate, quote
-from domain.rules import load_rules, lump_sum
+from domain.rules import lump_sum
+from tests.bundled_rules import BUNDLED
 from tests.journey import agreed_exchange, approved_plan, cast
 
-RULES = load_rules()
+RULES = BUNDLED
 ROOT = Path(__file__).resolve().parents[2]
 
 

@@ -1,11 +1,12 @@
 import pytest
 
 from domain.enums import OrgType
-from domain.rules import RulesError, country_options, load_rules, parse_rules
+from domain.rules import RulesError, country_options, parse_rules
+from tests.bundled_rules import BUNDLED, BUNDLED_TEXT
 
 
 def test_default_rules_hold_the_programme_lists() -> None:
-    rules = load_rules()
+    rules = BUNDLED
     assert len(rules.participating_countries) == 38
     assert "XK" in rules.participating_countries and "US" not in rules.participating_countries
     assert len(rules.ecosystems) == 14 and len(rules.activity_types) == 5
@@ -13,7 +14,7 @@ def test_default_rules_hold_the_programme_lists() -> None:
 
 
 def test_country_names_come_from_babel_including_kosovo() -> None:
-    names = country_options(load_rules())
+    names = country_options(BUNDLED)
     assert names["XK"] == "Kosovo" and names["PL"] == "Poland"
     assert list(names.values()) == sorted(names.values())
 
@@ -32,8 +33,6 @@ def test_broken_rules_file_names_the_problem(text: str, words: str) -> None:
 
 
 def test_unknown_organisation_type_in_rules_is_named() -> None:
-    from domain.rules import DEFAULT_RULES_PATH
-
-    text = DEFAULT_RULES_PATH.read_text().replace('visitor_types = ["cluster"', 'visitor_types = ["bank", "cluster"')
+    text = BUNDLED_TEXT.replace('visitor_types = ["cluster"', 'visitor_types = ["bank", "cluster"')
     with pytest.raises(RulesError, match="unknown organisation types \\['bank'\\]"):
         parse_rules(text)

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from db.types import id_of
-from domain.rules import load_rules
 from forms.answers import display_value, validate_answers
 from forms.spec import SPEC_DIR, SpecError, all_specs, load_spec, parse_spec
+from tests.bundled_rules import BUNDLED
 
 MINIMAL = """
 name = "demo"
@@ -66,7 +66,7 @@ def test_duplicate_field_keys_are_refused() -> None:
 
 def test_conditions_hide_and_skip_fields() -> None:
     spec = load_spec("organisation_profile")
-    rules = load_rules()
+    rules = BUNDLED
     base = {"description": "We run a cluster of 120 digital SMEs.", "ecosystems": ["Digital"]}
     clean, errors = validate_answers(spec, {**base, "cluster_member": False, "cluster_name": "ignored"}, rules)
     assert errors == {} and "cluster_name" not in clean
@@ -83,13 +83,13 @@ def test_groups_validate_each_item_and_ignore_empty_rows() -> None:
             {"objective": "", "indicator": "x"},
         ]
     }
-    clean, errors = validate_answers(spec, answers, load_rules(), sections=["objectives"])
+    clean, errors = validate_answers(spec, answers, BUNDLED, sections=["objectives"])
     assert errors == {"objectives.2.objective": "This field is required."}
     assert clean["objectives"][0] == {"objective": "Learn"}
 
 
 def test_step_validation_checks_only_its_section() -> None:
-    _, errors = validate_answers(load_spec("eoi"), {}, load_rules(), sections=["motivation"])
+    _, errors = validate_answers(load_spec("eoi"), {}, BUNDLED, sections=["motivation"])
     assert set(errors) == {"motivation"}
 
 

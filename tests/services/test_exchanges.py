@@ -157,13 +157,35 @@ def test_plan_with_too_few_working_days_cannot_be_agreed(session: Session) -> No
     assert session.get(ActionPlan, id_of(plan)).visitor_agreed_at is None  # type: ignore[union-attr]
 
 
-def test_a_visitor_takes_part_only_once(session: Session) -> None:
+def test_a_visitor_takes_part_only_once_counted_from_an_approved_plan(session: Session) -> None:
     c = cast(session)
-    agreed_exchange(session, c)
+    first = agreed_exchange(session, c)
     second_host = org_user(session, "host2", "ES", OrgType.SME, city="Valencia")
     approved(session, second_host, Side.HOST, c.hop, c.hop_coordinator, ["PT"])
+    # A proposal is not taking part: the Visitor may approach a second Host meanwhile.
+    second = exchanges.propose_exchange(
+        session=session, actor=c.visitor, counterpart_org_id=second_host.organisation_id
+    )
+    exchanges.answer_proposal(session=session, actor=second_host, exchange_id=id_of(second), accept=True)
+    approved_plan(session, c, first)
+    # Once one plan is approved, the other cannot be approved, and no new proposal is accepted.
+    plan = exchanges.save_plan(
+        session=session, actor=c.visitor, exchange_id=id_of(second), answers=plan_answers(), base_version=None
+    )
+    for side in (c.visitor, second_host):
+        exchanges.agree_plan(session=session, actor=side, exchange_id=id_of(second), version=plan.version)
     with pytest.raises(ValidationFailed, match="only once"):
-        exchanges.propose_exchange(session=session, actor=c.visitor, counterpart_org_id=second_host.organisation_id)
+        exchanges.decide_plan(session=session, actor=c.vop_coordinator, exchange_id=id_of(second), approve=True)
+    session.rollback()
+    third_host = org_user(session, "host3", "IT", OrgType.SME, city="Milan")
+    approved(session, third_host, Side.HOST, c.hop, c.hop_coordinator, ["PT"])
+    with pytest.raises(ValidationFailed, match="only once"):
+        exchanges.propose_exchange(session=session, actor=c.visitor, counterpart_org_id=third_host.organisation_id)
+    session.rollback()
+    # A cancelled exchange does not count: after cancelling the first, the second can go ahead.
+    exchanges.cancel_exchange(session=session, actor=c.visitor, exchange_id=id_of(first), reason="Host closed")
+    done = exchanges.decide_plan(session=session, actor=c.vop_coordinator, exchange_id=id_of(second), approve=True)
+    assert done.state == ExchangeState.PLAN_SUBMITTED  # the Host's Partnership approves next
 
 
 def test_catalogue_and_suggestions(session: Session) -> None:

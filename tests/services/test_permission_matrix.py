@@ -21,7 +21,6 @@ from domain.errors import NotFound, PermissionDenied
 from services import comments, contact, data_rights, exports, kpis, mailer, payments, reminders, reports, site_texts
 from services.permissions import load_eoi, load_exchange
 from services.queue import coordinator_queue
-from services.rules_admin import active_rules
 from tests import factories as f
 from tests.journey import accepted_exchange, org_user
 
@@ -59,7 +58,6 @@ def test_every_service_function_for_every_actor(session: Session) -> None:
         "admin": c.admin,
     }
     eoi_id = exchange.visitor_eoi_id
-    rules = active_rules(session)[0]
     xid: int = exchange.id  # type: ignore[assignment]
     matrix: list[tuple[str, Callable[[User], object], dict[str, str]]] = [
         ("open the exchange", lambda u: load_exchange(session, u, xid), allowed("A", "host", "P1", "host_P")),
@@ -92,7 +90,7 @@ def test_every_service_function_for_every_actor(session: Session) -> None:
         ),
         (
             "send reminders",
-            lambda u: reminders.send_reminders(session, rules=rules, today=date.today(), actor=u),
+            lambda u: reminders.send_reminders(session, today=date.today(), actor=u),
             allowed("admin"),
         ),
         ("re-send failed mails", lambda u: mailer.retry_failed(session, [], actor=u), allowed("admin")),

@@ -10,7 +10,6 @@ from sqlmodel import Session, select
 
 from db.models import ClosingReport, Outbox, Reminder
 from domain.errors import PermissionDenied
-from domain.rules import load_rules
 from services.reminders import send_reminders
 from tests.journey import accepted_exchange
 from tests.test_manage import manage
@@ -19,19 +18,16 @@ from tests.test_manage import manage
 def test_overdue_payment_is_reminded_once_a_day(session: Session) -> None:
     c, exchange = accepted_exchange(session)
     accepted = session.exec(select(ClosingReport)).one().accepted_at.date()  # type: ignore[union-attr]
-    rules = load_rules()
-    assert (
-        send_reminders(session, rules=rules, today=accepted + timedelta(days=10), system=True).sent == 0
-    )  # due, not overdue
+    assert send_reminders(session, today=accepted + timedelta(days=10), system=True).sent == 0  # due, not overdue
     late = accepted + timedelta(days=11)
-    first = send_reminders(session, rules=rules, today=late, actor=c.admin)
+    first = send_reminders(session, today=late, actor=c.admin)
     assert (first.sent, first.already) == (1, 0)
     mails = session.exec(select(Outbox).where(Outbox.kind == "reminder")).all()
     assert [m.to_email for m in mails] == [c.vop_coordinator.email]
     assert f"exchange {exchange.id} is overdue" in mails[0].subject and f"exchange?id={exchange.id}" in mails[0].body
-    again = send_reminders(session, rules=rules, today=late, system=True)
+    again = send_reminders(session, today=late, system=True)
     assert (again.sent, again.already) == (0, 1)
-    assert send_reminders(session, rules=rules, today=late + timedelta(days=1), system=True).sent == 1
+    assert send_reminders(session, today=late + timedelta(days=1), system=True).sent == 1
     assert len(session.exec(select(Reminder)).all()) == 2
 
 
@@ -40,7 +36,6 @@ def test_only_admins_press_the_button(session: Session) -> None:
     with pytest.raises(PermissionDenied):
         send_reminders(
             session,
-            rules=load_rules(),
             today=session.exec(select(ClosingReport)).one().accepted_at.date(),  # type: ignore[union-attr]
             actor=c.vop_coordinator,
         )

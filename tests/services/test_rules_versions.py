@@ -8,11 +8,12 @@ from sqlmodel import Session, select
 from db.models import Exchange, RulesVersion
 from db.types import id_of
 from domain.errors import PermissionDenied, ValidationFailed
-from domain.rules import DEFAULT_RULES_PATH
 from services import rules_admin
+from services.rules import active_version, rules_in_force
+from tests.bundled_rules import BUNDLED_TEXT
 from tests.journey import agreed_exchange, approved_plan, cast
 
-NEW = DEFAULT_RULES_PATH.read_text().replace('version = "2020"', 'version = "2027"').replace("FR = 900", "FR = 950")
+NEW = BUNDLED_TEXT.replace('version = "2020"', 'version = "2027"').replace("FR = 900", "FR = 950")
 
 
 def test_a_broken_rules_file_is_refused_with_its_reason_and_nothing_is_stored(session: Session) -> None:
@@ -26,24 +27,25 @@ def test_a_broken_rules_file_is_refused_with_its_reason_and_nothing_is_stored(se
             rules_admin.add_rules_version(session=session, actor=c.admin, text=text)
         assert words in caught.value.errors["content"]
         session.rollback()
-    assert session.exec(select(RulesVersion)).all() == []
+    assert [v.label for v in session.exec(select(RulesVersion))] == ["2020"]  # version 1 only, seeded
     with pytest.raises(PermissionDenied):
         rules_admin.add_rules_version(session=session, actor=c.vop_coordinator, text=NEW)
 
 
 def test_preview_names_the_changed_rates() -> None:
-    before, after = rules_admin.check_rules_text(DEFAULT_RULES_PATH.read_text()), rules_admin.check_rules_text(NEW)
+    before, after = rules_admin.check_rules_text(BUNDLED_TEXT), rules_admin.check_rules_text(NEW)
     assert [(c.country, c.before, c.after) for c in rules_admin.rate_changes(before, after)] == [("FR", 900, 950)]
 
 
 def test_new_version_applies_to_new_approvals_only(session: Session) -> None:
     c = cast(session)
     first = approved_plan(session, c, agreed_exchange(session, c))
-    assert first.lump_sum_cents == 90000 and first.rules_version_id is None
+    seeded = active_version(session)
+    assert first.lump_sum_cents == 90000 and seeded is not None and first.rules_version_id == seeded.id
     version = rules_admin.add_rules_version(session=session, actor=c.admin, text=NEW)
-    assert rules_admin.active_rules(session)[0].version == "2020"  # stored, not yet in force
+    assert rules_in_force(session).version == "2020"  # stored, not yet in force
     rules_admin.activate_rules_version(session=session, actor=c.admin, version_id=id_of(version))
-    assert rules_admin.active_rules(session)[0].host_rates_eur["FR"] == 950
+    assert rules_in_force(session).host_rates_eur["FR"] == 950
     session.expire_all()
     kept = session.get(Exchange, first.id)
     assert kept.lump_sum_cents == 90000 and kept.lump_sum_breakdown["rates_version"] == "2020"  # type: ignore[union-attr]
