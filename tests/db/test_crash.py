@@ -18,7 +18,7 @@ from sqlmodel import Session, select
 
 from db.audit import verify_chain
 from db.engine import make_engine, write_session
-from db.models import EOI, ActionPlan, AuditEvent, ClosingReport, Exchange, Payment
+from db.models import EOI, ActionPlan, AuditEvent, ClosingReport, Document, Exchange, Payment, Signature
 from db.types import id_of
 from domain.enums import EOIState, ExchangeState, PaymentState
 from tests.journey import accepted_exchange
@@ -78,6 +78,9 @@ def crash_db(tmp_path: Path, sqlite_url: str) -> str:
         original = session.exec(select(Exchange)).one()
         report = session.exec(select(ClosingReport)).one()
         plans = session.exec(select(ActionPlan)).all()
+        # The signed documents too: a payment is ordered only against a signed Financial Agreement.
+        documents = session.exec(select(Document)).all()
+        signatures = session.exec(select(Signature)).all()
         for _n in range(COPIES):
             copy = Exchange(**original.model_dump(exclude={"id"}))
             session.add(copy)
@@ -85,6 +88,12 @@ def crash_db(tmp_path: Path, sqlite_url: str) -> str:
             session.add(ClosingReport(**report.model_dump(exclude={"id", "exchange_id"}), exchange_id=copy.id))
             for plan in plans:
                 session.add(ActionPlan(**plan.model_dump(exclude={"id", "exchange_id"}), exchange_id=copy.id))
+            for document in documents:
+                twin = Document(**document.model_dump(exclude={"id", "exchange_id"}), exchange_id=copy.id)
+                session.add(twin)
+                session.flush()
+                for signature in (s for s in signatures if s.document_id == document.id):
+                    session.add(Signature(**signature.model_dump(exclude={"id", "document_id"}), document_id=twin.id))
         session.commit()
     return sqlite_url
 
