@@ -80,6 +80,46 @@ def append_event(
 
 
 @dataclass(frozen=True)
+class NewEvent:
+    entity_type: str
+    entity_id: int
+    action: str
+    to_state: str = ""
+    comment: str = ""
+
+
+def append_events(session: Session, *, actor: User | None, events: list[NewEvent]) -> int:
+    """Many events of one action (an import) in one go: the last hash is read once, not once per event."""
+    if not events:
+        return 0
+    _serialise_writers(session)
+    last = session.exec(select(AuditEvent).order_by(AuditEvent.seq.desc()).limit(1)).first()  # type: ignore[attr-defined]
+    seq, prev_hash = (last.seq, last.hash) if last else (0, GENESIS_HASH)
+    now = utcnow()
+    rows = []
+    for new in events:
+        seq += 1
+        event = AuditEvent(
+            seq=seq,
+            created_at=now,
+            actor_user_id=actor.id if actor else None,
+            actor_label=actor.username if actor else "system",
+            entity_type=new.entity_type,
+            entity_id=new.entity_id,
+            action=new.action,
+            to_state=new.to_state,
+            comment=new.comment,
+            prev_hash=prev_hash,
+            hash="",
+        )
+        event.hash = prev_hash = event_digest(event.prev_hash, event)
+        rows.append(event)
+    session.add_all(rows)
+    session.flush()
+    return len(rows)
+
+
+@dataclass(frozen=True)
 class ChainReport:
     ok: bool
     events: int
