@@ -189,7 +189,10 @@ def _org_values(v: dict[str, str]) -> dict[str, object]:
 
 def _org_changes(organisation: Organisation, v: dict[str, str]) -> dict[str, object]:
     changes = {k: val for k, val in _org_values(v).items() if getattr(organisation, k) != val}
-    if normal_name(organisation.city) != normal_name(v["city"]):
+    if number_key(organisation.registration_number) == number_key(v["registration_number"]):
+        changes.pop("registration_number", None)  # "PT 501" is "PT501"
+    # "Wien" is stored as the city list's "Vienna": compare what would be stored.
+    if normal_name(organisation.city) != normal_name(str(_place(v["city"], v["country"])["city"])):
         changes["city"] = v["city"]
     return changes
 
@@ -216,12 +219,13 @@ def write_organisations(ctx: Context, checked: list[Checked]) -> tuple[int, int,
             new_orgs.append(organisation)
             c.payload = (organisation, _user)
         elif changes := _org_changes(existing, c.values):
+            changed = ", ".join(sorted(changes))
             if "city" in changes:
                 changes.update(_place(c.values["city"], c.values["country"]))
             for key, value in changes.items():
                 setattr(existing, key, value)
             ctx.session.add(existing)
-            ctx.audit("organisation", id_of(existing), "import_update", comment=", ".join(sorted(changes)))
+            ctx.audit("organisation", id_of(existing), "import_update", comment=changed)
             updated += 1
     ctx.session.flush()
     for organisation in new_orgs:
