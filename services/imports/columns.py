@@ -235,24 +235,25 @@ def country_code(value: str) -> str:
     return _country_names().get(re.sub(r"\s+", " ", _plain(text)).strip(), text)
 
 
+@lru_cache(maxsize=1)
+def _org_types() -> dict[str, str]:
+    # header_key drops a label's bracketed explanation: "Scaling-up support organisation (…)" is found by its words.
+    return {header_key(ORG_TYPE_LABELS[t]): t.value for t in OrgType} | {header_key(t.value): t.value for t in OrgType}
+
+
 def org_type_code(value: str) -> str:
-    """ "cluster", "SME", "Large company", the full label -> the type's code; else as typed."""
-    wanted = header_key(value)
-    for org_type in OrgType:
-        if wanted in {header_key(org_type.value), header_key(ORG_TYPE_LABELS[org_type])}:
-            return org_type.value
-        # the label's words before its explanation: "Scaling-up support organisation"
-        if wanted == header_key(ORG_TYPE_LABELS[org_type].split("(")[0]):
-            return org_type.value
-    return value.strip()
+    """The type's code for "cluster", "SME", "Large company" or the full label; else the value as typed."""
+    return _org_types().get(header_key(value), value.strip())
+
+
+@lru_cache(maxsize=1)
+def _states() -> dict[str, str]:
+    labels = {header_key(state_label(s)): s.value for s in ExchangeState}
+    return labels | {header_key(s.value): s.value for s in ExchangeState}
 
 
 def state_code(value: str) -> str:
-    wanted = header_key(value)
-    for state in ExchangeState:
-        if wanted in {header_key(state.value), header_key(state_label(state))}:
-            return state.value
-    return value.strip()
+    return _states().get(header_key(value), value.strip())
 
 
 DATE_FORMATS = (
