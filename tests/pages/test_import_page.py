@@ -63,3 +63,27 @@ def test_a_clean_file_is_imported_on_confirmation_with_a_summary(sqlite_url: str
     assert not at.exception, at.exception
     assert at.success[0].value == "2 organisations added, 0 updated, 0 unchanged"
     assert _organisations() == 2
+
+
+def test_an_imported_paid_exchange_opens_like_any_other_and_says_where_it_was_signed(sqlite_url: str) -> None:
+    from services.imports.columns import Kind, match_headers
+    from services.imports.importer import rows_of, run_import
+    from services.imports.reading import read_table
+    from tests.pages.test_journey_pages import page_as, texts
+
+    exchanges = (
+        "Reference,Visitor,Visitor country,Host,Host country,State,First day,Last day,Signed outside CXC Desk on,"
+        "Paid on\nPD-1,Cluster Porto Digital,PT,Lyon Urban Tech,FR,paid,2023-05-15,2023-05-19,2023-04-20,2023-06-30\n"
+    )
+    with write_session() as session:
+        admin = f.admin(session)
+        coordinator = f.coordinator(session, admin, id_of(f.partnership(session, admin, "PD")))
+        for kind, text in ((Kind.ORGANISATIONS, GOOD), (Kind.EXCHANGES, exchanges)):
+            table = read_table("x.csv", text.encode())
+            rows = rows_of(kind, table, match_headers(kind, table.headers))
+            run_import(session=session, actor=coordinator, kind=kind, rows=rows)
+        at = page_as(session, coordinator, "pages/exchange/exchange.py", id="1")
+    assert not at.exception, at.exception
+    assert any("signed outside CXC Desk on Thu 20 Apr 2023" in i.value for i in at.info)
+    shown = texts(at) + " ".join(str(m.value) for m in at.metric)
+    assert "€450" in shown  # 18 May 2023 is Ascension Day in France: 4 working days, so halved
