@@ -14,9 +14,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
-from db.models import EOI, ActionPlan, ClosingReport, Exchange, Organisation, Partnership, Payment
+from db.models import EOI, ActionPlan, ClosingReport, Exchange, ExchangeTag, Organisation, Partnership, Payment
 from db.types import id_of, utcnow
 from domain.enums import EOIState, ExchangeState, Party, PaymentState, Side
 from domain.i18n import _, day
@@ -42,11 +43,11 @@ from services.imports.columns import (
     parse_day,
     state_code,
 )
-from services.imports.common import ADD, UNCHANGED, UPDATE, Checked, Context, RowInput, normal_name
+from services.imports.common import ADD, UNCHANGED, UPDATE, Checked, Context, RowInput, insert_many, normal_name
 from services.imports.common import first_checks as _first
 from services.imports.members import Lookups, find_organisation, load_lookups
 from services.rules_admin import active_rules
-from services.tags import tag_from_eoi
+from services.tags import ECOSYSTEM, ecosystems_of
 
 ORDER = {state: i for i, state in enumerate(IMPORTABLE_STATES)}
 NOT_COUNTED = (ExchangeState.CANCELLED.value, ExchangeState.DECLINED.value)
@@ -237,33 +238,48 @@ def _compare(c: Checked, plan: Plan, current: Exchange) -> str:
 # --- writing ---------------------------------------------------------------------------------
 
 
-def _eoi(ctx: Context, cache: dict[tuple[int, Side], EOI], organisation: Organisation, side: Side, pid: int) -> EOI:
-    """The approved expression of interest the journey requires; made (approved) when there is none."""
-    key = (id_of(organisation), side)
-    if key not in cache:
-        found = ctx.session.exec(
-            select(EOI).where(EOI.organisation_id == key[0], EOI.side == side, EOI.state == EOIState.APPROVED)
-        ).first()
-        if found is None:
-            spec = load_spec("eoi")
-            now = utcnow()
-            found = EOI(
-                organisation_id=key[0],
-                author_user_id=id_of(ctx.actor),
-                side=side,
-                partnership_id=pid,
-                state=EOIState.APPROVED,
-                spec_name=spec.name,
-                spec_version=spec.version,
-                answers={"ecosystems": list(organisation.ecosystems)} if organisation.ecosystems else {},
-                submitted_at=now,
-                decided_at=now,
+def _eois(ctx: Context, plans: list[Plan]) -> dict[tuple[int, Side], tuple[int, dict]]:
+    """The approved expressions of interest the journey requires, (id, answers) by organisation and side;
+    those missing are made, approved, in one statement."""
+    wanted: dict[tuple[int, Side], tuple[Organisation, int]] = {}
+    for plan in plans:
+        wanted.setdefault((id_of(plan.visitor), Side.VISITOR), (plan.visitor, plan.vop))
+        wanted.setdefault((id_of(plan.host), Side.HOST), (plan.host, plan.hop))
+    found: dict[tuple[int, Side], tuple[int, dict]] = {}
+    org_ids = sorted({org_id for org_id, _side in wanted})
+    for start in range(0, len(org_ids), 500):
+        rows = ctx.session.exec(
+            select(EOI.organisation_id, EOI.side, EOI.id, EOI.answers).where(
+                EOI.state == EOIState.APPROVED, col(EOI.organisation_id).in_(org_ids[start : start + 500])
             )
-            ctx.session.add(found)
-            ctx.session.flush()
-            ctx.audit("eoi", id_of(found), "import", to_state=EOIState.APPROVED.value)
-        cache[key] = found
-    return cache[key]
+        )
+        for org_id, side, eoi_id, answers in rows:
+            found.setdefault((org_id, Side(side)), (eoi_id, answers))
+    missing = [key for key in wanted if key not in found]
+    spec, now = load_spec("eoi"), utcnow()
+    new_rows = []
+    for org_id, side in missing:
+        organisation, partnership_id = wanted[(org_id, side)]
+        new_rows.append(
+            {
+                "organisation_id": org_id,
+                "author_user_id": id_of(ctx.actor),
+                "side": side,
+                "partnership_id": partnership_id,
+                "state": EOIState.APPROVED,
+                "spec_name": spec.name,
+                "spec_version": spec.version,
+                "answers": {"ecosystems": list(organisation.ecosystems)} if organisation.ecosystems else {},
+                "submitted_at": now,
+                "decided_at": now,
+                "created_at": now,
+                "updated_at": now,
+            }
+        )
+    for key, row, eoi_id in zip(missing, new_rows, insert_many(ctx.session, EOI, new_rows), strict=True):
+        found[key] = (eoi_id, row["answers"])
+        ctx.audit("eoi", eoi_id, "import", to_state=EOIState.APPROVED.value)
+    return found
 
 
 def _midnight(value: date | None) -> datetime:
@@ -324,67 +340,137 @@ def _records_for_state(ctx: Context, exchange: Exchange, plan: Plan) -> None:
             ctx.audit("payment", id_of(payment), "import_paid", to_state=PaymentState.PAID.value)
 
 
+def _frozen(plan: Plan, version_id: int | None) -> dict[str, object]:
+    if plan.amount is None:
+        return {}
+    return {
+        "lump_sum_cents": plan.amount.amount_cents,
+        "lump_sum_breakdown": {**plan.amount.as_dict(), "explained": plan.amount.explain()},
+        "rules_version_id": version_id,
+    }
+
+
+def _note(plan: Plan) -> str:
+    return _("signed outside CXC Desk on {day}").format(day=day(plan.signed_on)) if plan.signed_on else ""
+
+
+def _add_exchanges(ctx: Context, checked: list[Checked], version_id: int | None) -> int:
+    """New exchanges and what the journey would have left with them, a few statements for all rows."""
+    plans: list[Plan] = [c.payload for c in checked]
+    if not plans:
+        return 0
+    eois = _eois(ctx, plans)
+    now = utcnow()
+    rows = [
+        {
+            "visitor_org_id": id_of(plan.visitor),
+            "host_org_id": id_of(plan.host),
+            "visitor_partnership_id": plan.vop,
+            "host_partnership_id": plan.hop,
+            "visitor_eoi_id": eois[(id_of(plan.visitor), Side.VISITOR)][0],
+            "host_eoi_id": eois[(id_of(plan.host), Side.HOST)][0],
+            "proposed_by": Party.VISITOR,
+            "state": plan.state,
+            "start_date": plan.start,
+            "end_date": plan.end,
+            "travel_start": plan.start,
+            "travel_end": plan.end,
+            "reference": c.values["reference"],
+            "signed_outside_on": plan.signed_on,
+            "created_at": now,
+            "updated_at": now,
+            **_frozen(plan, version_id),
+        }
+        for c, plan in zip(checked, plans, strict=True)
+    ]
+    ids = insert_many(ctx.session, Exchange, rows)
+    tags, action_plans, reports, payments = [], [], [], []
+    plan_spec, report_spec = load_spec("action_plan"), load_spec("closing_report")
+    for exchange_id, plan, row in zip(ids, plans, rows, strict=True):
+        ctx.audit("exchange", exchange_id, "import", to_state=plan.state.value, comment=_note(plan))
+        visitor_answers = eois[(id_of(plan.visitor), Side.VISITOR)][1]
+        tags += [
+            {"exchange_id": exchange_id, "kind": ECOSYSTEM, "value": value[:80]}
+            for value in sorted(set(ecosystems_of(visitor_answers)))
+        ]
+        if plan.state in SIGNED_STATES:
+            agreed = _midnight(plan.signed_on)
+            action_plans.append(
+                {
+                    "exchange_id": exchange_id,
+                    "version": 1,
+                    "spec_name": plan_spec.name,
+                    "spec_version": plan_spec.version,
+                    "answers": {"exchange_dates": [plan.start.isoformat(), plan.end.isoformat()]},  # type: ignore[union-attr]
+                    "author_user_id": id_of(ctx.actor),
+                    "visitor_agreed_at": agreed,
+                    "host_agreed_at": agreed,
+                    "visitor_partnership_approved_at": agreed,
+                    "host_partnership_approved_at": agreed,
+                    "created_at": now,
+                }
+            )
+        if plan.state in REPORT_STATES:
+            accepted = now if plan.state != ExchangeState.REPORT_SUBMITTED else None
+            reports.append(
+                {
+                    "exchange_id": exchange_id,
+                    "spec_name": report_spec.name,
+                    "spec_version": report_spec.version,
+                    "submitted_at": now,
+                    "accepted_at": accepted,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+            )
+        if plan.state in PAYMENT_STATES:
+            paid = plan.state == ExchangeState.PAID
+            payments.append(
+                {
+                    "exchange_id": exchange_id,
+                    "partnership_id": plan.vop,
+                    "amount_cents": row.get("lump_sum_cents") or 0,
+                    "state": PaymentState.PAID if paid else PaymentState.ORDERED,
+                    "ordered_by_user_id": id_of(ctx.actor),
+                    "ordered_at": now,
+                    "due_date": plan.paid_on or (date.today() + timedelta(days=ctx.rules.payment_days)),
+                    "paid_at": _midnight(plan.paid_on) if paid else None,
+                    "bank_reference": plan.bank_reference[:100],
+                }
+            )
+    if tags:
+        ctx.session.execute(sa.insert(ExchangeTag.__table__), tags)  # type: ignore[attr-defined]
+    insert_many(ctx.session, ActionPlan, action_plans)
+    insert_many(ctx.session, ClosingReport, reports)
+    for payment_id, payment in zip(insert_many(ctx.session, Payment, payments), payments, strict=True):
+        ctx.audit("payment", payment_id, "import", to_state=str(payment["state"]))
+    return len(ids)
+
+
 def write_exchanges(ctx: Context, checked: list[Checked]) -> tuple[int, int, int]:
     session = ctx.session
     _rules, version = active_rules(session)
-    cache: dict[tuple[int, Side], EOI] = {}
-    added = updated = 0
+    version_id = version.id if version else None
+    added = _add_exchanges(ctx, [c for c in checked if c.action == ADD], version_id)
+    updated = 0
     for c in checked:
         plan: Plan = c.payload
-        if c.action == UNCHANGED:
-            continue
-        frozen = {}
-        if plan.amount is not None:
-            frozen = {
-                "lump_sum_cents": plan.amount.amount_cents,
-                "lump_sum_breakdown": {**plan.amount.as_dict(), "explained": plan.amount.explain()},
-                "rules_version_id": version.id if version else None,
-            }
-        note = _("signed outside CXC Desk on {day}").format(day=day(plan.signed_on)) if plan.signed_on else ""
         exchange = plan.existing
-        if exchange is None:
-            visitor_eoi = _eoi(ctx, cache, plan.visitor, Side.VISITOR, plan.vop)
-            host_eoi = _eoi(ctx, cache, plan.host, Side.HOST, plan.hop)
-            exchange = Exchange(
-                visitor_org_id=id_of(plan.visitor),
-                host_org_id=id_of(plan.host),
-                visitor_partnership_id=plan.vop,
-                host_partnership_id=plan.hop,
-                visitor_eoi_id=id_of(visitor_eoi),
-                host_eoi_id=id_of(host_eoi),
-                proposed_by=Party.VISITOR,
-                state=plan.state,
-                start_date=plan.start,
-                end_date=plan.end,
-                travel_start=plan.start,
-                travel_end=plan.end,
-                reference=c.values["reference"],
-                signed_outside_on=plan.signed_on,
-                **frozen,
-            )
-            session.add(exchange)
-            session.flush()
-            tag_from_eoi(session, exchange)
-            ctx.audit("exchange", id_of(exchange), "import", to_state=plan.state.value, comment=note)
-            added += 1
-        else:
-            before = exchange.state
-            exchange.state = plan.state
-            exchange.start_date, exchange.end_date = plan.start, plan.end
-            exchange.signed_outside_on = exchange.signed_outside_on or plan.signed_on
-            exchange.updated_at = utcnow()
-            if exchange.lump_sum_cents is None:
-                for key, value in frozen.items():
-                    setattr(exchange, key, value)
-            session.add(exchange)
-            ctx.audit(
-                "exchange",
-                id_of(exchange),
-                "import_update",
-                to_state=plan.state.value,
-                comment=f"{before} → {plan.state}",
-            )
-            updated += 1
+        if c.action != UPDATE or exchange is None:
+            continue
+        before = exchange.state
+        exchange.state = plan.state
+        exchange.start_date, exchange.end_date = plan.start, plan.end
+        exchange.signed_outside_on = exchange.signed_outside_on or plan.signed_on
+        exchange.updated_at = utcnow()
+        if exchange.lump_sum_cents is None:
+            for key, value in _frozen(plan, version_id).items():
+                setattr(exchange, key, value)
+        session.add(exchange)
+        ctx.audit(
+            "exchange", id_of(exchange), "import_update", to_state=plan.state.value, comment=f"{before} → {plan.state}"
+        )
         _records_for_state(ctx, exchange, plan)
+        updated += 1
     session.flush()
     return added, updated, 0
