@@ -168,7 +168,7 @@ def preview(kind: Kind) -> pd.DataFrame | None:
     if not state:
         return None
     frame: pd.DataFrame = state["frame"]
-    problems = int((frame[RESULT] == _("to fix")).sum())
+    problems = int(((frame[RESULT] == _("to fix")) & ~frame[LEAVE_OUT].astype(bool)).sum())
     if problems:
         st.warning(
             _(
@@ -188,6 +188,12 @@ def preview(kind: Kind) -> pd.DataFrame | None:
         column_config={
             LEAVE_OUT: st.column_config.CheckboxColumn(LEAVE_OUT, width="small"),
             ROW: st.column_config.NumberColumn(ROW, width="small"),
+            # A long problem would push the next cells out of sight: hovering shows it whole.
+            **{
+                name: st.column_config.TextColumn(name, width="medium")
+                for name in frame.columns
+                if str(name).startswith(PROBLEM_MARK)
+            },
         },
     )
 

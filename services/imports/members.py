@@ -58,7 +58,7 @@ class Lookups:
     by_name: dict[tuple[str, str], Organisation]
     by_number: dict[str, Organisation]
     users: dict[str, User]
-    usernames: set[str]
+    by_username: dict[str, User]
     scope_members: set[int]  # organisations with an expression of interest to the import's Partnership
 
 
@@ -72,7 +72,7 @@ def load_lookups(session: Session, scope: int | None) -> Lookups:
         by_name={(normal_name(o.legal_name), o.country): o for o in organisations},
         by_number={number_key(o.registration_number): o for o in organisations if o.registration_number.strip()},
         users={u.email.lower(): u for u in users},
-        usernames={u.username for u in users},
+        by_username={u.username: u for u in users},
         scope_members=members,
     )
 
@@ -347,7 +347,7 @@ def check_people(ctx: Context, rows: list[RowInput]) -> list[Checked]:
         if v["username"]:
             v["username"] = v["username"].strip().lower()
             c.problem("username", username_problem(v["username"]))
-            owner = next((u for u in lookups.users.values() if u.username == v["username"]), None)
+            owner = lookups.by_username.get(v["username"])
             if owner is not None and owner.email != v["email"]:
                 c.problem("username", _("This user name is taken; choose another or leave it empty."))
         if v["country"]:

@@ -289,3 +289,16 @@ def test_the_mapping_step_is_remembered_for_the_next_import(session: Session, pe
     assert match.by_index == {0: "legal_name", 2: "country", 3: "city", 4: "org_type"} and not match.unknown
     assert session.exec(select(func.count()).select_from(InstanceSetting)).one() == 2
     assert remembered_headers(session, Kind.PEOPLE) == {}
+
+
+def test_people_keep_a_chosen_user_name_unless_it_is_taken(session: Session, people: dict) -> None:
+    coordinator = people["coordinator"]
+    imp(session, coordinator, Kind.ORGANISATIONS, orgs_csv(*ORGS))
+    text = "Full name;E-mail;Organisation;Country;User name\nBruno Costa;Bruno@Example.eu;Lyon Urban Tech;FR;bruno.c\n"
+    assert imp(session, coordinator, Kind.PEOPLE, text).added == 1
+    bruno = session.exec(select(User).where(User.username == "bruno.c")).one()
+    assert bruno.email == "bruno@example.eu" and bruno.password_hash.startswith("$2")
+    taken = "Full name;E-mail;Organisation;Country;User name\nBea Lima;bea@example.eu;Lyon Urban Tech;FR;bruno.c\n"
+    with pytest.raises(ImportRefused) as refused:
+        imp(session, coordinator, Kind.PEOPLE, taken)
+    assert "This user name is taken" in problem_lines(Kind.PEOPLE, refused.value.checked)[0]
