@@ -123,20 +123,30 @@ def _frame(kind: Kind, checked: list[Checked]) -> pd.DataFrame:
     return pd.DataFrame.from_records(records)
 
 
+class ProgressBar:
+    """A progress bar that a service reports to (10,000 rows take seconds to check)."""
+
+    def __init__(self, text: str):
+        self.bar = st.progress(0.0, text=text)
+
+    def __call__(self, done: int, total: int) -> None:
+        text = _("{done} of {all} rows checked").format(done=done, all=total)
+        if done >= total:
+            text = _("All {all} rows checked.").format(all=total)
+        self.bar.progress(done / total if total else 1.0, text=text)
+
+    def close(self) -> None:
+        self.bar.empty()
+
+
 def check(user: User, kind: Kind, rows: list[RowInput], partnership_id: int | None, file_key: str) -> None:
     """Check every row (reading only) and keep the preview in the session."""
-    bar = st.progress(0.0, text=_("Checking the rows…"))
-
-    def report(done: int, total: int) -> None:
-        bar.progress(
-            done / total if total else 1.0, text=_("{done} of {all} rows checked").format(done=done, all=total)
-        )
-
+    bar = ProgressBar(_("Checking the rows…"))
     with read_session() as session:
         checked = check_rows(
-            session=session, actor=user, kind=kind, rows=rows, partnership_id=partnership_id, progress=report
+            session=session, actor=user, kind=kind, rows=rows, partnership_id=partnership_id, progress=bar
         )
-    bar.empty()
+    bar.close()
     previous = st.session_state.get(PREVIEW_KEY) or {}
     st.session_state[PREVIEW_KEY] = {
         "key": file_key,

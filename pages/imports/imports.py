@@ -64,12 +64,20 @@ if again.button(_("Check again"), key="import_check", icon=":material/refresh:")
 if confirm.button(
     _("Import {n} rows").format(n=len(kept)), key="import_confirm", type="primary", icon=":material/upload:"
 ):
+    progress = step.ProgressBar(_("Checking the rows again, then storing them…"))
     summary = act(
         lambda s: run_import(
-            session=s, actor=user, kind=kind, rows=kept, partnership_id=partnership_id, left_out=len(left_out)
+            session=s,
+            actor=user,
+            kind=kind,
+            rows=kept,
+            partnership_id=partnership_id,
+            left_out=len(left_out),
+            progress=progress,
         ),
         success=lambda result: result.line(),
     )
+    progress.close()
     if summary:
         st.session_state.pop(step.PREVIEW_KEY, None)
         st.session_state.pop(step.UPLOAD_KEY, None)

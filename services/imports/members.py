@@ -165,8 +165,6 @@ def check_organisations(ctx: Context, rows: list[RowInput]) -> list[Checked]:
             c.problem("contact_email", _("This e-mail address belongs to a person of another organisation."))
         c.payload = (existing, contact_user)
         c.action = ADD if existing is None else (UPDATE if _org_changes(existing, v) else UNCHANGED)
-        if c.action == UNCHANGED and v["contact_email"] and contact_user is None:
-            c.action = UPDATE  # the contact person is new
         out.append(c)
     return out
 
