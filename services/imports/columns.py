@@ -45,17 +45,11 @@ class Column:
 # States an exchange can be imported in: those a programme that ran on paper reaches without the
 # app. Plan approval and signing happen in the app (the PDFs are generated and signed there), so an
 # exchange is imported before them (proposed, planning) or after them, signed outside CXC Desk.
-IMPORTABLE_STATES: tuple[ExchangeState, ...] = (
-    ExchangeState.PROPOSED,
-    ExchangeState.PLANNING,
-    ExchangeState.READY,
-    ExchangeState.IN_PROGRESS,
-    ExchangeState.REPORTING,
-    ExchangeState.REPORT_SUBMITTED,
-    ExchangeState.REPORT_ACCEPTED,
-    ExchangeState.PAYMENT_ORDERED,
-    ExchangeState.PAID,
+IN_APP_ONLY = frozenset(
+    {ExchangeState.AGREED, ExchangeState.PLAN_SUBMITTED, ExchangeState.PLAN_APPROVED, ExchangeState.SIGNING}
 )
+NOT_IMPORTED = frozenset({ExchangeState.CANCELLED, ExchangeState.DECLINED})
+IMPORTABLE_STATES: tuple[ExchangeState, ...] = tuple(s for s in ExchangeState if s not in IN_APP_ONLY | NOT_IMPORTED)
 SIGNED_STATES = frozenset(IMPORTABLE_STATES[IMPORTABLE_STATES.index(ExchangeState.READY) :])
 REPORT_STATES = frozenset(IMPORTABLE_STATES[IMPORTABLE_STATES.index(ExchangeState.REPORT_SUBMITTED) :])
 PAYMENT_STATES = frozenset({ExchangeState.PAYMENT_ORDERED, ExchangeState.PAID})

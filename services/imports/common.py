@@ -3,7 +3,7 @@ of one import (who, for which Partnership, the rules in force) and the summary."
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -87,6 +87,13 @@ class Summary:
             parts.append(_("{n} contact people added").format(n=self.people_added))
         line = ", ".join(parts)
         return _("Dry run, nothing stored: {line}").format(line=line) if self.dry_run else line
+
+
+def each_row(ctx: Context, rows: list[RowInput]) -> Iterator[Checked]:
+    """Every row after the checks all kinds share, the progress reported on the way."""
+    for row in rows:
+        ctx.tick()
+        yield first_checks(ctx.kind, row)
 
 
 def first_checks(kind: Kind, row: RowInput) -> Checked:

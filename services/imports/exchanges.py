@@ -43,8 +43,17 @@ from services.imports.columns import (
     parse_day,
     state_code,
 )
-from services.imports.common import ADD, UNCHANGED, UPDATE, Checked, Context, RowInput, insert_many, normal_name
-from services.imports.common import first_checks as _first
+from services.imports.common import (
+    ADD,
+    UNCHANGED,
+    UPDATE,
+    Checked,
+    Context,
+    RowInput,
+    each_row,
+    insert_many,
+    normal_name,
+)
 from services.imports.members import Lookups, find_organisation, load_lookups
 from services.rules_admin import active_rules
 from services.tags import ECOSYSTEM, ecosystems_of
@@ -142,9 +151,7 @@ def check_exchanges(ctx: Context, rows: list[RowInput]) -> list[Checked]:
     in_file: dict[int, int] = {}
     references: dict[str, int] = {}
     out = []
-    for row in rows:
-        ctx.tick()
-        c = _first(ctx.kind, row)
+    for c in each_row(ctx, rows):
         v = c.values
         c.problem("reference", required_text(v["reference"], max_length=60))
         if v["reference"] in references:

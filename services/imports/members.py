@@ -39,7 +39,7 @@ from services.imports.common import (
     Checked,
     Context,
     RowInput,
-    first_checks,
+    each_row,
     insert_many,
     normal_name,
 )
@@ -117,9 +117,7 @@ def check_organisations(ctx: Context, rows: list[RowInput]) -> list[Checked]:
     seen: dict[tuple[str, str], int] = {}
     seen_emails: dict[str, int] = {}
     out = []
-    for row in rows:
-        ctx.tick()
-        c = first_checks(ctx.kind, row)
+    for c in each_row(ctx, rows):
         v = c.values
         v["legal_name"] = " ".join(v["legal_name"].split())
         c.problem("legal_name", required_text(v["legal_name"], max_length=200, min_length=2))
@@ -331,9 +329,7 @@ def check_people(ctx: Context, rows: list[RowInput]) -> list[Checked]:
     countries = set(ctx.rules.participating_countries)
     seen_emails: dict[str, int] = {}
     out = []
-    for row in rows:
-        ctx.tick()
-        c = first_checks(ctx.kind, row)
+    for c in each_row(ctx, rows):
         v = c.values
         c.problem("full_name", required_text(v["full_name"], max_length=120, min_length=2))
         c.problem("email", email_problem(v["email"]))
