@@ -158,6 +158,14 @@ def check_organisations(ctx: Context, rows: list[RowInput]) -> list[Checked]:
                     org=existing.legal_name
                 ),
             )
+        if existing is not None and existing.iban and v["iban"] and number_key(existing.iban) != number_key(v["iban"]):
+            # Payments go to this account: only the organisation itself changes it (My organisation).
+            c.problem(
+                "iban",
+                _("{org} has a bank account already; only the organisation changes it.").format(
+                    org=existing.legal_name
+                ),
+            )
         contact_user = lookups.users.get(v["contact_email"].lower()) if v["contact_email"] else None
         if contact_user is not None and contact_user.organisation_id not in (None, existing and existing.id):
             c.problem("contact_email", _("This e-mail address belongs to a person of another organisation."))

@@ -302,3 +302,16 @@ def test_people_keep_a_chosen_user_name_unless_it_is_taken(session: Session, peo
     with pytest.raises(ImportRefused) as refused:
         imp(session, coordinator, Kind.PEOPLE, taken)
     assert "This user name is taken" in problem_lines(Kind.PEOPLE, refused.value.checked)[0]
+
+
+def test_an_import_sets_a_missing_bank_account_but_never_replaces_one(session: Session, people: dict) -> None:
+    coordinator = people["coordinator"]
+    header = "Legal name;Country;City;Organisation type;IBAN;BIC;Account holder"
+    first = f"{header}\nB Org;PT;Porto;sme;PT50000201231234567890154;CGDIPTPL;B Org\n"
+    assert imp(session, coordinator, Kind.ORGANISATIONS, first).added == 1
+    assert imp(session, coordinator, Kind.ORGANISATIONS, first).unchanged == 1
+    other = f"{header}\nB Org;PT;Porto;sme;DE89370400440532013000;COBADEFFXXX;Someone Else\n"
+    with pytest.raises(ImportRefused) as refused:
+        imp(session, coordinator, Kind.ORGANISATIONS, other)
+    assert "only the organisation changes it" in problem_lines(Kind.ORGANISATIONS, refused.value.checked)[0]
+    assert session.exec(select(Organisation.iban)).one() == "PT50000201231234567890154"
