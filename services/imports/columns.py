@@ -122,10 +122,8 @@ COLUMNS: dict[Kind, tuple[Column, ...]] = {
         Column("visitor_country", "Visitor country", True, ("VO country", "Country of the Visitor"), "PT"),
         Column("host", "Host", True, ("Host organisation", "HO"), "Lyon Urban Tech"),
         Column("host_country", "Host country", True, ("HO country", "Country of the Host"), "France"),
-        Column(
-            "visitor_partnership", "Visitor's Partnership", False, ("Visitor Partnership", "VOP"), "(your Partnership)"
-        ),
-        Column("host_partnership", "Host's Partnership", False, ("Host Partnership", "HOP"), "(your Partnership)"),
+        Column("visitor_partnership", "Visitor's Partnership", False, ("Visitor Partnership", "VOP"), ""),
+        Column("host_partnership", "Host's Partnership", False, ("Host Partnership", "HOP"), ""),
         Column("state", "State", True, ("Status", "Stage"), "Paid"),
         Column("start", "First day", False, ("Start", "Start date", "From", "First exchange day"), "2023-05-08"),
         Column("end", "Last day", False, ("End", "End date", "To", "Last exchange day"), "2023-05-12"),
