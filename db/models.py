@@ -77,6 +77,8 @@ class Organisation(SQLModel, table=True):
         default_factory=dict, sa_type=sa.JSON, sa_column_kwargs={"server_default": "{}"}, nullable=False
     )
     profile_spec_version: int | None = None
+    # The Partnership whose member list brought it in (an import); None for a self-registered one.
+    partnership_id: int | None = Field(default=None, foreign_key="partnership.id", index=True)
     created_at: datetime = created_at_field()
 
 
@@ -205,6 +207,10 @@ class Exchange(SQLModel, table=True):
     rules_version_id: int | None = Field(default=None, foreign_key="rules_version.id")
     cancel_reason: str = Field(default="", sa_type=sa.Text)
     message: str = Field(default="", sa_type=sa.Text, sa_column_kwargs={"server_default": ""})
+    # An imported exchange keeps the Partnership's own reference (the key of a second import) and,
+    # when its documents were signed on paper before CXC Desk, the day they were.
+    reference: str | None = Field(default=None, max_length=60, unique=True, index=True)
+    signed_outside_on: date | None = None
     created_at: datetime = created_at_field()
     updated_at: datetime = created_at_field()
 

@@ -18,7 +18,7 @@ from sqlmodel import Session
 
 from db.models import EOI, Exchange, Organisation, Partnership, User
 from domain.enums import Action, EOIState, ExchangeState, OrgType, Party, Role, Side
-from domain.errors import NotFound
+from domain.errors import NotFound, PermissionDenied
 from domain.i18n import _
 from domain.workflow import EOI_TRANSITIONS, EXCHANGE_TRANSITIONS, Facts, available_actions
 
@@ -32,6 +32,7 @@ __all__ = [
     "exchange_actions",
     "exchange_parties",
     "has_role",
+    "import_scope",
     "load_eoi",
     "load_exchange",
     "may_download_evidence_pack",
@@ -99,6 +100,18 @@ def require_participant_org(session: Session, user: User) -> Organisation:
     if organisation is None:
         raise NotFound(_("Your organisation no longer exists."))
     return organisation
+
+
+def import_scope(actor: User, partnership_id: int | None) -> int | None:
+    """Whose records an import may add and change: a coordinator's own Partnership's only (asking for
+    another is refused); an administrator any, or those of the Partnership it names."""
+    if actor.is_active and actor.role == Role.COORDINATOR and actor.partnership_id is not None:
+        if partnership_id not in (None, actor.partnership_id):
+            raise PermissionDenied(_("A coordinator imports records of their own Partnership only."))
+        return actor.partnership_id
+    if actor.is_active and actor.role == Role.ADMIN:
+        return partnership_id
+    raise PermissionDenied(_("Only coordinators and administrators import records."))
 
 
 def require_partnership(session: Session, partnership_id: int | None) -> Partnership:

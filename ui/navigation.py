@@ -174,6 +174,14 @@ PAGES: tuple[PageSpec, ...] = (
         ":material/query_stats:",
     ),
     PageSpec(
+        "pages/imports/imports.py",
+        "Import",
+        "import",
+        _roles(Role.COORDINATOR, Role.ADMIN),
+        "Figures",
+        ":material/upload_file:",
+    ),
+    PageSpec(
         "pages/admin/home.py", "Overview", "admin_home", _roles(Role.ADMIN), "Support Office", ":material/dashboard:"
     ),
     PageSpec(
