@@ -18,7 +18,7 @@ from sqlmodel import Session
 
 from db.models import EOI, Exchange, Organisation, Partnership, User
 from domain.enums import Action, ExchangeState, Party, Role
-from domain.errors import NotFound
+from domain.errors import NotFound, PermissionDenied
 from domain.i18n import _
 from domain.workflow import EOI_TRANSITIONS, EXCHANGE_TRANSITIONS, Facts, available_actions
 
@@ -36,6 +36,7 @@ __all__ = [
     "load_exchange",
     "may_download_evidence_pack",
     "may_give_host_feedback",
+    "news_scope",
     "require_admin",
     "require_participant_org",
     "require_partnership",
@@ -138,3 +139,19 @@ def may_give_host_feedback(exchange: Exchange, parties: Iterable[Party]) -> bool
 
 def may_download_evidence_pack(parties: Iterable[Party]) -> bool:
     return bool(frozenset(parties) & {Party.VISITOR_PARTNERSHIP, Party.HOST_PARTNERSHIP})
+
+
+def news_scope(user: User | None, *, coordinators_allowed: bool) -> int | None:
+    """Who may write and send news, and to whom: None = every subscriber (administrators); a
+    Partnership id = only the members of that Partnership (its coordinators, when the setting allows)."""
+    if user is not None and user.is_active and user.role == Role.ADMIN:
+        return None
+    if (
+        user is not None
+        and user.is_active
+        and user.role == Role.COORDINATOR
+        and user.partnership_id is not None
+        and coordinators_allowed
+    ):
+        return user.partnership_id
+    raise PermissionDenied(_("Only administrators (and coordinators, when the Support Office allows it) send news."))
