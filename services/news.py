@@ -354,8 +354,12 @@ def queue_pending(session: Session, limit: int = BATCH) -> int:
     items = session.exec(
         select(NewsItem).where(NewsItem.sent_at.is_not(None), NewsItem.queued_all_at.is_(None))  # type: ignore[union-attr]
     ).all()
-    queued = sum(queue_next_batch(session, item, limit) for item in items)
-    session.commit()
+    try:
+        queued = sum(queue_next_batch(session, item, limit) for item in items)
+        session.commit()
+    except sa.exc.IntegrityError:  # another app process queued these addresses first: nobody is mailed twice
+        session.rollback()
+        return 0
     return queued
 
 
