@@ -76,6 +76,22 @@ if draft_id and tested:
 else:
     st.caption(_("Send a test to yourself first (again after any change); then you can send it to subscribers."))
 
+drafts = [item for item in items if not item.sent_at and item.id != draft_id]
+if drafts:
+    st.divider()
+    st.subheader(_("Drafts"))
+    for item in drafts:
+        c1, c2 = st.columns([4, 1])
+        c1.markdown(f"**{item.title}**  \n" + _("Written on {day}").format(day=moment(item.created_at)))
+        # Back into the editor (a callback: it runs before the fields exist); a new test comes before sending.
+        c2.button(
+            _("Open"),
+            key=f"news_open_{item.id}",
+            icon=":material/edit:",
+            on_click=st.session_state.update,
+            kwargs={"news_draft_id": item.id, "news_title": item.title, "news_body": item.body, "news_tested": None},
+        )
+
 sent = [item for item in items if item.sent_at]
 if sent:
     st.divider()

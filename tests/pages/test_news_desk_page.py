@@ -44,6 +44,15 @@ def test_write_preview_test_send_then_send(sqlite_url: str) -> None:
     assert test.to_email == admin.email and "[Test] Spring call" == test.subject and "Unsubscribe:" in test.body
     assert test.headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
 
+    with write_session() as session:  # a draft left by an earlier visit opens in the editor
+        old = news.send_test(session, admin, "Older draft", "Kept for later.")
+        at.run()
+    at.button(key=f"news_open_{old.id}").click().run()
+    assert at.text_input(key="news_title").value == "Older draft" and not [b for b in at.button if b.key == "news_send"]
+    at.text_input(key="news_title").input("Spring call")
+    at.text_area(key="news_body").input(BODY).run()
+    at.button(key="news_test").click().run()
+
     at.button(key="news_send").click().run()
     assert not at.exception
     assert sorted(m.to_email for m in mails("news")) == ["a@example.org", "b@example.org"]
