@@ -37,6 +37,7 @@ __all__ = [
     "load_exchange",
     "may_download_evidence_pack",
     "may_give_host_feedback",
+    "news_scope",
     "require_admin",
     "require_participant_org",
     "require_partnership",
@@ -168,3 +169,19 @@ def may_record_membership_exception(eoi: EOI, organisation: Organisation, partie
         and eoi.state in (EOIState.SUBMITTED, EOIState.APPROVED)
         and needs_membership_exception(eoi, organisation)
     )
+
+
+def news_scope(user: User | None, *, coordinators_allowed: bool) -> int | None:
+    """Who may write and send news, and to whom: None = every subscriber (administrators); a
+    Partnership id = only the members of that Partnership (its coordinators, when the setting allows)."""
+    if user is not None and user.is_active and user.role == Role.ADMIN:
+        return None
+    if (
+        user is not None
+        and user.is_active
+        and user.role == Role.COORDINATOR
+        and user.partnership_id is not None
+        and coordinators_allowed
+    ):
+        return user.partnership_id
+    raise PermissionDenied(_("Only administrators (and coordinators, when the Support Office allows it) send news."))

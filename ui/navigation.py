@@ -259,6 +259,7 @@ PAGES: tuple[PageSpec, ...] = (
         "Support Office",
         ":material/privacy_tip:",
     ),
+    PageSpec("pages/admin/news.py", "News desk", "news_desk", _roles(Role.ADMIN, Role.COORDINATOR), "News"),
     PageSpec("pages/account/account.py", "My account", "account", LOGGED_IN, "Account", ":material/person:"),
 )
 
