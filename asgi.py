@@ -14,7 +14,7 @@ from streamlit import config as streamlit_config
 from streamlit.runtime.pages_manager import PagesManager
 
 from services.settings import load_settings, oidc_auth_section
-from web import metrics, session_cookie
+from web import metrics, news_unsubscribe, session_cookie
 from web.headers import SecurityHeadersMiddleware
 
 # Our pages are registered with st.navigation only; see serve.py for why this matters.
@@ -28,6 +28,6 @@ _base_path = streamlit_config.get_option("server.baseUrlPath") or ""
 app = st.App(
     str(Path(__file__).resolve().with_name("app.py")),
     secrets={"auth": _auth} if _auth else None,
-    routes=[*session_cookie.routes(_base_path), *metrics.routes(_base_path)],
+    routes=[*session_cookie.routes(_base_path), *metrics.routes(_base_path), *news_unsubscribe.routes(_base_path)],
     middleware=[Middleware(SecurityHeadersMiddleware, https=load_settings().public_url.startswith("https://"))],
 )

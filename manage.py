@@ -211,6 +211,65 @@ def cmd_places(_: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from domain.errors import NotFound, UploadRefused
+    from services.imports.columns import Kind, match_headers
+    from services.imports.importer import (
+        ImportRefused,
+        header_problems,
+        problem_lines,
+        rows_of,
+        run_import,
+        server_operator,
+    )
+    from services.imports.reading import read_table
+
+    path = Path(args.file)
+    if not path.is_file():
+        print(f"error: {path} is not a file", file=sys.stderr)
+        return 2
+    kind = Kind(args.kind)
+    try:
+        table = read_table(path.name, path.read_bytes(), sheet=args.sheet)
+    except UploadRefused as exc:
+        print(f"error: {path.name}: {exc}", file=sys.stderr)
+        return 2
+    match = match_headers(kind, table.headers)
+    problems = header_problems(kind, match)
+    if problems:
+        for problem in problems:
+            print(f"error: {problem}", file=sys.stderr)
+        print(f"nothing stored: fix the headers of {path.name} (see `manage.py import --help`)", file=sys.stderr)
+        return 2
+    for header in match.unknown:
+        print(f"note: the column “{header}” is not one of ours and is left out")
+    upgrade(get_engine())
+    try:
+        with write_session() as session:
+            summary = run_import(
+                session=session,
+                actor=server_operator(session),
+                kind=kind,
+                rows=rows_of(kind, table, match),
+                partnership_id=args.partnership,
+                dry_run=args.dry_run,
+            )
+    except ImportRefused as exc:
+        lines = problem_lines(kind, exc.checked)
+        for line in lines:
+            print(f"error: {line}", file=sys.stderr)
+        bad_rows = sum(1 for c in exc.checked if c.problems)
+        print(f"nothing stored: {len(lines)} problems in {bad_rows} of {len(exc.checked)} rows", file=sys.stderr)
+        return 2
+    except NotFound as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"{path.name} ({table.source}): {summary.line()}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="manage.py", description="CXC Desk administration")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -264,6 +323,18 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("places", help="build the offline index of cities (done by make run)").set_defaults(
         func=cmd_places
     )
+    importer = commands.add_parser(
+        "import",
+        help="import organisations, people or exchanges from a CSV or XLSX file (all rows or none)",
+        description="Every row is checked as the forms check it; one bad row and nothing is stored (exit 2, "
+        "each problem with its row and column). Importing the same file again changes nothing.",
+    )
+    importer.add_argument("kind", choices=["organisations", "people", "exchanges"], metavar="KIND")
+    importer.add_argument("file", metavar="FILE", help="a .csv (UTF-8, Windows-1252 or Latin-1; ; or ,) or .xlsx file")
+    importer.add_argument("--partnership", type=int, metavar="ID", help="the Partnership whose records these are")
+    importer.add_argument("--sheet", help="the sheet to read, for a workbook with several")
+    importer.add_argument("--dry-run", action="store_true", help="check and count, store nothing")
+    importer.set_defaults(func=cmd_import)
     return parser
 
 

@@ -77,6 +77,8 @@ class Organisation(SQLModel, table=True):
         default_factory=dict, sa_type=sa.JSON, sa_column_kwargs={"server_default": "{}"}, nullable=False
     )
     profile_spec_version: int | None = None
+    # The Partnership whose member list brought it in (an import); None for a self-registered one.
+    partnership_id: int | None = Field(default=None, foreign_key="partnership.id", index=True)
     created_at: datetime = created_at_field()
 
 
@@ -205,6 +207,10 @@ class Exchange(SQLModel, table=True):
     rules_version_id: int | None = Field(default=None, foreign_key="rules_version.id")
     cancel_reason: str = Field(default="", sa_type=sa.Text)
     message: str = Field(default="", sa_type=sa.Text, sa_column_kwargs={"server_default": ""})
+    # An imported exchange keeps the Partnership's own reference (the key of a second import) and,
+    # when its documents were signed on paper before CXC Desk, the day they were.
+    reference: str | None = Field(default=None, max_length=60, unique=True, index=True)
+    signed_outside_on: date | None = None
     created_at: datetime = created_at_field()
     updated_at: datetime = created_at_field()
 
@@ -358,6 +364,9 @@ class Outbox(SQLModel, table=True):
     created_at: datetime = created_at_field()
     sent_at: datetime | None = optional_time_field()
     next_attempt_at: datetime | None = optional_time_field()  # after a failure: retry with backoff
+    headers: dict[str, str] = Field(  # extra headers, e.g. List-Unsubscribe on news
+        default_factory=dict, sa_type=sa.JSON, sa_column_kwargs={"server_default": "{}"}, nullable=False
+    )
 
 
 class NewsSubscriber(SQLModel, table=True):
@@ -368,6 +377,34 @@ class NewsSubscriber(SQLModel, table=True):
     token_hash: str = Field(max_length=64, unique=True)
     confirmed_at: datetime | None = optional_time_field()
     unsubscribed_at: datetime | None = optional_time_field()
+    created_at: datetime = created_at_field()
+
+
+class NewsItem(SQLModel, table=True):
+    """A news item in Markdown; sent to subscribers (all, or a Partnership's members) and then public."""
+
+    __tablename__ = "news_item"
+
+    id: int | None = Field(default=None, primary_key=True)
+    title: str = Field(max_length=200)
+    body: str = Field(sa_type=sa.Text)
+    author_user_id: int = Field(foreign_key="user.id")
+    partnership_id: int | None = Field(default=None, foreign_key="partnership.id")  # None: every subscriber
+    created_at: datetime = created_at_field()
+    sent_at: datetime | None = optional_time_field()  # the send began; later batches follow in the mail loop
+    queued_all_at: datetime | None = optional_time_field()  # every recipient has an outbox row
+
+
+class NewsDelivery(SQLModel, table=True):
+    """One row per item and address: the unique key is what keeps a second send from mailing anyone twice."""
+
+    __tablename__ = "news_delivery"
+    __table_args__ = (sa.UniqueConstraint("news_item_id", "email", name="uq_news_delivery_item_email"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    news_item_id: int = Field(foreign_key="news_item.id", index=True)
+    email: str = Field(max_length=254)
+    outbox_id: int | None = Field(default=None, foreign_key="outbox.id")
     created_at: datetime = created_at_field()
 
 

@@ -34,6 +34,7 @@ from db.models import (
     Document,
     Evidence,
     Exchange,
+    NewsDelivery,
     NewsSubscriber,
     Organisation,
     Outbox,
@@ -190,6 +191,12 @@ def anonymise_user(*, session: Session, actor: User, user_id: int) -> User:
         sa.update(Document)
         .where(Document.kind == DocumentKind.CV, col(Document.eoi_id).in_(cv_of_theirs))  # type: ignore[arg-type]
         .values(content=None, filename="cv-removed.pdf")
+    )
+    mails_to_them = select(Outbox.id).where(Outbox.to_email == old_email)
+    session.execute(  # which news items went to the address goes too (and first: it points at the mails)
+        sa.delete(NewsDelivery).where(
+            col(NewsDelivery.outbox_id).in_(mails_to_them) | (NewsDelivery.email == old_email.lower())
+        )
     )
     session.execute(sa.delete(Outbox).where(Outbox.to_email == old_email))  # type: ignore[arg-type]
     erased = _("Erased person")

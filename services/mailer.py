@@ -85,6 +85,8 @@ def build_message(mail: Outbox, sender: str) -> EmailMessage:
     message["Subject"] = mail.subject
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = make_msgid(idstring=f"cxc-{mail.id}")
+    for name, value in (mail.headers or {}).items():
+        message[name] = value
     message.set_content(mail.body)
     return message
 
@@ -249,6 +251,10 @@ def deliver_configured(*, now: datetime | None = None) -> DeliveryReport | None:
     settings = load_settings()
     if not settings.smtp_url:
         return None
+    from services.news import queue_pending
+
+    with write_session() as session:  # news being sent: the next batch joins the outbox first
+        queue_pending(session)
     return deliver_due(
         write_session,
         parse_smtp_url(settings.smtp_url),

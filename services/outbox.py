@@ -11,8 +11,11 @@ from domain.enums import Role
 from services.settings import load_settings
 
 
-def queue_mail(session: Session, *, to: str, subject: str, body: str, kind: str) -> Outbox:
-    mail = Outbox(to_email=to, subject=subject[:200], body=body, kind=kind)
+def queue_mail(
+    session: Session, *, to: str, subject: str, body: str, kind: str, headers: dict[str, str] | None = None
+) -> Outbox:
+    """`headers`: extra headers of this mail (e.g. List-Unsubscribe), set by the mailer as given."""
+    mail = Outbox(to_email=to, subject=subject[:200], body=body, kind=kind, headers=headers or {})
     session.add(mail)
     return mail
 

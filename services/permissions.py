@@ -18,7 +18,7 @@ from sqlmodel import Session
 
 from db.models import EOI, Exchange, Organisation, Partnership, User
 from domain.enums import Action, EOIState, ExchangeState, OrgType, Party, Role, Side
-from domain.errors import NotFound
+from domain.errors import NotFound, PermissionDenied
 from domain.i18n import _
 from domain.workflow import EOI_TRANSITIONS, EXCHANGE_TRANSITIONS, Facts, available_actions
 
@@ -32,10 +32,12 @@ __all__ = [
     "exchange_actions",
     "exchange_parties",
     "has_role",
+    "import_scope",
     "load_eoi",
     "load_exchange",
     "may_download_evidence_pack",
     "may_give_host_feedback",
+    "news_scope",
     "require_admin",
     "require_participant_org",
     "require_partnership",
@@ -101,6 +103,18 @@ def require_participant_org(session: Session, user: User) -> Organisation:
     return organisation
 
 
+def import_scope(actor: User, partnership_id: int | None) -> int | None:
+    """Whose records an import may add and change: a coordinator's own Partnership's only (asking for
+    another is refused); an administrator any, or those of the Partnership it names."""
+    if actor.is_active and actor.role == Role.COORDINATOR and actor.partnership_id is not None:
+        if partnership_id not in (None, actor.partnership_id):
+            raise PermissionDenied(_("A coordinator imports records of their own Partnership only."))
+        return actor.partnership_id
+    if actor.is_active and actor.role == Role.ADMIN:
+        return partnership_id
+    raise PermissionDenied(_("Only coordinators and administrators import records."))
+
+
 def require_partnership(session: Session, partnership_id: int | None) -> Partnership:
     partnership = session.get(Partnership, partnership_id) if partnership_id else None
     if partnership is None:
@@ -155,3 +169,19 @@ def may_record_membership_exception(eoi: EOI, organisation: Organisation, partie
         and eoi.state in (EOIState.SUBMITTED, EOIState.APPROVED)
         and needs_membership_exception(eoi, organisation)
     )
+
+
+def news_scope(user: User | None, *, coordinators_allowed: bool) -> int | None:
+    """Who may write and send news, and to whom: None = every subscriber (administrators); a
+    Partnership id = only the members of that Partnership (its coordinators, when the setting allows)."""
+    if user is not None and user.is_active and user.role == Role.ADMIN:
+        return None
+    if (
+        user is not None
+        and user.is_active
+        and user.role == Role.COORDINATOR
+        and user.partnership_id is not None
+        and coordinators_allowed
+    ):
+        return user.partnership_id
+    raise PermissionDenied(_("Only administrators (and coordinators, when the Support Office allows it) send news."))

@@ -307,8 +307,15 @@ def _is_signed_copy(document: Document) -> bool:
 
 def documents_to_sign(view: ExchangeView, user: User) -> None:
     """The documents that need signatures: the PDF, who signed, and a signing form per party of this person."""
-    if view.documents:
+    if view.documents or view.exchange.signed_outside_on:
         st.header(_("Documents"))
+    if view.exchange.signed_outside_on:  # an imported exchange: its documents were signed on paper
+        st.info(
+            _("The Commitment to Quality and the Financial Agreement were signed outside CXC Desk on {day}.").format(
+                day=day(view.exchange.signed_outside_on)
+            ),
+            icon=":material/history_edu:",
+        )
     for document in [d for d in view.documents if d.kind in documents.REQUIRED]:
         title = documents.title(document.kind)
         signed = {s.party: s for s in view.signatures.get(document.id or 0, [])}

@@ -174,6 +174,14 @@ PAGES: tuple[PageSpec, ...] = (
         ":material/query_stats:",
     ),
     PageSpec(
+        "pages/imports/imports.py",
+        "Import",
+        "import",
+        _roles(Role.COORDINATOR, Role.ADMIN),
+        "Figures",
+        ":material/upload_file:",
+    ),
+    PageSpec(
         "pages/admin/home.py", "Overview", "admin_home", _roles(Role.ADMIN), "Support Office", ":material/dashboard:"
     ),
     PageSpec(
@@ -251,6 +259,7 @@ PAGES: tuple[PageSpec, ...] = (
         "Support Office",
         ":material/privacy_tip:",
     ),
+    PageSpec("pages/admin/news.py", "News desk", "news_desk", _roles(Role.ADMIN, Role.COORDINATOR), "News"),
     PageSpec("pages/account/account.py", "My account", "account", LOGGED_IN, "Account", ":material/person:"),
 )
 

@@ -21,14 +21,19 @@ if confirm_token:
 elif email or token:
     try:
         if action == "unsubscribe":
-            removed = act(lambda s: news.unsubscribe(s, email, token) or False, success=None)
-            if removed is not None:
-                st.success(
-                    _("{email} is unsubscribed; we keep nothing of the subscription.").format(email=email)
-                    if removed
-                    else _("{email} receives no news from us.").format(email=email),
-                    icon=":material/unsubscribe:",
-                )
+            # Mail scanners open every link: only the click below unsubscribes, never opening the page.
+            with read_session() as session:
+                news.subscription(session, email, token)  # a bad link says so before any button
+            st.markdown(_("Stop sending ClusterXchange news to **{email}**?").format(email=email))
+            if st.button(_("Unsubscribe"), key="news_unsubscribe", type="primary", icon=":material/unsubscribe:"):
+                removed = act(lambda s: news.unsubscribe(s, email, token) or False, success=None)
+                if removed is not None:
+                    st.success(
+                        _("{email} is unsubscribed; we keep nothing of the subscription.").format(email=email)
+                        if removed
+                        else _("{email} receives no news from us.").format(email=email),
+                        icon=":material/unsubscribe:",
+                    )
         else:
             with read_session() as session:
                 subscriber = news.subscription(session, email, token)
@@ -66,3 +71,11 @@ else:
             st.success(
                 _("Check your inbox: we have sent a link to confirm the subscription."), icon=":material/outgoing_mail:"
             )
+
+    with read_session() as session:
+        items = news.published(session)
+    for item in items:
+        st.divider()
+        st.subheader(item.title)
+        st.caption(moment(item.sent_at) if item.sent_at else "")
+        st.markdown(item.body)

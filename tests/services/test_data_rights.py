@@ -14,10 +14,11 @@ from db.audit import verify_chain
 from db.models import Comment, Outbox, Payment, Signature, User
 from db.types import id_of
 from domain.errors import PermissionDenied
-from services import payments
+from services import news, payments
 from services.comments import add_comment
 from services.data_rights import anonymise_user, erasure_requests, personal_data, request_erasure
 from tests.journey import accepted_exchange
+from tests.services.test_news_send import subscribed
 
 
 def places_holding(session: Session, text: str) -> list[str]:
@@ -58,6 +59,8 @@ def test_erasure_removes_the_person_and_keeps_the_payment_and_audit(session: Ses
     add_comment(session=session, actor=c.visitor, exchange_id=id_of(exchange), body="My phone is +351 900 000 000.")
     payment = payments.order_payment(session=session, actor=c.vop_coordinator, exchange_id=id_of(exchange))
     name, email = c.visitor.full_name, c.visitor.email
+    subscribed(session, email)  # and news went to the address: its delivery rows go with the mails
+    news.send(session, c.admin, id_of(news.send_test(session, c.admin, "Spring call", "The call is open.")))
     assert places_holding(session, name)  # before: the name is in the account, signatures, mails…
     with pytest.raises(PermissionDenied):
         anonymise_user(session=session, actor=c.vop_coordinator, user_id=id_of(c.visitor))

@@ -1,0 +1,1 @@
+"""Import of organisations, people and exchanges from CSV and XLSX (see importer.py)."""

@@ -1,0 +1,89 @@
+"""The import page with AppTest: the file as uploaded, the preview with problems next to their cells,
+a refusal that stores nothing, then a clean import with its summary. (Editing cells in the
+preview needs a real browser: tests/e2e/test_import_journey.py.)"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlmodel import func, select
+from streamlit.testing.v1 import AppTest
+
+from db.engine import read_session, write_session
+from db.models import Organisation
+from db.types import id_of
+from tests import factories as f
+
+ROOT = Path(__file__).resolve().parents[2]
+APP = str(ROOT / "app.py")
+GOOD = (
+    "Legal name;Country;City;Organisation type\n"
+    "Cluster Porto Digital;Portugal;Porto;cluster\n"
+    "Lyon Urban Tech;FR;Lyon;SME\n"
+)
+BAD = GOOD + "Narnia Works;Narnia;Cair;sme\n"
+
+
+def _organisations() -> int:
+    with read_session() as session:
+        return session.exec(select(func.count()).select_from(Organisation)).one()
+
+
+def _page(content: str) -> AppTest:
+    with write_session() as session:
+        admin = f.admin(session)
+        coordinator = f.coordinator(session, admin, id_of(f.partnership(session, admin, "PD")))
+        at = AppTest.from_file(APP, default_timeout=60)
+        f.log_in(at, session, coordinator)
+    at.run()
+    at.switch_page("pages/imports/imports.py").run()
+    at.session_state["import_upload"] = ("members.csv", content.encode("cp1252"))  # as the uploader keeps it
+    return at.run()
+
+
+def test_a_bad_row_is_shown_next_to_its_cell_and_nothing_is_stored(sqlite_url: str) -> None:
+    at = _page(BAD)
+    assert not at.exception, at.exception
+    assert "1 rows have problems" in at.warning[0].value
+    table = at.dataframe[0].value
+    assert list(table["Row"]) == [2, 3, 4]
+    assert table.loc[2, "⚠ Country"].startswith("“Narnia” is not a participating country")
+    assert list(table["Result"]) == ["add", "add", "to fix"]
+    assert list(table["Country"]) == ["PT", "FR", "Narnia"]  # values as the app understands them
+    at.button(key="import_confirm").click().run()
+    assert "Row 4, column “Country”" in at.error[0].value
+    assert _organisations() == 0
+
+
+def test_a_clean_file_is_imported_on_confirmation_with_a_summary(sqlite_url: str) -> None:
+    at = _page(GOOD)
+    assert not at.warning
+    assert _organisations() == 0  # the preview wrote nothing
+    at.button(key="import_confirm").click().run()
+    assert not at.exception, at.exception
+    assert at.success[0].value == "2 organisations added, 0 updated, 0 unchanged"
+    assert _organisations() == 2
+
+
+def test_an_imported_paid_exchange_opens_like_any_other_and_says_where_it_was_signed(sqlite_url: str) -> None:
+    from services.imports.columns import Kind, match_headers
+    from services.imports.importer import rows_of, run_import
+    from services.imports.reading import read_table
+    from tests.pages.test_journey_pages import page_as, texts
+
+    exchanges = (
+        "Reference,Visitor,Visitor country,Host,Host country,State,First day,Last day,Signed outside CXC Desk on,"
+        "Paid on\nPD-1,Cluster Porto Digital,PT,Lyon Urban Tech,FR,paid,2023-05-15,2023-05-19,2023-04-20,2023-06-30\n"
+    )
+    with write_session() as session:
+        admin = f.admin(session)
+        coordinator = f.coordinator(session, admin, id_of(f.partnership(session, admin, "PD")))
+        for kind, text in ((Kind.ORGANISATIONS, GOOD), (Kind.EXCHANGES, exchanges)):
+            table = read_table("x.csv", text.encode())
+            rows = rows_of(kind, table, match_headers(kind, table.headers))
+            run_import(session=session, actor=coordinator, kind=kind, rows=rows)
+        at = page_as(session, coordinator, "pages/exchange/exchange.py", id="1")
+    assert not at.exception, at.exception
+    assert any("signed outside CXC Desk on Thu 20 Apr 2023" in i.value for i in at.info)
+    shown = texts(at) + " ".join(str(m.value) for m in at.metric)
+    assert "€450" in shown  # 18 May 2023 is Ascension Day in France: 4 working days, so halved
