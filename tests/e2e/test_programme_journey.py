@@ -6,6 +6,7 @@ the lump sum is ordered and paid; the amount shown is checked at each step."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from playwright.sync_api import Page, expect
@@ -78,7 +79,8 @@ def send_eoi(page: Page, base: str, side: str, partnership: str, country_wanted:
 
 def review_eoi(page: Page, base: str, decision: str, comment: str = "") -> None:
     open_page(page, f"{base}/coordinator_home")
-    follow(page, base, page.get_by_role("link", name="Open").first)
+    # Each queue item is one link that says what waits.
+    follow(page, base, page.get_by_role("link", name=re.compile(r"^Expression of interest · #")).first)
     expect(page.get_by_role("heading", name="Review an expression of interest").first).to_be_visible()
     if comment:
         textbox(page, "Comment to the organisation").fill(comment)

@@ -17,7 +17,7 @@ from db.models import Document, Exchange
 from db.types import id_of
 from domain.enums import Action, DocumentKind, Side
 from domain.errors import ValidationFailed
-from services import eois, exchanges, rules_admin
+from services import eois, exchanges, payments, rules_admin
 from services.queue import coordinator_queue
 from services.rules import rules_in_force
 from tests import factories as f
@@ -100,6 +100,10 @@ def test_every_part_follows_the_activated_version_and_approved_exchanges_keep_th
     )
     for side in (berlin, c.host):
         exchanges.agree_plan(session=session, actor=side, exchange_id=id_of(new), version=plan.version)
+    # The Financial Agreement names the Visitor's paying account: on file before the plan is approved.
+    payments.set_organisation_account(
+        session=session, actor=berlin, iban="DE89370400440532013000", bic="COBADEFFXXX", holder="Berlin GmbH"
+    )
     for coordinator in (c.vop_coordinator, c.hop_coordinator):
         new = exchanges.decide_plan(session=session, actor=coordinator, exchange_id=id_of(new), approve=True)
     assert new.rules_version_id != before.rules_version_id
