@@ -82,6 +82,21 @@ def _make_certificates(folder: Path) -> None:
 
 
 @contextmanager
+def _serving(handler: type[BaseHTTPRequestHandler], authority: Authority) -> Iterator[None]:
+    """`handler` on a free port of 127.0.0.1 in a thread, its URL in `authority`, until the block ends."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    authority.url = f"http://127.0.0.1:{server.server_port}/tsr"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
+@contextmanager
 def running_authority() -> Iterator[Authority]:
     """Start the authority; yield its URL and folder; stop it."""
     with tempfile.TemporaryDirectory(prefix="tsa-") as name:
@@ -126,16 +141,8 @@ def running_authority() -> Iterator[Authority]:
             def log_message(self, *_args: object) -> None:
                 pass
 
-        server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        authority.url = f"http://127.0.0.1:{server.server_port}/tsr"
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
-        thread.start()
-        try:
+        with _serving(Handler, authority):
             yield authority
-        finally:
-            server.shutdown()
-            server.server_close()
-            thread.join(timeout=10)
 
 
 @contextmanager
@@ -152,16 +159,8 @@ def failing_authority(status: int = 503) -> Iterator[Authority]:
         def log_message(self, *_args: object) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    authority.url = f"http://127.0.0.1:{server.server_port}/tsr"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with _serving(Handler, authority):
         yield authority
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
 
 
 def closed_port_url() -> str:
