@@ -13,7 +13,8 @@ from starlette.middleware import Middleware
 from streamlit import config as streamlit_config
 from streamlit.runtime.pages_manager import PagesManager
 
-from services.settings import load_settings, oidc_auth_section
+from services.public_address import public_url
+from services.settings import oidc_auth_section
 from web import metrics, news_unsubscribe, session_cookie
 from web.headers import SecurityHeadersMiddleware
 
@@ -29,5 +30,5 @@ app = st.App(
     str(Path(__file__).resolve().with_name("app.py")),
     secrets={"auth": _auth} if _auth else None,
     routes=[*session_cookie.routes(_base_path), *metrics.routes(_base_path), *news_unsubscribe.routes(_base_path)],
-    middleware=[Middleware(SecurityHeadersMiddleware, https=load_settings().public_url.startswith("https://"))],
+    middleware=[Middleware(SecurityHeadersMiddleware, https=lambda: public_url().startswith("https://"))],
 )

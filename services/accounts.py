@@ -35,6 +35,7 @@ from domain.validators import (
     username_problem,
 )
 from services.outbox import notify, organisation_users, queue_mail
+from services.public_address import public_url
 from services.rules import rules_in_force
 from services.settings import Settings, load_settings
 
@@ -266,7 +267,7 @@ def register_participant(*, session: Session, data: Registration) -> User:
         to=user.email,
         subject=_("Welcome to ClusterXchange"),
         body=_("Hello {name},\n\nyour account “{username}” for {org} is ready. Log in at {url}.").format(
-            name=user.full_name, username=user.username, org=organisation.legal_name, url=load_settings().public_url
+            name=user.full_name, username=user.username, org=organisation.legal_name, url=public_url()
         ),
         kind="welcome",
     )
@@ -346,7 +347,7 @@ def create_coordinator(
         body=_(
             "Hello {name},\n\nan administrator created the account “{username}” for you. "
             "Log in at {url} with the password you were given, then change it under “My account”."
-        ).format(name=user.full_name, username=user.username, url=load_settings().public_url),
+        ).format(name=user.full_name, username=user.username, url=public_url()),
         kind="account_created",
     )
     session.commit()
@@ -483,7 +484,7 @@ def request_password_reset(*, session: Session, email: str) -> None:
             name=user.full_name,
             username=user.username,
             minutes=settings.reset_token_minutes,
-            url=settings.public_url,
+            url=public_url(),
             token=token,
         ),
         kind="password_reset",

@@ -26,9 +26,9 @@ from domain.workflow import AGREEMENT_RESIGN_STATES, Facts
 from services import paying_account
 from services.outbox import notify, organisation_users, partnership_users
 from services.permissions import load_exchange
+from services.public_address import public_url
 from services.rules import rules_in_force
 from services.sealing import Sealer
-from services.settings import load_settings
 from services.transitions import apply_transition
 
 # Derived from the one table of kinds (documents.kinds): the kinds signed here and their sealed copies.
@@ -66,7 +66,7 @@ def _context(session: Session, exchange: Exchange) -> Context:
         vop,
         hop,
         plan,
-        public_url=load_settings().public_url,
+        public_url=public_url(),
         rules=rules_in_force(session, exchange),
     )
 

@@ -1,9 +1,10 @@
-"""Who runs this instance: the Support Office's name, e-mail, phone and opening hours.
+"""Who runs this instance: the Support Office's name, e-mail, phone and opening hours, and its address.
 
 Asked at the first-run set-up and edited by administrators later; shown on the public pages
 and used as the sender of e-mails. Until an administrator sets a value, the environment's
-(CXC_SUPPORT_NAME, CXC_SUPPORT_EMAIL, CXC_SUPPORT_PHONE, CXC_SUPPORT_HOURS) applies; no real
-organisation's address is a default anywhere.
+(CXC_SUPPORT_NAME, CXC_SUPPORT_EMAIL, CXC_SUPPORT_PHONE, CXC_SUPPORT_HOURS, CXC_PUBLIC_URL)
+applies; no real organisation's address is a default anywhere. The public address has its own
+module (`services.public_address`) because mail and cookies read it outside any click.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from db.types import utcnow
 from domain.errors import ValidationFailed
 from domain.i18n import _
 from domain.validators import email_problem, normalise_email
-from services import accounts
+from services import accounts, public_address
 
 ENVIRONMENT = {
     "name": "CXC_SUPPORT_NAME",
@@ -37,6 +38,7 @@ class Identity:
     email: str = ""
     phone: str = ""
     hours: str = ""
+    public_url: str = ""
 
 
 def identity(session: Session) -> Identity:
@@ -46,7 +48,9 @@ def identity(session: Session) -> Identity:
         **{
             field.name: stored.get(field.name) or os.environ.get(ENVIRONMENT[field.name], "").strip()
             for field in fields(Identity)
-        }
+            if field.name in ENVIRONMENT
+        },
+        public_url=public_address.stored_public_url(session),
     )
 
 
@@ -60,6 +64,9 @@ def identity_errors(data: Identity) -> dict[str, str]:
     for name, limit in LIMITS.items():
         if len(getattr(data, name).strip()) > limit:
             errors[f"support_{name}"] = _("At most {n} characters.").format(n=limit)
+    problem = public_address.public_url_problem(data.public_url)
+    if problem:
+        errors["public_url"] = problem
     return errors
 
 
@@ -77,6 +84,7 @@ def store_identity(session: Session, data: Identity, actor: User | None) -> None
         session.add(
             InstanceSetting(key=key, value=value, updated_by_user_id=actor.id if actor else None, updated_at=now)
         )
+    public_address.store_public_url(session, data.public_url, actor.id if actor else None)
 
 
 def save_identity(*, session: Session, actor: User, data: Identity) -> Identity:
@@ -92,9 +100,13 @@ def save_identity(*, session: Session, actor: User, data: Identity) -> Identity:
         entity_type="instance",
         entity_id=0,
         action="identity",  # type: ignore[arg-type]
-        comment=f"{data.name.strip()} <{normalise_email(data.email)}>",
+        comment=(
+            f"{data.name.strip()} <{normalise_email(data.email)}>, "
+            f"{public_address.normalise_public_url(data.public_url)}"
+        ),
     )
     session.commit()
+    public_address.forget_cached_public_url()
     return identity(session)
 
 
@@ -115,7 +127,7 @@ def set_up_instance(
     if errors:
         raise ValidationFailed(errors)
     store_identity(session, support, None)
-    return accounts.create_first_admin(
+    admin = accounts.create_first_admin(
         session=session,
         username=username,
         email=email,
@@ -123,3 +135,5 @@ def set_up_instance(
         password=password,
         password_repeat=password_repeat,
     )
+    public_address.forget_cached_public_url()
+    return admin

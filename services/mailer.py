@@ -25,6 +25,7 @@ from db.models import Outbox, User
 from db.types import id_of, utcnow
 from domain.enums import OutboxState
 from services.permissions import require_admin
+from services.public_address import public_url
 from services.settings import SettingsError
 
 LEASE = timedelta(minutes=10)
@@ -234,13 +235,12 @@ def _sender() -> str:
 
     from db.engine import read_session
     from services.instance import identity
-    from services.settings import load_settings
 
     with read_session() as session:
         who = identity(session)
     if who.email:
         return f"{who.name or 'CXC Desk'} <{who.email}>"
-    return f"CXC Desk <noreply@{urlparse(load_settings().public_url).hostname or 'localhost'}>"
+    return f"CXC Desk <noreply@{urlparse(public_url()).hostname or 'localhost'}>"
 
 
 def deliver_configured(*, now: datetime | None = None) -> DeliveryReport | None:

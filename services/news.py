@@ -38,7 +38,8 @@ from domain.i18n import _
 from domain.validators import email_problem, normalise_email
 from services.outbox import queue_mail
 from services.permissions import news_scope, require_admin
-from services.settings import cookie_key, load_settings
+from services.public_address import public_url
+from services.settings import cookie_key
 
 CONFIRMATIONS_PER_DAY = 3
 BATCH = 200  # outbox rows queued per click or per round of the mail loop
@@ -57,13 +58,13 @@ def manage_token(email: str) -> str:
 
 def manage_link(email: str, *, unsubscribe: bool = False) -> str:
     query = {"email": email, "token": manage_token(email)} | ({"action": "unsubscribe"} if unsubscribe else {})
-    return f"{load_settings().public_url}/news?{urlencode(query)}"
+    return f"{public_url()}/news?{urlencode(query)}"
 
 
 def one_click_link(email: str) -> str:
     """The List-Unsubscribe address: a POST there unsubscribes (RFC 8058); a GET shows the confirm page."""
     query = urlencode({"email": email, "token": manage_token(email)})
-    return f"{load_settings().public_url}/{UNSUBSCRIBE_PATH}?{query}"
+    return f"{public_url()}/{UNSUBSCRIBE_PATH}?{query}"
 
 
 def unsubscribe_headers(email: str) -> dict[str, str]:
@@ -108,7 +109,7 @@ def subscribe(session: Session, email: str) -> None:
         return
     subscriber.token_hash = _hash(token)
     session.add(subscriber)
-    url = load_settings().public_url
+    url = public_url()
     queue_mail(
         session,
         to=address,

@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 
 from db.models import Outbox, User
 from domain.enums import Role
-from services.settings import load_settings
+from services.public_address import public_url
 
 
 def queue_mail(
@@ -22,7 +22,7 @@ def queue_mail(
 
 def notify(session: Session, users: Iterable[User], *, subject: str, body: str, kind: str, link: str = "") -> int:
     """One e-mail per distinct address; `link` is a path of the app, e.g. "exchange?id=4"."""
-    url = f"{load_settings().public_url}/{link}" if link else ""
+    url = f"{public_url()}/{link}" if link else ""
     text = f"{body}\n\n{url}" if url else body
     sent: set[str] = set()
     for user in users:

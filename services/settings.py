@@ -52,7 +52,6 @@ class Settings:
     bcrypt_rounds: int
     max_evidence_mb: int
     cookie_name: str
-    public_url: str
     smtp_url: str
     mail_from: str
     smtp_max_attempts: int
@@ -69,7 +68,6 @@ def load_settings() -> Settings:
         max_evidence_mb=min(_int_env("CXC_MAX_EVIDENCE_MB", 10, minimum=1), 20),
         bcrypt_rounds=min(_int_env("CXC_BCRYPT_ROUNDS", 12, minimum=4), 16),
         cookie_name=os.environ.get("CXC_COOKIE_NAME", "cxc_session"),
-        public_url=os.environ.get("CXC_PUBLIC_URL", "http://localhost:8501").rstrip("/"),
         smtp_url=os.environ.get("SMTP_URL", "").strip(),
         mail_from=os.environ.get("CXC_MAIL_FROM", "").strip(),  # empty: from the instance's identity
         smtp_max_attempts=_int_env("CXC_SMTP_MAX_ATTEMPTS", 8, minimum=1),
@@ -101,12 +99,13 @@ def oidc_auth_section() -> dict[str, str] | None:
         return None
     if not metadata_url.startswith(("https://", "http://127.0.0.1", "http://localhost")):
         raise SettingsError("CXC_OIDC_METADATA_URL must be an https:// address")
-    public_url = os.environ.get("CXC_PUBLIC_URL", "http://localhost:8501").rstrip("/")
+    from services.public_address import public_url  # the address in force when the server starts
+
     return {
         "server_metadata_url": metadata_url,
         "client_id": client_id,
         "client_secret": os.environ.get("CXC_OIDC_CLIENT_SECRET", "").strip(),
-        "redirect_uri": f"{public_url}/oauth2callback",
+        "redirect_uri": f"{public_url()}/oauth2callback",
         "cookie_secret": secret_file("oidc_cookie_secret"),
     }
 

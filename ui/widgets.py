@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import re
+from urllib.parse import urlsplit
 
 import streamlit as st
+from streamlit import config as streamlit_config
 
 from domain.i18n import _
 from services.instance import Identity
@@ -63,6 +66,18 @@ def text_field(
     )
     field_error(form, field)
     return value
+
+
+def browser_address() -> str:
+    """A first guess at the instance's public address: CXC_PUBLIC_URL, else where this browser reached it."""
+    configured = os.environ.get("CXC_PUBLIC_URL", "").strip().rstrip("/")
+    if configured:
+        return configured
+    parts = urlsplit(st.context.url or "")
+    if not (parts.scheme and parts.netloc):
+        return ""
+    base = (streamlit_config.get_option("server.baseUrlPath") or "").strip("/")
+    return f"{parts.scheme}://{parts.netloc}" + (f"/{base}" if base else "")
 
 
 def support_office_lines(who: Identity) -> None:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
@@ -71,20 +72,25 @@ def security_headers(*, https: bool) -> list[tuple[bytes, bytes]]:
 class SecurityHeadersMiddleware:
     """Pure ASGI middleware: adds the headers to every HTTP response (never to websockets)."""
 
-    def __init__(self, app: ASGIApp, *, https: bool = False) -> None:
+    def __init__(self, app: ASGIApp, *, https: bool | Callable[[], bool] = False) -> None:
+        # `https` may be asked per response: the instance's public address is a setting an
+        # administrator changes while the servers run, and HSTS follows it.
         self.app = app
-        self.headers = security_headers(https=https)
-        self.names = {name for name, _value in self.headers}
+        self.https = https if callable(https) else (lambda: https)
+        self.variants = {flag: security_headers(https=flag) for flag in (False, True)}
+        self.names = {name for name, _value in self.variants[True]}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
 
+        headers = self.variants[self.https()]
+
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 kept = [(k, v) for k, v in message.get("headers", []) if k.lower() not in self.names]
-                message = {**message, "headers": kept + self.headers}
+                message = {**message, "headers": kept + headers}
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

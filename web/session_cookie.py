@@ -18,6 +18,7 @@ from starlette.routing import Route
 
 from db.engine import write_session
 from services import sessions
+from services.public_address import public_url
 from services.sessions import HANDOFF_PATH, LOGOUT_PATH
 from services.settings import load_settings
 
@@ -34,7 +35,7 @@ def cookie_path() -> str:
 
 
 def _secure() -> bool:
-    return load_settings().public_url.lower().startswith("https://")
+    return public_url().lower().startswith("https://")
 
 
 def _same_site_request(request: Request) -> bool:

@@ -53,8 +53,19 @@ with st.form("instance_identity"):
         email=st.text_input(_("Its e-mail address") + " *", value=current.email, key="identity_email", max_chars=254),
         phone=st.text_input(_("Its phone number"), value=current.phone, key="identity_phone", max_chars=40),
         hours=st.text_input(_("Its opening hours"), value=current.hours, key="identity_hours", max_chars=120),
+        public_url=st.text_input(
+            _("Public address of this instance") + " *",
+            value=current.public_url,
+            key="identity_public_url",
+            max_chars=200,
+            help=_(
+                "The address people type to reach CXC Desk. Links in e-mails and on documents start with it. "
+                "Sign-in through an OpenID Provider calls back to it: tell the provider when it changes, then "
+                "restart the app servers."
+            ),
+        ),
     )
-    for field in ("support_name", "support_email", "support_phone", "support_hours"):
+    for field in ("support_name", "support_email", "support_phone", "support_hours", "public_url"):
         field_error("instance_identity", field)
     saved = st.form_submit_button(_("Save"), type="primary")
 if saved:

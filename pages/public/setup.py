@@ -3,7 +3,7 @@ import streamlit as st
 from domain.i18n import _
 from services.instance import Identity, set_up_instance
 from ui.actions import act
-from ui.widgets import form_errors_banner, text_field
+from ui.widgets import browser_address, form_errors_banner, text_field
 
 FORM = "setup"
 st.title(_("Set up this instance"))
@@ -14,6 +14,7 @@ st.info(
     )
 )
 form_errors_banner(FORM)
+st.session_state.setdefault("setup_public_url", browser_address())
 with st.form(FORM):
     full_name = text_field(FORM, "full_name", _("Full name"), key="setup_full_name", max_chars=120)
     email = text_field(FORM, "email", _("E-mail"), key="setup_email", max_chars=254)
@@ -47,6 +48,17 @@ with st.form(FORM):
             max_chars=120,
             required=False,
             help=_("e.g. 9:00–13:00 CET on working days"),
+        ),
+        public_url=text_field(
+            FORM,
+            "public_url",
+            _("Public address of this instance"),
+            key="setup_public_url",
+            max_chars=200,
+            help=_(
+                "The address people type to reach CXC Desk, e.g. https://cxc.example.eu. Links in e-mails and "
+                "the verification link printed on documents start with it."
+            ),
         ),
     )
     submitted = st.form_submit_button(_("Create the administrator"), type="primary")

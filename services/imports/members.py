@@ -45,7 +45,7 @@ from services.imports.common import (
 )
 from services.imports.reading import header_key
 from services.payments import check_bank_account
-from services.settings import load_settings
+from services.public_address import public_url
 
 PROFILE_SPEC = "organisation_profile"
 BANK_FIELDS = {"iban": "iban", "bic": "bic", "holder": "account_holder"}
@@ -312,7 +312,7 @@ def add_people(ctx: Context, people: list[Person]) -> int:
             }
         )
     user_ids = insert_many(ctx.session, User, rows)
-    url = load_settings().public_url
+    url = public_url()
     mails = []
     for user_id, row, person in zip(user_ids, rows, people, strict=True):
         ctx.audit("user", user_id, "import", comment=person.organisation_name)

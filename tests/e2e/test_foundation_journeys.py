@@ -9,6 +9,7 @@ from db.engine import read_session, write_session
 from db.models import Partnership, User
 from domain.enums import Role
 from services.accounts import is_locked
+from services.instance import identity
 from tests import factories as f
 from tests.e2e.conftest import Server, choose, log_in, open_page, settle, textbox, wait_for_session_cookie
 
@@ -31,6 +32,8 @@ def set_up_instance(page: Page, base: str) -> None:
     textbox(form, "Repeat password").fill(f.PASSWORD)
     textbox(form, "Name of the Support Office").fill("Support Office of the Alpine Industry Bridge")
     textbox(form, "Its e-mail address").fill("support@aib.example.eu")
+    # The public address is offered as the browser reached the instance; the person keeps it.
+    expect(textbox(form, "Public address of this instance")).to_have_value(base.rstrip("/"))
     form.get_by_role("button", name="Create the administrator").click()
     expect(page.get_by_text("The administrator account is ready").first).to_be_visible()
 
@@ -39,7 +42,9 @@ def test_first_run_setup_creates_the_administrator(server: Server, page: Page) -
     set_up_instance(page, server.url)
     with read_session() as session:
         admin = session.exec(select(User)).one()
+        address = identity(session).public_url
     assert (admin.username, admin.role) == ("ada", Role.ADMIN)
+    assert address == server.url.rstrip("/")
     # The set-up page no longer exists: its URL lands on the public welcome page.
     open_page(page, f"{server.url}/setup")
     expect(page.get_by_role("heading", name="Welcome to ClusterXchange").first).to_be_visible()

@@ -119,6 +119,7 @@ def test_setup_page_creates_the_first_admin_then_disappears(sqlite_url: str) -> 
     at.text_input(key="setup_password_repeat").input(f.PASSWORD)
     at.text_input(key="setup_support_name").input("Support Office of AIB")
     at.text_input(key="setup_support_email").input("support@aib.example.eu")
+    at.text_input(key="setup_public_url").input("https://desk.aib.example.eu")
     at.button[0].click().run()
     assert not at.exception
     assert any("administrator account is ready" in s.value for s in at.success)
