@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 PORT ?= 8501
 
-.PHONY: cluster profile run install install-dev migrate places test test-fast test-long lint demo bench browser clean
+.PHONY: locales cluster profile run install install-dev migrate places test test-fast test-long lint demo bench browser clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,7 +32,13 @@ migrate: $(STAMP)
 places: $(STAMP)
 	$(BIN)/python manage.py places
 
-run: migrate places
+# The compiled catalogues (.mo) are built from the .po sources here, never committed.
+locales: $(STAMP)
+	@for po in locales/*/LC_MESSAGES/cxc.po; do \
+	  $(BIN)/pybabel -q compile -d locales -D cxc -l $$(basename $$(dirname $$(dirname $$po))) -i $$po -o $${po%.po}.mo >/dev/null || exit 1; \
+	done
+
+run: migrate places locales
 	$(BIN)/python serve.py --server.port $(PORT)
 
 # Several app processes on PostgreSQL behind Debian's nginx (deploy/nginx.conf), on this machine.
@@ -65,7 +71,7 @@ browser:
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check .
 
-test: $(DEV_STAMP) browser lint
+test: $(DEV_STAMP) browser lint locales
 	$(BIN)/python -m pytest
 
 test-fast: $(DEV_STAMP)

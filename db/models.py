@@ -77,6 +77,8 @@ class Organisation(SQLModel, table=True):
         default_factory=dict, sa_type=sa.JSON, sa_column_kwargs={"server_default": "{}"}, nullable=False
     )
     profile_spec_version: int | None = None
+    # A language its documents carry beside English (the programme's), e.g. "pl"; "" for English only.
+    document_language: str = Field(default="", max_length=5, sa_column_kwargs={"server_default": ""})
     # The Partnership whose member list brought it in (an import); None for a self-registered one.
     partnership_id: int | None = Field(default=None, foreign_key="partnership.id", index=True)
     created_at: datetime = created_at_field()

@@ -15,7 +15,7 @@ from typing import Any, Protocol
 from documents.pdf import TEXTS_FILE, DocumentContent, Section
 from domain.enums import DocumentKind, Party
 from domain.errors import ValidationFailed
-from domain.i18n import _, money
+from domain.i18n import LANGUAGE_NAMES, _, in_language, money
 from domain.rules import Rules, country_name
 from forms.answers import display_value
 from forms.spec import load_spec, spec_dir
@@ -40,6 +40,7 @@ class OrganisationData(Protocol):
     legal_name: str
     city: str
     country: str
+    document_language: str  # a language its documents carry beside English; "" for none
 
 
 class PartnershipData(Protocol):
@@ -137,9 +138,46 @@ def _amount_rows(ctx: Context, details: Mapping[str, Any]) -> list[tuple[str, st
     ]
 
 
+def second_languages(ctx: Context, parties: tuple[Party, ...]) -> tuple[str, ...]:
+    """The languages the organisations among `parties` asked their documents to carry beside English."""
+    asked = [
+        org.document_language
+        for party, org in ((Party.VISITOR, ctx.visitor), (Party.HOST, ctx.host))
+        if party in parties and org.document_language in LANGUAGE_NAMES
+    ]
+    return tuple(dict.fromkeys(lang for lang in asked if lang != "en"))
+
+
+def _text_sections(
+    ctx: Context, t: Mapping[str, Any], parties: tuple[Party, ...], plan: bool, amount: bool, details: Mapping[str, Any]
+) -> list[Section]:
+    """The sections of a document made of texts, in the language in force (English for the signed text)."""
+    sections = [Section(_("Purpose"), [_(t["intro"])]), Section(_("The parties"), rows=party_rows(ctx, parties))]
+    if plan:
+        sections.append(Section(_("The exchange as planned"), rows=_plan_rows(ctx)))
+    if amount:
+        sections.append(Section(_("Amount"), rows=_amount_rows(ctx, details)))
+    for party, lines in t.get("commitments", {}).items():
+        sections.append(
+            Section(
+                _("Commitments of the {party}").format(party=_(PARTY_WORDS[Party(party)])),
+                [f"• {_(line)}" for line in lines],
+            )
+        )
+    if t.get("conditions"):
+        if ctx.rules is None:
+            raise ValueError("the conditions of a document need the rules the exchange follows")
+        conditions = [_(c).format(payment_days=ctx.rules.payment_days) for c in t["conditions"]]
+        sections.append(Section(_("Conditions"), [f"• {c}" for c in conditions]))
+    return sections
+
+
 def from_texts(*, parties: tuple[Party, ...], plan: bool = False, amount: bool = False) -> Builder:
     """A document made of its section in documents.toml: its `title` and `intro`, the `parties`,
-    the plan and the amount when asked, then the section's `commitments` (per party) and `conditions`."""
+    the plan and the amount when asked, then the section's `commitments` (per party) and `conditions`.
+
+    It is issued in English, the programme's language; an organisation among the parties that asked
+    for its language gets the same sections again in it, after the English text, which prevails."""
 
     def build(
         ctx: Context, kind: DocumentKind, ref: str, version: int, texts: Mapping[str, Any], details: Mapping[str, Any]
@@ -149,23 +187,16 @@ def from_texts(*, parties: tuple[Party, ...], plan: bool = False, amount: bool =
             f"{ctx.visitor.legal_name} → {ctx.host.legal_name} · {_('exchange')} {ctx.exchange.id} · "
             f"{_('action plan version')} {ctx.plan.version}"
         )
-        sections = [Section(_("Purpose"), [t["intro"]]), Section(_("The parties"), rows=party_rows(ctx, parties))]
-        if plan:
-            sections.append(Section(_("The exchange as planned"), rows=_plan_rows(ctx)))
-        if amount:
-            sections.append(Section(_("Amount"), rows=_amount_rows(ctx, details)))
-        for party, lines in t.get("commitments", {}).items():
-            sections.append(
-                Section(
-                    _("Commitments of the {party}").format(party=PARTY_WORDS[Party(party)]),
-                    [f"• {line}" for line in lines],
+        sections = _text_sections(ctx, t, parties, plan, amount, details)
+        for language in second_languages(ctx, parties):
+            with in_language(language):
+                note = Section(
+                    _("{title}: translation into {language}").format(
+                        title=_(t["title"]), language=LANGUAGE_NAMES[language]
+                    ),
+                    [_("This translation is given for information; the English text above is the one signed.")],
                 )
-            )
-        if t.get("conditions"):
-            if ctx.rules is None:
-                raise ValueError("the conditions of a document need the rules the exchange follows")
-            conditions = [c.format(payment_days=ctx.rules.payment_days) for c in t["conditions"]]
-            sections.append(Section(_("Conditions"), [f"• {c}" for c in conditions]))
+                sections += [note, *_text_sections(ctx, t, parties, plan, amount, details)]
         return DocumentContent(ref, t["title"], subtitle, version, sections, verify_url(ctx, ref))
 
     return build

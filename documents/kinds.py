@@ -15,7 +15,7 @@ from typing import Any
 from documents.content import Builder, Context, closing_report, from_texts, payment_confirmation, texts
 from documents.pdf import DocumentContent
 from domain.enums import DocumentKind, Party
-from domain.i18n import _
+from domain.i18n import _, in_language
 
 V, H, VP, HP = Party.VISITOR, Party.HOST, Party.VISITOR_PARTNERSHIP, Party.HOST_PARTNERSHIP
 
@@ -85,4 +85,5 @@ def document_content(
     build = KINDS[kind].build
     if build is None:
         raise ValueError(f"{kind.value} documents are not built from data")
-    return build(ctx, kind, reference(ctx.exchange_id, kind, version), version, texts(), details or {})
+    with in_language("en"):  # the programme's language, whoever asked for the document
+        return build(ctx, kind, reference(ctx.exchange_id, kind, version), version, texts(), details or {})

@@ -19,8 +19,6 @@ import segno
 from fpdf import FPDF, ViewerPreferences
 from fpdf.enums import TextMode
 
-from domain.i18n import current_locale
-
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
 TEXTS_FILE = Path(__file__).resolve().parent / "documents.toml"
 
@@ -41,7 +39,7 @@ class DocumentContent:
     version: int
     sections: list[Section]
     verify_url: str
-    lang: str = field(default_factory=current_locale)  # the PDF's /Lang: what a screen reader speaks it as
+    lang: str = "en"  # the PDF's /Lang (documents are issued in English): what a screen reader speaks it as
 
     def fingerprint(self) -> str:
         """SHA-256 of the content (not of the PDF bytes, which also hold a creation time)."""
@@ -135,7 +133,7 @@ def minimal_pdf(text: str) -> bytes:
     """A one-line document with the same font (the yardstick of the PDF benchmark)."""
     pdf = FPDF(format="A4")
     pdf.set_title(text)
-    pdf.set_lang(current_locale())
+    pdf.set_lang("en")
     pdf.add_font("DejaVu", "", str(FONT_DIR / "DejaVuSans.ttf"))
     pdf.add_page()
     pdf.set_font("DejaVu", size=10)

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import gettext
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
@@ -16,10 +19,31 @@ from babel.dates import format_date, format_datetime
 from babel.numbers import format_currency
 
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locales"
+# The languages the app ships, each named in itself (how a speaker looks for it in a list).
+LANGUAGE_NAMES = {
+    "en": "English",
+    "fr": "Français",
+    "de": "Deutsch",
+    "es": "Español",
+    "it": "Italiano",
+    "pl": "Polski",
+}
+_language: ContextVar[str | None] = ContextVar("cxc_language", default=None)
 
 
 def current_locale() -> str:
-    return os.environ.get("CXC_LOCALE", "en")
+    return _language.get() or os.environ.get("CXC_LOCALE", "en")
+
+
+@contextmanager
+def in_language(locale: str) -> Iterator[None]:
+    """Everything `_()` and the formats give inside the block is in `locale` (a document's second
+    language, an e-mail to its recipient), whatever the person who caused it reads."""
+    token = _language.set(locale)
+    try:
+        yield
+    finally:
+        _language.reset(token)
 
 
 @lru_cache(maxsize=8)

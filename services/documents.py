@@ -21,7 +21,7 @@ from documents.pdf import Section, render_pdf
 from documents.seal import SealCheck, check_seal
 from domain.enums import Action, DocumentKind, ExchangeState, Party, SignatureMethod
 from domain.errors import NotFound, PermissionDenied, StaleState, ValidationFailed
-from domain.i18n import _
+from domain.i18n import _, in_language
 from domain.workflow import AGREEMENT_RESIGN_STATES, Facts
 from services import paying_account
 from services.outbox import notify, organisation_users, partnership_users
@@ -322,7 +322,8 @@ def _seal_signed_copy(
     content.reference = reference(id_of(exchange), final_kind, document.version)
     content.verify_url = verify_url(ctx, content.reference)
     content.title = f"{content.title} (signed)"
-    content.sections += _signature_page(session, document, id_of(exchange))
+    with in_language("en"):  # the signed copy, like the document, is in the programme's language
+        content.sections += _signature_page(session, document, id_of(exchange))
     seal = seal or Sealer(session, id_of(exchange))
     copy = _store(session, id_of(exchange), final_kind, document.version, seal(render_pdf(content)))
     account = paying_account.of_document(document)

@@ -10,6 +10,7 @@ from db.audit import append_event
 from db.models import Organisation, User
 from db.types import id_of
 from domain.errors import ValidationFailed
+from domain.i18n import LANGUAGE_NAMES, _
 from forms.answers import validate_answers
 from forms.spec import load_spec
 from services.permissions import require_participant_org
@@ -44,17 +45,27 @@ def set_location(*, session: Session, actor: User, latitude: float | None, longi
     organisation = require_participant_org(session, actor)
     if latitude is None or longitude is None or not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
         raise ValidationFailed(
-            {"location": "Latitude is between -90 and 90, longitude between -180 and 180 (e.g. 41.15 and -8.61)."}
+            {"location": _("Latitude is between -90 and 90, longitude between -180 and 180 (e.g. 41.15 and -8.61).")}
         )
     organisation.latitude, organisation.longitude = latitude, longitude
+    return _commit_change(session, actor, organisation, "set_location", f"{latitude},{longitude}")
+
+
+def set_document_language(*, session: Session, actor: User, language: str) -> Organisation:
+    """The language the organisation's documents carry beside English ("" for English only)."""
+    organisation = require_participant_org(session, actor)
+    if language and (language not in LANGUAGE_NAMES or language == "en"):
+        raise ValidationFailed({"document_language": _("Choose one of the languages in the list.")})
+    organisation.document_language = language
+    return _commit_change(session, actor, organisation, "set_document_language", language or "en")
+
+
+def _commit_change(
+    session: Session, actor: User, organisation: Organisation, action: str, comment: str
+) -> Organisation:
     session.add(organisation)
     append_event(
-        session,
-        actor=actor,
-        entity_type="organisation",
-        entity_id=id_of(organisation),
-        action="set_location",
-        comment=f"{latitude},{longitude}",
+        session, actor=actor, entity_type="organisation", entity_id=id_of(organisation), action=action, comment=comment
     )
     session.commit()
     return organisation

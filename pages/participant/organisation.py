@@ -1,10 +1,10 @@
 import streamlit as st
 
 from domain.enums import Role
-from domain.i18n import _
+from domain.i18n import LANGUAGE_NAMES, _
 from domain.labels import ORG_TYPE_LABELS
 from domain.rules import country_name
-from services.organisations import SPEC, set_location, update_profile
+from services.organisations import SPEC, set_document_language, set_location, update_profile
 from services.payments import set_organisation_account
 from services.queries import colleagues, organisation_of
 from services.rules import rules_in_force
@@ -81,6 +81,29 @@ bank_account_form(
         session=s, actor=user, iban=iban, bic=bic, holder=holder
     ),
 )
+
+st.subheader(_("Language of your documents"))
+st.caption(
+    _(
+        "The Commitment to Quality and the Financial Agreement are issued in English, the programme's language. "
+        "They can carry a translation into your language after the English text, which is the one signed. "
+        "It applies to documents issued from now on."
+    )
+)
+choices = ["", *(code for code in LANGUAGE_NAMES if code != "en")]
+chosen = st.selectbox(
+    _("Add a translation into"),
+    choices,
+    index=choices.index(organisation.document_language) if organisation.document_language in choices else 0,
+    format_func=lambda code: LANGUAGE_NAMES.get(code) or _("No translation (English only)"),
+    key="document_language",
+)
+if chosen != organisation.document_language and st.button(_("Save the language"), key="save_document_language"):
+    act(
+        lambda s: set_document_language(session=s, actor=user, language=chosen),
+        success=_("Saved: the next documents carry it."),
+        rerun=True,
+    )
 
 st.subheader(_("People"))
 st.dataframe(

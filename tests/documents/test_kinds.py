@@ -32,7 +32,7 @@ def test_references_name_the_kind_and_mark_signed_copies() -> None:
 
 def test_a_new_kind_is_a_row_and_a_text_section() -> None:
     organisation = SimpleNamespace(
-        legal_name="Alfa Lda", city="Porto", country="PT", account_holder="", iban="", bic=""
+        legal_name="Alfa Lda", city="Porto", country="PT", account_holder="", iban="", bic="", document_language=""
     )
     partnership = SimpleNamespace(name="North Partnership", acronym="NP")
     exchange = SimpleNamespace(id=7, start_date=None, end_date=None, lump_sum_cents=None, lump_sum_breakdown={})
