@@ -1,7 +1,7 @@
 """The rules file shipped with the app seeds version 1 of the programme rules, and nothing else.
 
 Everything that runs later reads the version in force from the database
-(`services.rules_admin.rules_in_force`). The bundled file is read only here, by a private
+(`services.rules.rules_in_force`). The bundled file is read only here, by a private
 loader, so that no page or service can reach it by accident (tests/test_rules_one_way_in.py).
 """
 

@@ -1,7 +1,7 @@
 """The programme rules: parsed, validated, and read through small pure functions.
 
 Every number comes from the rules version in force, never from code. Services and pages get it
-from `services.rules_admin.rules_in_force`; the bundled `rules.toml` only seeds version 1
+from `services.rules.rules_in_force`; the bundled `rules.toml` only seeds version 1
 (`db.rules_seed`), so this module parses texts and opens no file.
 """
 
@@ -241,6 +241,30 @@ def add_months(day: date, months: int) -> date:
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+class _KeepUnknown(dict):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def rule_values(rules: Rules) -> dict[str, object]:
+    """The numbers a form's text may name as {placeholders}, so that it says what the checks do."""
+    return {
+        "min_working_days": rules.min_working_days,
+        "max_months": rules.max_months,
+        "report_due_days": rules.report_due_days,
+        "payment_days": rules.payment_days,
+        "cap_eur": rules.cap_eur,
+    }
+
+
+def with_rule_values(text: str, rules: Rules) -> str:
+    """`text` with its rule placeholders filled from `rules`; other braces stay as written."""
+    try:
+        return text.format_map(_KeepUnknown(rule_values(rules)))
+    except (ValueError, IndexError):  # a lone brace in free text: shown as typed
+        return text
 
 
 def last_allowed_day(start: date, rules: Rules) -> date:

@@ -11,6 +11,7 @@ import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
+from babel import Locale
 from email_validator import EmailNotValidError, validate_email
 
 from domain.i18n import _
@@ -139,3 +140,22 @@ def normalise_legal_name(name: str) -> str:
 def normalise_registration_number(number: str) -> str:
     """A VAT or registration number without spaces, dots, dashes or case: "PT 501 234 567" = "pt501234567"."""
     return re.sub(r"[^0-9a-z]", "", (number or "").casefold())
+
+
+# VAT numbers carry their country as a prefix; Greece writes EL for GR.
+_VAT_PREFIX_COUNTRY = {"EL": "GR"}
+_COUNTRY_CODES = frozenset(code for code in Locale("en").territories if len(code) == 2 and code.isalpha())
+
+
+def registration_key(number: str, country: str) -> tuple[str, str] | None:
+    """Who a VAT/registration number names, wherever it was typed: (country, number without prefix).
+
+    "PT 501 234 567" given in Spain and "501234567" given in Portugal are one organisation; a bare
+    national number names one in the organisation's own country only."""
+    plain = normalise_registration_number(number).upper()
+    if not plain:
+        return None
+    prefix = _VAT_PREFIX_COUNTRY.get(plain[:2], plain[:2])
+    if len(plain) > 4 and plain[:2].isalpha() and prefix in _COUNTRY_CODES:
+        return prefix, plain[2:]
+    return country.strip().upper(), plain

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, func, select
 
 from db.audit import append_event
-from db.models import AuthSession, Organisation, Partnership, PasswordResetToken, User
+from db.models import AuthSession, Organisation, Outbox, Partnership, PasswordResetToken, User
 from db.types import utcnow
 from domain.enums import OrgType, Role
 from domain.errors import NotFound, PermissionDenied, ValidationFailed
@@ -28,9 +28,9 @@ from domain.validators import (
     email_problem,
     normalise_email,
     normalise_legal_name,
-    normalise_registration_number,
     optional_text,
     password_problem,
+    registration_key,
     required_text,
     username_problem,
 )
@@ -192,15 +192,24 @@ class Registration:
     registration_number: str = ""  # VAT or national registration number; optional
 
 
-def duplicate_organisation(session: Session, *, name: str, country: str, number: str = "") -> Organisation | None:
+def duplicate_organisation(
+    session: Session, *, name: str, country: str, number: str = "", besides: int | None = None
+) -> Organisation | None:
     """An organisation registered already: same country and the same legal name once normalised
-    (domain.validators.normalise_legal_name), or the same VAT/registration number."""
-    key, digits = normalise_legal_name(name), normalise_registration_number(number)
-    if not key and not digits:
+    (domain.validators.normalise_legal_name), or the same VAT/registration number in any country
+    (domain.validators.registration_key). `besides`: the organisation being edited."""
+    key, number_key = normalise_legal_name(name), registration_key(number, country)
+    if not key and not number_key:
         return None
-    for organisation in session.exec(select(Organisation).where(Organisation.country == country.strip().upper())):
-        if normalise_legal_name(organisation.legal_name) == key or (
-            digits and normalise_registration_number(organisation.registration_number) == digits
+    candidates = select(Organisation).where(
+        (Organisation.country == country.strip().upper()) | (Organisation.registration_number != "")
+    )
+    for organisation in session.exec(candidates):
+        if organisation.id == besides:
+            continue
+        same_name = key and organisation.country == country.strip().upper()
+        if (same_name and normalise_legal_name(organisation.legal_name) == key) or (
+            number_key and registration_key(organisation.registration_number, organisation.country) == number_key
         ):
             return organisation
     return None
@@ -275,6 +284,9 @@ def register_participant(*, session: Session, data: Registration) -> User:
     return user
 
 
+JOIN_REQUESTS_PER_DAY = 5
+
+
 def ask_to_join(*, session: Session, organisation_id: int, full_name: str, email: str, message: str = "") -> int:
     """Someone whose organisation is registered already asks its people to let them in: an e-mail
     to the organisation's active users (their addresses are never shown to the asker). Returns how
@@ -290,6 +302,23 @@ def ask_to_join(*, session: Session, organisation_id: int, full_name: str, email
     people = organisation_users(session, organisation_id) if organisation else []
     if not people:
         raise NotFound(_("This organisation has no active contact; write to the Support Office instead."))
+    # Anyone may ask, without an account: each person of the organisation hears it a few times a day at most.
+    asked_today = session.exec(
+        select(func.count())
+        .select_from(Outbox)
+        .where(Outbox.kind == "join_request")
+        .where(Outbox.to_email.in_([p.email for p in people]))  # type: ignore[attr-defined]
+        .where(Outbox.created_at >= utcnow() - timedelta(days=1))
+    ).one()
+    if asked_today >= JOIN_REQUESTS_PER_DAY * len(people):
+        raise ValidationFailed(
+            {
+                "message": _(
+                    "{org} has been asked to let people in several times today; try again tomorrow or write to "
+                    "the Support Office."
+                ).format(org=organisation.legal_name)  # type: ignore[union-attr]
+            }
+        )
     sent = notify(
         session,
         people,

@@ -64,6 +64,19 @@ def pair_problems(session: Session, visitor: Organisation, host: Organisation) -
     return [p for p in problems if p]
 
 
+def _countries_problem(session: Session, exchange: Exchange) -> str | None:
+    """A country that left the programme since the proposal: no plan of it is approved (the Support
+    Office sees which exchanges this concerns before it puts such a version in force)."""
+    rules = rules_in_force(session, exchange)
+    for org_id in (exchange.visitor_org_id, exchange.host_org_id):
+        organisation = session.get(Organisation, org_id)
+        if organisation is not None and (problem := country_problem(organisation.country, rules)):
+            return _("{org}: {problem} The plan cannot be approved under the rules in force.").format(
+                org=organisation.legal_name, problem=problem
+            )
+    return None
+
+
 def _both_eois(session: Session, visitor_org_id: int, host_org_id: int) -> tuple[EOI | None, EOI | None]:
     return approved_eoi(session, visitor_org_id, Side.VISITOR), approved_eoi(session, host_org_id, Side.HOST)
 
@@ -392,9 +405,14 @@ def decide_plan(*, session: Session, actor: User, exchange_id: int, approve: boo
     plan = latest_plan(session, exchange_id)
     assert plan is not None
     comment = comment.strip()
-    # Two plans of one Visitor may be written at once; only one can be approved.
+    # Two plans of one Visitor may be written at once; only one can be approved. Two approvals at the
+    # same instant queue on the Visitor's row (PostgreSQL; SQLite's writers queue anyway), so the
+    # second counts the first.
+    if approve:
+        session.exec(select(Organisation).where(Organisation.id == exchange.visitor_org_id).with_for_update()).one()
     if approve and (
         problem := visitor_once_problem(previous_visits(session, exchange.visitor_org_id, besides=exchange_id))
+        or _countries_problem(session, exchange)
     ):
         raise ValidationFailed({"approve": problem})
     if not approve:
@@ -424,7 +442,10 @@ def decide_plan(*, session: Session, actor: User, exchange_id: int, approve: boo
     if plan.visitor_partnership_approved_at and plan.host_partnership_approved_at:
         # The lump sum is computed now, from the approved dates, and kept with its breakdown;
         # the Financial Agreement will carry this amount.
-        amount = exchange_quote(session, exchange, exchange.start_date, exchange.end_date)  # type: ignore[arg-type]
+        try:
+            amount = exchange_quote(session, exchange, exchange.start_date, exchange.end_date)  # type: ignore[arg-type]
+        except QuoteError as exc:  # e.g. a place without coordinates: say what to fix, change nothing
+            raise ValidationFailed({"approve": str(exc)}) from exc
         # From now on the exchange keeps these terms (amount, payment delay, report deadline, documents).
         frozen_id = in_force_version_id(session)
         apply_transition(

@@ -13,6 +13,7 @@ from domain.errors import ValidationFailed
 from domain.i18n import LANGUAGE_NAMES, _
 from forms.answers import validate_answers
 from forms.spec import load_spec
+from services.accounts import duplicate_organisation
 from services.permissions import require_participant_org
 from services.rules import rules_in_force
 
@@ -25,13 +26,26 @@ def update_profile(*, session: Session, actor: User, answers: dict[str, Any]) ->
     clean, errors = validate_answers(spec, answers, rules_in_force(session))
     if errors:
         raise ValidationFailed(errors)
+    number = str(clean.get("registration_number", ""))
+    twin = number and duplicate_organisation(
+        session, name="", country=organisation.country, number=number, besides=organisation.id
+    )
+    if twin:
+        raise ValidationFailed(
+            {
+                "registration_number": _(
+                    "{org} is registered with this VAT/registration number already; write to the Support Office "
+                    "if it is the same organisation."
+                ).format(org=twin.legal_name)
+            }
+        )
     organisation.profile = clean
     organisation.profile_spec_version = spec.version
     organisation.is_cluster_member = bool(clean.get("cluster_member", organisation.is_cluster_member))
     organisation.cluster_name = str(clean.get("cluster_name", "")) if clean.get("cluster_member") else ""
     organisation.ecosystems = list(clean.get("ecosystems", []))
     organisation.website = str(clean.get("website", ""))
-    organisation.registration_number = str(clean.get("registration_number", ""))
+    organisation.registration_number = number
     session.add(organisation)
     append_event(
         session, actor=actor, entity_type="organisation", entity_id=id_of(organisation), action="update_profile"

@@ -9,11 +9,12 @@ from dataclasses import dataclass
 from sqlmodel import Session, select
 
 from db.audit import append_event
-from db.models import RulesVersion, User
+from db.models import Exchange, Organisation, RulesVersion, User
 from db.types import id_of, utcnow
 from domain.errors import NotFound, ValidationFailed
 from domain.i18n import _
 from domain.rules import Rules, RulesError, country_name, parse_rules
+from services.exchanges import OPEN_STATES
 from services.permissions import require_admin
 from services.rules import active_version
 
@@ -46,6 +47,76 @@ def rate_changes(before: Rules, after: Rules) -> list[RateChange]:
         for code in codes
         if before.host_rates_eur.get(code) != after.host_rates_eur.get(code)
     ]
+
+
+@dataclass(frozen=True)
+class RuleChange:
+    rule: str  # what people call it
+    before: str
+    after: str
+
+
+def rule_changes(before: Rules, after: Rules) -> list[RuleChange]:
+    """Every rule besides the rates that the new version changes, in words."""
+
+    def countries(codes: tuple[str, ...] | set[str]) -> str:
+        return ", ".join(sorted((country_name(c) for c in codes), key=str.casefold)) or "—"
+
+    def types(values: frozenset) -> str:
+        return ", ".join(sorted(v.value for v in values)) or "—"
+
+    rows = [
+        (
+            _("Countries leaving the programme"),
+            countries(set(before.participating_countries) - set(after.participating_countries)),
+            "",
+        ),
+        (
+            _("Countries joining the programme"),
+            "",
+            countries(set(after.participating_countries) - set(before.participating_countries)),
+        ),
+        (_("Minimum working days"), str(before.min_working_days), str(after.min_working_days)),
+        (_("Longest stay (months)"), str(before.max_months), str(after.max_months)),
+        (_("Days to file the closing report"), str(before.report_due_days), str(after.report_due_days)),
+        (_("Days to pay after acceptance"), str(before.payment_days), str(after.payment_days)),
+        (_("Cap of a lump sum (EUR)"), str(before.cap_eur), str(after.cap_eur)),
+        (_("Who may be a Visitor"), types(before.visitor_types), types(after.visitor_types)),
+        (_("Who may be a Host"), types(before.host_types), types(after.host_types)),
+    ]
+    return [RuleChange(rule, was, new) for rule, was, new in rows if was != new and {was, new} - {"", "—"}]
+
+
+@dataclass(frozen=True)
+class ActivationImpact:
+    """What putting a version in force does to records that follow the rules in force (not frozen)."""
+
+    open_exchanges_in_left_countries: list[int]  # their plans cannot be approved under it
+    organisations_in_left_countries: int
+
+
+def activation_impact(session: Session, before: Rules, after: Rules) -> ActivationImpact:
+    left = sorted(set(before.participating_countries) - set(after.participating_countries))
+    if not left:
+        return ActivationImpact([], 0)
+    in_left = select(Organisation.id).where(Organisation.country.in_(left))  # type: ignore[attr-defined]
+    exchanges = session.exec(
+        select(Exchange.id)
+        .where(Exchange.rules_version_id.is_(None))  # type: ignore[union-attr]
+        .where(Exchange.state.in_(OPEN_STATES))  # type: ignore[attr-defined]
+        .where(Exchange.visitor_org_id.in_(in_left) | Exchange.host_org_id.in_(in_left))  # type: ignore[attr-defined]
+        .order_by(Exchange.id)
+    ).all()
+    organisations = len(session.exec(in_left).all())
+    return ActivationImpact([e for e in exchanges if e is not None], organisations)
+
+
+def version_impact(session: Session, in_force: Rules, version: RulesVersion) -> ActivationImpact | None:
+    """The impact of putting a stored version in force (None when its text no longer parses)."""
+    try:
+        return activation_impact(session, in_force, parse_rules(version.content_toml))
+    except RulesError:
+        return None
 
 
 def add_rules_version(*, session: Session, actor: User, text: str) -> RulesVersion:

@@ -16,7 +16,7 @@ import streamlit as st
 from sqlmodel import Session
 
 from domain.i18n import _, day
-from domain.rules import Rules, country_name, working_days
+from domain.rules import Rules, country_name, with_rule_values, working_days
 from forms.answers import display_value, is_visible, list_source, parse_date, validate_answers
 from forms.spec import FieldSpec, FormSpec, SpecError, all_specs, load_spec
 from services.rules import rules_in_force
@@ -278,7 +278,7 @@ def wizard(
     if current < len(spec.sections):
         section = spec.sections[current]
         if section.intro:
-            st.info(section.intro)
+            st.info(with_rule_values(section.intro, rules))
         for spec_field in section.fields:
             if not is_visible(spec_field, answers):
                 continue

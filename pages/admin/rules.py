@@ -65,6 +65,13 @@ if candidate is not None:
         )
     else:
         st.caption(_("No rate changes compared with the version in force."))
+    other_changes = rules_admin.rule_changes(rules, candidate)
+    if other_changes:
+        st.dataframe(
+            [{_("Rule"): c.rule, _("Now"): c.before, _("New"): c.after} for c in other_changes],
+            hide_index=True,
+            width="stretch",
+        )
     if st.button(_("Save as version {label}").format(label=candidate.version), key="save_rules"):
         act(
             lambda s: rules_admin.add_rules_version(session=s, actor=admin, text=draft),
@@ -73,6 +80,12 @@ if candidate is not None:
         )
 
 st.subheader(_("Versions"))
+with read_session() as session:
+    impacts = {
+        version.id: rules_admin.version_impact(session, rules, version)
+        for version in versions
+        if in_force is None or version.id != in_force.id
+    }
 for version in versions:
     cols = st.columns([2, 3, 2])
     cols[0].markdown(f"**{version.label}**")
@@ -80,6 +93,19 @@ for version in versions:
         _("added {when}").format(when=moment(version.created_at))
         + (" · " + _("activated {when}").format(when=moment(version.activated_at)) if version.activated_at else "")
     )
+    impact = impacts.get(version.id)
+    if impact is not None and impact.open_exchanges_in_left_countries:
+        st.warning(
+            _(
+                "Put in force, this version leaves out countries of {n} open exchanges (numbers {ids}) and of {orgs} "
+                "organisations: their plans cannot be approved under it."
+            ).format(
+                n=len(impact.open_exchanges_in_left_countries),
+                ids=", ".join(str(i) for i in impact.open_exchanges_in_left_countries[:20]),
+                orgs=impact.organisations_in_left_countries,
+            ),
+            icon=":material/warning:",
+        )
     if (in_force is None or version.id != in_force.id) and cols[2].button(
         _("Put in force"), key=f"activate_{version.id}"
     ):

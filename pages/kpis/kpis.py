@@ -70,7 +70,8 @@ cols[3].metric(
 )
 st.caption(
     _(
-        "Not counted above: {prep} in preparation (proposed, agreed or with a plan not yet approved) and "
+        "An exchange counts once both Partnerships have approved its action plan, unless it was cancelled "
+        "afterwards. Not counted above: {prep} in preparation (proposed, agreed or with a plan not yet approved) and "
         "{ended} declined or cancelled."
     ).format(prep=counts.in_preparation, ended=counts.ended_without_stay)
 )

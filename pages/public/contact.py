@@ -34,6 +34,6 @@ if sent:
         is not None
     ):
         st.success(
-            _("Thank you. The Support Office answers by e-mail, usually within two working days."),
+            _("Thank you. The Support Office answers by e-mail, at the address you gave."),
             icon=":material/mark_email_read:",
         )

@@ -141,6 +141,7 @@ if st.session_state.get("reg_existing"):
     with st.container(border=True):
         st.markdown(_("**{org}** has an account already.").format(org=existing_name))
         note = st.text_area(_("A message to its contact (optional)"), key="reg_join_message", max_chars=1000)
+        field_error(FORM, "message")
         if st.button(_("Ask {org}'s contact to let me in").format(org=existing_name), key="reg_ask_to_join"):
             if act(
                 lambda s: ask_to_join(

@@ -10,9 +10,9 @@ from db.models import EOI, AuditEvent, Outbox
 from db.types import id_of
 from domain.enums import OrgType, Side
 from domain.errors import NotFound, PermissionDenied, ValidationFailed
-from domain.validators import normalise_legal_name, normalise_registration_number
+from domain.validators import normalise_legal_name, normalise_registration_number, registration_key
 from services import eois, exchanges, organisations
-from services.accounts import Registration, ask_to_join, register_participant
+from services.accounts import JOIN_REQUESTS_PER_DAY, Registration, ask_to_join, register_participant
 from tests import factories as f
 from tests.journey import approved, cast, org_user
 
@@ -92,6 +92,9 @@ def _registration(username: str, name: str, country: str = "PT", number: str = "
         ("Cluster-Acores S.A.", "PT", "", True),
         ("Another name", "PT", "pt 501.234.567", True),  # the same VAT number, written otherwise
         ("Cluster Açores", "ES", "", False),  # another country: another organisation
+        ("Other name", "ES", "PT501234567", True),  # a VAT number names its country, wherever it is typed
+        ("Other name", "PT", "501 234 567", True),  # the national number without the VAT prefix
+        ("Other name", "ES", "501234567", False),  # a bare number in Spain is a Spanish one
         ("Cluster Açores Norte", "PT", "", False),
     ],
 )
@@ -127,3 +130,47 @@ def test_legal_names_and_numbers_are_compared_normalised() -> None:
     assert normalise_legal_name("Alfa Beta") != normalise_legal_name("Alfa")
     assert normalise_legal_name("SA") == "sa"  # a name is never reduced to nothing
     assert normalise_registration_number("DE 123-456.789") == "de123456789"
+    assert registration_key("EL 123456789", "DE") == registration_key("123456789", "GR") == ("GR", "123456789")
+    assert registration_key("", "PT") is None
+
+
+def test_a_profile_cannot_take_another_organisations_number(session: Session) -> None:
+    register_participant(session=session, data=_registration("first", "Cluster Açores", number="PT501234567"))
+    other = register_participant(session=session, data=_registration("other", "Lisbon Robotics"))
+    answers = {
+        "description": "Robots for small workshops.",
+        "ecosystems": ["Digital"],
+        "cluster_member": True,
+        "cluster_name": "X",
+    }
+    with pytest.raises(ValidationFailed) as caught:
+        organisations.update_profile(
+            session=session, actor=other, answers={**answers, "registration_number": "501234567"}
+        )
+    assert "Cluster Açores" in caught.value.errors["registration_number"]
+    session.rollback()
+    saved = organisations.update_profile(
+        session=session, actor=other, answers={**answers, "registration_number": "PT509999999"}
+    )
+    assert saved.registration_number == "PT509999999"
+
+
+def test_an_organisation_hears_a_few_join_requests_a_day_at_most(session: Session) -> None:
+    first = register_participant(session=session, data=_registration("first", "Cluster Açores"))
+    for n in range(JOIN_REQUESTS_PER_DAY):
+        ask_to_join(
+            session=session,
+            organisation_id=first.organisation_id,  # type: ignore[arg-type]
+            full_name=f"Asker {n}",
+            email=f"asker{n}@example.eu",
+        )
+    with pytest.raises(ValidationFailed) as caught:
+        ask_to_join(
+            session=session,
+            organisation_id=first.organisation_id,  # type: ignore[arg-type]
+            full_name="One Too Many",
+            email="more@example.eu",
+        )
+    session.rollback()
+    assert "try again tomorrow" in caught.value.errors["message"]
+    assert len(session.exec(select(Outbox).where(Outbox.kind == "join_request")).all()) == JOIN_REQUESTS_PER_DAY
