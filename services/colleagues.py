@@ -335,8 +335,8 @@ def accept_invitation(*, session: Session, token: str, new: str, new_repeat: str
         new=new,
         new_repeat=new_repeat,
         invalid=_(
-            "This invitation link is invalid, was withdrawn or has expired; ask your organisation's contact "
-            "person to send it again."
+            "This invitation link was used already, withdrawn or has expired. If you chose your password with it, "
+            "log in; otherwise ask your organisation's contact person to send the invitation again."
         ),
         used=_("This invitation was accepted already: log in, or use “Forgot password”."),
     )
