@@ -119,6 +119,14 @@ def _open_until(expires_at: datetime | None) -> datetime | None:
     return expires_at if expires_at is not None and expires_at > utcnow() else None
 
 
+def managed_people(session: Session, actor: User, organisation_id: int) -> People | None:
+    """The organisation's people when `actor` may manage them (a coordinator of its Partnership), else None."""
+    organisation = session.get(Organisation, organisation_id)
+    if organisation is None or not may_manage_people(session, actor, organisation):
+        return None
+    return people_of(session, actor, organisation_id)
+
+
 # --- helpers -----------------------------------------------------------------------------
 
 

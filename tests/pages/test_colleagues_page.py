@@ -9,9 +9,11 @@ from streamlit.testing.v1 import AppTest
 
 from db.engine import read_session, write_session
 from db.models import Outbox, User
-from domain.enums import OrgRole
-from services import colleagues
+from db.types import id_of
+from domain.enums import OrgRole, Side
+from services import colleagues, eois
 from tests import factories as f
+from tests.journey import eoi_answers
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 PAGE = "pages/participant/organisation.py"
@@ -63,3 +65,26 @@ def test_a_colleague_without_the_contact_role_only_sees_the_list(sqlite_url: str
     assert len(_table(at)) == 2
     assert "Invite a colleague" not in [e.label for e in at.expander]
     assert any(e.label == "Leave Org of ana" for e in at.expander)
+
+
+def test_a_coordinator_of_its_partnership_manages_people_from_the_review_page(sqlite_url: str) -> None:
+    with write_session() as session:
+        admin = f.admin(session)
+        partnership = f.partnership(session, admin, "REV")
+        coordinator = f.coordinator(session, admin, id_of(partnership), "coord.r")
+        ana = f.participant(session, "ana")
+        eoi = eois.start_eoi(session=session, actor=ana, side=Side.VISITOR, partnership_id=partnership.id)
+        eois.submit_eoi(session=session, actor=ana, eoi_id=id_of(eoi), answers=eoi_answers(["FR"]))
+        at = f.log_in(AppTest.from_file(APP, default_timeout=30), session, coordinator)
+    at.run()
+    at.switch_page("pages/coordinator/eoi_review.py")
+    at.query_params["id"] = str(eoi.id)
+    at.run()
+    assert not at.exception, at.exception
+    assert "Colleagues" in [s.value for s in at.subheader]
+    assert not any(e.label.startswith("Leave") for e in at.expander)  # coordinators do not leave organisations
+    at.checkbox(key=f"roles_{ana.id}_contact_person").uncheck()
+    at.button(key=f"FormSubmitter:roles_{ana.id}-Save the roles").click().run()
+    assert any("last contact person of Org of ana" in e.value for e in at.error)
+    with read_session() as session:
+        assert session.get(User, ana.id).is_contact_person  # type: ignore[union-attr]
