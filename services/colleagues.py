@@ -179,11 +179,15 @@ def _person(session: Session, actor: User, user_id: int) -> tuple[User, Organisa
     if person is None or person.role != Role.PARTICIPANT or person.organisation_id is None or not person.is_active:
         raise NotFound(_("This person is not one of the organisation's people."))
     organisation = _lock(session, person.organisation_id)
+    # Read again behind the lock: the actor may have been removed a moment ago (by the person they remove).
+    session.refresh(person)
+    actor = session.get(User, id_of(actor), populate_existing=True) or actor
+    if not actor.is_active or not person.is_active:
+        raise PermissionDenied(_("This account was closed a moment ago; nothing was changed."))
     if person.id != actor.id and not may_manage_people(session, actor, organisation):
         if actor.role == Role.PARTICIPANT and actor.organisation_id == organisation.id:
             require_people_manager(session, actor, organisation)  # a colleague: refused in words
         raise NotFound(_("This person is not one of the organisation's people."))
-    session.refresh(person)
     return person, organisation
 
 

@@ -4,11 +4,14 @@ removal with the last contact person kept, and signing only by a signatory."""
 from __future__ import annotations
 
 import re
+from concurrent.futures import ThreadPoolExecutor
+from threading import Barrier
 
 import pytest
 import sqlalchemy as sa
 from sqlmodel import Session, func, select
 
+from db.engine import write_session
 from db.models import AuditEvent, AuthSession, Outbox, PasswordResetToken, Signature, User
 from db.types import id_of, utcnow
 from domain.enums import OrgRole, Party, Role, Side
@@ -292,3 +295,27 @@ def test_only_a_signatory_signs_for_the_organisation(session: Session) -> None:
     session.refresh(nia)
     assert documents.parties_to_sign(session, nia, agreement) == [Party.VISITOR]
     assert sign(nia).user_id == nia.id
+
+
+def test_two_contact_persons_removing_each_other_at_once_leave_one(session: Session, database_url: str) -> None:
+    ana = f.participant(session, "ana")
+    _invite(session, ana, "bea@example.eu", roles=BOTH)
+    bea = _accept(session, "bea@example.eu")
+    barrier = Barrier(2)
+
+    def remove(pair: tuple[User, User]) -> str:
+        actor, person = pair
+        barrier.wait()
+        try:
+            with write_session() as own:
+                colleagues.remove_person(session=own, actor=actor, user_id=id_of(person))
+            return "removed"
+        except PermissionDenied:
+            return "refused"
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        outcomes = list(pool.map(remove, [(ana, bea), (bea, ana)]))
+    assert sorted(outcomes) == ["refused", "removed"]
+    session.expire_all()
+    left = session.exec(select(User).where(User.is_active == True, User.is_contact_person == True)).all()  # noqa: E712
+    assert len(left) == 1
