@@ -310,7 +310,7 @@ def ask_to_join(*, session: Session, organisation_id: int, full_name: str, email
         subject=_("{name} asks to join {org} in CXC Desk").format(name=full_name.strip(), org=organisation.legal_name),  # type: ignore[union-attr]
         body=_(
             "{name} <{email}> tried to register {org}, which has an account already, and asks to be let in. "
-            "If you know them, answer them at that address; the Support Office can add them to your organisation."
+            "If you know them, your contact person invites them under “My organisation” → “Colleagues”."
             "\n\nTheir message: {message}"
         ).format(
             name=full_name.strip(),

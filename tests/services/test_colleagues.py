@@ -17,6 +17,7 @@ from db.types import id_of, utcnow
 from domain.enums import OrgRole, Party, Role, Side
 from domain.errors import NotFound, PermissionDenied, ValidationFailed
 from services import accounts, colleagues, documents
+from services.outbox import organisation_users
 from services.permissions import org_roles
 from tests import factories as f
 from tests.journey import agreed_exchange, approved, approved_plan, cast
@@ -319,3 +320,11 @@ def test_two_contact_persons_removing_each_other_at_once_leave_one(session: Sess
     session.expire_all()
     left = session.exec(select(User).where(User.is_active == True, User.is_contact_person == True)).all()  # noqa: E712
     assert len(left) == 1
+
+
+def test_someone_invited_is_told_of_the_organisations_records_once_joined(session: Session) -> None:
+    ana = f.participant(session, "ana")
+    _invite(session, ana, "bea@example.eu")
+    assert [u.username for u in organisation_users(session, ana.organisation_id)] == ["ana"]  # type: ignore[arg-type]
+    _accept(session, "bea@example.eu")
+    assert sorted(u.username for u in organisation_users(session, ana.organisation_id)) == ["ana", "bea"]  # type: ignore[arg-type]
