@@ -26,6 +26,7 @@ from domain.enums import (
     Role,
     Side,
     SignatureMethod,
+    TokenPurpose,
 )
 
 
@@ -100,6 +101,11 @@ class User(SQLModel, table=True):
     password_changed_at: datetime | None = optional_time_field()
     erasure_requested_at: datetime | None = optional_time_field()
     anonymised_at: datetime | None = optional_time_field()
+    # A participant's roles in their organisation (OrgRole); see services/colleagues.py.
+    is_contact_person: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
+    is_signatory: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
+    invited_at: datetime | None = optional_time_field()  # an invitation not accepted yet
+    removed_at: datetime | None = optional_time_field()  # left or removed from the organisation: cannot log in
     created_at: datetime = created_at_field()
 
 
@@ -132,6 +138,11 @@ class PasswordResetToken(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="user.id", index=True)
     token_hash: str = Field(max_length=64, unique=True)
+    purpose: TokenPurpose = Field(
+        default=TokenPurpose.RESET,
+        sa_type=enum_type(TokenPurpose),
+        sa_column_kwargs={"server_default": TokenPurpose.RESET.value},
+    )
     created_at: datetime = created_at_field()
     expires_at: datetime = Field(sa_type=UTCDateTime)
     used_at: datetime | None = optional_time_field()

@@ -122,3 +122,17 @@ class ContactState(StrEnum):
     NEW = "new"
     ANSWERED = "answered"
     CLOSED = "closed"
+
+
+class OrgRole(StrEnum):
+    """What a person may do for their organisation, besides working on its records (a person may hold both)."""
+
+    CONTACT_PERSON = "contact_person"  # manages the organisation's people
+    SIGNATORY = "signatory"  # signs the Commitment to Quality and the Financial Agreement for it
+
+
+class TokenPurpose(StrEnum):
+    """What a one-time link by e-mail does: choose a new password, or the first one (an invitation)."""
+
+    RESET = "reset"
+    INVITATION = "invitation"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from domain.enums import OrgType, Role
+from domain.enums import OrgRole, OrgType, Role
 from domain.i18n import _
 
 ORG_TYPE_LABELS: dict[OrgType, str] = {
@@ -18,4 +18,9 @@ ROLE_LABELS: dict[Role, str] = {
     Role.PARTICIPANT: _("Participant"),
     Role.COORDINATOR: _("Coordinator"),
     Role.ADMIN: _("Administrator"),
+}
+
+ORG_ROLE_LABELS: dict[OrgRole, str] = {
+    OrgRole.CONTACT_PERSON: _("Contact person"),
+    OrgRole.SIGNATORY: _("Signatory"),
 }

@@ -7,6 +7,7 @@ Login messages never tell whether a user name exists (no enumeration).
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
@@ -18,7 +19,7 @@ from sqlmodel import Session, func, select
 from db.audit import append_event
 from db.models import AuthSession, Organisation, Outbox, Partnership, PasswordResetToken, User
 from db.types import utcnow
-from domain.enums import OrgType, Role
+from domain.enums import OrgType, Role, TokenPurpose
 from domain.errors import NotFound, PermissionDenied, ValidationFailed
 from domain.i18n import _
 from domain.places import find_city
@@ -128,6 +129,18 @@ def account_errors(
         if session.exec(select(User.id).where(func.lower(User.email) == normalised)).first():
             errors["email"] = _("An account with this e-mail address exists already; use “Forgot password” to get in.")
     return errors
+
+
+def username_for(email: str, taken: set[str]) -> str:
+    """A free user name made from the address ("ana.silva" from ana.silva@…), added to `taken`."""
+    base = re.sub(r"[^a-z0-9._-]", "", email.split("@")[0].lower()).lstrip("._-")[:34] or "user"
+    base = base if len(base) >= 3 else f"{base}-user"
+    name, n = base, 1
+    while name in taken:
+        n += 1
+        name = f"{base}{n}"
+    taken.add(name)
+    return name
 
 
 def _new_user(*, username: str, email: str, full_name: str, password: str, role: Role, **scope: int | None) -> User:
@@ -268,6 +281,8 @@ def register_participant(*, session: Session, data: Registration) -> User:
         role=Role.PARTICIPANT,
         organisation_id=organisation.id,
     )
+    # Who registers an organisation manages its people and signs for it until they say otherwise.
+    user.is_contact_person = user.is_signatory = True
     session.add(user)
     session.flush()
     append_event(session, actor=user, entity_type="user", entity_id=user.id, action="register")  # type: ignore[arg-type]
@@ -325,7 +340,7 @@ def ask_to_join(*, session: Session, organisation_id: int, full_name: str, email
         subject=_("{name} asks to join {org} in CXC Desk").format(name=full_name.strip(), org=organisation.legal_name),  # type: ignore[union-attr]
         body=_(
             "{name} <{email}> tried to register {org}, which has an account already, and asks to be let in. "
-            "If you know them, answer them at that address; the Support Office can add them to your organisation."
+            "If you know them, your contact person invites them under “My organisation” → “Colleagues”."
             "\n\nTheir message: {message}"
         ).format(
             name=full_name.strip(),
@@ -419,7 +434,7 @@ def record_failed_login(*, session: Session, username: str) -> None:
             .values(locked_until=now + timedelta(minutes=settings.lock_minutes))
         )
         if locked.rowcount == 1:
-            _revoke_all_sessions(session, user.id)  # type: ignore[arg-type]
+            revoke_all_sessions(session, user.id)  # type: ignore[arg-type]
             append_event(
                 session,
                 actor=None,
@@ -452,7 +467,8 @@ def revoke_session(*, session: Session, auth_session_id: int) -> None:
     session.commit()
 
 
-def _revoke_all_sessions(session: Session, user_id: int) -> None:
+def revoke_all_sessions(session: Session, user_id: int) -> None:
+    """End every login of this user at once (caller commits)."""
     session.execute(
         sa.update(AuthSession)
         .where(AuthSession.user_id == user_id, AuthSession.revoked_at.is_(None))  # type: ignore[union-attr]
@@ -486,6 +502,71 @@ def change_password(*, session: Session, actor: User, current: str, new: str, ne
     session.commit()
 
 
+def issue_token(session: Session, user: User, *, purpose: TokenPurpose, minutes: int) -> str:
+    """A one-time link's secret for `user` (only its SHA-256 is stored); caller mails it and commits."""
+    token = secrets.token_urlsafe(32)
+    session.add(
+        PasswordResetToken(
+            user_id=user.id,  # type: ignore[arg-type]
+            token_hash=sha256_hex(token),
+            purpose=purpose,
+            expires_at=utcnow() + timedelta(minutes=minutes),
+        )
+    )
+    return token
+
+
+def expire_tokens(session: Session, user_id: int) -> None:
+    """Every unused link of this user stops working now (caller commits)."""
+    now = utcnow()
+    session.execute(
+        sa.update(PasswordResetToken)
+        .where(
+            PasswordResetToken.user_id == user_id,
+            PasswordResetToken.used_at.is_(None),  # type: ignore[union-attr]
+            PasswordResetToken.expires_at > now,
+        )
+        .values(expires_at=now)
+    )
+
+
+def redeem_token(
+    session: Session, *, token: str, purpose: TokenPurpose, new: str, new_repeat: str, invalid: str, used: str
+) -> User:
+    """Set the password of the link's user, once: the link must be unused, unexpired, of `purpose` and of an
+    active account; `invalid` and `used` are the refusals in words. Ends other logins; caller audits and commits."""
+    record = session.exec(
+        select(PasswordResetToken).where(PasswordResetToken.token_hash == sha256_hex(token or ""))
+    ).first()
+    if record is None or record.purpose != purpose or record.used_at is not None or record.expires_at <= utcnow():
+        raise ValidationFailed({"token": invalid})
+    user = session.get(User, record.user_id)
+    if user is None or not user.is_active:
+        raise ValidationFailed({"token": invalid})
+    problem = password_problem(
+        new, min_length=load_settings().password_min_length, personal=(user.username, user.email.split("@")[0])
+    )
+    if problem:
+        raise ValidationFailed({"new": problem})
+    if new != new_repeat:
+        raise ValidationFailed({"new_repeat": _("The two passwords differ; type the same password twice.")})
+    taken = session.execute(
+        sa.update(PasswordResetToken)
+        .where(PasswordResetToken.id == record.id, PasswordResetToken.used_at.is_(None))  # type: ignore[union-attr]
+        .values(used_at=utcnow())
+    )
+    if taken.rowcount != 1:
+        raise ValidationFailed({"token": used})
+    user.password_hash = hash_password(new)
+    user.password_changed_at = utcnow()
+    user.failed_logins = 0
+    user.locked_until = None
+    user.invited_at = None  # whichever link it was, the person now has a password of their own
+    session.add(user)
+    revoke_all_sessions(session, user.id)  # type: ignore[arg-type]
+    return user
+
+
 def request_password_reset(*, session: Session, email: str) -> None:
     """Queue a one-time link if an account has this address; say nothing either way."""
     if email_problem(email):
@@ -494,14 +575,7 @@ def request_password_reset(*, session: Session, email: str) -> None:
     user = session.exec(select(User).where(func.lower(User.email) == normalise_email(email))).first()
     if user is None or not user.is_active:
         return
-    token = secrets.token_urlsafe(32)
-    session.add(
-        PasswordResetToken(
-            user_id=user.id,  # type: ignore[arg-type]
-            token_hash=sha256_hex(token),
-            expires_at=utcnow() + timedelta(minutes=settings.reset_token_minutes),
-        )
-    )
+    token = issue_token(session, user, purpose=TokenPurpose.RESET, minutes=settings.reset_token_minutes)
     queue_mail(
         session,
         to=user.email,
@@ -522,33 +596,15 @@ def request_password_reset(*, session: Session, email: str) -> None:
 
 
 def reset_password(*, session: Session, token: str, new: str, new_repeat: str) -> User:
-    record = session.exec(
-        select(PasswordResetToken).where(PasswordResetToken.token_hash == sha256_hex(token or ""))
-    ).first()
-    if record is None or record.used_at is not None or record.expires_at <= utcnow():
-        raise ValidationFailed({"token": _("This reset link is invalid or has expired; ask for a new one.")})
-    user = session.get(User, record.user_id)
-    assert user is not None
-    problem = password_problem(
-        new, min_length=load_settings().password_min_length, personal=(user.username, user.email.split("@")[0])
+    user = redeem_token(
+        session,
+        token=token,
+        purpose=TokenPurpose.RESET,
+        new=new,
+        new_repeat=new_repeat,
+        invalid=_("This reset link is invalid or has expired; ask for a new one."),
+        used=_("This reset link was used already; ask for a new one."),
     )
-    if problem:
-        raise ValidationFailed({"new": problem})
-    if new != new_repeat:
-        raise ValidationFailed({"new_repeat": _("The two passwords differ; type the same password twice.")})
-    used = session.execute(
-        sa.update(PasswordResetToken)
-        .where(PasswordResetToken.id == record.id, PasswordResetToken.used_at.is_(None))  # type: ignore[union-attr]
-        .values(used_at=utcnow())
-    )
-    if used.rowcount != 1:
-        raise ValidationFailed({"token": _("This reset link was used already; ask for a new one.")})
-    user.password_hash = hash_password(new)
-    user.password_changed_at = utcnow()
-    user.failed_logins = 0
-    user.locked_until = None
-    session.add(user)
-    _revoke_all_sessions(session, user.id)  # type: ignore[arg-type]
     append_event(session, actor=user, entity_type="user", entity_id=user.id, action="reset_password")  # type: ignore[arg-type]
     session.commit()
     return user
@@ -567,7 +623,7 @@ def lock_user(*, session: Session, actor: User, user_id: int) -> User:
         raise ValidationFailed({"user": _("You cannot lock your own account.")})
     user.locked_until = utcnow() + LOCKED_BY_ADMIN
     session.add(user)
-    _revoke_all_sessions(session, user.id)  # type: ignore[arg-type]
+    revoke_all_sessions(session, user.id)  # type: ignore[arg-type]
     append_event(session, actor=actor, entity_type="user", entity_id=user.id, action="lock")  # type: ignore[arg-type]
     session.commit()
     return user

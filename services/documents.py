@@ -25,7 +25,7 @@ from domain.i18n import _, in_language
 from domain.workflow import AGREEMENT_RESIGN_STATES, Facts
 from services import paying_account
 from services.outbox import notify, organisation_users, partnership_users
-from services.permissions import load_exchange
+from services.permissions import load_exchange, may_sign_for
 from services.public_address import public_url
 from services.rules import rules_in_force
 from services.sealing import Sealer
@@ -178,7 +178,7 @@ def parties_to_sign(session: Session, user: User, document: Document) -> list[Pa
     if not open_for_signature(exchange.state, document.kind):
         return []
     done = {s.party for s in signatures_of(session, id_of(document))}
-    return sorted((parties & REQUIRED[document.kind]) - done)
+    return sorted(p for p in (parties & REQUIRED[document.kind]) - done if may_sign_for(user, p))
 
 
 def open_for_signature(state: ExchangeState, kind: DocumentKind) -> bool:
@@ -221,6 +221,13 @@ def sign_document(
     if party not in REQUIRED[document.kind] or party not in parties:
         raise PermissionDenied(
             _("You cannot sign this document as {party}.").format(party=PARTY_WORDS.get(party, party.value))
+        )
+    if not may_sign_for(actor, party):
+        raise PermissionDenied(
+            _(
+                "Only a signatory of your organisation signs this document for it; ask your organisation's contact "
+                "person to make you a signatory, or a signatory to sign."
+            )
         )
     if session.exec(select(Signature.id).where(Signature.document_id == document.id, Signature.party == party)).first():
         raise StaleState(_("The {party} has signed this document already.").format(party=PARTY_WORDS[party]))

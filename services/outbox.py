@@ -33,7 +33,16 @@ def notify(session: Session, users: Iterable[User], *, subject: str, body: str, 
 
 
 def organisation_users(session: Session, organisation_id: int) -> list[User]:
-    return list(session.exec(select(User).where(User.organisation_id == organisation_id, User.is_active == True)))  # noqa: E712
+    """The organisation's active people; someone invited is told of its records once they have joined."""
+    return list(
+        session.exec(
+            select(User).where(
+                User.organisation_id == organisation_id,
+                User.is_active == True,  # noqa: E712 - SQL expression
+                User.invited_at.is_(None),  # type: ignore[union-attr]
+            )
+        )
+    )
 
 
 def partnership_users(session: Session, partnership_id: int) -> list[User]:

@@ -4,7 +4,9 @@
 - records: the parties a user acts as on a record (`eoi_parties`, `exchange_parties`) and
   `load_eoi` / `load_exchange`, which refuse a record outside the user's scope;
 - actions: `eoi_actions` / `exchange_actions`, the workflow table's available actions for this
-  person, from which pages draw their buttons; services check the same table on click.
+  person, from which pages draw their buttons; services check the same table on click;
+- an organisation's people: `org_roles` of a person, `may_sign_for` (only a signatory signs for
+  the organisation), `may_manage_people` (its contact person, or a coordinator of its Partnership).
 
 A user never chooses a party: it follows from the user's organisation or Partnership and
 the record. An empty set means the record is outside the user's scope.
@@ -14,10 +16,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from db.models import EOI, Exchange, Organisation, Partnership, User
-from domain.enums import Action, EOIState, ExchangeState, OrgType, Party, Role, Side
+from domain.enums import Action, EOIState, ExchangeState, OrgRole, OrgType, Party, Role, Side
 from domain.errors import NotFound, PermissionDenied
 from domain.i18n import _
 from domain.workflow import EOI_TRANSITIONS, EXCHANGE_TRANSITIONS, Facts, available_actions
@@ -37,10 +39,15 @@ __all__ = [
     "load_exchange",
     "may_download_evidence_pack",
     "may_give_host_feedback",
+    "may_manage_people",
+    "may_sign_for",
     "news_scope",
+    "org_roles",
+    "organisation_partnerships",
     "require_admin",
     "require_participant_org",
     "require_partnership",
+    "require_people_manager",
 ]
 
 
@@ -185,3 +192,51 @@ def news_scope(user: User | None, *, coordinators_allowed: bool) -> int | None:
     ):
         return user.partnership_id
     raise PermissionDenied(_("Only administrators (and coordinators, when the Support Office allows it) send news."))
+
+
+# --- an organisation's people ------------------------------------------------------------
+
+ORGANISATION_PARTIES = frozenset({Party.VISITOR, Party.HOST})
+
+
+def org_roles(user: User) -> frozenset[OrgRole]:
+    """The roles of a person inside their organisation (none for coordinators and administrators)."""
+    if user.role != Role.PARTICIPANT or user.organisation_id is None or not user.is_active:
+        return frozenset()
+    roles = {OrgRole.CONTACT_PERSON} if user.is_contact_person else set()
+    return frozenset(roles | ({OrgRole.SIGNATORY} if user.is_signatory else set()))
+
+
+def may_sign_for(user: User, party: Party) -> bool:
+    """The organisation's side of a document is signed by one of its signatories; a Partnership's by its
+    coordinators (whose party already says they are its staff)."""
+    return party not in ORGANISATION_PARTIES or OrgRole.SIGNATORY in org_roles(user)
+
+
+def organisation_partnerships(session: Session, organisation: Organisation) -> set[int]:
+    """The Partnerships an organisation belongs to: the one that brought it in, and those it wrote to."""
+    wrote_to = session.exec(
+        select(EOI.partnership_id).where(EOI.organisation_id == organisation.id, EOI.partnership_id.is_not(None))  # type: ignore[union-attr]
+    )
+    return {p for p in (organisation.partnership_id, *wrote_to) if p is not None}
+
+
+def may_manage_people(session: Session, user: User | None, organisation: Organisation) -> bool:
+    """Invite, change roles, remove: the organisation's contact person, or a coordinator of its Partnership."""
+    if user is None or not user.is_active:
+        return False
+    if user.role == Role.PARTICIPANT:
+        return user.organisation_id == organisation.id and OrgRole.CONTACT_PERSON in org_roles(user)
+    if user.role == Role.COORDINATOR and user.partnership_id is not None:
+        return user.partnership_id in organisation_partnerships(session, organisation)
+    return False
+
+
+def require_people_manager(session: Session, user: User, organisation: Organisation) -> None:
+    if not may_manage_people(session, user, organisation):
+        raise PermissionDenied(
+            _(
+                "Only a contact person of {org} (or a coordinator of its Partnership) invites, changes or "
+                "removes its people."
+            ).format(org=organisation.legal_name)
+        )

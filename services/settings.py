@@ -49,6 +49,7 @@ class Settings:
     session_hours: int
     password_min_length: int
     reset_token_minutes: int
+    invitation_days: int
     bcrypt_rounds: int
     max_evidence_mb: int
     cookie_name: str
@@ -65,6 +66,7 @@ def load_settings() -> Settings:
         session_hours=_int_env("CXC_SESSION_HOURS", 12, minimum=1),
         password_min_length=_int_env("CXC_PASSWORD_MIN_LENGTH", 12, minimum=8),
         reset_token_minutes=_int_env("CXC_RESET_TOKEN_MINUTES", 60, minimum=5),
+        invitation_days=min(_int_env("CXC_INVITATION_DAYS", 7, minimum=1), 30),
         max_evidence_mb=min(_int_env("CXC_MAX_EVIDENCE_MB", 10, minimum=1), 20),
         bcrypt_rounds=min(_int_env("CXC_BCRYPT_ROUNDS", 12, minimum=4), 16),
         cookie_name=os.environ.get("CXC_COOKIE_NAME", "cxc_session"),

@@ -22,6 +22,7 @@ from domain.workflow import state_label
 from services import documents, exchanges, payments, reports
 from services.comments import MAX_COMMENT, add_comment
 from services.exchange_view import ExchangeView
+from services.permissions import may_sign_for
 from services.runtime import read_session
 from ui.actions import act
 from ui.journey import badge, stepper
@@ -340,6 +341,14 @@ def documents_to_sign(view: ExchangeView, user: User) -> None:
                 )
             for party in view.to_sign.get(document.id or 0, []):
                 _signing_form(view, user, document, party)
+            waiting = [p for p in view.sides & documents.REQUIRED[document.kind] if p not in signed]
+            if waiting and not all(may_sign_for(user, p) for p in waiting):
+                st.caption(
+                    _(
+                        "A signatory of your organisation signs this document for it; your organisation's contact "
+                        "person names the signatories under “My organisation”."
+                    )
+                )
 
 
 def _signing_form(view: ExchangeView, user: User, document: Document, party: Party) -> None:

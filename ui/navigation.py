@@ -52,6 +52,15 @@ PAGES: tuple[PageSpec, ...] = (
         ":material/key:",
     ),
     PageSpec(
+        "pages/public/accept_invitation.py",
+        "Join your organisation",
+        "accept_invitation",
+        ANONYMOUS,
+        "ClusterXchange",
+        ":material/how_to_reg:",
+        in_menu=False,
+    ),
+    PageSpec(
         "pages/public/partnerships.py", "Partnerships", "partnerships", EVERYONE, "ClusterXchange", ":material/groups:"
     ),
     PageSpec(

@@ -6,9 +6,11 @@ from domain.i18n import _
 from domain.labels import ORG_TYPE_LABELS
 from domain.rules import country_name
 from services import eois
+from services.colleagues import managed_people
 from services.partnerships import list_partnerships
 from services.runtime import read_session
 from ui.actions import act
+from ui.colleagues import colleagues_section
 from ui.guard import require_role
 from ui.journey import badge, history
 from ui.widgets import record_id
@@ -111,5 +113,10 @@ elif view.actions & {Action.APPROVE, Action.REQUEST_CHANGES, Action.REJECT}:
                 success=_("Decision recorded; the organisation is told by e-mail."),
                 rerun=True,
             )
+
+with read_session() as session:
+    people = managed_people(session, user, organisation.id or 0)
+if people is not None:  # a coordinator of the organisation's Partnership manages its people too
+    colleagues_section(user, people)
 
 history(view.events)

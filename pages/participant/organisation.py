@@ -4,20 +4,22 @@ from domain.enums import Role
 from domain.i18n import LANGUAGE_NAMES, _
 from domain.labels import ORG_TYPE_LABELS
 from domain.rules import country_name
+from services.colleagues import people_of
 from services.organisations import SPEC, set_document_language, set_location, update_profile
 from services.payments import set_organisation_account
-from services.queries import colleagues, organisation_of
+from services.queries import organisation_of
 from services.rules import rules_in_force
 from services.runtime import read_session
 from ui.actions import act
 from ui.bank import bank_account_form
+from ui.colleagues import colleagues_section
 from ui.guard import require_role
 from ui.wizard import Wizard, wizard
 
 user = require_role(Role.PARTICIPANT)
 with read_session() as session:
     organisation = organisation_of(session, user)
-    people = colleagues(session, user)
+    people = people_of(session, user) if organisation is not None else None
     rules = rules_in_force(session)
 
 st.title(_("My organisation"))
@@ -105,12 +107,8 @@ if chosen != organisation.document_language and st.button(_("Save the language")
         rerun=True,
     )
 
-st.subheader(_("People"))
-st.dataframe(
-    [{_("Name"): p.full_name, _("E-mail"): p.email, _("User name"): p.username} for p in people],
-    hide_index=True,
-    width="stretch",
-)
+if people is not None:
+    colleagues_section(user, people)
 
 st.subheader(_("Profile"))
 st.caption(_("Partnerships and counterparts read it; it also says whether you are a cluster member."))

@@ -30,7 +30,7 @@ from domain.validators import (
 )
 from forms.answers import check_value
 from forms.spec import FieldSpec, load_spec
-from services.accounts import hash_password
+from services.accounts import hash_password, username_for
 from services.imports.columns import country_code, org_type_code, split_list
 from services.imports.common import (
     ADD,
@@ -268,17 +268,6 @@ def write_organisations(ctx: Context, checked: list[Checked]) -> tuple[int, int,
 # --- people ---------------------------------------------------------------------------------
 
 
-def _username_for(email: str, taken: set[str]) -> str:
-    base = re.sub(r"[^a-z0-9._-]", "", email.split("@")[0].lower()).lstrip("._-")[:34] or "user"
-    base = base if len(base) >= 3 else f"{base}-user"
-    name, n = base, 1
-    while name in taken:
-        n += 1
-        name = f"{base}{n}"
-    taken.add(name)
-    return name
-
-
 @dataclass(frozen=True)
 class Person:
     full_name: str
@@ -299,7 +288,7 @@ def add_people(ctx: Context, people: list[Person]) -> int:
     rows = []
     for person in people:
         username = person.username if person.username and person.username not in taken else ""
-        username = username or _username_for(person.email, taken)
+        username = username or username_for(person.email, taken)
         taken.add(username)
         rows.append(
             {
@@ -309,6 +298,9 @@ def add_people(ctx: Context, people: list[Person]) -> int:
                 "password_hash": unusable,
                 "role": Role.PARTICIPANT,
                 "organisation_id": person.organisation_id,
+                # As for everyone who was in an organisation before roles existed: contact person and signatory.
+                "is_contact_person": True,
+                "is_signatory": True,
             }
         )
     user_ids = insert_many(ctx.session, User, rows)
