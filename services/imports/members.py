@@ -268,7 +268,7 @@ def write_organisations(ctx: Context, checked: list[Checked]) -> tuple[int, int,
 # --- people ---------------------------------------------------------------------------------
 
 
-def _username_for(email: str, taken: set[str]) -> str:
+def username_for(email: str, taken: set[str]) -> str:
     base = re.sub(r"[^a-z0-9._-]", "", email.split("@")[0].lower()).lstrip("._-")[:34] or "user"
     base = base if len(base) >= 3 else f"{base}-user"
     name, n = base, 1
@@ -299,7 +299,7 @@ def add_people(ctx: Context, people: list[Person]) -> int:
     rows = []
     for person in people:
         username = person.username if person.username and person.username not in taken else ""
-        username = username or _username_for(person.email, taken)
+        username = username or username_for(person.email, taken)
         taken.add(username)
         rows.append(
             {
