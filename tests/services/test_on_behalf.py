@@ -315,3 +315,35 @@ def test_exchanges_are_entered_only_by_a_partnership_of_one_side_for_approved_me
     assert visitor.email in told and host.email not in told
     with pytest.raises(PermissionDenied):
         exchanges.answer_proposal(session=session, actor=visitor, exchange_id=id_of(exchange), accept=True)
+
+
+def test_both_sides_confirming_at_once_agree_the_exchange_exactly_once(session: Session, setup) -> None:
+    """The Visitor and the Host press "Confirm" at the same moment: whichever comes second sees the first's
+    confirmation (one UPDATE sets its own and reads the other's), so the exchange is agreed once, never stuck."""
+    from concurrent.futures import ThreadPoolExecutor
+    from threading import Barrier
+
+    from db.engine import write_session
+
+    visitor, host = members_with_approved_eois(session, setup)
+    exchange = on_behalf.propose_for(
+        session=session,
+        actor=setup[3],
+        visitor_org_id=visitor.organisation_id,  # type: ignore[arg-type]
+        host_org_id=host.organisation_id,  # type: ignore[arg-type]
+    )
+    barrier = Barrier(2)
+
+    def confirm(person: User) -> None:
+        barrier.wait()
+        with write_session() as writer:
+            exchanges.answer_proposal(session=writer, actor=person, exchange_id=id_of(exchange), accept=True)
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        list(pool.map(confirm, (visitor, host)))
+    session.expire_all()
+    agreed = session.get(Exchange, exchange.id)
+    assert agreed.state == ExchangeState.PLANNING  # type: ignore[union-attr]
+    assert agreed.visitor_confirmed_at and agreed.host_confirmed_at  # type: ignore[union-attr]
+    actions = [e[0] for e in events(session, "exchange", id_of(exchange))]
+    assert sorted(actions) == sorted(["propose_on_behalf", "confirm", "confirm", "accept", "open_plan"])
