@@ -10,6 +10,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Protocol
 
 import bcrypt
 import sqlalchemy as sa
@@ -208,6 +209,29 @@ def duplicate_organisation(session: Session, *, name: str, country: str, number:
     return None
 
 
+class OrganisationInput(Protocol):
+    """A new organisation as a form gives it (registration, a coordinator's new member)."""
+
+    organisation_name: str
+    organisation_type: str
+    country: str
+    city: str
+    cluster_name: str
+    registration_number: str
+
+
+def organisation_fields(data: OrganisationInput) -> dict[str, str]:
+    """The keywords of `organisation_errors` and `new_organisation`."""
+    return {
+        "name": data.organisation_name,
+        "org_type": data.organisation_type,
+        "country": data.country,
+        "city": data.city,
+        "cluster_name": data.cluster_name,
+        "number": data.registration_number,
+    }
+
+
 def organisation_errors(
     session: Session, *, name: str, org_type: str, country: str, city: str, cluster_name: str, number: str
 ) -> dict[str, str]:
@@ -259,15 +283,8 @@ def register_participant(*, session: Session, data: Registration) -> User:
         password=data.password,
         password_repeat=data.password_repeat,
     )
-    organisation_fields = {
-        "name": data.organisation_name,
-        "org_type": data.organisation_type,
-        "country": data.country,
-        "city": data.city,
-        "cluster_name": data.cluster_name,
-        "number": data.registration_number,
-    }
-    errors.update(organisation_errors(session, **organisation_fields))
+    fields = organisation_fields(data)
+    errors.update(organisation_errors(session, **fields))
     if not errors and duplicate_organisation(
         session, name=data.organisation_name, country=data.country, number=data.registration_number
     ):
@@ -277,7 +294,7 @@ def register_participant(*, session: Session, data: Registration) -> User:
         )
     if errors:
         raise ValidationFailed(errors)
-    organisation = new_organisation(**organisation_fields)
+    organisation = new_organisation(**fields)
     session.add(organisation)
     session.flush()
     user = _new_user(

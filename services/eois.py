@@ -87,6 +87,23 @@ def start_eoi(*, session: Session, actor: User, side: Side, partnership_id: int 
     errors = start_problems(session, organisation, side, partnership_id)
     if errors:
         raise ValidationFailed(errors)
+    eoi = new_draft(session, actor=actor, organisation=organisation, side=side, partnership_id=partnership_id)
+    session.commit()
+    return eoi
+
+
+def new_draft(
+    session: Session,
+    *,
+    actor: User,
+    organisation: Organisation,
+    side: Side,
+    partnership_id: int | None,
+    answers: dict[str, Any] | None = None,
+    action: str = "create",
+    comment: str = "",
+) -> EOI:
+    """A draft expression of interest written by `actor`, with its audit event; the caller commits."""
     spec = load_spec(SPEC)
     eoi = EOI(
         organisation_id=id_of(organisation),
@@ -95,13 +112,19 @@ def start_eoi(*, session: Session, actor: User, side: Side, partnership_id: int 
         partnership_id=partnership_id,
         spec_name=spec.name,
         spec_version=spec.version,
+        answers=answers or {},
     )
     session.add(eoi)
     session.flush()
     append_event(
-        session, actor=actor, entity_type="eoi", entity_id=id_of(eoi), action="create", to_state=EOIState.DRAFT.value
+        session,
+        actor=actor,
+        entity_type="eoi",
+        entity_id=id_of(eoi),
+        action=action,
+        to_state=EOIState.DRAFT.value,
+        comment=comment,
     )
-    session.commit()
     return eoi
 
 

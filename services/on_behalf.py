@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from db.audit import append_event
-from db.models import EOI, Exchange, Organisation, Partnership, User
+from db.models import EOI, AuditEvent, Exchange, Organisation, Partnership, User
 from db.types import id_of
 from domain.enums import EOIState, ExchangeState, Party, Role, Side
 from domain.errors import PermissionDenied, ValidationFailed
@@ -32,8 +32,9 @@ from services.accounts import (
     issue_reset_token,
     new_organisation,
     organisation_errors,
+    organisation_fields,
 )
-from services.eois import SIDE_WORDS, SPEC, approved_eoi, start_problems
+from services.eois import SIDE_WORDS, SPEC, approved_eoi, entered_by_words, new_draft, start_problems
 from services.exchanges import new_exchange, open_exchange_id, pair_problems
 from services.imports.members import username_for
 from services.outbox import notify, organisation_users, partnership_users, queue_mail
@@ -67,14 +68,7 @@ def create_member(*, session: Session, actor: User, data: NewMember, partnership
     scope = encoding_scope(actor, partnership_id)
     if scope is not None and session.get(Partnership, scope) is None:
         raise ValidationFailed({"partnership_id": _("Choose a Partnership from the list.")})
-    fields = {
-        "name": data.organisation_name,
-        "org_type": data.organisation_type,
-        "country": data.country,
-        "city": data.city,
-        "cluster_name": data.cluster_name,
-        "number": data.registration_number,
-    }
+    fields = organisation_fields(data)
     errors = organisation_errors(session, **fields)
     errors.update(
         collect(
@@ -133,13 +127,14 @@ def _invite_contact(session: Session, contact: User, organisation: Organisation,
         to=contact.email,
         subject=_("Your account on CXC Desk"),
         body=_(
-            "Hello {name},\n\n{partnership} entered {org} in ClusterXchange and created the account “{username}” "
-            "for you. Choose your password within {minutes} minutes at\n\n{url}/reset_password?token={token}\n\n"
+            "Hello {name},\n\n{org} was entered in ClusterXchange by {partnership}, which created the account "
+            "“{username}” for you. Choose your password within {minutes} minutes at\n\n"
+            "{url}/reset_password?token={token}\n\n"
             "Later, use “Forgot password” at {url}/reset_password with this e-mail address. Then log in: you will "
             "see what your Partnership entered on your organisation's behalf, and confirm it."
         ).format(
             name=contact.full_name,
-            partnership=_partnership_name(session, actor.partnership_id),
+            partnership=_partnership_name(session, organisation.partnership_id),
             org=organisation.legal_name,
             username=contact.username,
             minutes=settings.reset_token_minutes,
@@ -162,7 +157,7 @@ def file_eoi(
     """An expression of interest entered for a member organisation, to the actor's Partnership (an
     administrator names one). Checked as the organisation's own; it waits as a draft, marked as entered
     by the actor, until the organisation sends it: that is its confirmation."""
-    organisation = require_member(session, actor, organisation_id, partnership_id)
+    organisation = require_member(session, actor, organisation_id)
     scope = encoding_scope(actor, partnership_id)
     if scope is None:
         raise ValidationFailed({"partnership_id": _("Choose the Partnership that supervises this side.")})
@@ -174,24 +169,14 @@ def file_eoi(
     errors.update(answer_errors)
     if errors:
         raise ValidationFailed(errors)
-    eoi = EOI(
-        organisation_id=id_of(organisation),
-        author_user_id=id_of(actor),
-        side=side,
-        partnership_id=scope,
-        spec_name=spec.name,
-        spec_version=spec.version,
-        answers=clean,
-    )
-    session.add(eoi)
-    session.flush()
-    append_event(
+    eoi = new_draft(
         session,
         actor=actor,
-        entity_type="eoi",
-        entity_id=id_of(eoi),
+        organisation=organisation,
+        side=side,
+        partnership_id=scope,
+        answers=clean,
         action="create_on_behalf",
-        to_state=EOIState.DRAFT.value,
         comment=f"for organisation {organisation.id}",
     )
     notify(
@@ -201,7 +186,9 @@ def file_eoi(
         body=_(
             "{who} of {partnership} entered an expression of interest as {side} on your organisation's behalf. "
             "Check it (change it if needed) and send it: it counts only once you have."
-        ).format(who=actor.full_name, partnership=_partnership_name(session, scope), side=SIDE_WORDS[side]),
+        ).format(
+            who=actor.full_name, partnership=_partnership_name(session, actor.partnership_id), side=SIDE_WORDS[side]
+        ),
         kind="eoi_entered",
         link=f"my_eois?id={eoi.id}",
     )
@@ -350,3 +337,15 @@ def awaiting_confirmation(session: Session, actor: User) -> list[Waiting]:
         )
         waiting.append(Waiting("exchange", id_of(x), what, ", ".join(pending)))
     return waiting
+
+
+def organisation_entered_by(session: Session, organisation_id: int) -> str:
+    """Who entered this organisation on its behalf ("Cora Coordinator (VOP)", from the audit), or ""."""
+    event = session.exec(
+        select(AuditEvent).where(
+            AuditEvent.entity_type == "organisation",
+            AuditEvent.entity_id == organisation_id,
+            AuditEvent.action == "create_on_behalf",
+        )
+    ).first()
+    return entered_by_words(session, session.get(User, event.actor_user_id)) if event and event.actor_user_id else ""

@@ -148,11 +148,10 @@ def is_member(session: Session, organisation: Organisation, partnership_id: int 
     return session.exec(query).first() is not None
 
 
-def require_member(
-    session: Session, actor: User, organisation_id: int, partnership_id: int | None = None
-) -> Organisation:
-    """The organisation `actor` enters a record for; NotFound outside the actor's Partnership's members."""
-    scope = encoding_scope(actor, partnership_id)
+def require_member(session: Session, actor: User, organisation_id: int) -> Organisation:
+    """The organisation `actor` enters a record for: a coordinator's Partnership's member, any organisation
+    for an administrator; NotFound otherwise."""
+    scope = encoding_scope(actor, None)
     organisation = session.get(Organisation, organisation_id)
     if organisation is None or not is_member(session, organisation, scope):
         raise NotFound(_("No organisation with this number is a member of your Partnership."))

@@ -2,7 +2,6 @@ import streamlit as st
 
 from domain.enums import Role, Side
 from domain.i18n import _
-from domain.labels import ORG_TYPE_LABELS
 from domain.rules import country_options
 from services import on_behalf
 from services.eois import SPEC as EOI_SPEC
@@ -11,7 +10,7 @@ from services.rules import rules_in_force
 from services.runtime import read_session
 from ui.actions import act
 from ui.guard import require_role
-from ui.widgets import field_error, form_errors_banner, has_errors, text_field
+from ui.widgets import field_error, form_errors_banner, has_errors, organisation_inputs, text_field
 from ui.wizard import Wizard, wizard
 
 user = require_role(Role.COORDINATOR, Role.ADMIN)
@@ -38,7 +37,7 @@ if user.role == Role.ADMIN:
         key="behalf_partnership",
     )
 with read_session() as session:
-    members = {o.id: f"{o.legal_name} ({o.country})" for o in on_behalf.members(session, user, partnership_id)}
+    members = {o.id: f"{o.legal_name} ({o.country})" for o in on_behalf.members(session, user)}
     visitors = {o.id: f"{o.legal_name} ({o.country})" for o in on_behalf.approved_organisations(session, Side.VISITOR)}
     hosts = {o.id: f"{o.legal_name} ({o.country})" for o in on_behalf.approved_organisations(session, Side.HOST)}
     waiting = on_behalf.awaiting_confirmation(session, user)
@@ -56,37 +55,7 @@ with tab_org:
     countries = country_options(rules)
     form_errors_banner(ORG_FORM)
     with st.form(ORG_FORM):
-        name = text_field(
-            ORG_FORM, "organisation_name", _("Legal name of the organisation"), key="bo_name", max_chars=200
-        )
-        org_type = st.selectbox(
-            _("Type of organisation") + " *",
-            list(ORG_TYPE_LABELS),
-            format_func=lambda t: ORG_TYPE_LABELS[t],
-            index=None,
-            key="bo_type",
-            placeholder=_("Choose a type"),
-        )
-        field_error(ORG_FORM, "organisation_type")
-        country = st.selectbox(
-            _("Country where it is registered") + " *",
-            list(countries),
-            format_func=lambda c: countries.get(c, c),
-            index=None,
-            key="bo_country",
-            placeholder=_("Choose a participating country"),
-        )
-        field_error(ORG_FORM, "country")
-        city = text_field(ORG_FORM, "city", _("City"), key="bo_city", max_chars=120)
-        number = text_field(
-            ORG_FORM,
-            "registration_number",
-            _("VAT or registration number"),
-            key="bo_number",
-            max_chars=40,
-            required=False,
-        )
-        cluster = text_field(ORG_FORM, "cluster_name", _("Cluster"), key="bo_cluster", max_chars=200, required=False)
+        organisation = organisation_inputs(ORG_FORM, "bo", countries)
         st.subheader(_("Contact person"))
         contact_name = text_field(ORG_FORM, "contact_name", _("Full name"), key="bo_contact_name", max_chars=120)
         contact_email = text_field(
@@ -99,16 +68,7 @@ with tab_org:
         )
         create = st.form_submit_button(_("Create the organisation and invite its contact"), type="primary")
     if create:
-        data = on_behalf.NewMember(
-            organisation_name=name,
-            organisation_type=org_type or "",
-            country=country or "",
-            city=city,
-            contact_name=contact_name,
-            contact_email=contact_email,
-            registration_number=number,
-            cluster_name=cluster,
-        )
+        data = on_behalf.NewMember(contact_name=contact_name, contact_email=contact_email, **organisation)
         made = act(
             lambda s: on_behalf.create_member(session=s, actor=user, data=data, partnership_id=partnership_id),
             success=None,
@@ -120,7 +80,9 @@ with tab_org:
             st.success(_("{org} created; its contact is invited by e-mail.").format(org=made.legal_name))
 
 with tab_eoi:
-    if not members:
+    if partnership_id is None:
+        st.info(_("Choose above the Partnership that the expression of interest goes to."))
+    elif not members:
         st.info(_("No member organisation yet: create one first."))
     else:
         organisation_id = st.selectbox(_("Organisation"), list(members), format_func=lambda i: members[i], key="be_org")

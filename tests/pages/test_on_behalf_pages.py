@@ -12,8 +12,8 @@ from db.types import id_of
 from domain.enums import ExchangeState, OrgType, Side
 from services import on_behalf
 from tests import factories as f
-from tests.journey import eoi_answers
 from tests.pages.test_journey_pages import page_as, texts
+from tests.services.test_on_behalf import file
 
 
 def _coordinator() -> User:
@@ -27,7 +27,7 @@ def test_the_create_organisation_form_refuses_under_its_fields_then_creates_and_
     with write_session() as session:
         at = page_as(session, coordinator, "pages/coordinator/on_behalf.py")
     assert not at.exception, at.exception
-    at.text_input(key="bo_name").input("Cluster Porto Digital")
+    at.text_input(key="bo_org_name").input("Cluster Porto Digital")
     at.text_input(key="bo_contact_email").input("not an address")
     at.button(key="FormSubmitter:behalf_org-Create the organisation and invite its contact").click().run()
     assert not at.exception, at.exception
@@ -36,7 +36,7 @@ def test_the_create_organisation_form_refuses_under_its_fields_then_creates_and_
     assert "participating country" in texts(at)
     with read_session() as session:
         assert session.exec(select(Organisation)).all() == []
-    at.selectbox(key="bo_type").select(OrgType.CLUSTER.value)
+    at.selectbox(key="bo_org_type").select(OrgType.CLUSTER.value)
     at.selectbox(key="bo_country").select("PT")
     at.text_input(key="bo_city").input("Porto")
     at.text_input(key="bo_contact_name").input("Rita Reis")
@@ -63,17 +63,15 @@ def test_the_organisations_see_who_entered_their_records_and_confirm_them(sqlite
                 "Cluster Porto Digital", OrgType.CLUSTER.value, "PT", "Porto", "Rita Reis", "rita@example.eu"
             ),
         )
-        eoi = on_behalf.file_eoi(
-            session=session,
-            actor=coordinator,
-            organisation_id=id_of(organisation),
-            side=Side.VISITOR,
-            answers=eoi_answers(["FR"]),
-        )
+        eoi = file(session, coordinator, id_of(organisation), Side.VISITOR)
         contact = session.exec(select(User).where(User.email == "rita@example.eu")).one()
         at = page_as(session, contact, "pages/participant/eoi.py", id=str(eoi.id))
     assert not at.exception, at.exception
     assert "Entered on your organisation's behalf by Cora Coordinator (PD)" in texts(at)
+    with write_session() as session:
+        at = page_as(session, contact, "pages/participant/organisation.py")
+    assert not at.exception, at.exception
+    assert "Entered on your organisation's behalf by Cora Coordinator (PD): check these details" in texts(at)
     with write_session() as session:
         at = page_as(session, coordinator, "pages/coordinator/on_behalf.py")
     assert "Visitor expression of interest of Cluster Porto Digital" in texts(at)

@@ -46,6 +46,19 @@ def setup(session: Session):
     )
 
 
+def file(session: Session, actor: User, organisation_id: int | None, side: Side = Side.HOST, **extra) -> EOI:
+    """An expression of interest entered for the organisation (wishing for France unless `answers` says)."""
+    answers = extra.pop("answers", eoi_answers(["FR"]))
+    return on_behalf.file_eoi(
+        session=session,
+        actor=actor,
+        organisation_id=organisation_id,  # type: ignore[arg-type]
+        side=side,
+        answers=answers,
+        **extra,
+    )
+
+
 def contact_of(session: Session, organisation: Organisation) -> User:
     return session.exec(select(User).where(User.organisation_id == organisation.id)).one()
 
@@ -70,7 +83,9 @@ def test_a_coordinator_creates_a_member_whose_contact_is_invited_and_sets_a_pass
     ]
     assert [e[:2] for e in events(session, "user", id_of(contact))] == [("invite", "coord.v")]
     mail = session.exec(select(Outbox).where(Outbox.to_email == "porto@example.eu")).one()
-    assert mail.kind == "account_invited" and "Partnership VOP entered Porto Cluster" in mail.body
+    assert (
+        mail.kind == "account_invited" and "Porto Cluster was entered in ClusterXchange by Partnership VOP" in mail.body
+    )
     token = re.search(r"reset_password\?token=(\S+)", mail.body).group(1)  # type: ignore[union-attr]
     reset_password(session=session, token=token, new=f.PASSWORD, new_repeat=f.PASSWORD)
     session.refresh(contact)
@@ -131,13 +146,7 @@ def test_an_eoi_entered_for_a_member_waits_until_the_organisation_sends_it(sessi
     _admin, vop, _hop, coordinator, outsider = setup
     organisation = on_behalf.create_member(session=session, actor=coordinator, data=member("Porto Cluster"))
     contact = contact_of(session, organisation)
-    eoi = on_behalf.file_eoi(
-        session=session,
-        actor=coordinator,
-        organisation_id=id_of(organisation),
-        side=Side.VISITOR,
-        answers=eoi_answers(["FR"]),
-    )
+    eoi = file(session, coordinator, id_of(organisation), Side.VISITOR)
     assert (eoi.state, eoi.partnership_id, eoi.author_user_id) == (EOIState.DRAFT, vop.id, coordinator.id)
     assert eois.eoi_queue(session, coordinator) == []  # unconfirmed: nothing to review yet
     view = eois.eoi_view(session, contact, id_of(eoi))
@@ -165,45 +174,25 @@ def test_an_eoi_entered_for_a_member_waits_until_the_organisation_sends_it(sessi
 
 
 def test_eois_are_entered_only_for_members_and_checked_as_the_organisations_own(session: Session, setup) -> None:
-    admin, vop, _hop, coordinator, outsider = setup
+    admin, vop, hop, coordinator, outsider = setup
     organisation = on_behalf.create_member(session=session, actor=coordinator, data=member("Porto Cluster"))
     self_registered = org_user(session, "ana", "PT")
     for actor, org_id in ((outsider, organisation.id), (coordinator, self_registered.organisation_id)):
         with pytest.raises(NotFound, match="member of your Partnership"):
-            on_behalf.file_eoi(
-                session=session, actor=actor, organisation_id=org_id, side=Side.HOST, answers=eoi_answers(["FR"])
-            )
+            file(session, actor, org_id)
     with pytest.raises(ValidationFailed) as refused:
-        on_behalf.file_eoi(
-            session=session, actor=coordinator, organisation_id=id_of(organisation), side=Side.HOST, answers={}
-        )
+        file(session, coordinator, id_of(organisation), answers={})
     assert "motivation" in refused.value.errors
     with pytest.raises(ValidationFailed, match="Partnership that supervises"):
-        on_behalf.file_eoi(
-            session=session,
-            actor=admin,
-            organisation_id=id_of(organisation),
-            side=Side.HOST,
-            answers=eoi_answers(["FR"]),
-        )
+        file(session, admin, id_of(organisation), Side.HOST)
     session.rollback()
     assert session.exec(select(EOI)).all() == []
-    on_behalf.file_eoi(
-        session=session,
-        actor=admin,
-        organisation_id=id_of(organisation),
-        side=Side.HOST,
-        answers=eoi_answers(["FR"]),
-        partnership_id=vop.id,
-    )
+    file(session, admin, id_of(organisation), Side.HOST, partnership_id=vop.id)
+    # The Support Office enters records for any organisation, to the Partnership it names.
+    anyone = file(session, admin, self_registered.organisation_id, Side.VISITOR, partnership_id=hop.id)
+    assert (anyone.partnership_id, anyone.state) == (hop.id, EOIState.DRAFT)
     with pytest.raises(ValidationFailed, match="already has an expression of interest as Host"):
-        on_behalf.file_eoi(
-            session=session,
-            actor=coordinator,
-            organisation_id=id_of(organisation),
-            side=Side.HOST,
-            answers=eoi_answers(["FR"]),
-        )
+        file(session, coordinator, id_of(organisation), Side.HOST)
 
 
 def members_with_approved_eois(session: Session, setup) -> tuple[User, User]:
@@ -216,13 +205,7 @@ def members_with_approved_eois(session: Session, setup) -> tuple[User, User]:
         (hop_coordinator, "Lyon Cluster", Side.HOST, "FR", "Lyon", "PT"),
     ):
         organisation = on_behalf.create_member(session=session, actor=coordinator, data=member(name, country, city))
-        eoi = on_behalf.file_eoi(
-            session=session,
-            actor=coordinator,
-            organisation_id=id_of(organisation),
-            side=side,
-            answers=eoi_answers([wanted]),
-        )
+        eoi = file(session, coordinator, id_of(organisation), side, answers=eoi_answers([wanted]))
         contact = contact_of(session, organisation)
         eois.submit_eoi(session=session, actor=contact, eoi_id=id_of(eoi), answers=eoi.answers)
         eois.decide_eoi(session=session, actor=coordinator, eoi_id=id_of(eoi), action=Action.APPROVE)
