@@ -224,6 +224,11 @@ class Exchange(SQLModel, table=True):
     # when its documents were signed on paper before CXC Desk, the day they were.
     reference: str | None = Field(default=None, max_length=60, unique=True, index=True)
     signed_outside_on: date | None = None
+    # Encoded by the Partnership: who entered the proposal for the two organisations; each side confirms
+    # it (the day below) before the exchange is agreed. None for an exchange an organisation proposed.
+    entered_by_user_id: int | None = Field(default=None, foreign_key="user.id")
+    visitor_confirmed_at: datetime | None = optional_time_field()
+    host_confirmed_at: datetime | None = optional_time_field()
     created_at: datetime = created_at_field()
     updated_at: datetime = created_at_field()
 

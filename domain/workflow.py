@@ -22,6 +22,7 @@ class Facts:
     comment: str = ""
     partnership_assigned: bool = True
     both_eois_approved: bool = True
+    both_sides_confirmed: bool = True  # an exchange encoded by a Partnership: each organisation confirmed it
     plan_agreed_by_both: bool = False
     plan_approved_by_both_partnerships: bool = False
     all_signatures_in: bool = False
@@ -56,6 +57,12 @@ def both_eois_approved(facts: Facts) -> str | None:
     if facts.both_eois_approved:
         return None
     return "Both sides need an approved expression of interest before the exchange is agreed."
+
+
+def both_eois_approved_and_confirmed(facts: Facts) -> str | None:
+    if not facts.both_sides_confirmed:
+        return "Both organisations must confirm the exchange that their Partnership entered on their behalf."
+    return both_eois_approved(facts)
 
 
 def both_sides_agreed_plan(facts: Facts) -> str | None:
@@ -154,7 +161,8 @@ AGREEMENT_RESIGN_STATES: tuple[ExchangeState, ...] = ACCOUNT_BOUND_STATES[1:]
 EXCHANGE_TRANSITIONS: tuple[T, ...] = (
     # The counterpart answers a proposal; "counterpart" is checked by the service (the
     # proposing side may not accept its own proposal), the parties here are the candidates.
-    _t(X.PROPOSED, Action.ACCEPT, X.AGREED, {V, H}, both_eois_approved),
+    # An exchange a Partnership entered on the organisations' behalf is agreed when both of them confirmed it.
+    _t(X.PROPOSED, Action.ACCEPT, X.AGREED, {V, H}, both_eois_approved_and_confirmed),
     _t(X.PROPOSED, Action.DECLINE, X.DECLINED, {V, H}),
     _t(X.AGREED, Action.OPEN_PLAN, X.PLANNING, {V, H}),
     _t(X.PLANNING, Action.SUBMIT_PLAN, X.PLAN_SUBMITTED, {V, H, SYS}, both_sides_agreed_plan),

@@ -11,6 +11,7 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Protocol
 
 import bcrypt
 import sqlalchemy as sa
@@ -108,6 +109,11 @@ def login_credentials(session: Session, username: str | None = None) -> dict:
 # --- first administrator and registration ---------------------------------------------
 
 
+def email_taken(session: Session, email: str) -> bool:
+    """Does an account use this (valid) address already?"""
+    return session.exec(select(User.id).where(func.lower(User.email) == normalise_email(email))).first() is not None
+
+
 def account_errors(
     session: Session, *, username: str, email: str, full_name: str, password: str, password_repeat: str
 ) -> dict[str, str]:
@@ -124,10 +130,8 @@ def account_errors(
         errors["password_repeat"] = _("The two passwords differ; type the same password twice.")
     if "username" not in errors and find_user(session, username):
         errors["username"] = _("This user name is taken; choose another.")
-    if "email" not in errors:
-        normalised = normalise_email(email)
-        if session.exec(select(User.id).where(func.lower(User.email) == normalised)).first():
-            errors["email"] = _("An account with this e-mail address exists already; use “Forgot password” to get in.")
+    if "email" not in errors and email_taken(session, email):
+        errors["email"] = _("An account with this e-mail address exists already; use “Forgot password” to get in.")
     return errors
 
 
@@ -228,9 +232,72 @@ def duplicate_organisation(
     return None
 
 
+class OrganisationInput(Protocol):
+    """A new organisation as a form gives it (registration, a coordinator's new member)."""
+
+    organisation_name: str
+    organisation_type: str
+    country: str
+    city: str
+    cluster_name: str
+    registration_number: str
+
+
+def organisation_fields(data: OrganisationInput) -> dict[str, str]:
+    """The keywords of `organisation_errors` and `new_organisation`."""
+    return {
+        "name": data.organisation_name,
+        "org_type": data.organisation_type,
+        "country": data.country,
+        "city": data.city,
+        "cluster_name": data.cluster_name,
+        "number": data.registration_number,
+    }
+
+
+def organisation_errors(
+    session: Session, *, name: str, org_type: str, country: str, city: str, cluster_name: str, number: str
+) -> dict[str, str]:
+    """The checks of a new organisation, as registration makes them (the rules in force); the duplicate
+    check is the caller's, as each caller says what to do instead."""
+    rules = rules_in_force(session)
+    return collect(
+        organisation_name=required_text(name, max_length=200, min_length=2),
+        organisation_type=choice_problem(org_type, {t.value for t in OrgType}, _("type of organisation")),
+        country=choice_problem(country, set(rules.participating_countries), _("participating country")),
+        city=required_text(city, max_length=120),
+        cluster_name=optional_text(cluster_name, max_length=200),
+        registration_number=optional_text(number, max_length=40),
+    )
+
+
+def new_organisation(
+    *,
+    name: str,
+    org_type: str,
+    country: str,
+    city: str,
+    cluster_name: str,
+    number: str,
+    partnership_id: int | None = None,
+) -> Organisation:
+    """The record of a checked new organisation, placed on the city list when the city is on it."""
+    place = find_city(city, country)
+    return Organisation(
+        legal_name=" ".join(name.split()),
+        org_type=OrgType(org_type),
+        country=country,
+        city=place.name if place else city.strip(),
+        latitude=place.latitude if place else None,
+        longitude=place.longitude if place else None,
+        cluster_name=cluster_name.strip(),
+        registration_number=number.strip(),
+        partnership_id=partnership_id,
+    )
+
+
 def register_participant(*, session: Session, data: Registration) -> User:
     """Self-registration of a person and the organisation they work for."""
-    rules = rules_in_force(session)
     errors = account_errors(
         session,
         username=data.username,
@@ -239,18 +306,8 @@ def register_participant(*, session: Session, data: Registration) -> User:
         password=data.password,
         password_repeat=data.password_repeat,
     )
-    errors.update(
-        collect(
-            organisation_name=required_text(data.organisation_name, max_length=200, min_length=2),
-            organisation_type=choice_problem(
-                data.organisation_type, {t.value for t in OrgType}, _("type of organisation")
-            ),
-            country=choice_problem(data.country, set(rules.participating_countries), _("participating country")),
-            city=required_text(data.city, max_length=120),
-            cluster_name=optional_text(data.cluster_name, max_length=200),
-            registration_number=optional_text(data.registration_number, max_length=40),
-        )
-    )
+    fields = organisation_fields(data)
+    errors.update(organisation_errors(session, **fields))
     if not errors and duplicate_organisation(
         session, name=data.organisation_name, country=data.country, number=data.registration_number
     ):
@@ -260,17 +317,7 @@ def register_participant(*, session: Session, data: Registration) -> User:
         )
     if errors:
         raise ValidationFailed(errors)
-    place = find_city(data.city, data.country)
-    organisation = Organisation(
-        legal_name=" ".join(data.organisation_name.split()),
-        org_type=OrgType(data.organisation_type),
-        country=data.country,
-        city=place.name if place else data.city.strip(),
-        latitude=place.latitude if place else None,
-        longitude=place.longitude if place else None,
-        cluster_name=data.cluster_name.strip(),
-        registration_number=data.registration_number.strip(),
-    )
+    organisation = new_organisation(**fields)
     session.add(organisation)
     session.flush()
     user = _new_user(

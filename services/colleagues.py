@@ -233,6 +233,22 @@ def invite_person(
 
     A person removed earlier (or whose invitation was withdrawn) is invited again on the same account."""
     require_people_manager(session, actor, organisation)
+    return invite_checked(
+        session, actor=actor, organisation=organisation, full_name=full_name, email=email, roles=roles
+    )
+
+
+def invite_checked(
+    session: Session,
+    *,
+    actor: User,
+    organisation: Organisation,
+    full_name: str,
+    email: str,
+    roles: Iterable[OrgRole | str],
+) -> User:
+    """`invite_person` once the caller has checked who may (a record encoded by a Partnership or the
+    Support Office, services.on_behalf). Caller commits."""
     chosen = _clean_roles(roles)
     errors = collect(full_name=required_text(full_name, max_length=120, min_length=2), email=email_problem(email))
     if errors:

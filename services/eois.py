@@ -11,7 +11,7 @@ from sqlmodel import Session, col, func, select
 from db.audit import append_event
 from db.models import EOI, Document, Exchange, Organisation, Partnership, User
 from db.types import id_of, utcnow
-from domain.enums import Action, DocumentKind, EOIState, Party, Side
+from domain.enums import Action, DocumentKind, EOIState, Party, Role, Side
 from domain.errors import PermissionDenied, ValidationFailed
 from domain.i18n import _
 from domain.rules import country_problem, side_type_problem, visitor_once_problem
@@ -52,9 +52,10 @@ def previous_visits(session: Session, organisation_id: int, *, besides: int | No
     return session.exec(query).one()
 
 
-def start_eoi(*, session: Session, actor: User, side: Side, partnership_id: int | None) -> EOI:
-    """A new draft for the actor's organisation, as Visitor or Host, to a Partnership or "assign me"."""
-    organisation = require_participant_org(session, actor)
+def start_problems(
+    session: Session, organisation: Organisation, side: Side, partnership_id: int | None
+) -> dict[str, str]:
+    """Why this organisation may not start an expression of interest as `side` (by the rules in force)."""
     rules = rules_in_force(session)
     errors: dict[str, str] = {}
     problem = side_type_problem(side.value, organisation.org_type, rules) or country_problem(
@@ -75,10 +76,34 @@ def start_eoi(*, session: Session, actor: User, side: Side, partnership_id: int 
     ).first()
     if existing is not None:
         errors["side"] = _(
-            "Your organisation already has an expression of interest as {side} (number {id}); continue that one."
-        ).format(side=SIDE_WORDS[side], id=existing.id)
+            "{org} already has an expression of interest as {side} (number {id}); continue that one."
+        ).format(org=organisation.legal_name, side=SIDE_WORDS[side], id=existing.id)
+    return errors
+
+
+def start_eoi(*, session: Session, actor: User, side: Side, partnership_id: int | None) -> EOI:
+    """A new draft for the actor's organisation, as Visitor or Host, to a Partnership or "assign me"."""
+    organisation = require_participant_org(session, actor)
+    errors = start_problems(session, organisation, side, partnership_id)
     if errors:
         raise ValidationFailed(errors)
+    eoi = new_draft(session, actor=actor, organisation=organisation, side=side, partnership_id=partnership_id)
+    session.commit()
+    return eoi
+
+
+def new_draft(
+    session: Session,
+    *,
+    actor: User,
+    organisation: Organisation,
+    side: Side,
+    partnership_id: int | None,
+    answers: dict[str, Any] | None = None,
+    action: str = "create",
+    comment: str = "",
+) -> EOI:
+    """A draft expression of interest written by `actor`, with its audit event; the caller commits."""
     spec = load_spec(SPEC)
     eoi = EOI(
         organisation_id=id_of(organisation),
@@ -87,13 +112,19 @@ def start_eoi(*, session: Session, actor: User, side: Side, partnership_id: int 
         partnership_id=partnership_id,
         spec_name=spec.name,
         spec_version=spec.version,
+        answers=answers or {},
     )
     session.add(eoi)
     session.flush()
     append_event(
-        session, actor=actor, entity_type="eoi", entity_id=id_of(eoi), action="create", to_state=EOIState.DRAFT.value
+        session,
+        actor=actor,
+        entity_type="eoi",
+        entity_id=id_of(eoi),
+        action=action,
+        to_state=EOIState.DRAFT.value,
+        comment=comment,
     )
-    session.commit()
     return eoi
 
 
@@ -148,12 +179,15 @@ def submit_eoi(*, session: Session, actor: User, eoi_id: int, answers: dict[str,
     errors.update(_cv_problem(session, eoi, clean))
     if errors:
         raise ValidationFailed(errors)
+    author = session.get(User, eoi.author_user_id)
     apply_transition(
         session,
         eoi,
         Action.SUBMIT,
         parties=parties,
         actor=actor,
+        # Entered by the Partnership on the organisation's behalf: sending it is the organisation's confirmation.
+        comment=f"confirms what {author.username} entered on its behalf" if entered_on_behalf(author) else "",
         values={"answers": clean, "submitted_at": utcnow(), "last_comment": ""},
     )
     organisation = session.get(Organisation, eoi.organisation_id)
@@ -171,6 +205,11 @@ def submit_eoi(*, session: Session, actor: User, eoi_id: int, answers: dict[str,
     )
     session.commit()
     return eoi
+
+
+def entered_on_behalf(author: User | None) -> bool:
+    """An expression of interest written by a coordinator or administrator for the organisation."""
+    return author is not None and author.role != Role.PARTICIPANT
 
 
 def _cv_problem(session: Session, eoi: EOI, clean: dict[str, Any]) -> dict[str, str]:
@@ -339,6 +378,7 @@ class EOIView:
     partnership: Partnership | None
     cv: Document | None
     events: list[TimelineEntry]
+    entered_by: str = ""  # who entered it on the organisation's behalf ("" when the organisation wrote it)
 
 
 def eoi_view(session: Session, user: User, eoi_id: int) -> EOIView:
@@ -359,4 +399,13 @@ def eoi_view(session: Session, user: User, eoi_id: int) -> EOIView:
         partnership,
         cv,
         timeline(session, "eoi", eoi_id),
+        entered_by_words(session, session.get(User, eoi.author_user_id)),
     )
+
+
+def entered_by_words(session: Session, author: User | None) -> str:
+    """ "Cora Coordinator (VOP)" for a record a coordinator entered on an organisation's behalf, else ""."""
+    if not entered_on_behalf(author):
+        return ""
+    partnership = session.get(Partnership, author.partnership_id) if author.partnership_id else None  # type: ignore[union-attr]
+    return f"{author.full_name} ({partnership.acronym if partnership else _('Support Office')})"  # type: ignore[union-attr]

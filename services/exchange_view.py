@@ -21,6 +21,7 @@ from db.models import (
 from domain.enums import Action, ExchangeState, Party
 from services import documents, exchanges, paying_account, payments, reports
 from services.comments import ThreadEntry, thread
+from services.eois import entered_by_words
 from services.outbox import organisation_users
 from services.permissions import exchange_actions, load_exchange, may_download_evidence_pack, may_give_host_feedback
 from services.timeline import TimelineEntry, timeline
@@ -56,6 +57,7 @@ class ExchangeView:
     events: list[TimelineEntry]
     may_give_host_feedback: bool
     may_download_evidence_pack: bool
+    entered_by: str = ""  # who entered it on the organisations' behalf ("" when an organisation proposed it)
 
     @property
     def latest_plan(self) -> ActionPlan | None:
@@ -114,4 +116,7 @@ def exchange_view(session: Session, user: User, exchange_id: int) -> ExchangeVie
         events=timeline(session, "exchange", exchange_id),
         may_give_host_feedback=may_give_host_feedback(exchange, parties),
         may_download_evidence_pack=may_download_evidence_pack(parties),
+        entered_by=entered_by_words(session, session.get(User, exchange.entered_by_user_id))
+        if exchange.entered_by_user_id
+        else "",
     )

@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+import sqlalchemy as sa
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from db.audit import append_event
@@ -32,7 +34,7 @@ from forms.spec import load_spec
 from services.documents import generate_or_wait, supersede_documents
 from services.eois import approved_eoi, previous_visits
 from services.outbox import notify, organisation_users, partnership_users
-from services.permissions import counterpart, load_exchange, require_participant_org
+from services.permissions import answering_sides, load_exchange, require_participant_org
 from services.rules import in_force_version_id, rules_in_force
 from services.tags import tag_from_eoi, tag_from_plan
 from services.transitions import apply_transition
@@ -81,6 +83,57 @@ def _both_eois(session: Session, visitor_org_id: int, host_org_id: int) -> tuple
     return approved_eoi(session, visitor_org_id, Side.VISITOR), approved_eoi(session, host_org_id, Side.HOST)
 
 
+def open_exchange_id(session: Session, visitor_org_id: int, host_org_id: int) -> int | None:
+    """The open exchange of these two organisations (Visitor and Host), if they have one."""
+    return session.exec(
+        select(Exchange.id).where(
+            Exchange.visitor_org_id == visitor_org_id,
+            Exchange.host_org_id == host_org_id,
+            col(Exchange.state).in_(OPEN_STATES),
+        )
+    ).first()
+
+
+def new_exchange(
+    session: Session,
+    *,
+    actor: User,
+    eois: tuple[EOI, EOI],
+    proposer: Party,
+    message: str,
+    opportunity_id: int | None = None,
+    entered_by: User | None = None,
+) -> Exchange:
+    """A proposed exchange between the organisations of the approved Visitor and Host `eois`, with its
+    tags and the audit event; `entered_by`: the coordinator who entered it on the organisations' behalf."""
+    visitor_eoi, host_eoi = eois
+    exchange = Exchange(
+        visitor_org_id=visitor_eoi.organisation_id,
+        host_org_id=host_eoi.organisation_id,
+        visitor_partnership_id=visitor_eoi.partnership_id,  # type: ignore[arg-type]
+        host_partnership_id=host_eoi.partnership_id,  # type: ignore[arg-type]
+        visitor_eoi_id=id_of(visitor_eoi),
+        host_eoi_id=id_of(host_eoi),
+        opportunity_id=opportunity_id,
+        proposed_by=proposer,
+        message=message.strip(),
+        entered_by_user_id=entered_by.id if entered_by else None,
+    )
+    session.add(exchange)
+    session.flush()
+    tag_from_eoi(session, exchange)
+    append_event(
+        session,
+        actor=actor,
+        entity_type="exchange",
+        entity_id=id_of(exchange),
+        action="propose_on_behalf" if entered_by else "propose",
+        to_state=ExchangeState.PROPOSED.value,
+        comment=message.strip(),
+    )
+    return exchange
+
+
 def propose_exchange(
     *,
     session: Session,
@@ -124,11 +177,7 @@ def propose_exchange(
     problems = pair_problems(session, visitor, host)
     if problems:
         raise ValidationFailed({"counterpart": " ".join(problems)})
-    duplicate = session.exec(
-        select(Exchange.id).where(
-            Exchange.visitor_org_id == visitor.id, Exchange.host_org_id == host.id, col(Exchange.state).in_(OPEN_STATES)
-        )
-    ).first()
+    duplicate = open_exchange_id(session, id_of(visitor), id_of(host))
     if duplicate:
         raise ValidationFailed(
             {
@@ -139,28 +188,13 @@ def propose_exchange(
         )
     if len(message) > 2000:
         raise ValidationFailed({"message": _("Please keep the message under 2000 characters.")})
-    exchange = Exchange(
-        visitor_org_id=id_of(visitor),
-        host_org_id=id_of(host),
-        visitor_partnership_id=visitor_eoi.partnership_id,  # type: ignore[arg-type, union-attr]
-        host_partnership_id=host_eoi.partnership_id,  # type: ignore[arg-type, union-attr]
-        visitor_eoi_id=id_of(visitor_eoi),  # type: ignore[arg-type]
-        host_eoi_id=id_of(host_eoi),  # type: ignore[arg-type]
-        opportunity_id=opportunity.id if opportunity else None,
-        proposed_by=proposer,
-        message=message.strip(),
-    )
-    session.add(exchange)
-    session.flush()
-    tag_from_eoi(session, exchange)
-    append_event(
+    exchange = new_exchange(
         session,
         actor=actor,
-        entity_type="exchange",
-        entity_id=id_of(exchange),
-        action="propose",
-        to_state=ExchangeState.PROPOSED.value,
-        comment=message.strip(),
+        eois=(visitor_eoi, host_eoi),  # type: ignore[arg-type]
+        proposer=proposer,
+        message=message,
+        opportunity_id=opportunity.id if opportunity else None,
     )
     notify(
         session,
@@ -177,21 +211,25 @@ def propose_exchange(
 
 
 def answer_proposal(*, session: Session, actor: User, exchange_id: int, accept: bool, comment: str = "") -> Exchange:
-    """The proposed counterpart accepts (the plan opens) or declines."""
+    """The proposed counterpart accepts (the plan opens) or declines. An exchange that a Partnership entered
+    on the organisations' behalf is confirmed (accepted) by each side in turn; the second confirmation agrees it."""
     exchange, parties = load_exchange(session, actor, exchange_id)
-    if counterpart(exchange) not in parties:
-        raise PermissionDenied(_("Only the organisation the proposal was sent to may answer it."))
-    mine = {counterpart(exchange)}
-    if accept:
-        visitor_eoi, host_eoi = _both_eois(session, exchange.visitor_org_id, exchange.host_org_id)
-        apply_transition(
-            session,
-            exchange,
-            Action.ACCEPT,
-            parties=mine,
-            actor=actor,
-            facts=Facts(both_eois_approved=bool(visitor_eoi and host_eoi)),
+    on_behalf = exchange.entered_by_user_id is not None
+    mine = set(answering_sides(exchange) & parties)
+    if not mine:
+        raise PermissionDenied(
+            _("Only the Visitor and the Host confirm an exchange entered on their behalf, each once.")
+            if on_behalf
+            else _("Only the organisation the proposal was sent to may answer it.")
         )
+    if accept and on_behalf and not _confirm_side(session, exchange, next(iter(mine)), actor):
+        subject = _("Please confirm the exchange entered on your behalf")
+        body = _("The other organisation confirmed the exchange; it is agreed as soon as yours confirms it too.")
+    elif accept:
+        visitor_eoi, host_eoi = _both_eois(session, exchange.visitor_org_id, exchange.host_org_id)
+        confirmed = not on_behalf or bool(exchange.visitor_confirmed_at and exchange.host_confirmed_at)
+        facts = Facts(both_eois_approved=bool(visitor_eoi and host_eoi), both_sides_confirmed=confirmed)
+        apply_transition(session, exchange, Action.ACCEPT, parties=mine, actor=actor, facts=facts)
         apply_transition(session, exchange, Action.OPEN_PLAN, parties=mine, actor=actor)
         subject = _("Your exchange proposal was accepted")
         body = _("The exchange is agreed. Write the action plan together now.")
@@ -201,10 +239,9 @@ def answer_proposal(*, session: Session, actor: User, exchange_id: int, accept: 
             _("Your exchange proposal was declined"),
             _("The other organisation declined: {comment}").format(comment=comment.strip() or "—"),
         )
-    proposer_org = exchange.visitor_org_id if exchange.proposed_by == Party.VISITOR else exchange.host_org_id
     notify(
         session,
-        organisation_users(session, proposer_org),
+        [u for u in _proposal_audience(session, exchange) if u.id != actor.id],
         subject=subject,
         body=body,
         kind="exchange_answered",
@@ -212,6 +249,53 @@ def answer_proposal(*, session: Session, actor: User, exchange_id: int, accept: 
     )
     session.commit()
     return exchange
+
+
+def _proposal_audience(session: Session, exchange: Exchange) -> list[User]:
+    """Who hears the answer: the proposing organisation; for an exchange entered on the organisations'
+    behalf, both organisations and the Partnerships of both sides."""
+    if exchange.entered_by_user_id is None:
+        proposer = exchange.visitor_org_id if exchange.proposed_by == Party.VISITOR else exchange.host_org_id
+        return organisation_users(session, proposer)
+    return [
+        *organisation_users(session, exchange.visitor_org_id),
+        *organisation_users(session, exchange.host_org_id),
+        *partnership_users(session, exchange.visitor_partnership_id),
+        *partnership_users(session, exchange.host_partnership_id),
+    ]
+
+
+CONFIRMED_AT = {Party.VISITOR: "visitor_confirmed_at", Party.HOST: "host_confirmed_at"}
+
+
+def _confirm_side(session: Session, exchange: Exchange, side: Party, actor: User) -> bool:
+    """Record that `side` confirms what its Partnership entered (once: a second click or tab loses), with
+    the audit event; True when the other side had confirmed already. One UPDATE sets this side's day and
+    reads the other's: of two sides confirming at once, the later one waits for the row and sees the first."""
+    mine, other = CONFIRMED_AT[side], CONFIRMED_AT[Party.HOST if side == Party.VISITOR else Party.VISITOR]
+    table = Exchange.__table__  # type: ignore[attr-defined]
+    now = utcnow()
+    row = session.execute(
+        sa.update(table)
+        .where(table.c.id == exchange.id, table.c.state == ExchangeState.PROPOSED.value, table.c[mine].is_(None))
+        .values({mine: now, "updated_at": now})
+        .returning(table.c[other])
+    ).first()
+    if row is None:
+        session.rollback()
+        raise StaleState(_("This exchange changed meanwhile (it was confirmed or answered); reload the page."))
+    set_committed_value(exchange, mine, now)
+    set_committed_value(exchange, other, row[0])
+    entered_by = session.get(User, exchange.entered_by_user_id)
+    append_event(
+        session,
+        actor=actor,
+        entity_type="exchange",
+        entity_id=id_of(exchange),
+        action="confirm",
+        comment=f"{side.value} confirms what {entered_by.username if entered_by else '?'} entered on its behalf",
+    )
+    return row[0] is not None
 
 
 # --- the action plan ------------------------------------------------------------------

@@ -28,7 +28,9 @@ from domain.workflow import EOI_TRANSITIONS, EXCHANGE_TRANSITIONS, Facts, availa
 from services.accounts import require_admin
 
 __all__ = [
+    "answering_sides",
     "counterpart",
+    "encoding_scope",
     "eoi_actions",
     "eoi_parties",
     "exchange_actions",
@@ -45,6 +47,7 @@ __all__ = [
     "org_roles",
     "organisation_partnerships",
     "require_admin",
+    "require_member",
     "require_participant_org",
     "require_partnership",
     "require_people_manager",
@@ -110,16 +113,56 @@ def require_participant_org(session: Session, user: User) -> Organisation:
     return organisation
 
 
-def import_scope(actor: User, partnership_id: int | None) -> int | None:
-    """Whose records an import may add and change: a coordinator's own Partnership's only (asking for
-    another is refused); an administrator any, or those of the Partnership it names."""
+def _partnership_scope(actor: User, partnership_id: int | None, *, other: str, role: str) -> int | None:
+    """The Partnership whose members `actor` acts for: a coordinator's own (asking for another is refused
+    with `other`); an administrator's choice, None for any; anyone else is refused with `role`."""
     if actor.is_active and actor.role == Role.COORDINATOR and actor.partnership_id is not None:
         if partnership_id not in (None, actor.partnership_id):
-            raise PermissionDenied(_("A coordinator imports records of their own Partnership only."))
+            raise PermissionDenied(other)
         return actor.partnership_id
     if actor.is_active and actor.role == Role.ADMIN:
         return partnership_id
-    raise PermissionDenied(_("Only coordinators and administrators import records."))
+    raise PermissionDenied(role)
+
+
+def import_scope(actor: User, partnership_id: int | None) -> int | None:
+    """Whose records an import may add and change: a coordinator's own Partnership's only (asking for
+    another is refused); an administrator any, or those of the Partnership it names."""
+    return _partnership_scope(
+        actor,
+        partnership_id,
+        other=_("A coordinator imports records of their own Partnership only."),
+        role=_("Only coordinators and administrators import records."),
+    )
+
+
+def encoding_scope(actor: User, partnership_id: int | None) -> int | None:
+    """For whom `actor` encodes on the organisations' behalf: as `import_scope`, in this action's words."""
+    return _partnership_scope(
+        actor,
+        partnership_id,
+        other=_("A coordinator enters records for their own Partnership only."),
+        role=_("Only coordinators and administrators enter records on an organisation's behalf."),
+    )
+
+
+def is_member(session: Session, organisation: Organisation, partnership_id: int | None) -> bool:
+    """Is the organisation a member of the Partnership (None: the Support Office, every organisation)?
+    A member was brought in by it (created or imported) or has an expression of interest to it."""
+    if partnership_id is None or organisation.partnership_id == partnership_id:
+        return True
+    query = select(EOI.id).where(EOI.organisation_id == organisation.id, EOI.partnership_id == partnership_id)
+    return session.exec(query).first() is not None
+
+
+def require_member(session: Session, actor: User, organisation_id: int) -> Organisation:
+    """The organisation `actor` enters a record for: a coordinator's Partnership's member, any organisation
+    for an administrator; NotFound otherwise."""
+    scope = encoding_scope(actor, None)
+    organisation = session.get(Organisation, organisation_id)
+    if organisation is None or not is_member(session, organisation, scope):
+        raise NotFound(_("No organisation with this number is a member of your Partnership."))
+    return organisation
 
 
 def require_partnership(session: Session, partnership_id: int | None) -> Partnership:
@@ -143,11 +186,28 @@ def counterpart(exchange: Exchange) -> Party:
     return Party.HOST if exchange.proposed_by == Party.VISITOR else Party.VISITOR
 
 
+def answering_sides(exchange: Exchange) -> frozenset[Party]:
+    """Who answers a proposal: the counterpart; for one a Partnership entered on the organisations'
+    behalf, each side that has not confirmed it yet (a coordinator never confirms for them)."""
+    if exchange.state != ExchangeState.PROPOSED:
+        return frozenset()
+    if exchange.entered_by_user_id is None:
+        return frozenset({counterpart(exchange)})
+    return frozenset(
+        side
+        for side, confirmed in (
+            (Party.VISITOR, exchange.visitor_confirmed_at),
+            (Party.HOST, exchange.host_confirmed_at),
+        )
+        if confirmed is None
+    )
+
+
 def exchange_actions(exchange: Exchange, parties: Iterable[Party]) -> frozenset[Action]:
     """The workflow table's actions on this exchange for these parties (guards are checked on click)."""
     mine = frozenset(parties)
     actions = set(available_actions(EXCHANGE_TRANSITIONS, exchange.state, mine))
-    if exchange.state == ExchangeState.PROPOSED and counterpart(exchange) not in mine:
+    if exchange.state == ExchangeState.PROPOSED and not answering_sides(exchange) & mine:
         actions -= {Action.ACCEPT, Action.DECLINE}
     return frozenset(actions)
 

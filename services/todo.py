@@ -11,6 +11,8 @@ from db.types import id_of
 from domain.enums import EOIState, ExchangeState, Party, Side
 from domain.workflow import AGREEMENT_RESIGN_STATES
 from services.documents import current_documents, missing_account, parties_to_sign
+from services.eois import entered_on_behalf
+from services.permissions import answering_sides
 
 
 @dataclass(frozen=True)
@@ -37,7 +39,16 @@ def participant_todos(session: Session, user: User) -> list[Todo]:
     eois = list(session.exec(select(EOI).where(EOI.organisation_id == org.id)))
     for eoi in eois:
         side = "Visitor" if eoi.side == Side.VISITOR else "Host"
-        if eoi.state == EOIState.DRAFT:
+        if eoi.state == EOIState.DRAFT and entered_on_behalf(session.get(User, eoi.author_user_id)):
+            todos.append(
+                Todo(
+                    f"Confirm the expression of interest as {side} that your Partnership entered",
+                    "Check it and send it: it counts only once you have.",
+                    "pages/participant/eoi.py",
+                    eoi.id,
+                )
+            )
+        elif eoi.state == EOIState.DRAFT:
             todos.append(
                 Todo(
                     f"Finish your expression of interest as {side}",
@@ -101,11 +112,13 @@ def participant_todos(session: Session, user: User) -> list[Todo]:
                     x.id,
                 )
             )
-        if x.state == ExchangeState.PROPOSED and x.proposed_by != me:
+        if x.state == ExchangeState.PROPOSED and me in answering_sides(x):
             todos.append(
                 Todo(
-                    "Answer a proposal",
-                    "Another organisation proposes an exchange.",
+                    "Confirm the exchange your Partnership entered" if x.entered_by_user_id else "Answer a proposal",
+                    "Entered on your behalf: it is agreed once both organisations confirmed it."
+                    if x.entered_by_user_id
+                    else "Another organisation proposes an exchange.",
                     "pages/exchange/exchange.py",
                     x.id,
                 )

@@ -124,23 +124,45 @@ def header(view: ExchangeView) -> None:
 
 
 def proposal_answer(view: ExchangeView, user: User) -> None:
-    """Accept or decline (the counterpart only: `view.actions` holds ACCEPT and DECLINE for it)."""
+    """Accept or decline (the counterpart only: `view.actions` holds ACCEPT and DECLINE for it); for an
+    exchange the Partnership entered on the organisations' behalf, confirm it or decline it (each side)."""
     xid = view.exchange_id
-    st.subheader(_("Your answer to this proposal"))
+    if view.entered_by:
+        st.subheader(_("Entered on your behalf: please confirm"))
+        st.info(
+            _(
+                "{who} entered this exchange for both organisations. It is agreed once each of them confirmed it; "
+                "then you write the action plan together."
+            ).format(who=view.entered_by),
+            icon=":material/how_to_reg:",
+        )
+        accept_label, accepted = _("Confirm the exchange"), _("Confirmed: thank you.")
+    else:
+        st.subheader(_("Your answer to this proposal"))
+        accept_label, accepted = _("Accept the exchange"), _("Accepted: write the action plan together now.")
     comment = st.text_input(_("Message (optional when you accept)"), key="proposal_comment", max_chars=500)
     c1, c2 = st.columns(2)
-    if c1.button(_("Accept the exchange"), type="primary", key="accept_exchange"):
-        step(
-            view,
-            lambda s: exchanges.answer_proposal(session=s, actor=user, exchange_id=xid, accept=True),
-            _("Accepted: write the action plan together now."),
-        )
+    if c1.button(accept_label, type="primary", key="accept_exchange"):
+        step(view, lambda s: exchanges.answer_proposal(session=s, actor=user, exchange_id=xid, accept=True), accepted)
     if c2.button(_("Decline"), key="decline_exchange"):
         step(
             view,
             lambda s: exchanges.answer_proposal(session=s, actor=user, exchange_id=xid, accept=False, comment=comment),
             _("Declined; the other organisation is told."),
         )
+
+
+def entered_on_behalf(view: ExchangeView) -> None:
+    """Who entered the exchange for the organisations, and which of them confirmed it so far."""
+    if not view.entered_by:
+        return
+    exchange = view.exchange
+    confirmed = [
+        _("{org} confirmed it on {day}").format(org=side.organisation.legal_name, day=day(at))
+        for side, at in ((view.visitor, exchange.visitor_confirmed_at), (view.host, exchange.host_confirmed_at))
+        if at
+    ]
+    st.caption(" · ".join([_("Entered on the organisations' behalf by {who}").format(who=view.entered_by), *confirmed]))
 
 
 # --- the action plan -------------------------------------------------------------------

@@ -191,6 +191,14 @@ PAGES: tuple[PageSpec, ...] = (
         ":material/upload_file:",
     ),
     PageSpec(
+        "pages/coordinator/on_behalf.py",
+        "Encode for members",
+        "encode",
+        _roles(Role.COORDINATOR, Role.ADMIN),
+        "Figures",
+        ":material/edit_document:",
+    ),
+    PageSpec(
         "pages/admin/home.py", "Overview", "admin_home", _roles(Role.ADMIN), "Support Office", ":material/dashboard:"
     ),
     PageSpec(

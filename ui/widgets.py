@@ -10,6 +10,7 @@ import streamlit as st
 from streamlit import config as streamlit_config
 
 from domain.i18n import _
+from domain.labels import ORG_TYPE_LABELS
 from services.instance import Identity
 
 
@@ -104,3 +105,63 @@ def plain(text: str) -> str:
     """Text people typed (an organisation's name…), escaped so that Markdown shows it as typed:
     a name with `*`, `[` or `:red[` neither formats nor links."""
     return _MARKDOWN_SPECIALS.sub(r"\\\1", " ".join(text.split()))
+
+
+def organisation_inputs(form: str, prefix: str, countries: dict[str, str]) -> dict[str, str]:
+    """The fields of a new organisation inside `form` (registration, a coordinator's new member), each with
+    its error under it; keys `{prefix}_org_name`, …; returns the values by the services' field names."""
+    name = text_field(
+        form, "organisation_name", _("Legal name of the organisation"), key=f"{prefix}_org_name", max_chars=200
+    )
+    org_type = st.selectbox(
+        _("Type of organisation") + " *",
+        options=list(ORG_TYPE_LABELS),
+        format_func=lambda t: ORG_TYPE_LABELS[t],
+        index=None,
+        key=f"{prefix}_org_type",
+        placeholder=_("Choose a type"),
+        help=_("Decides whether it can take part as Visitor, as Host, or both."),
+    )
+    field_error(form, "organisation_type")
+    country = st.selectbox(
+        _("Country where it is registered") + " *",
+        options=list(countries),
+        format_func=lambda c: countries.get(c, c),
+        index=None,
+        key=f"{prefix}_country",
+        placeholder=_("Choose a participating country"),
+    )
+    field_error(form, "country")
+    city = text_field(
+        form,
+        "city",
+        _("City"),
+        key=f"{prefix}_city",
+        max_chars=120,
+        help=_("Used to compute the travel distance, e.g. Porto"),
+    )
+    number = text_field(
+        form,
+        "registration_number",
+        _("VAT or registration number"),
+        key=f"{prefix}_number",
+        max_chars=40,
+        required=False,
+        help=_("One organisation has one account: we check that it is not registered already."),
+    )
+    cluster = text_field(
+        form,
+        "cluster_name",
+        _("Cluster the organisation belongs to"),
+        key=f"{prefix}_cluster",
+        max_chars=200,
+        required=False,
+    )
+    return {
+        "organisation_name": name,
+        "organisation_type": org_type or "",
+        "country": country or "",
+        "city": city,
+        "registration_number": number,
+        "cluster_name": cluster,
+    }

@@ -260,6 +260,7 @@ def wizard(
     host_country: str | None = None,
     uploader: Uploader | None = None,
     can_submit: bool = True,
+    can_save: bool = True,
 ) -> WizardOutcome:
     """Render the wizard; returns the button the person pressed ("save" or "submit") and the answers."""
     spec = as_spec(spec)
@@ -301,7 +302,7 @@ def wizard(
     if current > 0 and cols[0].button(_("Back"), key=state._key("back"), icon=":material/arrow_back:"):
         state.step = current - 1
         st.rerun()
-    if cols[1].button(_("Save draft"), key=state._key("save"), icon=":material/save:"):
+    if can_save and cols[1].button(_("Save draft"), key=state._key("save"), icon=":material/save:"):
         return WizardOutcome("save", dict(answers))
     if current < len(spec.sections):
         if cols[2].button(_("Next"), key=state._key("next"), type="primary", icon=":material/arrow_forward:"):

@@ -39,6 +39,13 @@ st.markdown(
     f" · {_('Cluster')}: {organisation.cluster_name or '—'} · {_('Partnership')}: "
     f"{partnership.name if partnership else _('Assign me')}"
 )
+if view.entered_by:
+    st.info(
+        _("Entered on the organisation's behalf by {who}; it counts once the organisation sends it.").format(
+            who=view.entered_by
+        ),
+        icon=":material/how_to_reg:",
+    )
 render_summary(eoi.spec_name, eoi.answers)
 if cv is not None and cv.content:
     st.download_button(

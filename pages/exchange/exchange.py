@@ -27,6 +27,7 @@ except NotFound as exc:
 # Which sections and buttons show follows from the workflow table's actions for this person.
 actions = view.actions
 section.header(view)
+section.entered_on_behalf(view)
 section.warn_if_moved_on(view)
 if Action.ACCEPT in actions:
     section.proposal_answer(view, user)

@@ -2,7 +2,7 @@ import streamlit as st
 
 from domain.enums import Action, EOIState, Role, Side
 from domain.errors import NotFound
-from domain.i18n import _
+from domain.i18n import _, day
 from services import eois
 from services.partnerships import list_partnerships
 from services.rules import rules_in_force
@@ -79,6 +79,18 @@ eoi, partnership = view.eoi, view.partnership
 st.page_link("pages/participant/eoi.py", label=_("All expressions of interest"), icon=":material/arrow_back:")
 st.subheader(f"{SIDES[eoi.side]} · {partnership.name if partnership else _('Assign me')}")
 badge(eoi.state)
+if view.entered_by:
+    st.info(
+        _("Entered on your organisation's behalf by {who} on {day}.").format(
+            who=view.entered_by, day=day(eoi.created_at)
+        )
+        + (
+            " " + _("Check every step, change what needs changing, and send it: that is your confirmation.")
+            if Action.SUBMIT in view.actions
+            else ""
+        ),
+        icon=":material/how_to_reg:",
+    )
 if eoi.last_comment and eoi.state in (EOIState.CHANGES_REQUESTED, EOIState.REJECTED):
     st.warning(_("Comment from the Partnership: {comment}").format(comment=eoi.last_comment), icon=":material/comment:")
 
@@ -102,7 +114,7 @@ if Action.SUBMIT in view.actions:
         stored=eoi.answers,
         version=(eoi_id, eoi.state.value),
         rules=rules,
-        submit_label=_("Send to the Partnership"),
+        submit_label=_("Confirm and send to the Partnership") if view.entered_by else _("Send to the Partnership"),
         uploader=upload,
     )
     if outcome.action == "save":

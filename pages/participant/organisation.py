@@ -5,6 +5,7 @@ from domain.i18n import LANGUAGE_NAMES, _
 from domain.labels import ORG_TYPE_LABELS
 from domain.rules import country_name
 from services.colleagues import people_of
+from services.on_behalf import organisation_entered_by
 from services.organisations import SPEC, set_document_language, set_location, update_profile
 from services.payments import set_organisation_account
 from services.queries import organisation_of
@@ -21,12 +22,20 @@ with read_session() as session:
     organisation = organisation_of(session, user)
     people = people_of(session, user) if organisation is not None else None
     rules = rules_in_force(session)
+    entered_by = organisation_entered_by(session, organisation.id) if organisation else ""
 
 st.title(_("My organisation"))
 if organisation is None:
     st.warning(_("Your account is not linked to an organisation; write to the Support Office."))
     st.stop()
 st.subheader(organisation.legal_name)
+if entered_by:
+    st.info(
+        _("Entered on your organisation's behalf by {who}: check these details and complete the profile below.").format(
+            who=entered_by
+        ),
+        icon=":material/how_to_reg:",
+    )
 st.markdown(
     "\n".join(
         [

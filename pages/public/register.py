@@ -1,13 +1,12 @@
 import streamlit as st
 
 from domain.i18n import _
-from domain.labels import ORG_TYPE_LABELS
 from domain.rules import country_options
 from services.accounts import Registration, ask_to_join, duplicate_organisation, register_participant
 from services.rules import rules_in_force
 from services.runtime import read_session
 from ui.actions import act
-from ui.widgets import field_error, form_errors_banner, text_field
+from ui.widgets import field_error, form_errors_banner, organisation_inputs, text_field
 from ui import oidc
 
 FORM = "register"
@@ -53,53 +52,7 @@ with st.form(FORM):
         FORM, "password_repeat", _("Repeat password"), key="reg_password_repeat", password=True
     )
     st.subheader(_("Your organisation"))
-    organisation_name = text_field(
-        FORM, "organisation_name", _("Legal name of the organisation"), key="reg_org_name", max_chars=200
-    )
-    organisation_type = st.selectbox(
-        _("Type of organisation") + " *",
-        options=list(ORG_TYPE_LABELS),
-        format_func=lambda t: ORG_TYPE_LABELS[t],
-        index=None,
-        key="reg_org_type",
-        placeholder=_("Choose a type"),
-        help=_("Decides whether you can take part as Visitor, as Host, or both."),
-    )
-    field_error(FORM, "organisation_type")
-    country = st.selectbox(
-        _("Country where it is registered") + " *",
-        options=list(countries),
-        format_func=lambda c: countries.get(c, c),
-        index=None,
-        key="reg_country",
-        placeholder=_("Choose a participating country"),
-    )
-    field_error(FORM, "country")
-    city = text_field(
-        FORM,
-        "city",
-        _("City"),
-        key="reg_city",
-        max_chars=120,
-        help=_("Used to compute the travel distance, e.g. Porto"),
-    )
-    registration_number = text_field(
-        FORM,
-        "registration_number",
-        _("VAT or registration number"),
-        key="reg_number",
-        max_chars=40,
-        required=False,
-        help=_("One organisation has one account: we check that it is not registered already."),
-    )
-    cluster_name = text_field(
-        FORM,
-        "cluster_name",
-        _("Cluster your organisation belongs to"),
-        key="reg_cluster",
-        max_chars=200,
-        required=False,
-    )
+    organisation = organisation_inputs(FORM, "reg", countries)
     submitted = st.form_submit_button(_("Create my account"), type="primary")
 
 if submitted:
@@ -109,12 +62,7 @@ if submitted:
         full_name=full_name,
         password=password,
         password_repeat=password_repeat,
-        organisation_name=organisation_name,
-        organisation_type=organisation_type or "",
-        country=country or "",
-        city=city,
-        cluster_name=cluster_name,
-        registration_number=registration_number,
+        **organisation,
     )
     # Read before the attempt: a refused form is drawn again at once, with its errors.
     with read_session() as session:

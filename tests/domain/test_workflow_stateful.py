@@ -12,6 +12,7 @@ ALL_FACTS = st.builds(
     Facts,
     comment=st.sampled_from(["", "please change"]),
     both_eois_approved=st.booleans(),
+    both_sides_confirmed=st.booleans(),
     plan_agreed_by_both=st.booleans(),
     plan_approved_by_both_partnerships=st.booleans(),
     all_signatures_in=st.booleans(),
@@ -50,6 +51,8 @@ class ExchangeMachine(RuleBasedStateMachine):
             if target == ExchangeState.PLAN_APPROVED:
                 assert source == ExchangeState.PLAN_SUBMITTED and facts.plan_approved_by_both_partnerships
                 assert party in {Party.VISITOR_PARTNERSHIP, Party.HOST_PARTNERSHIP, Party.SYSTEM}
+            if target == ExchangeState.AGREED:  # entered on their behalf: both organisations confirmed
+                assert facts.both_sides_confirmed and party in {Party.VISITOR, Party.HOST}
             if target == ExchangeState.PLAN_SUBMITTED:
                 assert facts.plan_agreed_by_both
             if target == ExchangeState.REPORT_ACCEPTED:

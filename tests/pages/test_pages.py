@@ -93,6 +93,7 @@ def test_each_role_menu_holds_exactly_its_pages() -> None:
         "opportunities",
         "verify",
         "news",
+        "accept_invitation",
         "contact",
     }
     assert (
