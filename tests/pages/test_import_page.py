@@ -138,3 +138,17 @@ def test_a_file_that_cannot_be_read_is_refused_in_words_and_offers_no_import(
     assert message in at.error[0].value
     assert not at.dataframe and not [b for b in at.button if b.key == "import_confirm"]
     assert _organisations() == 0
+
+
+def test_ten_thousand_rows_are_previewed_and_imported_from_the_page(sqlite_url: str) -> None:
+    lines = [
+        f"Organização {i:05d};{('PT', 'FR', 'PL')[i % 3]};{('Porto', 'Lyon', 'Łódź')[i % 3]};sme" for i in range(10_000)
+    ]
+    at = _page(("Legal name;Country;City;Organisation type\n" + "\n".join(lines)).encode("utf-8"))
+    assert not at.exception, at.exception
+    assert "members.csv: 10000 rows (CSV, UTF-8, separated by semicolon)." in [c.value for c in at.caption]
+    assert len(at.dataframe[0].value) == 10_000 and not at.warning
+    at.button(key="import_confirm").click().run()
+    assert not at.exception, at.exception
+    assert at.success[0].value == "10000 organisations added, 0 updated, 0 unchanged"
+    assert _organisations() == 10_000
