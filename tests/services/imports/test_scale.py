@@ -187,6 +187,8 @@ def test_ten_thousand_organisations_and_two_thousand_exchanges_in_every_state_im
     session.commit()
     orgs_text, orgs = organisations_file(rules, _cities(rules))
     ex_text, states = exchanges_file(orgs)
+    assert {country for _name, country, _type in orgs} == set(rules.participating_countries)
+    assert {org_type for _name, _country, org_type in orgs} == set(rules.host_types) | set(rules.visitor_types)
     assert set(states) == set(IMPORTABLE_STATES)
     orgs_path, ex_path = tmp_path / "members.csv", tmp_path / "exchanges.csv"
     orgs_path.write_text(orgs_text, encoding="utf-8")
