@@ -226,13 +226,13 @@ def test_ten_thousand_organisations_and_two_thousand_exchanges_in_every_state_im
     hosts = len(set(session.exec(select(Exchange.host_org_id)).all()))
     assert count(session, EOI) == EXCHANGES + hosts  # one approved per Visitor and per Host
     assert count(session, Exchange, Exchange.lump_sum_cents > 0) == signed  # frozen from the rules in force
-    unpaid_amounts = session.exec(
+    mismatched_amounts = session.exec(
         select(sa.func.count())
         .select_from(Payment)
         .join(Exchange, Exchange.id == Payment.exchange_id)
         .where(Payment.amount_cents != Exchange.lump_sum_cents)
     ).one()
-    assert unpaid_amounts == 0
+    assert mismatched_amounts == 0
 
     # One audit event per record the two files made, each naming its own record.
     imported = session.exec(select(AuditEvent.entity_type, AuditEvent.entity_id).where(AuditEvent.action == "import"))
