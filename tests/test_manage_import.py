@@ -92,3 +92,25 @@ def test_unreadable_files_missing_columns_and_unknown_partnerships_are_refused(t
     result = manage(tmp_path, "import", "organisations", str(path), "--partnership", "99")
     assert result.returncode == 2 and "Choose a Partnership from the list." in result.stderr
     assert counts(tmp_path)["organisation"] == 0
+
+
+def test_each_file_kind_that_cannot_be_read_is_refused_with_a_sentence_and_stores_nothing(tmp_path: Path) -> None:
+    _admin(tmp_path)
+    empty_book = Workbook()
+    empty_book.save(tmp_path / "empty.xlsx")
+    files = {
+        "mixed.csv": (
+            (ORGS + "Łódź Textile;PL;Łódź;cluster;;\n").encode() + "Málaga Tech;ES;Málaga;sme;;\n".encode("cp1252"),
+            "mixes UTF-8 with another encoding (line 5 is not UTF-8)",
+        ),
+        "utf16.csv": (ORGS.encode("utf-16-le"), "it holds binary data"),
+        "logo.png": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), "it holds binary data"),
+        "empty.xlsx": ((tmp_path / "empty.xlsx").read_bytes(), "The workbook is empty"),
+    }
+    for name, (content, message) in files.items():
+        path = tmp_path / name
+        path.write_bytes(content)
+        result = manage(tmp_path, "import", "organisations", str(path))
+        assert result.returncode == 2, name
+        assert result.stderr.startswith(f"error: {name}: ") and message in result.stderr, result.stderr
+    assert counts(tmp_path)["organisation"] == 0 and counts(tmp_path)["user"] == 1

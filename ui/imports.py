@@ -35,6 +35,7 @@ ROW, LEAVE_OUT, RESULT = _("Row"), _("Leave out"), _("Result")
 PROBLEM_MARK = "⚠ "
 UPLOAD_KEY = "import_upload"  # (file name, bytes) of the uploaded file
 PREVIEW_KEY = "import_preview"
+SHEET_KEY = "import_sheet"  # (digest of the file, its sheet to read) for a workbook with several filled sheets
 ACTION_WORDS = {ADD: _("add"), UPDATE: _("update"), UNCHANGED: _("unchanged")}
 
 
@@ -70,11 +71,18 @@ def uploaded() -> tuple[str, bytes] | None:
 
 def table_of(name: str, content: bytes) -> Table | None:
     """The file read, or a refusal in words; a workbook with several sheets asks which one."""
+    # The choice is kept outside the widget: Streamlit forgets a widget's value on a run that does not draw
+    # it, and once the sheet is read the choice is not drawn (the next click would ask again).
+    digest = hashlib.sha256(content).hexdigest()
+    kept = st.session_state.get(SHEET_KEY)
     try:
-        return read_table(name, content, sheet=st.session_state.get("import_sheet"))
+        return read_table(name, content, sheet=kept[1] if kept and kept[0] == digest else None)
     except SeveralSheets as several:
         st.info(str(several))
-        st.selectbox(_("Sheet"), several.sheets, index=None, key="import_sheet")
+        choice = st.selectbox(_("Sheet"), several.sheets, index=None, key="import_sheet_choice")
+        if choice:
+            st.session_state[SHEET_KEY] = (digest, choice)
+            st.rerun()
         return None
     except UploadRefused as refused:
         st.error(str(refused), icon=":material/block:")

@@ -30,6 +30,9 @@ SEPARATORS = (";", ",", "\t")
 # a sign followed only by digits, spaces, dots, dashes and parentheses is a number or a phone number.
 FORMULA_START = ("=", "@", "+", "-")
 PLAIN_SIGNED = re.compile(r"^[+-][\d\s.,()/-]*$")
+# A UTF-8 letter of Western or Central Europe (à…ÿ, Ā…ſ: é, ü, ł, ő, š…); in Windows-1252 these two
+# bytes would read as "Ã©", "Ã¼", "Å‚": text no one writes.
+UTF8_LETTER = re.compile(rb"[\xc3-\xc5][\x80-\xbf]")
 
 
 @dataclass(frozen=True)
@@ -113,12 +116,21 @@ def decode(content: bytes) -> tuple[str, str]:
         raise UploadRefused(_("This is not a CSV or XLSX file (it holds binary data); upload a spreadsheet."))
     if content.startswith(b"\xef\xbb\xbf"):
         return content[3:].decode("utf-8", errors="strict"), "UTF-8"
-    for codec, name in (("utf-8", "UTF-8"), ("cp1252", "Windows-1252")):
-        try:
-            return content.decode(codec), name
-        except UnicodeDecodeError:
-            continue
-    return content.decode("latin-1"), "Latin-1"
+    try:
+        return content.decode("utf-8"), "UTF-8"
+    except UnicodeDecodeError as exc:
+        if UTF8_LETTER.search(content):
+            # Part UTF-8, part not (rows pasted from another file): either reading garbles some letters.
+            raise UploadRefused(
+                _(
+                    "The file mixes UTF-8 with another encoding (line {line} is not UTF-8), so some letters would "
+                    "be stored wrong; save it again as CSV UTF-8 and upload it again."
+                ).format(line=content[: exc.start].count(b"\n") + 1)
+            ) from None
+    try:
+        return content.decode("cp1252"), "Windows-1252"
+    except UnicodeDecodeError:
+        return content.decode("latin-1"), "Latin-1"
 
 
 def _looks_binary(text: str) -> bool:

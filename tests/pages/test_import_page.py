@@ -4,8 +4,11 @@ preview needs a real browser: tests/e2e/test_import_journey.py.)"""
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
+import pytest
+from openpyxl import Workbook
 from sqlmodel import func, select
 from streamlit.testing.v1 import AppTest
 
@@ -29,7 +32,7 @@ def _organisations() -> int:
         return session.exec(select(func.count()).select_from(Organisation)).one()
 
 
-def _page(content: str) -> AppTest:
+def _page(content: str | bytes, name: str = "members.csv") -> AppTest:
     with write_session() as session:
         admin = f.admin(session)
         coordinator = f.coordinator(session, admin, id_of(f.partnership(session, admin, "PD")))
@@ -37,7 +40,8 @@ def _page(content: str) -> AppTest:
         f.log_in(at, session, coordinator)
     at.run()
     at.switch_page("pages/imports/imports.py").run()
-    at.session_state["import_upload"] = ("members.csv", content.encode("cp1252"))  # as the uploader keeps it
+    data = content.encode("cp1252") if isinstance(content, str) else content
+    at.session_state["import_upload"] = (name, data)  # as the uploader keeps it
     return at.run()
 
 
@@ -87,3 +91,64 @@ def test_an_imported_paid_exchange_opens_like_any_other_and_says_where_it_was_si
     assert any("signed outside CXC Desk on Thu 20 Apr 2023" in i.value for i in at.info)
     shown = texts(at) + " ".join(str(m.value) for m in at.metric)
     assert "€450" in shown  # 18 May 2023 is Ascension Day in France: 4 working days, so halved
+
+
+def _workbook(*sheets: tuple[str, str]) -> bytes:
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for title, text in sheets:
+        sheet = workbook.create_sheet(title)
+        for line in text.splitlines():
+            sheet.append(line.split(";"))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def test_a_workbook_with_several_sheets_asks_which_one_then_imports_it(sqlite_url: str) -> None:
+    at = _page(_workbook(("Notes", "Who;When\nAna;Monday\n"), ("Members", GOOD)), "members.xlsx")
+    assert not at.exception, at.exception
+    assert at.info[0].value == "This workbook has 2 filled sheets (Notes, Members); choose the one to import."
+    assert not at.dataframe and _organisations() == 0
+    at.selectbox(key="import_sheet_choice").select("Members").run()
+    assert "XLSX, sheet “Members”" in " ".join(c.value for c in at.caption)
+    at.button(key="import_confirm").click().run()  # a second run: the chosen sheet is still the one read
+    assert at.success[0].value == "2 organisations added, 0 updated, 0 unchanged"
+    assert _organisations() == 2
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("logo.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), "it holds binary data"),
+        ("members.csv", b"", "The file is empty"),
+        (
+            "members.csv",
+            GOOD.encode() + "Łódź Textile;PL;Łódź;cluster\n".encode() + "Málaga;ES;Málaga;sme\n".encode("cp1252"),
+            "mixes UTF-8",
+        ),
+    ],
+    ids=["binary", "empty", "mixed-encodings"],
+)
+def test_a_file_that_cannot_be_read_is_refused_in_words_and_offers_no_import(
+    sqlite_url: str, name: str, content: bytes, message: str
+) -> None:
+    at = _page(content, name)
+    assert not at.exception, at.exception
+    assert message in at.error[0].value
+    assert not at.dataframe and not [b for b in at.button if b.key == "import_confirm"]
+    assert _organisations() == 0
+
+
+def test_ten_thousand_rows_are_previewed_and_imported_from_the_page(sqlite_url: str) -> None:
+    lines = [
+        f"Organização {i:05d};{('PT', 'FR', 'PL')[i % 3]};{('Porto', 'Lyon', 'Łódź')[i % 3]};sme" for i in range(10_000)
+    ]
+    at = _page(("Legal name;Country;City;Organisation type\n" + "\n".join(lines)).encode("utf-8"))
+    assert not at.exception, at.exception
+    assert "members.csv: 10000 rows (CSV, UTF-8, separated by semicolon)." in [c.value for c in at.caption]
+    assert len(at.dataframe[0].value) == 10_000 and not at.warning
+    at.button(key="import_confirm").click().run()
+    assert not at.exception, at.exception
+    assert at.success[0].value == "10000 organisations added, 0 updated, 0 unchanged"
+    assert _organisations() == 10_000

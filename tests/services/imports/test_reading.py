@@ -123,11 +123,24 @@ def test_a_workbook_with_several_filled_sheets_asks_which() -> None:
         ("x.csv", b"Legal name,Country\n", "no data rows"),
         ("x.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), "binary"),
         ("x.csv", bytes(range(1, 32)) * 50, "binary"),
+        ("x.csv", ROWS.encode("utf-16-le"), "binary"),  # UTF-16 without its byte order mark
+        ("x.csv", ROWS.encode("utf-32"), "binary"),
         ("x.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, ".xls"),
         ("x.xlsx", b"PK\x03\x04garbage", "damaged"),
         ("x.xlsx", b"Legal name\nA\n", "not an Excel workbook"),
     ],
-    ids=["empty", "blank", "header-only", "png", "control-chars", "old-xls", "damaged-xlsx", "misnamed-csv"],
+    ids=[
+        "empty",
+        "blank",
+        "header-only",
+        "png",
+        "control-chars",
+        "utf16-without-bom",
+        "utf32",
+        "old-xls",
+        "damaged-xlsx",
+        "misnamed-csv",
+    ],
 )
 def test_bad_files_are_refused_with_a_sentence(name: str, content: bytes, message: str) -> None:
     with pytest.raises(UploadRefused, match=message):
@@ -143,3 +156,17 @@ def test_too_many_rows_are_refused_with_the_limit() -> None:
     content = ("Legal name\n" + "A\n" * (MAX_ROWS + 1)).encode()
     with pytest.raises(UploadRefused, match="at most 20,000"):
         read_table("x.csv", content)
+
+
+def test_a_file_part_utf8_part_windows_1252_is_refused_with_the_line_to_look_at() -> None:
+    # Rows pasted from another file: read as UTF-8 the last row breaks, read as Windows-1252 "Łódź" would
+    # become "Å\x81Ã³dÅº". Either way letters would be stored wrong.
+    content = "Legal name;Country;City\nŁódź Textile;PL;Łódź\n".encode() + "Málaga Tech;ES;Málaga\n".encode("cp1252")
+    with pytest.raises(UploadRefused, match=r"mixes UTF-8 with another encoding \(line 3 is not UTF-8\)"):
+        read_table("members.csv", content)
+
+
+@pytest.mark.parametrize("text", ["Großhandel „Gruß”;DE;Köln", "SÃO JOÃO «Ltda»;PT;Porto", "Åbo Ärende;FI;Turku"])
+def test_windows_1252_text_is_not_mistaken_for_mixed_encodings(text: str) -> None:
+    table = read_table("members.csv", f"Legal name;Country;City\n{text}\n".encode("cp1252"))
+    assert "Windows-1252" in table.source and ";".join(table.rows[0].cells) == text
