@@ -98,6 +98,7 @@ class User(SQLModel, table=True):
     password_changed_at: datetime | None = optional_time_field()
     erasure_requested_at: datetime | None = optional_time_field()
     anonymised_at: datetime | None = optional_time_field()
+    locale: str | None = Field(default=None, max_length=8)  # the language chosen; None: not chosen yet
     created_at: datetime = created_at_field()
 
 
@@ -470,11 +471,12 @@ class InstanceSetting(SQLModel, table=True):
 
 
 class SiteText(SQLModel, table=True):
-    """A text of the public pages as edited by an admin; the built-in text applies until then."""
+    """A text of the public pages as edited by an admin, per language; the built-in text applies until then."""
 
     __tablename__ = "site_text"
 
     key: str = Field(primary_key=True, max_length=60)
+    locale: str = Field(default="en", primary_key=True, max_length=8)
     body: str = Field(sa_type=sa.Text)
     updated_by_user_id: int | None = Field(default=None, foreign_key="user.id")
     updated_at: datetime = created_at_field()

@@ -16,16 +16,10 @@ from documents.pdf import TEXTS_FILE, DocumentContent, Section
 from domain.enums import DocumentKind, Party
 from domain.errors import ValidationFailed
 from domain.i18n import _, money
+from domain.labels import PARTY_LABELS
 from domain.rules import Rules, country_name
 from forms.answers import display_value
 from forms.spec import load_spec, spec_dir
-
-PARTY_WORDS = {
-    Party.VISITOR: "Visitor",
-    Party.HOST: "Host",
-    Party.VISITOR_PARTNERSHIP: "Visitor's Partnership",
-    Party.HOST_PARTNERSHIP: "Host's Partnership",
-}
 
 
 class ExchangeData(Protocol):
@@ -84,7 +78,7 @@ def verify_url(ctx: Context, ref: str) -> str:
     return f"{ctx.public_url}/verify?ref={ref}"
 
 
-def party_rows(ctx: Context, parties: tuple[Party, ...] = tuple(PARTY_WORDS)) -> list[tuple[str, str]]:
+def party_rows(ctx: Context, parties: tuple[Party, ...] = tuple(PARTY_LABELS)) -> list[tuple[str, str]]:
     def org(o: OrganisationData) -> str:
         return f"{o.legal_name}, {o.city}, {country_name(o.country)}"
 
@@ -157,7 +151,7 @@ def from_texts(*, parties: tuple[Party, ...], plan: bool = False, amount: bool =
         for party, lines in t.get("commitments", {}).items():
             sections.append(
                 Section(
-                    _("Commitments of the {party}").format(party=PARTY_WORDS[Party(party)]),
+                    _("Commitments of the {party}").format(party=PARTY_LABELS[Party(party)]),
                     [f"• {line}" for line in lines],
                 )
             )

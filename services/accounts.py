@@ -292,8 +292,10 @@ def ask_to_join(*, session: Session, organisation_id: int, full_name: str, email
     sent = notify(
         session,
         people,
-        subject=_("{name} asks to join {org} in CXC Desk").format(name=full_name.strip(), org=organisation.legal_name),  # type: ignore[union-attr]
-        body=_(
+        subject=lambda: _("{name} asks to join {org} in CXC Desk").format(
+            name=full_name.strip(), org=organisation.legal_name
+        ),  # type: ignore[union-attr]
+        body=lambda: _(
             "{name} <{email}> tried to register {org}, which has an account already, and asks to be let in. "
             "If you know them, answer them at that address; the Support Office can add them to your organisation."
             "\n\nTheir message: {message}"

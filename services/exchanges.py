@@ -152,8 +152,8 @@ def propose_exchange(
     notify(
         session,
         organisation_users(session, id_of(counterpart)),
-        subject=_("{org} proposes an exchange").format(org=own.legal_name),
-        body=_("{org} proposes an exchange with your organisation. Accept or decline it in CXC Desk.").format(
+        subject=lambda: _("{org} proposes an exchange").format(org=own.legal_name),
+        body=lambda: _("{org} proposes an exchange with your organisation. Accept or decline it in CXC Desk.").format(
             org=own.legal_name
         ),
         kind="exchange_proposed",
@@ -362,8 +362,8 @@ def agree_plan(*, session: Session, actor: User, exchange_id: int, version: int)
             notify(
                 session,
                 partnership_users(session, partnership_id),
-                subject=_("An action plan waits for your approval"),
-                body=_("Visitor and Host agreed on their action plan."),
+                subject=lambda: _("An action plan waits for your approval"),
+                body=lambda: _("Visitor and Host agreed on their action plan."),
                 kind="plan_submitted",
                 link=f"exchange?id={exchange_id}",
             )
@@ -372,8 +372,8 @@ def agree_plan(*, session: Session, actor: User, exchange_id: int, version: int)
         notify(
             session,
             organisation_users(session, other),
-            subject=_("Your counterpart agreed to the action plan"),
-            body=_("Read version {v} and agree to it too, or change it.").format(v=version),
+            subject=lambda: _("Your counterpart agreed to the action plan"),
+            body=lambda: _("Read version {v} and agree to it too, or change it.").format(v=version),
             kind="plan_agreed",
             link=f"exchange?id={exchange_id}",
         )
@@ -446,8 +446,8 @@ def decide_plan(*, session: Session, actor: User, exchange_id: int, approve: boo
             notify(
                 session,
                 organisation_users(session, org),
-                subject=_("Your action plan is approved"),
-                body=_(
+                subject=lambda: _("Your action plan is approved"),
+                body=lambda: _(
                     "Both Partnerships approved the action plan. The Commitment to Quality and the Financial "
                     "Agreement come next."
                 ),
@@ -510,7 +510,7 @@ def _back_to_planning(
             session,
             organisation_users(session, org),
             subject=subject,
-            body=_("A Partnership asks for changes: {comment}").format(comment=comment),
+            body=lambda: _("A Partnership asks for changes: {comment}").format(comment=comment),
             kind=kind,
             link=f"exchange?id={exchange.id}",
         )
@@ -538,8 +538,8 @@ def mark_stay(
         notify(
             session,
             organisation_users(session, exchange.visitor_org_id),
-            subject=_("Your closing report is due"),
-            body=_("The stay has ended. File the closing report with evidence of the stay."),
+            subject=lambda: _("Your closing report is due"),
+            body=lambda: _("The stay has ended. File the closing report with evidence of the stay."),
             kind="report_due",
             link=f"exchange?id={exchange_id}",
         )
@@ -564,8 +564,8 @@ def cancel_exchange(*, session: Session, actor: User, exchange_id: int, reason: 
         notify(
             session,
             organisation_users(session, org),
-            subject=_("An exchange was cancelled"),
-            body=_("Reason: {reason}").format(reason=reason),
+            subject=lambda: _("An exchange was cancelled"),
+            body=lambda: _("Reason: {reason}").format(reason=reason),
             kind="exchange_cancelled",
             link=f"exchange?id={exchange_id}",
         )
