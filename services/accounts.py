@@ -20,7 +20,7 @@ from db.models import AuthSession, Organisation, Partnership, PasswordResetToken
 from db.types import utcnow
 from domain.enums import OrgType, Role
 from domain.errors import NotFound, PermissionDenied, ValidationFailed
-from domain.i18n import _
+from domain.i18n import LANGUAGE_NAMES, _, current_locale, in_language
 from domain.places import find_city
 from domain.validators import (
     choice_problem,
@@ -258,6 +258,7 @@ def register_participant(*, session: Session, data: Registration) -> User:
         role=Role.PARTICIPANT,
         organisation_id=organisation.id,
     )
+    user.locale = current_locale()  # the language they registered in: their e-mails follow it
     session.add(user)
     session.flush()
     append_event(session, actor=user, entity_type="user", entity_id=user.id, action="register")  # type: ignore[arg-type]
@@ -474,22 +475,23 @@ def request_password_reset(*, session: Session, email: str) -> None:
             expires_at=utcnow() + timedelta(minutes=settings.reset_token_minutes),
         )
     )
-    queue_mail(
-        session,
-        to=user.email,
-        subject=_("Reset your CXC Desk password"),
-        body=_(
-            "Hello {name},\n\nsomeone asked to reset the password of “{username}”. If it was you, open this "
-            "link within {minutes} minutes:\n\n{url}/reset_password?token={token}\n\nIf not, ignore this e-mail."
-        ).format(
-            name=user.full_name,
-            username=user.username,
-            minutes=settings.reset_token_minutes,
-            url=settings.public_url,
-            token=token,
-        ),
-        kind="password_reset",
-    )
+    with in_language(user.locale):
+        queue_mail(
+            session,
+            to=user.email,
+            subject=_("Reset your CXC Desk password"),
+            body=_(
+                "Hello {name},\n\nsomeone asked to reset the password of “{username}”. If it was you, open this "
+                "link within {minutes} minutes:\n\n{url}/reset_password?token={token}\n\nIf not, ignore this e-mail."
+            ).format(
+                name=user.full_name,
+                username=user.username,
+                minutes=settings.reset_token_minutes,
+                url=settings.public_url,
+                token=token,
+            ),
+            kind="password_reset",
+        )
     session.commit()
 
 
@@ -565,4 +567,19 @@ def unlock_user(*, session: Session, actor: User, user_id: int) -> User:
     session.add(user)
     append_event(session, actor=actor, entity_type="user", entity_id=user.id, action="unlock")  # type: ignore[arg-type]
     session.commit()
+    return user
+
+
+def set_locale(*, session: Session, actor: User, locale: str) -> User:
+    """A person's language: the pages they see and the e-mails they get."""
+    if locale not in LANGUAGE_NAMES:
+        raise ValidationFailed({"locale": _("There is no language “{locale}”.").format(locale=locale)})
+    user = session.get(User, actor.id)
+    if user is None:
+        raise NotFound(_("Your account no longer exists."))
+    if user.locale != locale:
+        user.locale = locale
+        session.add(user)
+        append_event(session, actor=user, entity_type="user", entity_id=user.id, action="set_locale", comment=locale)  # type: ignore[arg-type]
+        session.commit()
     return user

@@ -14,7 +14,7 @@ import streamlit as st
 from sqlmodel import Session
 
 from domain.enums import Action, ExchangeState, Party
-from domain.i18n import _, day, moment, money
+from domain.i18n import N_, _, day, moment, money
 from domain.labels import ORG_TYPE_LABELS, PARTY_LABELS
 from domain.quote import QuoteError
 from domain.rules import Rules, country_name
