@@ -17,6 +17,7 @@ import holidays
 from babel import Locale
 
 from domain.enums import OrgType
+from domain.i18n import N_
 
 
 class RulesError(ValueError):
@@ -379,11 +380,11 @@ def eligibility_table(rules: Rules) -> list[EligibilityRow]:
         if org_type == OrgType.CLUSTER:
             condition = "—"
         elif org_type == OrgType.SME:
-            condition = "a member of a cluster (as Host: or accepted case by case by the funding agency)"
+            condition = N_("a member of a cluster (as Host: or accepted case by case by the funding agency)")
         elif org_type == OrgType.PUBLIC_AUTHORITY:
-            condition = "active in a cluster"
+            condition = N_("active in a cluster")
         else:
-            condition = "a member of a cluster"
+            condition = N_("a member of a cluster")
         rows.append(EligibilityRow(org_type, org_type in rules.visitor_types, org_type in rules.host_types, condition))
     return [row for row in rows if row.as_visitor or row.as_host]
 

@@ -38,7 +38,8 @@ end: date | None = period[1] if len(period) > 1 else None
 f = kpis.filter_for(user, start, end)
 
 
-data = figures(database_url(), f.partnership_id, f.start, f.end)
+with st.spinner(_("Counting…")):
+    data = figures(database_url(), f.partnership_id, f.start, f.end)
 states, pairs, org_types = data["states"], data["pairs"], data["org_types"]
 ecosystems, activities, amounts, medians = data["ecosystems"], data["activities"], data["amounts"], data["medians"]
 score, scored = data["satisfaction"]
