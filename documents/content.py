@@ -15,11 +15,11 @@ from typing import Any, Protocol
 from documents.pdf import TEXTS_FILE, DocumentContent, Section
 from domain.enums import DocumentKind, Party
 from domain.errors import ValidationFailed
-from domain.i18n import _, money
+from domain.i18n import _, current_locale, money
 from domain.labels import PARTY_LABELS
 from domain.rules import Rules, country_name
 from forms.answers import display_value
-from forms.spec import load_spec, spec_dir
+from forms.spec import load_spec, localized, spec_dir
 
 
 class ExchangeData(Protocol):
@@ -92,7 +92,7 @@ def party_rows(ctx: Context, parties: tuple[Party, ...] = tuple(PARTY_LABELS)) -
 
 
 def _plan_rows(ctx: Context) -> list[tuple[str, str]]:
-    spec = load_spec(ctx.plan.spec_name)
+    spec = localized(load_spec(ctx.plan.spec_name), current_locale())
     return [
         (f.label, display_value(f, ctx.plan.answers.get(f.key))) for f in spec.all_fields() if f.key in ctx.plan.answers
     ]
@@ -143,7 +143,7 @@ def from_texts(*, parties: tuple[Party, ...], plan: bool = False, amount: bool =
             f"{ctx.visitor.legal_name} → {ctx.host.legal_name} · {_('exchange')} {ctx.exchange.id} · "
             f"{_('action plan version')} {ctx.plan.version}"
         )
-        sections = [Section(_("Purpose"), [t["intro"]]), Section(_("The parties"), rows=party_rows(ctx, parties))]
+        sections = [Section(_("Purpose"), [_(t["intro"])]), Section(_("The parties"), rows=party_rows(ctx, parties))]
         if plan:
             sections.append(Section(_("The exchange as planned"), rows=_plan_rows(ctx)))
         if amount:
@@ -152,15 +152,15 @@ def from_texts(*, parties: tuple[Party, ...], plan: bool = False, amount: bool =
             sections.append(
                 Section(
                     _("Commitments of the {party}").format(party=PARTY_LABELS[Party(party)]),
-                    [f"• {line}" for line in lines],
+                    [f"• {_(line)}" for line in lines],
                 )
             )
         if t.get("conditions"):
             if ctx.rules is None:
                 raise ValueError("the conditions of a document need the rules the exchange follows")
-            conditions = [c.format(payment_days=ctx.rules.payment_days) for c in t["conditions"]]
+            conditions = [_(c).format(payment_days=ctx.rules.payment_days) for c in t["conditions"]]
             sections.append(Section(_("Conditions"), [f"• {c}" for c in conditions]))
-        return DocumentContent(ref, t["title"], subtitle, version, sections, verify_url(ctx, ref))
+        return DocumentContent(ref, _(t["title"]), subtitle, version, sections, verify_url(ctx, ref))
 
     return build
 
@@ -170,7 +170,7 @@ def closing_report(
 ) -> DocumentContent:
     """The report as sent: `details` holds its `answers` and the `evidence` as (kind, file name, SHA-256)."""
     answers, evidence = details["answers"], details["evidence"]
-    spec = load_spec("closing_report")
+    spec = localized(load_spec("closing_report"), current_locale())
     return DocumentContent(
         ref,
         _("Closing report"),

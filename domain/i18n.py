@@ -107,6 +107,14 @@ def _(message: str) -> str:
     return translation(current_locale()).gettext(message)
 
 
+def has_translation(message: str, locale: str) -> bool:
+    """Whether the catalogue of `locale` translates this text (English translates everything)."""
+    if locale == SOURCE:
+        return True
+    catalogue = translation(locale)
+    return isinstance(catalogue, gettext.GNUTranslations) and bool(catalogue._catalog.get(message))  # type: ignore[attr-defined]
+
+
 def N_(message: str) -> str:
     """Marks a text for the catalogue where it is defined; `_()` translates it where it is shown."""
     return message
