@@ -88,7 +88,22 @@ def _own_translations(data: Any, texts: tuple[str, ...]) -> Any:
 class Translatable(BaseModel):
     """A part of a spec with texts of its own; `translations` holds its `<text>_<lang>` keys."""
 
-    translations: dict[str, str | list[str]] = Field(default_factory=dict)
+    translations: dict[str, Any] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _translations_fit(self) -> Translatable:
+        options = getattr(self, "options", [])
+        for key, value in self.translations.items():
+            if key.startswith("options_"):
+                if (
+                    not isinstance(value, list)
+                    or len(value) != len(options)
+                    or not all(isinstance(v, str) for v in value)
+                ):
+                    raise ValueError(f"“{key}” needs one name per option ({len(options)})")
+            elif not isinstance(value, str):
+                raise ValueError(f"“{key}” must be a text")
+        return self
 
     def own(self, text: str, locale: str) -> Any:
         return self.translations.get(f"{text}_{locale}")
@@ -153,11 +168,6 @@ class FieldSpec(Translatable):
             raise ValueError("min_length is larger than max_length")
         if self.min_items is not None and self.max_items is not None and self.min_items > self.max_items:
             raise ValueError("min_items is larger than max_items")
-        for key, value in self.translations.items():
-            if key.startswith("options_") and (not isinstance(value, list) or len(value) != len(self.options)):
-                raise ValueError(f"“{key}” needs one name per option ({len(self.options)})")
-            if not key.startswith("options_") and not isinstance(value, str):
-                raise ValueError(f"“{key}” must be a text")
         return self
 
     @property

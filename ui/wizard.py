@@ -333,10 +333,11 @@ def form_previews() -> None:
     except SpecError as exc:
         st.error(_("A form spec cannot be read: {problem}").format(problem=exc))
         st.stop()
+    shown = {name: localized(spec, current_locale()) for name, spec in specs.items()}
     name = st.selectbox(
-        _("Form"), list(specs), format_func=lambda n: f"{specs[n].title} ({n}, v{specs[n].version})", key="preview_spec"
+        _("Form"), list(specs), format_func=lambda n: f"{shown[n].title} ({n}, v{shown[n].version})", key="preview_spec"
     )
-    spec = localized(specs[name], current_locale())
+    spec = shown[name]
     untranslated = missing_translations(specs[name], current_locale())
     if untranslated:
         st.warning(
