@@ -65,6 +65,6 @@ def test_own_translation_then_catalogue_then_english() -> None:
     ],
 )
 def test_a_wrong_translation_is_named_with_its_field(line: str, problem: str) -> None:
-    with pytest.raises(SpecError, match="travel.toml") as error:
+    with pytest.raises(SpecError, match=r"travel\.toml") as error:
         parse_spec(SPEC.replace("required = true", f"required = true\n{line}"), "travel.toml")
     assert problem in str(error.value) and "“mode”" in str(error.value)
