@@ -22,7 +22,8 @@ from typing import TypeVar
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_currency, format_decimal
 
-LOCALE_DIR = Path(__file__).resolve().parent.parent / "locales"
+# The compiled catalogues; CXC_LOCALE_DIR points an instance (or a test) at catalogues of its own.
+LOCALE_DIR = Path(os.environ.get("CXC_LOCALE_DIR") or Path(__file__).resolve().parent.parent / "locales")
 SOURCE = "en"
 # The languages the app ships, in the order of the language switch; each name in its own language.
 LANGUAGE_NAMES: dict[str, str] = {

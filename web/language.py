@@ -54,20 +54,25 @@ def routes(base_path: str = "") -> list[Route]:
 class LanguageMiddleware:
     """Pure ASGI middleware: `<html lang="en">` of the page becomes the browser's language.
 
-    Only an uncompressed text/html response is touched; the language codes all have two letters,
-    so the length (and Content-Length) stays the same.
+    A request for a page (its Accept names text/html) reaches Streamlit without Accept-Encoding
+    and validators, so that the page (8 kB) comes back whole and uncompressed: the one form this
+    can rewrite. The answer varies with the cookie and Accept-Language, so it carries no ETag. The
+    language codes all have two letters: the length (and Content-Length) stays the same.
     """
+
+    DROPPED = (b"accept-encoding", b"if-none-match", b"if-modified-since")
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http" or b"text/html" not in Request(scope).headers.get("accept", "").encode():
             await self.app(scope, receive, send)
             return
         request = Request(scope)
         locale = _from_headers(request.cookies.get(COOKIE), request.headers.get("accept-language"))
         tag = f'<html lang="{locale}">'.encode()
+        scope = {**scope, "headers": [(k, v) for k, v in scope["headers"] if k.lower() not in self.DROPPED]}
         rewrite = False
 
         async def send_with_lang(message: Message) -> None:
@@ -77,6 +82,11 @@ class LanguageMiddleware:
                 rewrite = headers.get(b"content-type", b"").startswith(b"text/html") and (
                     b"content-encoding" not in headers
                 )
+                if rewrite:
+                    kept = [
+                        (k, v) for k, v in message.get("headers", []) if k.lower() not in (b"etag", b"last-modified")
+                    ]
+                    message = {**message, "headers": [*kept, (b"vary", b"Cookie, Accept-Language")]}
             elif message["type"] == "http.response.body" and rewrite and tag != SOURCE_TAG:
                 message = {**message, "body": message.get("body", b"").replace(SOURCE_TAG, tag, 1)}
             await send(message)
