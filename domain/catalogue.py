@@ -43,7 +43,10 @@ def extract_toml(fileobj: IO[bytes], keywords: object, comment_tags: object, opt
         yield lineno, None, message, []
 
 
-def extract_messages(root: Path = ROOT) -> set[str]:
+Msgid = str | tuple[str, ...]  # a text, or (singular, plural) of a text with a number
+
+
+def extract_messages(root: Path = ROOT) -> set[Msgid]:
     """Every msgid of the code and the TOML files, as `make locales` extracts them."""
     from babel.messages.extract import extract_from_dir
     from babel.messages.frontend import parse_mapping_cfg
@@ -59,7 +62,7 @@ def extract_messages(root: Path = ROOT) -> set[str]:
         for _file, _line, message, _comments, _context in extract_from_dir(
             str(root), method_map, options_map, directory_filter=keep
         )
-        if isinstance(message, str)
+        if message
     }
 
 
@@ -68,19 +71,27 @@ def placeholders(text: str) -> set[str]:
     return set(PLACEHOLDER.findall(text))
 
 
-def problems(po_path: Path, msgids: set[str]) -> list[str]:
-    """What is wrong with one catalogue: missing msgids, untranslated or fuzzy ones, other placeholders."""
+def problems(po_path: Path, msgids: set[Msgid]) -> list[str]:
+    """What is wrong with one catalogue: missing msgids, untranslated or fuzzy ones, other placeholders.
+
+    A text with a number has several forms; each must use only the placeholders of the English ones."""
     from babel.messages.pofile import read_po
 
     with po_path.open("rb") as handle:
         catalogue = read_po(handle)
     found: list[str] = []
-    for msgid in sorted(msgids):
-        entry = catalogue.get(msgid)
+    for msgid in sorted(msgids, key=lambda m: m if isinstance(m, str) else m[0]):
+        key = msgid if isinstance(msgid, str) else msgid[0]
+        entry = catalogue.get(key)
+        forms = () if entry is None else (entry.string,) if isinstance(entry.string, str) else tuple(entry.string)
         if entry is None:
-            found.append(f"missing: {msgid!r}")
-        elif not entry.string or entry.fuzzy:
-            found.append(f"not translated{' (fuzzy)' if entry.fuzzy else ''}: {msgid!r}")
-        elif isinstance(entry.string, str) and placeholders(entry.string) != placeholders(msgid):
-            found.append(f"placeholders differ: {msgid!r} → {entry.string!r}")
+            found.append(f"missing: {key!r}")
+        elif entry.fuzzy or not forms or not all(forms):
+            found.append(f"not translated{' (fuzzy)' if entry.fuzzy else ''}: {key!r}")
+        elif isinstance(msgid, str) and placeholders(forms[0]) != placeholders(msgid):
+            found.append(f"placeholders differ: {key!r} → {forms[0]!r}")
+        elif not isinstance(msgid, str) and any(
+            not placeholders(form) <= placeholders(msgid[0]) | placeholders(msgid[1]) for form in forms
+        ):
+            found.append(f"placeholders differ: {key!r} → {forms!r}")
     return found

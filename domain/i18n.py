@@ -108,6 +108,11 @@ def _(message: str) -> str:
     return translation(current_locale()).gettext(message)
 
 
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """The form of a text for the number `n`, in the language of this run (each language has its own plural rules)."""
+    return translation(current_locale()).ngettext(singular, plural, n)
+
+
 def has_translation(message: str, locale: str) -> bool:
     """Whether the catalogue of `locale` translates this text (English translates everything)."""
     if locale == SOURCE:

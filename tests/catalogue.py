@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from babel.messages.catalog import Catalog
@@ -12,8 +13,9 @@ from babel.messages.pofile import write_po
 import domain.i18n as i18n
 
 
-def write_catalogue(locale_dir: Path, locale: str, messages: dict[str, str], *, fuzzy: tuple[str, ...] = ()) -> Path:
-    """locale_dir/<locale>/LC_MESSAGES/cxc.po and its compiled cxc.mo; returns the .po."""
+def write_catalogue(locale_dir: Path, locale: str, messages: dict[Any, Any], *, fuzzy: tuple[str, ...] = ()) -> Path:
+    """locale_dir/<locale>/LC_MESSAGES/cxc.po and its compiled cxc.mo; returns the .po. A text with a number
+    is a (singular, plural) key with a tuple of forms."""
     catalogue = Catalog(locale=locale, domain="cxc")
     for msgid, msgstr in messages.items():
         catalogue.add(msgid, msgstr, flags=("fuzzy",) if msgid in fuzzy else ())
@@ -26,7 +28,7 @@ def write_catalogue(locale_dir: Path, locale: str, messages: dict[str, str], *, 
     return folder / "cxc.po"
 
 
-def use_catalogues(monkeypatch: pytest.MonkeyPatch, locale_dir: Path, catalogues: dict[str, dict[str, str]]) -> None:
+def use_catalogues(monkeypatch: pytest.MonkeyPatch, locale_dir: Path, catalogues: dict[str, dict[Any, Any]]) -> None:
     """Make the app read these catalogues (and only these) for the rest of the test."""
     for locale, messages in catalogues.items():
         write_catalogue(locale_dir, locale, messages)

@@ -32,6 +32,10 @@ def test_extraction_finds_the_texts_of_code_specs_documents_and_public_texts(msg
     assert "Expression of interest" in msgids  # a spec's title
     assert "Name a contact person for the whole stay." in msgids  # documents/documents.toml
     assert "What is ClusterXchange" in msgids  # a title of services/site_texts.toml
+    assert (  # a text with a number: both English forms
+        "{span} in {country} has {count} working day{why}; an exchange needs at least {minimum}.",
+        "{span} in {country} has {count} working days{why}; an exchange needs at least {minimum}.",
+    ) in msgids
     assert not any(m in msgids for m in ("eoi", "motivation", "long_text"))  # names and keys are not texts
 
 
@@ -60,19 +64,31 @@ def test_placeholders_are_compared_by_name_not_by_format() -> None:
     assert placeholders("no fields, {{ not one }}") == set()
 
 
+DAYS = ("{n} day", "{n} days")
+ROWS = ("{n} row", "{n} rows")
+
+
 def test_a_catalogue_with_gaps_is_reported_line_by_line(tmp_path: Path) -> None:
     po = write_catalogue(
         tmp_path,
         "fr",
-        {"Log out": "Se déconnecter", "Step {i} of {n}": "Étape {i} sur {m}", "Save": "", "Next": "Suivant"},
+        {
+            "Log out": "Se déconnecter",
+            "Step {i} of {n}": "Étape {i} sur {m}",
+            "Save": "",
+            "Next": "Suivant",
+            DAYS: ("un jour", "{n} jours"),  # a form may leave the number out
+            ROWS: ("{n} ligne", "{count} lignes"),
+        },
         fuzzy=("Next",),
     )
-    found = problems(po, {"Log out", "Step {i} of {n}", "Save", "Next", "Back"})
+    found = problems(po, {"Log out", "Step {i} of {n}", "Save", "Next", "Back", DAYS, ROWS})
     assert found == [
         "missing: 'Back'",
         "not translated (fuzzy): 'Next'",
         "not translated: 'Save'",
         "placeholders differ: 'Step {i} of {n}' → 'Étape {i} sur {m}'",
+        "placeholders differ: '{n} row' → ('{n} ligne', '{count} lignes')",
     ]
 
 
@@ -100,6 +116,33 @@ def test_the_language_is_per_thread_and_in_language_comes_back(tmp_path: Path, m
         assert _("Log out") == "Se déconnecter"
     assert _("Log out") == "Log out"
     assert i18n.has_translation("Log out", "fr") and not i18n.has_translation("Save", "fr")
+
+
+def test_a_rule_message_speaks_the_reader_language(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from domain.rules import exchange_dates_problem
+    from tests.bundled_rules import BUNDLED
+
+    english = exchange_dates_problem(date(2027, 11, 1), date(2027, 11, 3), "AT", BUNDLED)
+    assert english is not None and english.startswith("1–3 November 2027 in Austria has 2 working days")
+    use_catalogues(
+        monkeypatch,
+        tmp_path,
+        {
+            "de": {
+                (
+                    "{span} in {country} has {count} working day{why}; an exchange needs at least {minimum}.",
+                    "{span} in {country} has {count} working days{why}; an exchange needs at least {minimum}.",
+                ): (
+                    "{span} in {country} hat {count} Arbeitstag{why}; ein Austausch braucht mindestens {minimum}.",
+                    "{span} in {country} hat {count} Arbeitstage{why}; ein Austausch braucht mindestens {minimum}.",
+                )
+            }
+        },
+    )
+    with in_language("de"):
+        german = exchange_dates_problem(date(2027, 11, 1), date(2027, 11, 3), "AT", BUNDLED)
+    assert german is not None and german.startswith("1–3 November 2027 in Österreich hat 2 Arbeitstage (")
+    assert german.endswith("; ein Austausch braucht mindestens 3.")
 
 
 def test_money_and_days_follow_the_language() -> None:
