@@ -343,8 +343,9 @@ class LumpSum:
         }
 
     def explain(self) -> str:
-        """One line, e.g. "France €900 · 4 working days < 5 → halved · €450"."""
-        parts = [f"{country_name(self.host_country)} €{self.host_rate_eur:,}"]
+        """One line, e.g. "France €900 · 4 working days < 5 → halved · €450": in English, as it is frozen
+        into the exchange's record at plan approval (never in the approver's language)."""
+        parts = [f"{country_name(self.host_country, 'en')} €{self.host_rate_eur:,}"]
         if self.cap_applied:
             parts.append(f"capped at €{self.cap_eur:,}")
         if self.halved_because:  # two reasons still halve once: say so once
