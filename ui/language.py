@@ -27,7 +27,8 @@ if TYPE_CHECKING:
 CHOSEN = "cxc_locale"  # the language chosen in this browser session
 SWITCH = "cxc_language_switch"  # the switch's widget
 PICKED = "cxc_language_picked"  # set by the switch, handled at the top of the next run
-IN_BROWSER = "cxc_locale_in_browser"  # what the browser's cookie says, as far as we know
+IN_BROWSER = "cxc_locale_in_browser"  # what the browser's cookie said when this session began
+TOLD = "cxc_locale_told"  # the browser has been told a language in this session
 
 
 def _browser_guess() -> str | None:
@@ -54,6 +55,8 @@ def apply(user: User | None) -> str:
         st.session_state[CHOSEN] = picked
     locale = picked or choose(user)
     use_locale(locale)
+    if user is not None:
+        st.session_state[CHOSEN] = locale  # after a logout, the page keeps speaking it
     if user is not None and user.locale != locale:
         # a switch, or the first login of an account without a language: the account keeps it
         if act(lambda s: accounts.set_locale(session=s, actor=user, locale=locale), success=None):
@@ -76,9 +79,10 @@ def render_switch(locale: str) -> None:
         key=SWITCH,
         on_change=_picked,
     )
-    if st.session_state.get(IN_BROWSER) != locale:
+    if st.session_state.get(TOLD) or st.session_state.get(IN_BROWSER) != locale:
         # Drawn on every run from then on: the same element is not inserted (nor run) again, a new
         # language is. Relative to the page, as the login cookie's image: any server.baseUrlPath works.
+        st.session_state[TOLD] = True
         st.html(
             f'<script src="{html.escape(LANGUAGE_PATH)}?lang={html.escape(locale)}"></script>',
             unsafe_allow_javascript=True,
