@@ -577,9 +577,8 @@ def set_locale(*, session: Session, actor: User, locale: str) -> User:
     user = session.get(User, actor.id)
     if user is None:
         raise NotFound(_("Your account no longer exists."))
-    if user.locale != locale:
+    if user.locale != locale:  # a preference, like the sidebar's state: no audit event
         user.locale = locale
         session.add(user)
-        append_event(session, actor=user, entity_type="user", entity_id=user.id, action="set_locale", comment=locale)  # type: ignore[arg-type]
         session.commit()
     return user
