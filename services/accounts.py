@@ -342,16 +342,17 @@ def create_coordinator(
     session.add(user)
     session.flush()
     append_event(session, actor=actor, entity_type="user", entity_id=user.id, action="create_coordinator")  # type: ignore[arg-type]
-    queue_mail(
-        session,
-        to=user.email,
-        subject=_("Your coordinator account on CXC Desk"),
-        body=_(
-            "Hello {name},\n\nan administrator created the account “{username}” for you. "
-            "Log in at {url} with the password you were given, then change it under “My account”."
-        ).format(name=user.full_name, username=user.username, url=load_settings().public_url),
-        kind="account_created",
-    )
+    with in_language(user.locale):  # not the admin's language: the instance's, until they choose
+        queue_mail(
+            session,
+            to=user.email,
+            subject=_("Your coordinator account on CXC Desk"),
+            body=_(
+                "Hello {name},\n\nan administrator created the account “{username}” for you. "
+                "Log in at {url} with the password you were given, then change it under “My account”."
+            ).format(name=user.full_name, username=user.username, url=load_settings().public_url),
+            kind="account_created",
+        )
     session.commit()
     return user
 

@@ -22,6 +22,7 @@ FRENCH = {
     "Contact: {subject}": "Contact : {subject}",
     "{name} <{email}> wrote:\n\n{body}": "{name} <{email}> a écrit :\n\n{body}",
     "Reset your CXC Desk password": "Réinitialisez votre mot de passe CXC Desk",
+    "Your coordinator account on CXC Desk": "Votre compte de coordinateur sur CXC Desk",
 }
 GERMAN = {
     "Hello {name},": "Hallo {name},",
@@ -104,3 +105,12 @@ def test_public_texts_per_language_fall_back_to_english(session: Session) -> Non
         set_site_text(session=session, actor=admin, key="intro", body="Hola", locale="xx")
     with pytest.raises(PermissionDenied):
         set_site_text(session=session, actor=f.participant(session), key="intro", body="Salut", locale="fr")
+
+
+def test_a_new_coordinator_is_written_to_in_the_instance_language_not_the_admin(session: Session) -> None:
+    admin = f.admin(session)
+    partnership = f.partnership(session, admin)
+    with in_language("fr"):
+        coordinator = f.coordinator(session, admin, id_of(partnership))
+    assert mails_to(session, coordinator.email)[-1].subject == "Your coordinator account on CXC Desk"
+    assert coordinator.locale is None  # they choose at their first login
