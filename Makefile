@@ -44,12 +44,12 @@ catalogues: $(MO_FILES)
 
 # After code or specs changed: extract every text again and merge the new ones into each language's .po.
 locales: $(STAMP)
-	$(BABEL) extract --mapping-file babel.cfg --keywords _ --keywords N_ --no-location --sort-output \
+	$(BABEL) extract --mapping-file babel.cfg --keywords _ --keywords N_ --no-location \
 	  --ignore-dirs ".venv tests bench migrations locales node_modules" --project "CXC Desk" \
 	  --output-file locales/cxc.pot .
-	@for po in $(PO_FILES); do \
-	  $(BABEL) update --domain cxc --input-file locales/cxc.pot --output-file $$po --no-fuzzy-matching || exit 1; \
-	done
+	@if ls locales/*/LC_MESSAGES/cxc.po >/dev/null 2>&1; then \
+	  $(BABEL) update --domain cxc --input-file locales/cxc.pot --output-dir locales --no-fuzzy-matching; \
+	fi
 	$(MAKE) catalogues
 
 # A new language: make locale LANG_CODE=pt (then add it to LANGUAGE_NAMES in domain/i18n.py).
