@@ -18,7 +18,16 @@ from sqlmodel import Session
 from domain.i18n import LANGUAGE_NAMES, _, current_locale, day
 from domain.rules import Rules, country_name, working_days
 from forms.answers import display_value, is_visible, list_source, parse_date, validate_answers
-from forms.spec import FieldSpec, FormSpec, SpecError, all_specs, load_spec, localized, missing_translations
+from forms.spec import (
+    LIST_SOURCED,
+    FieldSpec,
+    FormSpec,
+    SpecError,
+    all_specs,
+    load_spec,
+    localized,
+    missing_translations,
+)
 from services.rules import rules_in_force
 from services.runtime import read_session, write_session
 
@@ -153,7 +162,13 @@ def _widget(spec_field: FieldSpec, value: Any, key: str, rules: Rules, country: 
             format_func=lambda v: _("Yes") if v else _("No"),
         )
     options = list(list_source(spec_field, rules))
-    fmt = (lambda c: country_name(c)) if kind in {"country", "countries"} else spec_field.option_text
+    fmt = (
+        country_name
+        if kind in {"country", "countries"}
+        else _
+        if kind in LIST_SOURCED  # the rules' lists (ecosystems, activity types): English values, shown translated
+        else spec_field.option_text
+    )
     if spec_field.multiple:
         current = [v for v in (value or []) if v in options]
         return st.multiselect(

@@ -32,6 +32,7 @@ def test_extraction_finds_the_texts_of_code_specs_documents_and_public_texts(msg
     assert "Expression of interest" in msgids  # a spec's title
     assert "Name a contact person for the whole stay." in msgids  # documents/documents.toml
     assert "What is ClusterXchange" in msgids  # a title of services/site_texts.toml
+    assert "Market research" in msgids  # a list of the bundled rules (domain/rules.toml)
     assert (  # a text with a number: both English forms
         "{span} in {country} has {count} working day{why}; an exchange needs at least {minimum}.",
         "{span} in {country} has {count} working days{why}; an exchange needs at least {minimum}.",

@@ -36,7 +36,8 @@ required = true
 
 @pytest.fixture(autouse=True)
 def _catalogues(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    use_catalogues(monkeypatch, tmp_path, {"fr": {"How you travel": "Comment vous voyagez", "How do you travel?": "X"}})
+    french = {"How you travel": "Comment vous voyagez", "How do you travel?": "X", "Digital": "Numérique"}
+    use_catalogues(monkeypatch, tmp_path, {"fr": french})
 
 
 def test_own_translation_then_catalogue_then_english() -> None:
@@ -68,3 +69,13 @@ def test_a_wrong_translation_is_named_with_its_field(line: str, problem: str) ->
     with pytest.raises(SpecError, match=r"travel\.toml") as error:
         parse_spec(SPEC.replace("required = true", f"required = true\n{line}"), "travel.toml")
     assert problem in str(error.value) and "“mode”" in str(error.value)
+
+
+def test_the_rules_lists_keep_english_values_and_show_translated() -> None:
+    from domain.i18n import in_language
+    from forms.spec import FieldSpec
+
+    ecosystems = FieldSpec(key="ecosystems", type="ecosystems", label="Ecosystems")
+    with in_language("fr"):
+        assert display_value(ecosystems, ["Digital", "Textiles"]) == "Numérique, Textiles"  # Textiles: no translation
+    assert display_value(ecosystems, ["Digital"]) == "Digital"
