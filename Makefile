@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 PORT ?= 8501
 
-.PHONY: locales cluster profile run install install-dev migrate places test test-fast test-long lint demo bench browser clean
+.PHONY: cluster profile run install install-dev migrate places catalogues locales locale test test-fast test-long lint demo bench browser clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,13 +32,31 @@ migrate: $(STAMP)
 places: $(STAMP)
 	$(BIN)/python manage.py places
 
-# The compiled catalogues (.mo) are built from the .po sources here, never committed.
-locales: $(STAMP)
-	@for po in locales/*/LC_MESSAGES/cxc.po; do \
-	  $(BIN)/pybabel -q compile -d locales -D cxc -l $$(basename $$(dirname $$(dirname $$po))) -i $$po -o $${po%.po}.mo >/dev/null || exit 1; \
-	done
+# Languages (README: "Languages"). The .po files are the sources; the .mo files are built here, never committed.
+BABEL := $(BIN)/python -m babel.messages.frontend
+PO_FILES := $(wildcard locales/*/LC_MESSAGES/cxc.po)
+MO_FILES := $(PO_FILES:.po=.mo)
 
-run: migrate places locales
+%.mo: %.po $(STAMP)
+	$(BABEL) compile --domain cxc --input-file $< --output-file $@ --statistics
+
+catalogues: $(MO_FILES)
+
+# After code or specs changed: extract every text again and merge the new ones into each language's .po.
+locales: $(STAMP)
+	$(BABEL) extract --mapping-file babel.cfg --keywords _ --keywords N_ --no-location \
+	  --ignore-dirs ".venv tests bench migrations locales node_modules" --project "CXC Desk" \
+	  --output-file locales/cxc.pot .
+	@if ls locales/*/LC_MESSAGES/cxc.po >/dev/null 2>&1; then \
+	  $(BABEL) update --domain cxc --input-file locales/cxc.pot --output-dir locales --no-fuzzy-matching; \
+	fi
+	$(MAKE) catalogues
+
+# A new language: make locale LANG_CODE=pt (then add it to LANGUAGE_NAMES in domain/i18n.py).
+locale: locales
+	$(BABEL) init --domain cxc --input-file locales/cxc.pot --output-dir locales --locale $(LANG_CODE)
+
+run: migrate places catalogues
 	$(BIN)/python serve.py --server.port $(PORT)
 
 # Several app processes on PostgreSQL behind Debian's nginx (deploy/nginx.conf), on this machine.
@@ -71,10 +89,10 @@ browser:
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check .
 
-test: $(DEV_STAMP) browser lint locales
+test: $(DEV_STAMP) browser lint catalogues
 	$(BIN)/python -m pytest
 
-test-fast: $(DEV_STAMP)
+test-fast: $(DEV_STAMP) catalogues
 	$(BIN)/python -m pytest -m "not e2e"
 
 # The long variants: 50 SIGKILLs instead of 8 (the short ones run in `make test`).

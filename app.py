@@ -8,7 +8,7 @@ from domain.i18n import _
 from domain.labels import ROLE_LABELS
 from services.accounts import instance_needs_setup
 from services.runtime import read_session
-from ui import oidc
+from ui import language, oidc
 from ui.navigation import build_pages
 from ui.session import logged_out_just_now, logout, render_cookie_handoff, resolve_user
 from web import metrics
@@ -18,6 +18,7 @@ FAVICON = Path(__file__).resolve().with_name("web") / "favicon.png"
 st.set_page_config(page_title="CXC Desk", page_icon=str(FAVICON), layout="wide")
 
 user = resolve_user()
+locale = language.apply(user)  # the language of this run: every _() below follows it
 with st.sidebar:
     st.markdown(f"### {_('CXC Desk')}")
     st.caption(_("ClusterXchange: short stays abroad between cluster members"))
@@ -29,6 +30,7 @@ with st.sidebar:
             st.rerun()  # this run has drawn the logged-in sidebar already; the next one draws the public side
     elif logged_out_just_now():
         st.toast(_("You are logged out."))
+    language.render_switch(locale)
     render_cookie_handoff()
 
 with read_session() as session:

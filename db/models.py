@@ -106,6 +106,7 @@ class User(SQLModel, table=True):
     is_signatory: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
     invited_at: datetime | None = optional_time_field()  # an invitation not accepted yet
     removed_at: datetime | None = optional_time_field()  # left or removed from the organisation: cannot log in
+    locale: str | None = Field(default=None, max_length=8)  # the language chosen; None: not chosen yet
     created_at: datetime = created_at_field()
 
 
@@ -488,11 +489,12 @@ class InstanceSetting(SQLModel, table=True):
 
 
 class SiteText(SQLModel, table=True):
-    """A text of the public pages as edited by an admin; the built-in text applies until then."""
+    """A text of the public pages as edited by an admin, per language; the built-in text applies until then."""
 
     __tablename__ = "site_text"
 
     key: str = Field(primary_key=True, max_length=60)
+    locale: str = Field(default="en", primary_key=True, max_length=8)
     body: str = Field(sa_type=sa.Text)
     updated_by_user_id: int | None = Field(default=None, foreign_key="user.id")
     updated_at: datetime = created_at_field()

@@ -15,17 +15,11 @@ from typing import Any, Protocol
 from documents.pdf import TEXTS_FILE, DocumentContent, Section
 from domain.enums import DocumentKind, Party
 from domain.errors import ValidationFailed
-from domain.i18n import LANGUAGE_NAMES, _, in_language, money
+from domain.i18n import LANGUAGE_NAMES, _, current_locale, in_language, money
+from domain.labels import PARTY_LABELS
 from domain.rules import Rules, country_name
 from forms.answers import display_value
-from forms.spec import load_spec, spec_dir
-
-PARTY_WORDS = {
-    Party.VISITOR: "Visitor",
-    Party.HOST: "Host",
-    Party.VISITOR_PARTNERSHIP: "Visitor's Partnership",
-    Party.HOST_PARTNERSHIP: "Host's Partnership",
-}
+from forms.spec import load_spec, localized, spec_dir
 
 
 class ExchangeData(Protocol):
@@ -85,7 +79,7 @@ def verify_url(ctx: Context, ref: str) -> str:
     return f"{ctx.public_url}/verify?ref={ref}"
 
 
-def party_rows(ctx: Context, parties: tuple[Party, ...] = tuple(PARTY_WORDS)) -> list[tuple[str, str]]:
+def party_rows(ctx: Context, parties: tuple[Party, ...] = tuple(PARTY_LABELS)) -> list[tuple[str, str]]:
     def org(o: OrganisationData) -> str:
         return f"{o.legal_name}, {o.city}, {country_name(o.country)}"
 
@@ -99,7 +93,7 @@ def party_rows(ctx: Context, parties: tuple[Party, ...] = tuple(PARTY_WORDS)) ->
 
 
 def _plan_rows(ctx: Context) -> list[tuple[str, str]]:
-    spec = load_spec(ctx.plan.spec_name)
+    spec = localized(load_spec(ctx.plan.spec_name), current_locale())
     return [
         (f.label, display_value(f, ctx.plan.answers.get(f.key))) for f in spec.all_fields() if f.key in ctx.plan.answers
     ]
@@ -160,7 +154,7 @@ def _text_sections(
     for party, lines in t.get("commitments", {}).items():
         sections.append(
             Section(
-                _("Commitments of the {party}").format(party=_(PARTY_WORDS[Party(party)])),
+                _("Commitments of the {party}").format(party=PARTY_LABELS[Party(party)]),
                 [f"• {_(line)}" for line in lines],
             )
         )
@@ -197,7 +191,7 @@ def from_texts(*, parties: tuple[Party, ...], plan: bool = False, amount: bool =
                     [_("This translation is given for information; the English text above is the one signed.")],
                 )
                 sections += [note, *_text_sections(ctx, t, parties, plan, amount, details)]
-        return DocumentContent(ref, t["title"], subtitle, version, sections, verify_url(ctx, ref))
+        return DocumentContent(ref, _(t["title"]), subtitle, version, sections, verify_url(ctx, ref))
 
     return build
 
@@ -207,7 +201,7 @@ def closing_report(
 ) -> DocumentContent:
     """The report as sent: `details` holds its `answers` and the `evidence` as (kind, file name, SHA-256)."""
     answers, evidence = details["answers"], details["evidence"]
-    spec = load_spec("closing_report")
+    spec = localized(load_spec("closing_report"), current_locale())
     return DocumentContent(
         ref,
         _("Closing report"),

@@ -15,7 +15,7 @@ from typing import Any
 from documents.content import Builder, Context, closing_report, from_texts, payment_confirmation, texts
 from documents.pdf import DocumentContent
 from domain.enums import DocumentKind, Party
-from domain.i18n import _, in_language
+from domain.i18n import N_, in_language
 
 V, H, VP, HP = Party.VISITOR, Party.HOST, Party.VISITOR_PARTNERSHIP, Party.HOST_PARTNERSHIP
 
@@ -36,7 +36,7 @@ _ROWS = (
     Kind(
         DocumentKind.COMMITMENT_TO_QUALITY,
         "CTQ",
-        _("Commitment to Quality"),
+        N_("Commitment to Quality"),
         from_texts(parties=(V, H, VP, HP), plan=True),
         signers=frozenset({V, H, VP, HP}),
         signed_as=DocumentKind.SIGNED_COMMITMENT_TO_QUALITY,
@@ -44,7 +44,7 @@ _ROWS = (
     Kind(
         DocumentKind.FINANCIAL_AGREEMENT,
         "FA",
-        _("Financial Agreement"),
+        N_("Financial Agreement"),
         from_texts(parties=(V, VP), amount=True),
         signers=frozenset({V, VP}),
         signed_as=DocumentKind.SIGNED_FINANCIAL_AGREEMENT,
@@ -52,20 +52,20 @@ _ROWS = (
     Kind(
         DocumentKind.SIGNED_COMMITMENT_TO_QUALITY,
         "CTQ",
-        _("Commitment to Quality"),
+        N_("Commitment to Quality"),
         signed_copy_of=DocumentKind.COMMITMENT_TO_QUALITY,
         sealed=True,
     ),
     Kind(
         DocumentKind.SIGNED_FINANCIAL_AGREEMENT,
         "FA",
-        _("Financial Agreement"),
+        N_("Financial Agreement"),
         signed_copy_of=DocumentKind.FINANCIAL_AGREEMENT,
         sealed=True,
     ),
-    Kind(DocumentKind.CLOSING_REPORT, "REPORT", _("Closing report"), closing_report),
-    Kind(DocumentKind.PAYMENT_CONFIRMATION, "PAID", _("Payment confirmation"), payment_confirmation, sealed=True),
-    Kind(DocumentKind.CV, "CV", _("CV")),
+    Kind(DocumentKind.CLOSING_REPORT, "REPORT", N_("Closing report"), closing_report),
+    Kind(DocumentKind.PAYMENT_CONFIRMATION, "PAID", N_("Payment confirmation"), payment_confirmation, sealed=True),
+    Kind(DocumentKind.CV, "CV", N_("CV")),
 )
 KINDS: dict[DocumentKind, Kind] = {row.kind: row for row in _ROWS}
 

@@ -1,26 +1,32 @@
 """One translation function for every user-visible string, and locale-aware formats.
 
-English is the source language; adding a language is adding a gettext catalogue under
-`locales/<lang>/LC_MESSAGES/cxc.mo`.
+English is the source language; every other language is a gettext catalogue compiled from
+`locales/<lang>/LC_MESSAGES/cxc.po` (README: "Languages"). The language is chosen per person:
+app.py sets it once per script run (`use_locale`), and background work renders each e-mail in
+its recipient's language (`in_language`). It lives in a context variable, so one person's
+language never leaks into another's thread or run.
 """
 
 from __future__ import annotations
 
 import gettext
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
+from typing import TypeVar
 
 from babel.dates import format_date, format_datetime
-from babel.numbers import format_currency
+from babel.numbers import format_currency, format_decimal
 
-LOCALE_DIR = Path(__file__).resolve().parent.parent / "locales"
-# The languages the app ships, each named in itself (how a speaker looks for it in a list).
-LANGUAGE_NAMES = {
+# The compiled catalogues; CXC_LOCALE_DIR points an instance (or a test) at catalogues of its own.
+LOCALE_DIR = Path(os.environ.get("CXC_LOCALE_DIR") or Path(__file__).resolve().parent.parent / "locales")
+SOURCE = "en"
+# The languages the app ships, in the order of the language switch; each name in its own language.
+LANGUAGE_NAMES: dict[str, str] = {
     "en": "English",
     "fr": "Français",
     "de": "Deutsch",
@@ -28,35 +34,120 @@ LANGUAGE_NAMES = {
     "it": "Italiano",
     "pl": "Polski",
 }
-_language: ContextVar[str | None] = ContextVar("cxc_language", default=None)
+SHIPPED: tuple[str, ...] = tuple(LANGUAGE_NAMES)
+
+_locale: ContextVar[str | None] = ContextVar("cxc_locale", default=None)
+K = TypeVar("K")
+
+
+def default_locale() -> str:
+    """The instance's default (CXC_LOCALE): for background work that has no person to follow."""
+    return normalise(os.environ.get("CXC_LOCALE", SOURCE)) or SOURCE
+
+
+def normalise(value: str | None) -> str | None:
+    """A shipped language code from "fr", "fr-BE", "fr_FR"; None when it is none of ours."""
+    code = (value or "").strip().replace("_", "-").split("-")[0].lower()
+    return code if code in LANGUAGE_NAMES else None
 
 
 def current_locale() -> str:
-    return _language.get() or os.environ.get("CXC_LOCALE", "en")
+    return _locale.get() or default_locale()
+
+
+def use_locale(locale: str | None) -> None:
+    """Set the language of the rest of this script run (app.py, once per run)."""
+    _locale.set(normalise(locale) or default_locale())
 
 
 @contextmanager
-def in_language(locale: str) -> Iterator[None]:
-    """Everything `_()` and the formats give inside the block is in `locale` (a document's second
-    language, an e-mail to its recipient), whatever the person who caused it reads."""
-    token = _language.set(locale)
+def in_language(locale: str | None) -> Iterator[str]:
+    """Render something in another person's language (an e-mail to its recipient), then come back."""
+    token = _locale.set(normalise(locale) or default_locale())
     try:
-        yield
+        yield current_locale()
     finally:
-        _language.reset(token)
+        _locale.reset(token)
 
 
-@lru_cache(maxsize=8)
-def _translation(locale: str) -> gettext.NullTranslations:
+def best_match(accept_language: str | None) -> str | None:
+    """The first shipped language of an Accept-Language header (weights respected), or None."""
+    choices: list[tuple[float, int, str]] = []
+    for index, part in enumerate((accept_language or "").split(",")):
+        name, _sep, params = part.strip().partition(";")
+        weight = 1.0
+        if params.strip().startswith("q="):
+            try:
+                weight = float(params.strip()[2:])
+            except ValueError:
+                weight = 0.0
+        code = normalise(name)
+        if code and weight > 0:
+            choices.append((-weight, index, code))
+    return min(choices)[2] if choices else None
+
+
+def catalogue_path(locale: str) -> Path:
+    return LOCALE_DIR / locale / "LC_MESSAGES" / "cxc.mo"
+
+
+@lru_cache(maxsize=16)
+def _translation(locale: str, _stamp: int) -> gettext.NullTranslations:
     return gettext.translation("cxc", localedir=LOCALE_DIR, languages=[locale], fallback=True)
 
 
+def translation(locale: str) -> gettext.NullTranslations:
+    """The catalogue of a language, read again when its compiled file changes (`make locales`)."""
+    path = catalogue_path(locale)
+    return _translation(locale, path.stat().st_mtime_ns if path.exists() else 0)
+
+
 def _(message: str) -> str:
-    return _translation(current_locale()).gettext(message)
+    if not message:
+        return message  # gettext("") is the catalogue's header, never a text
+    return translation(current_locale()).gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """The form of a text for the number `n`, in the language of this run (each language has its own plural rules)."""
+    return translation(current_locale()).ngettext(singular, plural, n)
+
+
+def has_translation(message: str, locale: str) -> bool:
+    """Whether the catalogue of `locale` translates this text (English translates everything)."""
+    if locale == SOURCE:
+        return True
+    catalogue = translation(locale)
+    return isinstance(catalogue, gettext.GNUTranslations) and bool(catalogue._catalog.get(message))  # type: ignore[attr-defined]
+
+
+def N_(message: str) -> str:
+    """Marks a text for the catalogue where it is defined; `_()` translates it where it is shown."""
+    return message
+
+
+class Translated(Mapping[K, str]):
+    """Labels defined once at import (with `N_`) and translated in the reader's language at each look-up."""
+
+    def __init__(self, source: Mapping[K, str]) -> None:
+        self.source = dict(source)
+
+    def __getitem__(self, key: K) -> str:
+        return _(self.source[key])
+
+    def __iter__(self) -> Iterator[K]:
+        return iter(self.source)
+
+    def __len__(self) -> int:
+        return len(self.source)
 
 
 def money(cents: int, locale: str | None = None) -> str:
     return format_currency(cents / 100, "EUR", locale=locale or current_locale())
+
+
+def number(value: float, locale: str | None = None) -> str:
+    return format_decimal(value, locale=locale or current_locale())
 
 
 def day(value: date, locale: str | None = None) -> str:

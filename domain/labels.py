@@ -2,25 +2,40 @@
 
 from __future__ import annotations
 
-from domain.enums import OrgRole, OrgType, Role
-from domain.i18n import _
+from domain.enums import OrgRole, OrgType, Party, Role
+from domain.i18n import N_, Translated
 
-ORG_TYPE_LABELS: dict[OrgType, str] = {
-    OrgType.CLUSTER: _("Cluster organisation or business network"),
-    OrgType.SCALING_UP_SUPPORT: _("Scaling-up support organisation (technology centre, hub, incubator…)"),
-    OrgType.SME: _("SME"),
-    OrgType.TRAINING_PROVIDER: _("Training provider"),
-    OrgType.LARGE_COMPANY: _("Large company"),
-    OrgType.PUBLIC_AUTHORITY: _("Public authority (regional or city level)"),
-}
+ORG_TYPE_LABELS: Translated[OrgType] = Translated(
+    {
+        OrgType.CLUSTER: N_("Cluster organisation or business network"),
+        OrgType.SCALING_UP_SUPPORT: N_("Scaling-up support organisation (technology centre, hub, incubator…)"),
+        OrgType.SME: N_("SME"),
+        OrgType.TRAINING_PROVIDER: N_("Training provider"),
+        OrgType.LARGE_COMPANY: N_("Large company"),
+        OrgType.PUBLIC_AUTHORITY: N_("Public authority (regional or city level)"),
+    }
+)
 
-ROLE_LABELS: dict[Role, str] = {
-    Role.PARTICIPANT: _("Participant"),
-    Role.COORDINATOR: _("Coordinator"),
-    Role.ADMIN: _("Administrator"),
-}
+ROLE_LABELS: Translated[Role] = Translated(
+    {
+        Role.PARTICIPANT: N_("Participant"),
+        Role.COORDINATOR: N_("Coordinator"),
+        Role.ADMIN: N_("Administrator"),
+    }
+)
 
-ORG_ROLE_LABELS: dict[OrgRole, str] = {
-    OrgRole.CONTACT_PERSON: _("Contact person"),
-    OrgRole.SIGNATORY: _("Signatory"),
-}
+PARTY_LABELS: Translated[Party] = Translated(
+    {
+        Party.VISITOR: N_("Visitor"),
+        Party.HOST: N_("Host"),
+        Party.VISITOR_PARTNERSHIP: N_("Visitor's Partnership"),
+        Party.HOST_PARTNERSHIP: N_("Host's Partnership"),
+    }
+)
+
+ORG_ROLE_LABELS: Translated[OrgRole] = Translated(
+    {
+        OrgRole.CONTACT_PERSON: N_("Contact person"),
+        OrgRole.SIGNATORY: N_("Signatory"),
+    }
+)

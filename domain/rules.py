@@ -15,8 +15,10 @@ from functools import lru_cache
 
 import holidays
 from babel import Locale
+from babel.dates import format_date
 
 from domain.enums import OrgType
+from domain.i18n import N_, _, current_locale, ngettext
 
 
 class RulesError(ValueError):
@@ -135,11 +137,12 @@ def parse_rules(text: str) -> Rules:
     )
 
 
-def country_name(code: str, locale: str = "en") -> str:
-    return Locale.parse(locale).territories.get(code, code)
+def country_name(code: str, locale: str | None = None) -> str:
+    """A country's name in a language (the reader's by default)."""
+    return Locale.parse(locale or current_locale()).territories.get(code, code)
 
 
-def country_options(rules: Rules, locale: str = "en") -> dict[str, str]:
+def country_options(rules: Rules, locale: str | None = None) -> dict[str, str]:
     """Participating countries as code -> name, sorted by name for pickers."""
     names = {code: country_name(code, locale) for code in rules.participating_countries}
     return dict(sorted(names.items(), key=lambda item: item[1]))
@@ -149,12 +152,12 @@ def country_options(rules: Rules, locale: str = "en") -> dict[str, str]:
 
 
 ORG_TYPE_WORDS = {
-    OrgType.CLUSTER: "a cluster organisation",
-    OrgType.SCALING_UP_SUPPORT: "a scaling-up support organisation",
-    OrgType.SME: "an SME",
-    OrgType.TRAINING_PROVIDER: "a training provider",
-    OrgType.LARGE_COMPANY: "a large company",
-    OrgType.PUBLIC_AUTHORITY: "a public authority",
+    OrgType.CLUSTER: N_("a cluster organisation"),
+    OrgType.SCALING_UP_SUPPORT: N_("a scaling-up support organisation"),
+    OrgType.SME: N_("an SME"),
+    OrgType.TRAINING_PROVIDER: N_("a training provider"),
+    OrgType.LARGE_COMPANY: N_("a large company"),
+    OrgType.PUBLIC_AUTHORITY: N_("a public authority"),
 }
 
 
@@ -162,19 +165,25 @@ def side_type_problem(side: str, org_type: OrgType, rules: Rules) -> str | None:
     allowed = rules.visitor_types if side == "visitor" else rules.host_types
     if org_type in allowed:
         return None
-    role = "Visitor" if side == "visitor" else "Host"
+    role = _("Visitor") if side == "visitor" else _("Host")
     return (
-        f"{ORG_TYPE_WORDS[org_type].capitalize()} cannot take part as {role}; it can take part as Host only."
+        _("{kind} cannot take part as {role}; it can take part as Host only.")
         if (side == "visitor" and org_type in rules.host_types)
-        else f"{ORG_TYPE_WORDS[org_type].capitalize()} cannot take part as {role}."
-    )
+        else _("{kind} cannot take part as {role}.")
+    ).format(kind=_kind(org_type), role=role)
+
+
+def _kind(org_type: OrgType) -> str:
+    words = _(ORG_TYPE_WORDS[org_type])
+    return words[:1].upper() + words[1:]
 
 
 def cluster_membership_problem(org_type: OrgType, is_cluster_member: bool) -> str | None:
     if org_type == OrgType.CLUSTER or is_cluster_member:
         return None
-    kind = ORG_TYPE_WORDS[org_type].capitalize()
-    return f"{kind} must be a member of a cluster; say which one in your organisation profile."
+    return _("{kind} must be a member of a cluster; say which one in your organisation profile.").format(
+        kind=_kind(org_type)
+    )
 
 
 def host_membership_problem(org_type: OrgType, is_cluster_member: bool, exception: str = "") -> str | None:
@@ -185,30 +194,33 @@ def host_membership_problem(org_type: OrgType, is_cluster_member: bool, exceptio
     if org_type == OrgType.SME:
         if exception.strip():
             return None
-        return (
+        return _(
             "An SME that is not a member of a cluster can be Host only when the funding agency accepts it; "
             "its Partnership's coordinator records that decision on its expression of interest."
         )
-    kind = ORG_TYPE_WORDS[org_type].capitalize()
-    return f"{kind} can be Host only as a member of a cluster (or active in one); say which one in its profile."
+    return _(
+        "{kind} can be Host only as a member of a cluster (or active in one); say which one in its profile."
+    ).format(kind=_kind(org_type))
 
 
 def country_problem(country: str, rules: Rules) -> str | None:
     if country in rules.participating_countries:
         return None
-    return f"{country_name(country)} is not a participating country of ClusterXchange."
+    return _("{country} is not a participating country of ClusterXchange.").format(country=country_name(country))
 
 
 def transnational_problem(visitor_country: str, host_country: str) -> str | None:
     if visitor_country != host_country:
         return None
-    return f"Visitor and Host are both in {country_name(visitor_country)}; an exchange must cross a border."
+    return _("Visitor and Host are both in {country}; an exchange must cross a border.").format(
+        country=country_name(visitor_country)
+    )
 
 
 def visitor_once_problem(previous_visits: int) -> str | None:
     if previous_visits == 0:
         return None
-    return "This organisation has already taken part as Visitor; a Visitor takes part only once in the scheme."
+    return _("This organisation has already taken part as Visitor; a Visitor takes part only once in the scheme.")
 
 
 # --- dates --------------------------------------------------------------------------
@@ -272,38 +284,47 @@ def last_allowed_day(start: date, rules: Rules) -> date:
     return add_months(start, rules.max_months) - timedelta(days=1)
 
 
+def _long_day(value: date, with_year: bool = True) -> str:
+    return format_date(value, format="d MMMM y" if with_year else "d MMMM", locale=current_locale())
+
+
 def _span(start: date, end: date) -> str:
     if start.year == end.year and start.month == end.month:
-        return f"{start.day}–{end.day} {end.strftime('%B %Y')}"
-    return (
-        f"{start.day} {start.strftime('%B')} – {end.day} {end.strftime('%B %Y')}"
-        if start.year == end.year
-        else (f"{start.isoformat()} – {end.isoformat()}")
-    )
+        return f"{start.day}–{_long_day(end)}"
+    return f"{_long_day(start, with_year=start.year != end.year)} – {_long_day(end)}"
 
 
 def exchange_dates_problem(start: date, end: date, host_country: str, rules: Rules) -> str | None:
     """Why these exchange dates (travel excluded) do not fit the programme, or None."""
     if end < start:
-        return f"The last day ({end.isoformat()}) is before the first day ({start.isoformat()})."
+        return _("The last day ({end}) is before the first day ({start}).").format(
+            end=end.isoformat(), start=start.isoformat()
+        )
     latest = last_allowed_day(start, rules)
     if end > latest:
-        return (
-            f"An exchange lasts at most {rules.max_months} month, consecutive: starting on {start.isoformat()}, "
-            f"the last day can be {latest.isoformat()} at the latest."
-        )
+        return _(
+            "An exchange lasts at most {n} month, consecutive: starting on {start}, "
+            "the last day can be {latest} at the latest."
+        ).format(n=rules.max_months, start=start.isoformat(), latest=latest.isoformat())
     count = len(working_days(start, end, host_country))
     if count >= rules.min_working_days:
         return None
     holidays_in_span = [
-        f"{d.day} {d.strftime('%B')} is {name}"
+        _("{day} is {holiday}").format(day=_long_day(d, with_year=False), holiday=name)
         for d in _dates(start, end)
         if d.weekday() < 5 and (name := public_holiday(d, host_country))
     ]
-    why = f" ({'; '.join(holidays_in_span)}, a public holiday there)" if holidays_in_span else ""
-    return (
-        f"{_span(start, end)} in {country_name(host_country)} has {count} working day{'s' if count != 1 else ''}{why}; "
-        f"an exchange needs at least {rules.min_working_days}."
+    why = " (" + _("{holidays}, a public holiday there").format(holidays="; ".join(holidays_in_span)) + ")"
+    return ngettext(
+        "{span} in {country} has {count} working day{why}; an exchange needs at least {minimum}.",
+        "{span} in {country} has {count} working days{why}; an exchange needs at least {minimum}.",
+        count,
+    ).format(
+        span=_span(start, end),
+        country=country_name(host_country),
+        count=count,
+        why=why if holidays_in_span else "",
+        minimum=rules.min_working_days,
     )
 
 
@@ -346,8 +367,9 @@ class LumpSum:
         }
 
     def explain(self) -> str:
-        """One line, e.g. "France €900 · 4 working days < 5 → halved · €450"."""
-        parts = [f"{country_name(self.host_country)} €{self.host_rate_eur:,}"]
+        """One line, e.g. "France €900 · 4 working days < 5 → halved · €450": in English, as it is frozen
+        into the exchange's record at plan approval (never in the approver's language)."""
+        parts = [f"{country_name(self.host_country, 'en')} €{self.host_rate_eur:,}"]
         if self.cap_applied:
             parts.append(f"capped at €{self.cap_eur:,}")
         if self.halved_because:  # two reasons still halve once: say so once
@@ -403,11 +425,11 @@ def eligibility_table(rules: Rules) -> list[EligibilityRow]:
         if org_type == OrgType.CLUSTER:
             condition = "—"
         elif org_type == OrgType.SME:
-            condition = "a member of a cluster (as Host: or accepted case by case by the funding agency)"
+            condition = N_("a member of a cluster (as Host: or accepted case by case by the funding agency)")
         elif org_type == OrgType.PUBLIC_AUTHORITY:
-            condition = "active in a cluster"
+            condition = N_("active in a cluster")
         else:
-            condition = "a member of a cluster"
+            condition = N_("a member of a cluster")
         rows.append(EligibilityRow(org_type, org_type in rules.visitor_types, org_type in rules.host_types, condition))
     return [row for row in rows if row.as_visitor or row.as_host]
 

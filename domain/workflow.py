@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from domain.enums import Action, EOIState, ExchangeState, Party
+from domain.i18n import N_
 
 
 @dataclass(frozen=True)
@@ -234,27 +235,27 @@ def states_of(table: Iterable[T]) -> set[StrEnum]:
 
 
 STATE_LABELS: dict[StrEnum, str] = {
-    EOIState.DRAFT: "Draft",
-    EOIState.SUBMITTED: "Sent to the Partnership",
-    EOIState.APPROVED: "Approved",
-    EOIState.CHANGES_REQUESTED: "Changes requested",
-    EOIState.REJECTED: "Rejected",
-    EOIState.WITHDRAWN: "Withdrawn",
-    X.PROPOSED: "Proposed",
-    X.AGREED: "Agreed",
-    X.PLANNING: "Writing the action plan",
-    X.PLAN_SUBMITTED: "Plan sent for approval",
-    X.PLAN_APPROVED: "Plan approved",
-    X.SIGNING: "Signing",
-    X.READY: "Ready to go",
-    X.IN_PROGRESS: "Stay in progress",
-    X.REPORTING: "Closing report due",
-    X.REPORT_SUBMITTED: "Closing report sent",
-    X.REPORT_ACCEPTED: "Closing report accepted",
-    X.PAYMENT_ORDERED: "Payment ordered",
-    X.PAID: "Paid",
-    X.CANCELLED: "Cancelled",
-    X.DECLINED: "Declined",
+    EOIState.DRAFT: N_("Draft"),
+    EOIState.SUBMITTED: N_("Sent to the Partnership"),
+    EOIState.APPROVED: N_("Approved"),
+    EOIState.CHANGES_REQUESTED: N_("Changes requested"),
+    EOIState.REJECTED: N_("Rejected"),
+    EOIState.WITHDRAWN: N_("Withdrawn"),
+    X.PROPOSED: N_("Proposed"),
+    X.AGREED: N_("Agreed"),
+    X.PLANNING: N_("Writing the action plan"),
+    X.PLAN_SUBMITTED: N_("Plan sent for approval"),
+    X.PLAN_APPROVED: N_("Plan approved"),
+    X.SIGNING: N_("Signing"),
+    X.READY: N_("Ready to go"),
+    X.IN_PROGRESS: N_("Stay in progress"),
+    X.REPORTING: N_("Closing report due"),
+    X.REPORT_SUBMITTED: N_("Closing report sent"),
+    X.REPORT_ACCEPTED: N_("Closing report accepted"),
+    X.PAYMENT_ORDERED: N_("Payment ordered"),
+    X.PAID: N_("Paid"),
+    X.CANCELLED: N_("Cancelled"),
+    X.DECLINED: N_("Declined"),
 }
 
 

@@ -16,7 +16,7 @@ from pydantic import TypeAdapter, ValidationError
 from domain.i18n import _
 from domain.rules import Rules
 from domain.validators import email_problem
-from forms.spec import FieldSpec, FormSpec
+from forms.spec import LIST_SOURCED, FieldSpec, FormSpec
 
 _DATE = TypeAdapter(date)
 _NUMBER = TypeAdapter(float)
@@ -222,12 +222,14 @@ def display_value(spec_field: FieldSpec, value: Any) -> str:
 
         codes = value if isinstance(value, list) else [value]
         return ", ".join(country_name(str(code)) for code in codes)
+    if spec_field.type in LIST_SOURCED:  # the rules' lists: English values, shown in the reader's language
+        return ", ".join(_(str(v)) for v in (value if isinstance(value, list) else [value]))
     if isinstance(value, list) and spec_field.type != "group":
-        return ", ".join(str(v) for v in value)
+        return ", ".join(spec_field.option_text(v) for v in value)
     if spec_field.type == "group" and isinstance(value, list):
         lines = []
         for index, item in enumerate(value, start=1):
             parts = [display_value(sub, item.get(sub.key)) for sub in spec_field.fields]
             lines.append(f"{index}. " + " · ".join(parts))
         return "\n".join(lines)
-    return str(value)
+    return spec_field.option_text(value)

@@ -5,17 +5,27 @@ has a type, a label, help, `required`, options or limits, and an optional condit
 (`show_if = { field = "x", equals = "y" }`). A `group` field repeats its sub-fields
 (objectives, activities, agenda days). Any mistake in a spec is reported with the file,
 the field and the problem, before the form is ever shown.
+
+Languages: every text of a spec (titles, intros, labels, help, examples, option names) is in
+English and shown through the catalogues (`babel.cfg` extracts the bundled specs). A spec, e.g. an
+admin's copy under CXC_SPEC_DIR, may carry its own translation of a text: `label_fr = "…"`,
+`options_de = ["…", …]` (same order as `options`). `localized()` gives the spec as a reader of one
+language sees it: its own translation, else the catalogue's, else English (`missing_translations`
+lists those for the form preview). Stored answers keep the English option values.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from domain.i18n import LANGUAGE_NAMES, SOURCE, _, has_translation, in_language
 
 SPEC_DIR = Path(__file__).resolve().parent / "specs"
 
@@ -51,8 +61,52 @@ MULTI_VALUED = {"multi_choice", "countries", "ecosystems", "activity_types"}
 FILE_KINDS = {"pdf", "jpeg", "png"}
 
 
+TEXTS = ("title", "intro", "label", "help", "example", "options")
+TRANSLATED = re.compile(r"^(?P<text>[a-z]+)_(?P<lang>[a-z]{2})$")
+
+
 class SpecError(ValueError):
     """A spec file is wrong; the message names the file, the field and the problem."""
+
+
+def _own_translations(data: Any, texts: tuple[str, ...]) -> Any:
+    """Move `label_fr = "…"` and the like into `translations` (before validation)."""
+    if not isinstance(data, dict):
+        return data
+    data = dict(data)
+    translations: dict[str, Any] = dict(data.pop("translations", {}) or {})
+    for key in [k for k in data if isinstance(k, str)]:
+        match = TRANSLATED.match(key)
+        if match and match["text"] in texts:
+            if match["lang"] not in LANGUAGE_NAMES or match["lang"] == SOURCE:
+                raise ValueError(f"“{key}”: there is no language “{match['lang']}” to translate into")
+            translations[key] = data.pop(key)
+    data["translations"] = translations
+    return data
+
+
+class Translatable(BaseModel):
+    """A part of a spec with texts of its own; `translations` holds its `<text>_<lang>` keys."""
+
+    translations: dict[str, Any] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _translations_fit(self) -> Translatable:
+        options = getattr(self, "options", [])
+        for key, value in self.translations.items():
+            if key.startswith("options_"):
+                if (
+                    not isinstance(value, list)
+                    or len(value) != len(options)
+                    or not all(isinstance(v, str) for v in value)
+                ):
+                    raise ValueError(f"“{key}” needs one name per option ({len(options)})")
+            elif not isinstance(value, str):
+                raise ValueError(f"“{key}” must be a text")
+        return self
+
+    def own(self, text: str, locale: str) -> Any:
+        return self.translations.get(f"{text}_{locale}")
 
 
 class Condition(BaseModel):
@@ -61,7 +115,7 @@ class Condition(BaseModel):
     equals: str | bool | int | float
 
 
-class FieldSpec(BaseModel):
+class FieldSpec(Translatable):
     model_config = ConfigDict(extra="forbid")
 
     key: str = Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")
@@ -81,6 +135,12 @@ class FieldSpec(BaseModel):
     show_if: Condition | None = None
     fields: list[FieldSpec] = Field(default_factory=list)
     example: str = ""
+    option_labels: dict[str, str] = Field(default_factory=dict, exclude=True)  # filled by localized()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _translations(cls, data: Any) -> Any:
+        return _own_translations(data, ("label", "help", "example", "options"))
 
     @field_validator("allowed")
     @classmethod
@@ -114,21 +174,36 @@ class FieldSpec(BaseModel):
     def multiple(self) -> bool:
         return self.type in MULTI_VALUED
 
+    def option_text(self, value: Any) -> str:
+        """An option as the reader says it (the stored value is the English one)."""
+        return self.option_labels.get(str(value), str(value))
 
-class SectionSpec(BaseModel):
+
+class SectionSpec(Translatable):
     model_config = ConfigDict(extra="forbid")
     key: str = Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")
     title: str = Field(min_length=1)
     intro: str = ""
     fields: list[FieldSpec] = Field(min_length=1)
 
+    @model_validator(mode="before")
+    @classmethod
+    def _translations(cls, data: Any) -> Any:
+        return _own_translations(data, ("title", "intro"))
 
-class FormSpec(BaseModel):
+
+class FormSpec(Translatable):
     model_config = ConfigDict(extra="forbid")
     name: str = Field(pattern=r"^[a-z][a-z0-9_]{0,59}$")
     version: int = Field(ge=1)
     title: str
     sections: list[SectionSpec] = Field(min_length=1)
+    locale: str = Field(default=SOURCE, exclude=True)  # the language of its texts (localized())
+
+    @model_validator(mode="before")
+    @classmethod
+    def _translations(cls, data: Any) -> Any:
+        return _own_translations(data, ("title",))
 
     @model_validator(mode="after")
     def _unique_keys_and_conditions(self) -> FormSpec:
@@ -207,3 +282,60 @@ def _load_cached(path: Path, _mtime: int, name: str) -> FormSpec:
 
 def all_specs() -> list[FormSpec]:
     return [load_spec_file(path) for path in sorted(spec_dir().glob("*.toml"))]
+
+
+def _text(part: Translatable, text: str, english: str, locale: str, missing: list[str] | None) -> str:
+    if not english or locale == SOURCE:
+        return english
+    own = part.own(text, locale)
+    if isinstance(own, str) and own.strip():
+        return own
+    if has_translation(english, locale):
+        with in_language(locale):
+            return _(english)
+    if missing is not None:
+        missing.append(english)
+    return english
+
+
+def _localized_field(spec_field: FieldSpec, locale: str, missing: list[str] | None) -> FieldSpec:
+    own_options = spec_field.own("options", locale) if locale != SOURCE else None
+    if isinstance(own_options, list):
+        labels = dict(zip(spec_field.options, own_options, strict=True))
+    else:
+        labels = {option: _text(spec_field, "option", option, locale, missing) for option in spec_field.options}
+    return spec_field.model_copy(
+        update={
+            "label": _text(spec_field, "label", spec_field.label, locale, missing),
+            "help": _text(spec_field, "help", spec_field.help, locale, missing),
+            "example": _text(spec_field, "example", spec_field.example, locale, missing),
+            "option_labels": labels,
+            "fields": [_localized_field(sub, locale, missing) for sub in spec_field.fields],
+        }
+    )
+
+
+def localized(spec: FormSpec, locale: str, missing: list[str] | None = None) -> FormSpec:
+    """The spec as a reader of `locale` sees it; texts with no translation stay English and go to `missing`."""
+    if spec.locale == locale:
+        return spec
+    sections = [
+        section.model_copy(
+            update={
+                "title": _text(section, "title", section.title, locale, missing),
+                "intro": _text(section, "intro", section.intro, locale, missing),
+                "fields": [_localized_field(f, locale, missing) for f in section.fields],
+            }
+        )
+        for section in spec.sections
+    ]
+    return spec.model_copy(
+        update={"title": _text(spec, "title", spec.title, locale, missing), "sections": sections, "locale": locale}
+    )
+
+
+def missing_translations(spec: FormSpec, locale: str) -> list[str]:
+    """The English texts of a spec that a reader of `locale` would see untranslated."""
+    missing: list[str] = []
+    localized(spec, locale, missing)
+    return list(dict.fromkeys(missing))

@@ -110,15 +110,17 @@ def _tell(
     notify(
         session,
         partnership_users(session, exchange.visitor_partnership_id),
-        subject=_("Bank account changed: the Financial Agreement of exchange {id} must be signed again").format(
+        subject=lambda: _("Bank account changed: the Financial Agreement of exchange {id} must be signed again").format(
             id=exchange.id
         ),
-        body=facts
-        + signed
-        + " "
-        + _(
-            "The lump sum waits until the Visitor and your Partnership sign it. If you did not expect this change, "
-            "check it with the Visitor by telephone before you sign."
+        body=lambda: (
+            facts
+            + signed
+            + " "
+            + _(
+                "The lump sum waits until the Visitor and your Partnership sign it. If you did not expect this change, "
+                "check it with the Visitor by telephone before you sign."
+            )
         ),
         kind="bank_account_changed",
         link=f"exchange?id={exchange.id}",
@@ -126,11 +128,10 @@ def _tell(
     notify(
         session,
         organisation_users(session, exchange.visitor_org_id),
-        subject=_("Your bank account changed: please sign the Financial Agreement again"),
-        body=facts
-        + signed
-        + " "
-        + _("If nobody of your organisation made this change, tell your Partnership at once."),
+        subject=lambda: _("Your bank account changed: please sign the Financial Agreement again"),
+        body=lambda: (
+            facts + signed + " " + _("If nobody of your organisation made this change, tell your Partnership at once.")
+        ),
         kind="bank_account_changed",
         link=f"exchange?id={exchange.id}",
     )

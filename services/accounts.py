@@ -22,7 +22,7 @@ from db.models import AuthSession, Organisation, Outbox, Partnership, PasswordRe
 from db.types import utcnow
 from domain.enums import OrgType, Role, TokenPurpose
 from domain.errors import NotFound, PermissionDenied, ValidationFailed
-from domain.i18n import _
+from domain.i18n import LANGUAGE_NAMES, _, current_locale, in_language
 from domain.places import find_city
 from domain.validators import (
     choice_problem,
@@ -330,6 +330,7 @@ def register_participant(*, session: Session, data: Registration) -> User:
     )
     # Who registers an organisation manages its people and signs for it until they say otherwise.
     user.is_contact_person = user.is_signatory = True
+    user.locale = current_locale()  # the language they registered in: their e-mails follow it
     session.add(user)
     session.flush()
     append_event(session, actor=user, entity_type="user", entity_id=user.id, action="register")  # type: ignore[arg-type]
@@ -384,8 +385,10 @@ def ask_to_join(*, session: Session, organisation_id: int, full_name: str, email
     sent = notify(
         session,
         people,
-        subject=_("{name} asks to join {org} in CXC Desk").format(name=full_name.strip(), org=organisation.legal_name),  # type: ignore[union-attr]
-        body=_(
+        subject=lambda: _("{name} asks to join {org} in CXC Desk").format(
+            name=full_name.strip(), org=organisation.legal_name
+        ),  # type: ignore[union-attr]
+        body=lambda: _(
             "{name} <{email}> tried to register {org}, which has an account already, and asks to be let in. "
             "If you know them, your contact person invites them under “My organisation” → “Colleagues”."
             "\n\nTheir message: {message}"
@@ -431,16 +434,17 @@ def create_coordinator(
     session.add(user)
     session.flush()
     append_event(session, actor=actor, entity_type="user", entity_id=user.id, action="create_coordinator")  # type: ignore[arg-type]
-    queue_mail(
-        session,
-        to=user.email,
-        subject=_("Your coordinator account on CXC Desk"),
-        body=_(
-            "Hello {name},\n\nan administrator created the account “{username}” for you. "
-            "Log in at {url} with the password you were given, then change it under “My account”."
-        ).format(name=user.full_name, username=user.username, url=public_url()),
-        kind="account_created",
-    )
+    with in_language(user.locale):  # not the admin's language: the instance's, until they choose
+        queue_mail(
+            session,
+            to=user.email,
+            subject=_("Your coordinator account on CXC Desk"),
+            body=_(
+                "Hello {name},\n\nan administrator created the account “{username}” for you. "
+                "Log in at {url} with the password you were given, then change it under “My account”."
+            ).format(name=user.full_name, username=user.username, url=public_url()),
+            kind="account_created",
+        )
     session.commit()
     return user
 
@@ -623,22 +627,23 @@ def request_password_reset(*, session: Session, email: str) -> None:
     if user is None or not user.is_active:
         return
     token = issue_token(session, user, purpose=TokenPurpose.RESET, minutes=settings.reset_token_minutes)
-    queue_mail(
-        session,
-        to=user.email,
-        subject=_("Reset your CXC Desk password"),
-        body=_(
-            "Hello {name},\n\nsomeone asked to reset the password of “{username}”. If it was you, open this "
-            "link within {minutes} minutes:\n\n{url}/reset_password?token={token}\n\nIf not, ignore this e-mail."
-        ).format(
-            name=user.full_name,
-            username=user.username,
-            minutes=settings.reset_token_minutes,
-            url=public_url(),
-            token=token,
-        ),
-        kind="password_reset",
-    )
+    with in_language(user.locale):
+        queue_mail(
+            session,
+            to=user.email,
+            subject=_("Reset your CXC Desk password"),
+            body=_(
+                "Hello {name},\n\nsomeone asked to reset the password of “{username}”. If it was you, open this "
+                "link within {minutes} minutes:\n\n{url}/reset_password?token={token}\n\nIf not, ignore this e-mail."
+            ).format(
+                name=user.full_name,
+                username=user.username,
+                minutes=settings.reset_token_minutes,
+                url=public_url(),
+                token=token,
+            ),
+            kind="password_reset",
+        )
     session.commit()
 
 
@@ -696,4 +701,18 @@ def unlock_user(*, session: Session, actor: User, user_id: int) -> User:
     session.add(user)
     append_event(session, actor=actor, entity_type="user", entity_id=user.id, action="unlock")  # type: ignore[arg-type]
     session.commit()
+    return user
+
+
+def set_locale(*, session: Session, actor: User, locale: str) -> User:
+    """A person's language: the pages they see and the e-mails they get."""
+    if locale not in LANGUAGE_NAMES:
+        raise ValidationFailed({"locale": _("There is no language “{locale}”.").format(locale=locale)})
+    user = session.get(User, actor.id)
+    if user is None:
+        raise NotFound(_("Your account no longer exists."))
+    if user.locale != locale:  # a preference, like the sidebar's state: no audit event
+        user.locale = locale
+        session.add(user)
+        session.commit()
     return user

@@ -197,10 +197,10 @@ def _invitation_mail(session: Session, person: User, organisation: Organisation,
     notify(
         session,
         [person],
-        subject=_("{inviter} invites you to {org} on CXC Desk").format(
+        subject=lambda: _("{inviter} invites you to {org} on CXC Desk").format(
             inviter=inviter.full_name, org=organisation.legal_name
         ),
-        body=_(
+        body=lambda: _(
             "{inviter} added you to the people of {org} in CXC Desk, where ClusterXchange exchanges are run, "
             "as: {roles}. Your user name is “{username}”.\n\nChoose your password with the link below. It works "
             "once and expires in {days} days; after that, ask {inviter} to send the invitation again."
@@ -373,10 +373,10 @@ def accept_invitation(*, session: Session, token: str, new: str, new_repeat: str
     notify(
         session,
         _contact_persons(session, person),
-        subject=_("{name} joined {org} on CXC Desk").format(
+        subject=lambda: _("{name} joined {org} on CXC Desk").format(
             name=person.full_name, org=organisation.legal_name if organisation else ""
         ),
-        body=_("{name} accepted the invitation and can now log in as “{username}”.").format(
+        body=lambda: _("{name} accepted the invitation and can now log in as “{username}”.").format(
             name=person.full_name, username=person.username
         ),
         kind="invitation_accepted",
@@ -426,8 +426,8 @@ def change_roles(*, session: Session, actor: User, user_id: int, roles: Iterable
         notify(
             session,
             [person],
-            subject=_("Your roles in {org} changed").format(org=organisation.legal_name),
-            body=_("{actor} changed your roles in {org}: you are now {roles}.").format(
+            subject=lambda: _("Your roles in {org} changed").format(org=organisation.legal_name),
+            body=lambda: _("{actor} changed your roles in {org}: you are now {roles}.").format(
                 actor=actor.full_name, org=organisation.legal_name, roles=roles_words(chosen)
             ),
             kind="org_roles_changed",
@@ -468,10 +468,10 @@ def remove_person(*, session: Session, actor: User, user_id: int) -> User:
     notify(
         session,
         [person, *_contact_persons(session, person)],
-        subject=_("{name} no longer works with {org} on CXC Desk").format(
+        subject=lambda: _("{name} no longer works with {org} on CXC Desk").format(
             name=person.full_name, org=organisation.legal_name
         ),
-        body=(
+        body=lambda: (
             _("{name} left {org}; their account no longer logs in. What they did stays in the history.")
             if leaving
             else _(

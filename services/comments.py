@@ -9,19 +9,13 @@ from sqlmodel import Session, select
 
 from db.models import Comment, User
 from db.types import id_of
-from domain.enums import Party
 from domain.errors import ValidationFailed
 from domain.i18n import _
+from domain.labels import PARTY_LABELS
 from services.outbox import notify, organisation_users, partnership_users
 from services.permissions import exchange_parties, load_exchange
 
 MAX_COMMENT = 4000
-PARTY_WORDS = {
-    Party.VISITOR: "Visitor",
-    Party.HOST: "Host",
-    Party.VISITOR_PARTNERSHIP: "Visitor's Partnership",
-    Party.HOST_PARTNERSHIP: "Host's Partnership",
-}
 
 
 @dataclass(frozen=True)
@@ -53,8 +47,8 @@ def add_comment(*, session: Session, actor: User, exchange_id: int, body: str) -
     notify(
         session,
         [p for p in people if p.id != actor.id],
-        subject=_("New comment on exchange {id}").format(id=exchange_id),
-        body=_("{name} wrote:\n\n{text}").format(name=actor.full_name, text=excerpt),
+        subject=lambda: _("New comment on exchange {id}").format(id=exchange_id),
+        body=lambda: _("{name} wrote:\n\n{text}").format(name=actor.full_name, text=excerpt),
         kind="comment",
         link=f"exchange?id={exchange_id}",
     )
@@ -73,6 +67,6 @@ def thread(session: Session, actor: User, exchange_id: int) -> list[ThreadEntry]
     entries = []
     for comment, author in rows:
         parties = exchange_parties(author, exchange)
-        as_party = ", ".join(_(PARTY_WORDS[p]) for p in sorted(parties)) if parties else _("former participant")
+        as_party = ", ".join(PARTY_LABELS[p] for p in sorted(parties)) if parties else _("former participant")
         entries.append(ThreadEntry(author.full_name, as_party, comment.body, comment.created_at, author.id == actor.id))
     return entries

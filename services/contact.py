@@ -47,8 +47,8 @@ def send_message(*, session: Session, name: str, email: str, subject: str, body:
     notify(
         session,
         admins(session),
-        subject=_("Contact: {subject}").format(subject=message.subject),
-        body=_("{name} <{email}> wrote:\n\n{body}").format(name=message.name, email=address, body=message.body),
+        subject=lambda: _("Contact: {subject}").format(subject=message.subject),
+        body=lambda: _("{name} <{email}> wrote:\n\n{body}").format(name=message.name, email=address, body=message.body),
         kind="contact",
         link="admin_messages",
     )

@@ -142,8 +142,8 @@ def request_erasure(*, session: Session, actor: User) -> User:
         notify(
             session,
             admins(session),
-            subject=_("A request for erasure"),
-            body=_(
+            subject=lambda: _("A request for erasure"),
+            body=lambda: _(
                 "A participant asks for the erasure of their personal data. Carry it out from the page “Data requests”."
             ),
             kind="erasure_request",

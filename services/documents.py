@@ -22,6 +22,7 @@ from documents.seal import SealCheck, check_seal
 from domain.enums import Action, DocumentKind, ExchangeState, Party, SignatureMethod
 from domain.errors import NotFound, PermissionDenied, StaleState, ValidationFailed
 from domain.i18n import _, in_language
+from domain.labels import PARTY_LABELS
 from domain.workflow import AGREEMENT_RESIGN_STATES, Facts
 from services import paying_account
 from services.outbox import notify, organisation_users, partnership_users
@@ -34,17 +35,11 @@ from services.transitions import apply_transition
 # Derived from the one table of kinds (documents.kinds): the kinds signed here and their sealed copies.
 REQUIRED: dict[DocumentKind, frozenset[Party]] = TO_SIGN
 SIGNED_KIND = {row.kind: row.signed_as for row in KINDS.values() if row.signed_as}
-PARTY_WORDS = {
-    Party.VISITOR: "Visitor",
-    Party.HOST: "Host",
-    Party.VISITOR_PARTNERSHIP: "Visitor's Partnership",
-    Party.HOST_PARTNERSHIP: "Host's Partnership",
-}
 
 
 def title(kind: DocumentKind) -> str:
     """What the pages call a document of this kind."""
-    return KINDS[kind].title
+    return _(KINDS[kind].title)
 
 
 def _context(session: Session, exchange: Exchange) -> Context:
@@ -114,7 +109,7 @@ def generate_or_wait(session: Session, exchange: Exchange, actor: User | None) -
     notify(
         session,
         organisation_users(session, exchange.visitor_org_id),
-        subject=_("Add your bank account: the Financial Agreement waits for it"),
+        subject=lambda: _("Add your bank account: the Financial Agreement waits for it"),
         body=problem,
         kind="account_needed",
         link="my_organisation",
@@ -134,8 +129,8 @@ def generate_documents(session: Session, exchange: Exchange, actor: User | None)
         notify(
             session,
             organisation_users(session, org),
-            subject=_("Documents to sign"),
-            body=_("The Commitment to Quality and the Financial Agreement are ready for your signature."),
+            subject=lambda: _("Documents to sign"),
+            body=lambda: _("The Commitment to Quality and the Financial Agreement are ready for your signature."),
             kind="documents_ready",
             link=f"exchange?id={exchange.id}",
         )
@@ -143,8 +138,8 @@ def generate_documents(session: Session, exchange: Exchange, actor: User | None)
         notify(
             session,
             partnership_users(session, pid),
-            subject=_("Documents to sign"),
-            body=_("An exchange waits for your Partnership's signature."),
+            subject=lambda: _("Documents to sign"),
+            body=lambda: _("An exchange waits for your Partnership's signature."),
             kind="documents_ready",
             link=f"exchange?id={exchange.id}",
         )
@@ -220,7 +215,7 @@ def sign_document(
         raise PermissionDenied(_("This document is not open for signatures."))
     if party not in REQUIRED[document.kind] or party not in parties:
         raise PermissionDenied(
-            _("You cannot sign this document as {party}.").format(party=PARTY_WORDS.get(party, party.value))
+            _("You cannot sign this document as {party}.").format(party=PARTY_LABELS.get(party, party.value))
         )
     if not may_sign_for(actor, party):
         raise PermissionDenied(
@@ -230,7 +225,7 @@ def sign_document(
             )
         )
     if session.exec(select(Signature.id).where(Signature.document_id == document.id, Signature.party == party)).first():
-        raise StaleState(_("The {party} has signed this document already.").format(party=PARTY_WORDS[party]))
+        raise StaleState(_("The {party} has signed this document already.").format(party=PARTY_LABELS[party]))
     errors = {}
     if not _same_name(typed_name, actor.full_name):
         errors["typed_name"] = _("Type your full name exactly as in your account: {name}.").format(name=actor.full_name)
@@ -283,7 +278,7 @@ def _signature_page(session: Session, document: Document, exchange_id: int) -> l
         user = session.get(User, signature.user_id)
         rows.append(
             (
-                PARTY_WORDS[signature.party],
+                PARTY_LABELS[signature.party],
                 f"{signature.typed_name} ({user.username if user else '?'}) · "
                 f"{signature.signed_at.strftime('%Y-%m-%d %H:%M:%S')} UTC · "
                 f"{signature.method.value.replace('_', ' ')} · "
@@ -291,7 +286,7 @@ def _signature_page(session: Session, document: Document, exchange_id: int) -> l
             )
         )
         if signature.drawing_png:
-            images.append((f"{PARTY_WORDS[signature.party]}: {signature.typed_name}", signature.drawing_png))
+            images.append((f"{PARTY_LABELS[signature.party]}: {signature.typed_name}", signature.drawing_png))
     events = session.exec(
         select(AuditEvent)
         .where(AuditEvent.entity_type == "exchange", AuditEvent.entity_id == exchange_id)
@@ -359,10 +354,10 @@ def _agreement_signed_again(session: Session, exchange: Exchange, document: Docu
             *organisation_users(session, exchange.visitor_org_id),
             *partnership_users(session, exchange.visitor_partnership_id),
         ],
-        subject=_("The new Financial Agreement is signed"),
-        body=_("Both signatures are in: the lump sum of exchange {id} will be paid to the account it names.").format(
-            id=exchange.id
-        ),
+        subject=lambda: _("The new Financial Agreement is signed"),
+        body=lambda: _(
+            "Both signatures are in: the lump sum of exchange {id} will be paid to the account it names."
+        ).format(id=exchange.id),
         kind="agreement_signed_again",
         link=f"exchange?id={exchange.id}",
     )
@@ -386,8 +381,8 @@ def _finalise(session: Session, exchange: Exchange, actor: User) -> None:
         notify(
             session,
             organisation_users(session, org),
-            subject=_("All signatures are in"),
-            body=_("The signed and sealed documents are ready; the exchange can take place."),
+            subject=lambda: _("All signatures are in"),
+            body=lambda: _("The signed and sealed documents are ready; the exchange can take place."),
             kind="documents_signed",
             link=f"exchange?id={exchange.id}",
         )
@@ -406,8 +401,8 @@ def supersede_documents(session: Session, exchange: Exchange) -> int:
     notify(
         session,
         users,
-        subject=_("Documents replaced: please sign again"),
-        body=_(
+        subject=lambda: _("Documents replaced: please sign again"),
+        body=lambda: _(
             "The plan of exchange {id} changed; the documents you signed were replaced and must be signed again."
         ).format(id=exchange.id),
         kind="documents_superseded",
@@ -443,7 +438,7 @@ def _describe(session: Session, document: Document) -> Verification:
             or document
         )
     signers = tuple(
-        f"{PARTY_WORDS[s.party]}: {s.typed_name}, {s.signed_at.strftime('%Y-%m-%d %H:%M')} UTC"
+        f"{PARTY_LABELS[s.party]}: {s.typed_name}, {s.signed_at.strftime('%Y-%m-%d %H:%M')} UTC"
         for s in signatures_of(session, id_of(base))
     )
     state = _("superseded by a newer version") if base.superseded_at else _("current")

@@ -13,7 +13,7 @@ from db.models import EOI, Document, Exchange, Organisation, Partnership, User
 from db.types import id_of, utcnow
 from domain.enums import Action, DocumentKind, EOIState, Party, Role, Side
 from domain.errors import PermissionDenied, ValidationFailed
-from domain.i18n import _
+from domain.i18n import N_, _
 from domain.rules import country_problem, side_type_problem, visitor_once_problem
 from domain.workflow import APPROVED_STATES, Facts
 from forms.answers import draft_answers, validate_answers
@@ -77,7 +77,7 @@ def start_problems(
     if existing is not None:
         errors["side"] = _(
             "{org} already has an expression of interest as {side} (number {id}); continue that one."
-        ).format(org=organisation.legal_name, side=SIDE_WORDS[side], id=existing.id)
+        ).format(org=organisation.legal_name, side=_(SIDE_WORDS[side]), id=existing.id)
     return errors
 
 
@@ -195,10 +195,10 @@ def submit_eoi(*, session: Session, actor: User, eoi_id: int, answers: dict[str,
     notify(
         session,
         recipients,
-        subject=_("New expression of interest from {org}").format(org=organisation.legal_name),  # type: ignore[union-attr]
-        body=_("{org} sent an expression of interest as {side}; it waits for your review.").format(
+        subject=lambda: _("New expression of interest from {org}").format(org=organisation.legal_name),  # type: ignore[union-attr]
+        body=lambda: _("{org} sent an expression of interest as {side}; it waits for your review.").format(
             org=organisation.legal_name,  # type: ignore[union-attr]
-            side=SIDE_WORDS[eoi.side],
+            side=_(SIDE_WORDS[eoi.side]),
         ),
         kind="eoi_submitted",
         link=f"eoi?id={eoi.id}",
@@ -224,16 +224,16 @@ def _cv_problem(session: Session, eoi: EOI, clean: dict[str, Any]) -> dict[str, 
 
 DECISIONS = {
     Action.APPROVE: (
-        _("Your expression of interest is approved"),
-        _("Your expression of interest as {side} is approved. You can now look for a counterpart."),
+        N_("Your expression of interest is approved"),
+        N_("Your expression of interest as {side} is approved. You can now look for a counterpart."),
     ),
     Action.REQUEST_CHANGES: (
-        _("Changes requested on your expression of interest"),
-        _("The Partnership asks for changes: {comment}"),
+        N_("Changes requested on your expression of interest"),
+        N_("The Partnership asks for changes: {comment}"),
     ),
     Action.REJECT: (
-        _("Your expression of interest is not accepted"),
-        _("The Partnership did not accept it: {comment}"),
+        N_("Your expression of interest is not accepted"),
+        N_("The Partnership did not accept it: {comment}"),
     ),
 }
 
@@ -262,8 +262,8 @@ def decide_eoi(*, session: Session, actor: User, eoi_id: int, action: Action, co
     notify(
         session,
         organisation_users(session, eoi.organisation_id),
-        subject=subject,
-        body=body.format(side=SIDE_WORDS[eoi.side], comment=comment),
+        subject=lambda: _(subject),
+        body=lambda: _(body).format(side=_(SIDE_WORDS[eoi.side]), comment=comment),
         kind=f"eoi_{action.value}",
         link=f"eoi?id={eoi.id}",
     )
@@ -297,8 +297,8 @@ def record_membership_exception(*, session: Session, actor: User, eoi_id: int, r
     notify(
         session,
         organisation_users(session, eoi.organisation_id),
-        subject=_("You may host exchanges as a non-member SME"),
-        body=_("The funding agency accepted your organisation as Host: {reason}").format(reason=reason),
+        subject=lambda: _("You may host exchanges as a non-member SME"),
+        body=lambda: _("The funding agency accepted your organisation as Host: {reason}").format(reason=reason),
         kind="membership_exception",
         link=f"eoi?id={eoi_id}",
     )
@@ -323,8 +323,8 @@ def assign_eoi(*, session: Session, actor: User, eoi_id: int, partnership_id: in
     notify(
         session,
         partnership_users(session, partnership_id),
-        subject=_("An expression of interest was assigned to your Partnership"),
-        body=_("It waits for your review."),
+        subject=lambda: _("An expression of interest was assigned to your Partnership"),
+        body=lambda: _("It waits for your review."),
         kind="eoi_assigned",
         link=f"eoi?id={eoi.id}",
     )

@@ -33,7 +33,7 @@ from forms.answers import draft_answers, parse_date, validate_answers
 from forms.spec import load_spec
 from services.documents import generate_or_wait, supersede_documents
 from services.eois import approved_eoi, previous_visits
-from services.outbox import notify, organisation_users, partnership_users
+from services.outbox import Text, notify, organisation_users, partnership_users
 from services.permissions import answering_sides, load_exchange, require_participant_org
 from services.rules import in_force_version_id, rules_in_force
 from services.tags import tag_from_eoi, tag_from_plan
@@ -199,8 +199,8 @@ def propose_exchange(
     notify(
         session,
         organisation_users(session, id_of(counterpart)),
-        subject=_("{org} proposes an exchange").format(org=own.legal_name),
-        body=_("{org} proposes an exchange with your organisation. Accept or decline it in CXC Desk.").format(
+        subject=lambda: _("{org} proposes an exchange").format(org=own.legal_name),
+        body=lambda: _("{org} proposes an exchange with your organisation. Accept or decline it in CXC Desk.").format(
             org=own.legal_name
         ),
         kind="exchange_proposed",
@@ -459,8 +459,8 @@ def agree_plan(*, session: Session, actor: User, exchange_id: int, version: int)
             notify(
                 session,
                 partnership_users(session, partnership_id),
-                subject=_("An action plan waits for your approval"),
-                body=_("Visitor and Host agreed on their action plan."),
+                subject=lambda: _("An action plan waits for your approval"),
+                body=lambda: _("Visitor and Host agreed on their action plan."),
                 kind="plan_submitted",
                 link=f"exchange?id={exchange_id}",
             )
@@ -469,8 +469,8 @@ def agree_plan(*, session: Session, actor: User, exchange_id: int, version: int)
         notify(
             session,
             organisation_users(session, other),
-            subject=_("Your counterpart agreed to the action plan"),
-            body=_("Read version {v} and agree to it too, or change it.").format(v=version),
+            subject=lambda: _("Your counterpart agreed to the action plan"),
+            body=lambda: _("Read version {v} and agree to it too, or change it.").format(v=version),
             kind="plan_agreed",
             link=f"exchange?id={exchange_id}",
         )
@@ -506,7 +506,7 @@ def decide_plan(*, session: Session, actor: User, exchange_id: int, approve: boo
             actor,
             mine,
             comment,
-            subject=_("Changes requested on your action plan"),
+            subject=lambda: _("Changes requested on your action plan"),
             kind="plan_changes",
         )
     now = utcnow()
@@ -551,8 +551,8 @@ def decide_plan(*, session: Session, actor: User, exchange_id: int, approve: boo
             notify(
                 session,
                 organisation_users(session, org),
-                subject=_("Your action plan is approved"),
-                body=_(
+                subject=lambda: _("Your action plan is approved"),
+                body=lambda: _(
                     "Both Partnerships approved the action plan. The Commitment to Quality and the Financial "
                     "Agreement come next."
                 ),
@@ -577,7 +577,7 @@ def reopen_plan(*, session: Session, actor: User, exchange_id: int, comment: str
         actor,
         mine,
         comment.strip(),
-        subject=_("The action plan is open again"),
+        subject=lambda: _("The action plan is open again"),
         kind="plan_reopened",
         values={"lump_sum_cents": None, "lump_sum_breakdown": {}, "rules_version_id": None},
     )
@@ -590,7 +590,7 @@ def _back_to_planning(
     mine: set[Party],
     comment: str,
     *,
-    subject: str,
+    subject: Text,
     kind: str,
     values: dict[str, object] | None = None,
 ) -> Exchange:
@@ -615,7 +615,7 @@ def _back_to_planning(
             session,
             organisation_users(session, org),
             subject=subject,
-            body=_("A Partnership asks for changes: {comment}").format(comment=comment),
+            body=lambda: _("A Partnership asks for changes: {comment}").format(comment=comment),
             kind=kind,
             link=f"exchange?id={exchange.id}",
         )
@@ -643,8 +643,8 @@ def mark_stay(
         notify(
             session,
             organisation_users(session, exchange.visitor_org_id),
-            subject=_("Your closing report is due"),
-            body=_("The stay has ended. File the closing report with evidence of the stay."),
+            subject=lambda: _("Your closing report is due"),
+            body=lambda: _("The stay has ended. File the closing report with evidence of the stay."),
             kind="report_due",
             link=f"exchange?id={exchange_id}",
         )
@@ -669,8 +669,8 @@ def cancel_exchange(*, session: Session, actor: User, exchange_id: int, reason: 
         notify(
             session,
             organisation_users(session, org),
-            subject=_("An exchange was cancelled"),
-            body=_("Reason: {reason}").format(reason=reason),
+            subject=lambda: _("An exchange was cancelled"),
+            body=lambda: _("Reason: {reason}").format(reason=reason),
             kind="exchange_cancelled",
             link=f"exchange?id={exchange_id}",
         )

@@ -1,5 +1,8 @@
 """Exports of exchanges, expressions of interest, organisations and payments (CSV, XLSX).
 
+The headers are stable machine names (`exchange_id`, `lump_sum_eur`) that scripts can rely on in
+every language; the "for people" variant heads the same columns with words in the reader's language.
+
 Rows stream from the database in chunks (`yield_per`), so a large export never holds the
 whole table in memory twice; a callback reports progress to the page.
 """
@@ -22,7 +25,7 @@ from sqlmodel import Session, func, select
 from db.models import EOI, Exchange, Organisation, Partnership, Payment, User
 from domain.enums import Role
 from domain.errors import PermissionDenied
-from domain.i18n import _
+from domain.i18n import N_, _, current_locale
 from services.kpis import KpiFilter
 
 Progress = Callable[[int, int], None]
@@ -32,6 +35,48 @@ HostOrg = aliased(Organisation, name="x_host")
 VisitorP = aliased(Partnership, name="x_vop")
 HostP = aliased(Partnership, name="x_hop")
 EoiP = aliased(Partnership, name="x_eoi_p")
+
+
+# What each machine header means to a person (the "for people" variant of a file).
+HEADER_WORDS = {
+    "amount_eur": N_("Amount (EUR)"),
+    "bank_reference": N_("Bank reference"),
+    "city": N_("City"),
+    "cluster": N_("Cluster"),
+    "country": N_("Country"),
+    "currency": N_("Currency"),
+    "decided_at": N_("Decided on"),
+    "due_date": N_("Due on"),
+    "end_date": N_("Last day"),
+    "eoi_id": N_("Expression of interest"),
+    "exchange_id": N_("Exchange"),
+    "host": N_("Host"),
+    "host_country": N_("Host's country"),
+    "host_partnership": N_("Host's Partnership"),
+    "legal_name": N_("Legal name"),
+    "lump_sum_eur": N_("Lump sum (EUR)"),
+    "ordered_at": N_("Ordered on"),
+    "organisation": N_("Organisation"),
+    "organisation_id": N_("Organisation number"),
+    "paid_at": N_("Paid on"),
+    "partnership": N_("Partnership"),
+    "payment_id": N_("Payment"),
+    "proposed_at": N_("Proposed on"),
+    "registered_at": N_("Registered on"),
+    "side": N_("Side"),
+    "start_date": N_("First day"),
+    "state": N_("State"),
+    "submitted_at": N_("Sent on"),
+    "type": N_("Type"),
+    "visitor": N_("Visitor"),
+    "visitor_country": N_("Visitor's country"),
+    "visitor_partnership": N_("Visitor's Partnership"),
+    "website": N_("Website"),
+}
+
+
+def people_header(header: Sequence[str]) -> tuple[str, ...]:
+    return tuple(_(HEADER_WORDS[name]) if name in HEADER_WORDS else name for name in header)
 
 
 @dataclass(frozen=True)
@@ -225,15 +270,25 @@ def formula_safe(value: Any) -> Any:
 
 
 def export_file(
-    session: Session, user: User, name: str, fmt: str, period: KpiFilter | None = None, progress: Progress | None = None
+    session: Session,
+    user: User,
+    name: str,
+    fmt: str,
+    period: KpiFilter | None = None,
+    progress: Progress | None = None,
+    *,
+    for_people: bool = False,
 ) -> tuple[str, bytes, str]:
-    """(file name, bytes, MIME type) of one export for this user."""
+    """(file name, bytes, MIME type) of one export for this user; `for_people`: headers in words of
+    the reader's language (and the language in the file name), else the stable machine names."""
     export = build_export(user, name, period)
     data = rows(session, export, progress)
+    header = people_header(export.header) if for_people else export.header
+    stem = f"cxc-{name}-{current_locale()}" if for_people else f"cxc-{name}"
     if fmt == "xlsx":
         return (
-            f"cxc-{name}.xlsx",
-            to_xlsx(export.title, export.header, data),
+            f"{stem}.xlsx",
+            to_xlsx(export.title, header, data),
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
-    return f"cxc-{name}.csv", to_csv(export.header, data), "text/csv"
+    return f"{stem}.csv", to_csv(header, data), "text/csv"

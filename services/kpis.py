@@ -17,16 +17,16 @@ from db.functions import epoch_days
 from db.models import AuditEvent, ClosingReport, Exchange, ExchangeTag, Organisation, Partnership, Payment, User
 from domain.enums import ExchangeState, PaymentState, Role
 from domain.errors import PermissionDenied
-from domain.i18n import _
+from domain.i18n import N_, _
 from domain.workflow import APPROVED_STATES
 
 NOT_COMMITTED = (ExchangeState.CANCELLED, ExchangeState.DECLINED)
 STAGES: tuple[tuple[str, ExchangeState, ExchangeState], ...] = (
-    ("Proposal → plan approved", ExchangeState.PROPOSED, ExchangeState.PLAN_APPROVED),
-    ("Plan approved → all signed", ExchangeState.PLAN_APPROVED, ExchangeState.READY),
-    ("Stay ended → report filed", ExchangeState.REPORTING, ExchangeState.REPORT_SUBMITTED),
-    ("Report filed → accepted", ExchangeState.REPORT_SUBMITTED, ExchangeState.REPORT_ACCEPTED),
-    ("Report accepted → paid", ExchangeState.REPORT_ACCEPTED, ExchangeState.PAID),
+    (N_("Proposal → plan approved"), ExchangeState.PROPOSED, ExchangeState.PLAN_APPROVED),
+    (N_("Plan approved → all signed"), ExchangeState.PLAN_APPROVED, ExchangeState.READY),
+    (N_("Stay ended → report filed"), ExchangeState.REPORTING, ExchangeState.REPORT_SUBMITTED),
+    (N_("Report filed → accepted"), ExchangeState.REPORT_SUBMITTED, ExchangeState.REPORT_ACCEPTED),
+    (N_("Report accepted → paid"), ExchangeState.REPORT_ACCEPTED, ExchangeState.PAID),
 )
 
 

@@ -145,8 +145,10 @@ def file_eoi(
     notify(
         session,
         organisation_users(session, id_of(organisation)),
-        subject=_("Please confirm the expression of interest entered for {org}").format(org=organisation.legal_name),
-        body=_(
+        subject=lambda: _("Please confirm the expression of interest entered for {org}").format(
+            org=organisation.legal_name
+        ),
+        body=lambda: _(
             "{who} of {partnership} entered an expression of interest as {side} on your organisation's behalf. "
             "Check it (change it if needed) and send it: it counts only once you have."
         ).format(
@@ -199,8 +201,8 @@ def propose_for(*, session: Session, actor: User, visitor_org_id: int, host_org_
     notify(
         session,
         [*organisation_users(session, id_of(visitor)), *organisation_users(session, id_of(host))],
-        subject=_("Please confirm the exchange entered for your organisation"),
-        body=_(
+        subject=lambda: _("Please confirm the exchange entered for your organisation"),
+        body=lambda: _(
             "{who} entered, on your behalf, an exchange of {visitor} (Visitor) at {host} (Host). Each organisation "
             "confirms it or declines it; once both confirmed, you write the action plan together."
         ).format(who=who, visitor=visitor.legal_name, host=host.legal_name),
@@ -211,8 +213,8 @@ def propose_for(*, session: Session, actor: User, visitor_org_id: int, host_org_
     notify(
         session,
         [u for pid in others if pid for u in partnership_users(session, pid)],
-        subject=_("An exchange was entered for one of your members"),
-        body=_(
+        subject=lambda: _("An exchange was entered for one of your members"),
+        body=lambda: _(
             "{who} entered an exchange of {visitor} (Visitor) at {host} (Host); the organisations confirm it."
         ).format(who=who, visitor=visitor.legal_name, host=host.legal_name),
         kind="exchange_entered",

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from sqlmodel import Session, select
 
 from db.models import Outbox, User
 from domain.enums import Role
+from domain.i18n import _, in_language
 from services.public_address import public_url
 
 
@@ -20,14 +21,26 @@ def queue_mail(
     return mail
 
 
-def notify(session: Session, users: Iterable[User], *, subject: str, body: str, kind: str, link: str = "") -> int:
-    """One e-mail per distinct address; `link` is a path of the app, e.g. "exchange?id=4"."""
+# A text of an e-mail: a callable is rendered once per recipient, in the recipient's language.
+Text = str | Callable[[], str]
+
+
+def render(text: Text) -> str:
+    return text() if callable(text) else text
+
+
+def notify(session: Session, users: Iterable[User], *, subject: Text, body: Text, kind: str, link: str = "") -> int:
+    """One e-mail per distinct address, in its person's language (User.locale): pass the subject and
+    body as `lambda: _("…").format(…)` so that they are translated and formatted for each recipient.
+    `link` is a path of the app, e.g. "exchange?id=4"."""
     url = f"{public_url()}/{link}" if link else ""
-    text = f"{body}\n\n{url}" if url else body
     sent: set[str] = set()
     for user in users:
         if user.email and user.email not in sent:
-            queue_mail(session, to=user.email, subject=subject, body=f"Hello {user.full_name},\n\n{text}", kind=kind)
+            with in_language(user.locale):
+                greeting = _("Hello {name},").format(name=user.full_name)
+                text = "\n\n".join(part for part in (greeting, render(body), url) if part)
+                queue_mail(session, to=user.email, subject=render(subject), body=text, kind=kind)
             sent.add(user.email)
     return len(sent)
 

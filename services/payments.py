@@ -159,8 +159,10 @@ def order_payment(*, session: Session, actor: User, exchange_id: int) -> Payment
     notify(
         session,
         organisation_users(session, exchange.visitor_org_id),
-        subject=_("Your lump sum is ordered"),
-        body=_("{amount} will be paid by {due} to the account of your signed Financial Agreement ({account}).").format(
+        subject=lambda: _("Your lump sum is ordered"),
+        body=lambda: _(
+            "{amount} will be paid by {due} to the account of your signed Financial Agreement ({account})."
+        ).format(
             amount=money(payment.amount_cents),
             due=payment.due_date.isoformat(),  # type: ignore[union-attr]
             account=account.masked(),
@@ -313,9 +315,9 @@ def confirm_payments(
         notify(
             session,
             organisation_users(session, id_of(visitor)),
-            subject=_("Your lump sum is paid"),
-            body=_("{amount} was paid on {day} (reference {ref}).").format(
-                amount=money(payment.amount_cents), day=paid_on.isoformat(), ref=reference
+            subject=lambda: _("Your lump sum is paid"),
+            body=lambda cents=payment.amount_cents: _("{amount} was paid on {day} (reference {ref}).").format(
+                amount=money(cents), day=paid_on.isoformat(), ref=reference
             ),
             kind="payment_paid",
             link=f"exchange?id={exchange.id}",
@@ -323,8 +325,8 @@ def confirm_payments(
         notify(
             session,
             partnership_users(session, exchange.host_partnership_id),
-            subject=_("An exchange you supervise is paid"),
-            body=_("Exchange {id} is complete.").format(id=exchange.id),
+            subject=lambda: _("An exchange you supervise is paid"),
+            body=lambda exchange_id=exchange.id: _("Exchange {id} is complete.").format(id=exchange_id),
             kind="payment_paid_host",
             link=f"exchange?id={exchange.id}",
         )

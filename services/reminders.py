@@ -107,8 +107,8 @@ def _write(session: Session, item: Overdue) -> None:
         notify(
             session,
             organisation_users(session, item.visitor_org_id) + coordinators,
-            subject=_("Reminder: the closing report of exchange {id} is overdue").format(id=item.exchange_id),
-            body=_(
+            subject=lambda: _("Reminder: the closing report of exchange {id} is overdue").format(id=item.exchange_id),
+            body=lambda: _(
                 "The closing report of {org} was due on {due}. File it with the evidence of the stay so the lump sum "
                 "can be paid."
             ).format(org=item.visitor_name, due=day(item.due)),
@@ -120,8 +120,8 @@ def _write(session: Session, item: Overdue) -> None:
         notify(
             session,
             coordinators,
-            subject=_("Reminder: the payment of exchange {id} is overdue").format(id=item.exchange_id),
-            body=_("The lump sum of {org} should have been {what} by {due}.").format(
+            subject=lambda: _("Reminder: the payment of exchange {id} is overdue").format(id=item.exchange_id),
+            body=lambda: _("The lump sum of {org} should have been {what} by {due}.").format(
                 org=item.visitor_name, what=what, due=day(item.due)
             ),
             kind="reminder",

@@ -155,16 +155,16 @@ def submit_report(*, session: Session, actor: User, exchange_id: int, answers: d
     notify(
         session,
         partnership_users(session, exchange.visitor_partnership_id),
-        subject=_("A closing report waits for your review"),
-        body=_("The Visitor filed its closing report with evidence."),
+        subject=lambda: _("A closing report waits for your review"),
+        body=lambda: _("The Visitor filed its closing report with evidence."),
         kind="report_submitted",
         link=f"exchange?id={exchange_id}",
     )
     notify(
         session,
         organisation_users(session, exchange.host_org_id),
-        subject=_("The Visitor filed its closing report"),
-        body=_("You can add the Host's feedback."),
+        subject=lambda: _("The Visitor filed its closing report"),
+        body=lambda: _("You can add the Host's feedback."),
         kind="report_submitted_host",
         link=f"exchange?id={exchange_id}",
     )

@@ -26,6 +26,8 @@ HANDOFF_MINUTES = 5
 # The server's cookie routes (web/session_cookie.py), relative to the app's base path.
 HANDOFF_PATH = "api/session"
 LOGOUT_PATH = "api/logout"
+LANGUAGE_PATH = "api/language"  # remembers the language in the browser (web/language.py)
+LANGUAGE_COOKIE = "cxc_lang"
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from sqlmodel import Session, select
 from db.models import EOI, ActionPlan, Exchange, Organisation, User
 from db.types import id_of
 from domain.enums import EOIState, ExchangeState, Party, Side
+from domain.i18n import _
 from domain.workflow import AGREEMENT_RESIGN_STATES
 from services.documents import current_documents, missing_account, parties_to_sign
 from services.eois import entered_on_behalf
@@ -31,19 +32,19 @@ def participant_todos(session: Session, user: User) -> list[Todo]:
     if not org.profile:
         todos.append(
             Todo(
-                "Complete your organisation profile",
-                "Partnerships read it before they approve anything.",
+                _("Complete your organisation profile"),
+                _("Partnerships read it before they approve anything."),
                 "pages/participant/organisation.py",
             )
         )
     eois = list(session.exec(select(EOI).where(EOI.organisation_id == org.id)))
     for eoi in eois:
-        side = "Visitor" if eoi.side == Side.VISITOR else "Host"
+        side = _("Visitor") if eoi.side == Side.VISITOR else _("Host")
         if eoi.state == EOIState.DRAFT and entered_on_behalf(session.get(User, eoi.author_user_id)):
             todos.append(
                 Todo(
-                    f"Confirm the expression of interest as {side} that your Partnership entered",
-                    "Check it and send it: it counts only once you have.",
+                    _("Confirm the expression of interest as {side} that your Partnership entered").format(side=side),
+                    _("Check it and send it: it counts only once you have."),
                     "pages/participant/eoi.py",
                     eoi.id,
                 )
@@ -51,8 +52,8 @@ def participant_todos(session: Session, user: User) -> list[Todo]:
         elif eoi.state == EOIState.DRAFT:
             todos.append(
                 Todo(
-                    f"Finish your expression of interest as {side}",
-                    "It is a draft: send it to your Partnership.",
+                    _("Finish your expression of interest as {side}").format(side=side),
+                    _("It is a draft: send it to your Partnership."),
                     "pages/participant/eoi.py",
                     eoi.id,
                 )
@@ -60,8 +61,8 @@ def participant_todos(session: Session, user: User) -> list[Todo]:
         elif eoi.state == EOIState.CHANGES_REQUESTED:
             todos.append(
                 Todo(
-                    f"Update your expression of interest as {side}",
-                    f"Your Partnership asks: {eoi.last_comment}",
+                    _("Update your expression of interest as {side}").format(side=side),
+                    _("Your Partnership asks: {comment}").format(comment=eoi.last_comment),
                     "pages/participant/eoi.py",
                     eoi.id,
                 )
@@ -70,8 +71,8 @@ def participant_todos(session: Session, user: User) -> list[Todo]:
     if not active:
         todos.append(
             Todo(
-                "Send an expression of interest",
-                "The first step of every exchange, as Visitor or as Host.",
+                _("Send an expression of interest"),
+                _("The first step of every exchange, as Visitor or as Host."),
                 "pages/participant/eoi.py",
             )
         )
@@ -85,16 +86,16 @@ def participant_todos(session: Session, user: User) -> list[Todo]:
     if Side.VISITOR in approved_sides and not [x for x in open_exchanges if x.visitor_org_id == org.id]:
         todos.append(
             Todo(
-                "Find a Host",
-                "Your expression of interest is approved: look at the suggestions and the catalogue.",
+                _("Find a Host"),
+                _("Your expression of interest is approved: look at the suggestions and the catalogue."),
                 "pages/participant/exchanges.py",
             )
         )
     if Side.HOST in approved_sides:
         todos.append(
             Todo(
-                "Publish an exchange opportunity",
-                "Visitors find you in the public catalogue.",
+                _("Publish an exchange opportunity"),
+                _("Visitors find you in the public catalogue."),
                 "pages/participant/opportunities.py",
             )
         )
@@ -106,8 +107,8 @@ def participant_todos(session: Session, user: User) -> list[Todo]:
         ):
             todos.append(
                 Todo(
-                    "Sign the new Financial Agreement",
-                    "Your bank account changed: the agreement naming it must be signed before the payment.",
+                    _("Sign the new Financial Agreement"),
+                    _("Your bank account changed: the agreement naming it must be signed before the payment."),
                     "pages/exchange/exchange.py",
                     x.id,
                 )
@@ -115,10 +116,12 @@ def participant_todos(session: Session, user: User) -> list[Todo]:
         if x.state == ExchangeState.PROPOSED and me in answering_sides(x):
             todos.append(
                 Todo(
-                    "Confirm the exchange your Partnership entered" if x.entered_by_user_id else "Answer a proposal",
-                    "Entered on your behalf: it is agreed once both organisations confirmed it."
+                    _("Confirm the exchange your Partnership entered")
                     if x.entered_by_user_id
-                    else "Another organisation proposes an exchange.",
+                    else _("Answer a proposal"),
+                    _("Entered on your behalf: it is agreed once both organisations confirmed it.")
+                    if x.entered_by_user_id
+                    else _("Another organisation proposes an exchange."),
                     "pages/exchange/exchange.py",
                     x.id,
                 )
@@ -131,8 +134,8 @@ def participant_todos(session: Session, user: User) -> list[Todo]:
             if not agreed:
                 todos.append(
                     Todo(
-                        "Write and agree the action plan",
-                        "Both sides agree to the same version.",
+                        _("Write and agree the action plan"),
+                        _("Both sides agree to the same version."),
                         "pages/exchange/exchange.py",
                         x.id,
                     )
@@ -142,8 +145,8 @@ def participant_todos(session: Session, user: User) -> list[Todo]:
         ):
             todos.append(
                 Todo(
-                    "Sign the documents",
-                    "The Commitment to Quality (and, for the Visitor, the Financial Agreement).",
+                    _("Sign the documents"),
+                    _("The Commitment to Quality (and, for the Visitor, the Financial Agreement)."),
                     "pages/exchange/exchange.py",
                     x.id,
                 )
@@ -151,16 +154,16 @@ def participant_todos(session: Session, user: User) -> list[Todo]:
         elif x.state == ExchangeState.PLAN_APPROVED and me == Party.VISITOR and missing_account(session, x):
             todos.append(
                 Todo(
-                    "Add your bank account",
-                    "The Financial Agreement names it: it is generated as soon as the IBAN and BIC are saved.",
+                    _("Add your bank account"),
+                    _("The Financial Agreement names it: it is generated as soon as the IBAN and BIC are saved."),
                     "pages/participant/organisation.py",
                 )
             )
         elif x.state == ExchangeState.REPORTING and me == Party.VISITOR:
             todos.append(
                 Todo(
-                    "File the closing report",
-                    "With evidence of the stay: tickets, boarding passes, invoices.",
+                    _("File the closing report"),
+                    _("With evidence of the stay: tickets, boarding passes, invoices."),
                     "pages/exchange/exchange.py",
                     x.id,
                 )
@@ -168,8 +171,8 @@ def participant_todos(session: Session, user: User) -> list[Todo]:
         elif x.state in (ExchangeState.READY, ExchangeState.IN_PROGRESS) and me == Party.VISITOR:
             todos.append(
                 Todo(
-                    "Record your stay",
-                    "Say when the stay started and when it ended.",
+                    _("Record your stay"),
+                    _("Say when the stay started and when it ended."),
                     "pages/exchange/exchange.py",
                     x.id,
                 )

@@ -15,13 +15,13 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 from domain.errors import NotFound, PermissionDenied, StaleState, UploadRefused, ValidationFailed
-from domain.i18n import _
+from domain.i18n import N_, _
 from domain.workflow import TransitionRefused
 from services.runtime import write_session
 from ui.widgets import errors_key
 
 T = TypeVar("T")
-BUSY = _(
+BUSY = N_(
     "The database is busy right now and nothing was saved; what you typed is still here. Please try again in a moment."
 )
 Success = str | Callable[[T], str] | None
@@ -87,7 +87,7 @@ def attempt(
         st.error(str(exc), icon=":material/block:")
         return None
     except OperationalError:  # the transaction was rolled back: nothing half written
-        st.error(BUSY, icon=":material/hourglass:")
+        st.error(_(BUSY), icon=":material/hourglass:")
         return None
     message = success(result) if callable(success) else success
     if message:

@@ -14,8 +14,8 @@ import streamlit as st
 from sqlmodel import Session
 
 from domain.enums import Action, ExchangeState, Party
-from domain.i18n import _, day, moment, money
-from domain.labels import ORG_TYPE_LABELS
+from domain.i18n import N_, _, day, moment, money
+from domain.labels import ORG_TYPE_LABELS, PARTY_LABELS
 from domain.quote import QuoteError
 from domain.rules import Rules, country_name
 from domain.workflow import state_label
@@ -30,13 +30,6 @@ from ui.wizard import Wizard, compare_answers, render_summary, wizard
 
 if TYPE_CHECKING:
     from db.models import Document, User
-
-PARTY_WORDS = {
-    Party.VISITOR: _("Visitor"),
-    Party.HOST: _("Host"),
-    Party.VISITOR_PARTNERSHIP: _("Visitor's Partnership"),
-    Party.HOST_PARTNERSHIP: _("Host's Partnership"),
-}
 
 
 def _seen_key(view: ExchangeView) -> str:
@@ -342,7 +335,7 @@ def documents_to_sign(view: ExchangeView, user: User) -> None:
     for document in [d for d in view.documents if d.kind in documents.REQUIRED]:
         title = documents.title(document.kind)
         signed = {s.party: s for s in view.signatures.get(document.id or 0, [])}
-        missing = [PARTY_WORDS[p] for p in sorted(documents.REQUIRED[document.kind]) if p not in signed]
+        missing = [PARTY_LABELS[p] for p in sorted(documents.REQUIRED[document.kind]) if p not in signed]
         state = _("signed by all") if not missing else _("waiting for: {who}").format(who=", ".join(missing))
         with st.expander(
             f"{title} · {_('version')} {document.version} · {state}", expanded=bool(view.to_sign.get(document.id or 0))
@@ -358,7 +351,7 @@ def documents_to_sign(view: ExchangeView, user: User) -> None:
             )
             for party, signature in signed.items():
                 st.markdown(
-                    f":material/draw: **{PARTY_WORDS[party]}**: {signature.typed_name}, "
+                    f":material/draw: **{PARTY_LABELS[party]}**: {signature.typed_name}, "
                     f"{signature.signed_at.strftime('%Y-%m-%d %H:%M')} UTC"
                 )
             for party in view.to_sign.get(document.id or 0, []):
@@ -375,7 +368,7 @@ def documents_to_sign(view: ExchangeView, user: User) -> None:
 
 def _signing_form(view: ExchangeView, user: User, document: Document, party: Party) -> None:
     with st.form(f"sign_{document.id}_{party.value}"):
-        st.markdown(_("**Sign as {party}**").format(party=PARTY_WORDS[party]))
+        st.markdown(_("**Sign as {party}**").format(party=PARTY_LABELS[party]))
         typed = st.text_input(
             _("Your full name") + " *",
             key=f"typed_{document.id}_{party.value}",
@@ -389,7 +382,7 @@ def _signing_form(view: ExchangeView, user: User, document: Document, party: Par
             key=f"drawing_{document.id}_{party.value}",
             help=_("Printed on the signature page beside your typed name."),
         )
-        if st.form_submit_button(_("Sign as {party}").format(party=PARTY_WORDS[party]), type="primary"):
+        if st.form_submit_button(_("Sign as {party}").format(party=PARTY_LABELS[party]), type="primary"):
             image = drawing.getvalue()[:2_000_000] if drawing is not None else None
             step(
                 view,
@@ -441,25 +434,25 @@ def other_documents(view: ExchangeView, user: User) -> None:
 # A transition that needs no input is one row here: the button's label, key and toast, and its service call.
 ONE_CLICK: dict[Action, tuple[str, str, str, Callable[[Session, User, ExchangeView], object]]] = {
     Action.START_STAY: (
-        _("The stay has started"),
+        N_("The stay has started"),
         "start_stay",
-        _("Have a good stay!"),
+        N_("Have a good stay!"),
         lambda s, user, view: exchanges.mark_stay(
             session=s, actor=user, exchange_id=view.exchange_id, action=Action.START_STAY
         ),
     ),
     Action.END_STAY: (
-        _("The stay has ended"),
+        N_("The stay has ended"),
         "end_stay",
-        _("Welcome back: the closing report is due now."),
+        N_("Welcome back: the closing report is due now."),
         lambda s, user, view: exchanges.mark_stay(
             session=s, actor=user, exchange_id=view.exchange_id, action=Action.END_STAY
         ),
     ),
     Action.ORDER_PAYMENT: (
-        _("Order the payment of {amount}"),
+        N_("Order the payment of {amount}"),
         "order_payment",
-        _("Payment ordered."),
+        N_("Payment ordered."),
         lambda s, user, view: payments.order_payment(session=s, actor=user, exchange_id=view.exchange_id),
     ),
 }
@@ -467,6 +460,7 @@ ONE_CLICK: dict[Action, tuple[str, str, str, Callable[[Session, User, ExchangeVi
 
 def one_click(view: ExchangeView, user: User, action: Action) -> None:
     label, key, success, service = ONE_CLICK[action]
+    label, success = _(label), _(success)
     words = label.format(amount=money(view.exchange.lump_sum_cents or 0))
     if action == Action.ORDER_PAYMENT:
         payee(view)

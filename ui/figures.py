@@ -16,7 +16,7 @@ from services.runtime import read_session
 from services.tags import ACTIVITY, ECOSYSTEM
 
 
-@st.cache_data(ttl=120, show_spinner=_("Counting…"), max_entries=200)
+@st.cache_data(ttl=120, show_spinner=False, max_entries=200)  # the page says "Counting…" in its language
 def figures(database: str, partnership_id: int | None, start: date | None, end: date | None) -> dict:
     """All figures of one scope and period, kept two minutes: reruns and other coordinators of the
     same Partnership do not count the programme again. The key holds the scope: no leak between Partnerships."""

@@ -14,7 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from domain.errors import UploadRefused
-from domain.i18n import _
+from domain.i18n import N_, Translated, _
 from services.imports.columns import Kind, columns_of, match_headers
 from services.imports.common import ADD, UNCHANGED, UPDATE, Checked, RowInput
 from services.imports.importer import check_rows, header_problems, remember_headers, remembered_headers, rows_of
@@ -26,17 +26,19 @@ from ui.actions import act
 if TYPE_CHECKING:
     from db.models import User
 
-KIND_TITLES = {
-    Kind.ORGANISATIONS: _("Organisations"),
-    Kind.PEOPLE: _("People of organisations"),
-    Kind.EXCHANGES: _("Exchanges"),
-}
-ROW, LEAVE_OUT, RESULT = _("Row"), _("Leave out"), _("Result")
+KIND_TITLES = Translated(
+    {
+        Kind.ORGANISATIONS: N_("Organisations"),
+        Kind.PEOPLE: N_("People of organisations"),
+        Kind.EXCHANGES: N_("Exchanges"),
+    }
+)
+ROW_, LEAVE_OUT_, RESULT_ = N_("Row"), N_("Leave out"), N_("Result")  # columns of the preview, translated when drawn
 PROBLEM_MARK = "⚠ "
 UPLOAD_KEY = "import_upload"  # (file name, bytes) of the uploaded file
 PREVIEW_KEY = "import_preview"
 SHEET_KEY = "import_sheet"  # (digest of the file, its sheet to read) for a workbook with several filled sheets
-ACTION_WORDS = {ADD: _("add"), UPDATE: _("update"), UNCHANGED: _("unchanged")}
+ACTION_WORDS = Translated({ADD: N_("add"), UPDATE: N_("update"), UNCHANGED: N_("unchanged")})
 
 
 def templates(kind: Kind) -> None:
@@ -122,12 +124,12 @@ def _frame(kind: Kind, checked: list[Checked]) -> pd.DataFrame:
     with_problems = {key for c in checked for key in c.problems}
     records = []
     for c in checked:
-        record: dict[str, object] = {LEAVE_OUT: False, ROW: c.number}
+        record: dict[str, object] = {_(LEAVE_OUT_): False, _(ROW_): c.number}
         for col in columns_of(kind):
             record[_(col.label)] = c.values.get(col.key, "")
             if col.key in with_problems:
                 record[PROBLEM_MARK + _(col.label)] = c.problems.get(col.key, "")
-        record[RESULT] = _("to fix") if c.problems else ACTION_WORDS[c.action]
+        record[_(RESULT_)] = _("to fix") if c.problems else ACTION_WORDS[c.action]
         records.append(record)
     return pd.DataFrame.from_records(records)
 
@@ -168,18 +170,18 @@ def rows_from(kind: Kind, frame: pd.DataFrame) -> tuple[list[RowInput], set[int]
     """Every row of the preview as typed or fixed, and the numbers of the rows left out."""
     rows = [
         RowInput(
-            int(record[ROW]),
+            int(record[_(ROW_)]),
             {col.key: "" if pd.isna(record[_(col.label)]) else str(record[_(col.label)]) for col in columns_of(kind)},
         )
         for record in frame.to_dict("records")
     ]
-    return rows, {int(n) for n in frame.loc[frame[LEAVE_OUT].astype(bool), ROW]}
+    return rows, {int(n) for n in frame.loc[frame[_(LEAVE_OUT_)].astype(bool), _(ROW_)]}
 
 
 def keep_left_out(left_out: set[int]) -> None:
     """After checking again, the rows the person left out stay left out."""
     frame = st.session_state[PREVIEW_KEY]["frame"]
-    frame[LEAVE_OUT] = frame[ROW].isin(left_out)
+    frame[_(LEAVE_OUT_)] = frame[_(ROW_)].isin(left_out)
 
 
 def preview(kind: Kind) -> pd.DataFrame | None:
@@ -187,7 +189,7 @@ def preview(kind: Kind) -> pd.DataFrame | None:
     if not state:
         return None
     frame: pd.DataFrame = state["frame"]
-    problems = int(((frame[RESULT] == _("to fix")) & ~frame[LEAVE_OUT].astype(bool)).sum())
+    problems = int(((frame[_(RESULT_)] == _("to fix")) & ~frame[_(LEAVE_OUT_)].astype(bool)).sum())
     if problems:
         st.warning(
             _(
@@ -196,7 +198,7 @@ def preview(kind: Kind) -> pd.DataFrame | None:
             ).format(n=problems),
             icon=":material/warning:",
         )
-    editable = {_(c.label) for c in columns_of(kind)} | {LEAVE_OUT}
+    editable = {_(c.label) for c in columns_of(kind)} | {_(LEAVE_OUT_)}
     return st.data_editor(
         frame,
         key=f"import_editor_{state['version']}",
@@ -205,8 +207,8 @@ def preview(kind: Kind) -> pd.DataFrame | None:
         num_rows="fixed",
         disabled=[name for name in frame.columns if name not in editable],
         column_config={
-            LEAVE_OUT: st.column_config.CheckboxColumn(LEAVE_OUT, width="small"),
-            ROW: st.column_config.NumberColumn(ROW, width="small"),
+            _(LEAVE_OUT_): st.column_config.CheckboxColumn(_(LEAVE_OUT_), width="small"),
+            _(ROW_): st.column_config.NumberColumn(_(ROW_), width="small"),
             # A long problem would push the next cells out of sight: hovering shows it whole.
             **{
                 name: st.column_config.TextColumn(name, width="medium")

@@ -7,33 +7,33 @@ from enum import StrEnum
 import streamlit as st
 
 from domain.enums import EOIState, ExchangeState
-from domain.i18n import _
+from domain.i18n import N_, _
 from domain.workflow import state_label
 from services.timeline import TimelineEntry
 
 X = ExchangeState
 PHASES: dict[str, tuple[ExchangeState, ...]] = {
-    "Preparation": (X.PROPOSED, X.AGREED, X.PLANNING, X.PLAN_SUBMITTED, X.PLAN_APPROVED, X.SIGNING, X.READY),
-    "Execution": (X.IN_PROGRESS, X.REPORTING, X.REPORT_SUBMITTED),
-    "Finalisation": (X.REPORT_ACCEPTED, X.PAYMENT_ORDERED, X.PAID),
+    N_("Preparation"): (X.PROPOSED, X.AGREED, X.PLANNING, X.PLAN_SUBMITTED, X.PLAN_APPROVED, X.SIGNING, X.READY),
+    N_("Execution"): (X.IN_PROGRESS, X.REPORTING, X.REPORT_SUBMITTED),
+    N_("Finalisation"): (X.REPORT_ACCEPTED, X.PAYMENT_ORDERED, X.PAID),
 }
 
 NEXT_ACTOR: dict[ExchangeState, str] = {
-    X.PROPOSED: "Waiting for the other organisation to accept or decline the proposal",
-    X.AGREED: "Waiting for Visitor and Host to open the action plan",
-    X.PLANNING: "Waiting for Visitor and Host to write and agree the action plan",
-    X.PLAN_SUBMITTED: "Waiting for both Partnerships to approve the action plan",
-    X.PLAN_APPROVED: "Waiting for the Commitment to Quality and the Financial Agreement",
-    X.SIGNING: "Waiting for the signatures",
-    X.READY: "Waiting for the stay to start",
-    X.IN_PROGRESS: "The stay is under way; the Visitor records its end",
-    X.REPORTING: "Waiting for the Visitor's closing report",
-    X.REPORT_SUBMITTED: "Waiting for the Visitor's Partnership to accept the closing report",
-    X.REPORT_ACCEPTED: "Waiting for the Visitor's Partnership to order the payment",
-    X.PAYMENT_ORDERED: "Waiting for the payment to be confirmed",
-    X.PAID: "Done: the lump sum is paid",
-    X.CANCELLED: "Cancelled",
-    X.DECLINED: "Declined by the other organisation",
+    X.PROPOSED: N_("Waiting for the other organisation to accept or decline the proposal"),
+    X.AGREED: N_("Waiting for Visitor and Host to open the action plan"),
+    X.PLANNING: N_("Waiting for Visitor and Host to write and agree the action plan"),
+    X.PLAN_SUBMITTED: N_("Waiting for both Partnerships to approve the action plan"),
+    X.PLAN_APPROVED: N_("Waiting for the Commitment to Quality and the Financial Agreement"),
+    X.SIGNING: N_("Waiting for the signatures"),
+    X.READY: N_("Waiting for the stay to start"),
+    X.IN_PROGRESS: N_("The stay is under way; the Visitor records its end"),
+    X.REPORTING: N_("Waiting for the Visitor's closing report"),
+    X.REPORT_SUBMITTED: N_("Waiting for the Visitor's Partnership to accept the closing report"),
+    X.REPORT_ACCEPTED: N_("Waiting for the Visitor's Partnership to order the payment"),
+    X.PAYMENT_ORDERED: N_("Waiting for the payment to be confirmed"),
+    X.PAID: N_("Done: the lump sum is paid"),
+    X.CANCELLED: N_("Cancelled"),
+    X.DECLINED: N_("Declined by the other organisation"),
 }
 
 COLOURS: dict[StrEnum, str] = {

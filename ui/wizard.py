@@ -15,10 +15,19 @@ from typing import Any, Literal
 import streamlit as st
 from sqlmodel import Session
 
-from domain.i18n import _, day
+from domain.i18n import LANGUAGE_NAMES, _, current_locale, day
 from domain.rules import Rules, country_name, with_rule_values, working_days
 from forms.answers import display_value, is_visible, list_source, parse_date, validate_answers
-from forms.spec import FieldSpec, FormSpec, SpecError, all_specs, load_spec
+from forms.spec import (
+    LIST_SOURCED,
+    FieldSpec,
+    FormSpec,
+    SpecError,
+    all_specs,
+    load_spec,
+    localized,
+    missing_translations,
+)
 from services.rules import rules_in_force
 from services.runtime import read_session, write_session
 
@@ -27,8 +36,8 @@ Uploader = Callable[[Session, FieldSpec, str, bytes], dict[str, Any]]
 
 
 def as_spec(spec: FormSpec | str) -> FormSpec:
-    """A spec, or its name as services give it (`eois.SPEC`, `eoi.spec_name`)."""
-    return load_spec(spec) if isinstance(spec, str) else spec
+    """A spec, or its name as services give it (`eois.SPEC`, `eoi.spec_name`), in the reader's language."""
+    return localized(load_spec(spec) if isinstance(spec, str) else spec, current_locale())
 
 
 @dataclass(frozen=True)
@@ -153,7 +162,13 @@ def _widget(spec_field: FieldSpec, value: Any, key: str, rules: Rules, country: 
             format_func=lambda v: _("Yes") if v else _("No"),
         )
     options = list(list_source(spec_field, rules))
-    fmt = (lambda c: country_name(c)) if kind in {"country", "countries"} else str
+    fmt = (
+        country_name
+        if kind in {"country", "countries"}
+        else _
+        if kind in LIST_SOURCED  # the rules' lists (ecosystems, activity types): English values, shown translated
+        else spec_field.option_text
+    )
     if spec_field.multiple:
         current = [v for v in (value or []) if v in options]
         return st.multiselect(
@@ -334,10 +349,19 @@ def form_previews() -> None:
     except SpecError as exc:
         st.error(_("A form spec cannot be read: {problem}").format(problem=exc))
         st.stop()
+    shown = {name: localized(spec, current_locale()) for name, spec in specs.items()}
     name = st.selectbox(
-        _("Form"), list(specs), format_func=lambda n: f"{specs[n].title} ({n}, v{specs[n].version})", key="preview_spec"
+        _("Form"), list(specs), format_func=lambda n: f"{shown[n].title} ({n}, v{shown[n].version})", key="preview_spec"
     )
-    spec = specs[name]
+    spec = shown[name]
+    untranslated = missing_translations(specs[name], current_locale())
+    if untranslated:
+        st.warning(
+            _("{n} texts of this form have no translation in {language}; readers see them in English: {texts}").format(
+                n=len(untranslated), language=LANGUAGE_NAMES[current_locale()], texts="; ".join(untranslated[:10])
+            ),
+            icon=":material/translate:",
+        )
     st.dataframe(
         [
             {

@@ -1,11 +1,11 @@
 import streamlit as st
 
 from domain.enums import Role
-from domain.i18n import _
+from domain.i18n import LANGUAGE_NAMES, SOURCE, _
 from services.instance import Identity, identity, save_identity
 from services.runtime import read_session
 from services.sealing import MAX_URL, save_tsa_url, try_authority, tsa_url
-from services.site_texts import DEFAULTS, MAX_TEXT, TITLES, reset_site_text, set_site_text, site_texts
+from services.site_texts import MAX_TEXT, TITLES, edited_texts, reset_site_text, set_site_text, site_texts
 from ui.actions import act
 from ui.guard import require_role
 from ui.widgets import field_error, form_errors_banner
@@ -13,27 +13,40 @@ from ui.widgets import field_error, form_errors_banner
 admin = require_role(Role.ADMIN)
 st.title(_("Public texts"))
 st.caption(_("The texts of the welcome page. Markdown: **bold**, lists, links. HTML is shown as text, never run."))
-with read_session() as session:
-    texts = site_texts(session)
-builtin = {key: text for key, _title, text in DEFAULTS}
+language = (
+    st.segmented_control(
+        _("Language"), list(LANGUAGE_NAMES), format_func=LANGUAGE_NAMES.get, default=SOURCE, key="site_text_locale"
+    )
+    or SOURCE
+)
 key = st.selectbox(_("Text"), list(TITLES), format_func=lambda k: _(TITLES[k]), key="site_text_key")
-body = st.text_area(_("Text"), value=texts[key], key=f"site_text_body_{key}", height=220, max_chars=MAX_TEXT)
+with read_session() as session:
+    texts = site_texts(session, language)
+    own = edited_texts(session, language)
+if key not in own:
+    st.caption(
+        _("No text of its own in {language} yet: readers see this one until you save.").format(
+            language=LANGUAGE_NAMES[language]
+        )
+    )
+state_key = f"site_text_body_{language}_{key}"
+body = st.text_area(_("Text"), value=texts[key], key=state_key, height=220, max_chars=MAX_TEXT)
 field_error("site_text", "body")
 c1, c2 = st.columns(2)
 if c1.button(_("Save"), key="site_text_save", type="primary"):
     act(
-        lambda s: set_site_text(session=s, actor=admin, key=key, body=body),
+        lambda s: set_site_text(session=s, actor=admin, key=key, body=body, locale=language),
         success=_("Saved: the welcome page shows it now."),
         form="site_text",
         rerun=True,
     )
-if texts[key] != builtin[key] and c2.button(_("Back to the built-in text"), key="site_text_reset"):
+if key in own and c2.button(_("Back to the built-in text"), key="site_text_reset"):
     if act(
-        lambda s: reset_site_text(session=s, actor=admin, key=key),
+        lambda s: reset_site_text(session=s, actor=admin, key=key, locale=language),
         success=_("The built-in text is back."),
         form="site_text",
     ):
-        st.session_state.pop(f"site_text_body_{key}", None)
+        st.session_state.pop(state_key, None)
         st.rerun()
 st.subheader(_("Preview"))
 with st.container(border=True):

@@ -38,7 +38,8 @@ end: date | None = period[1] if len(period) > 1 else None
 f = kpis.filter_for(user, start, end)
 
 
-data = figures(database_url(), f.partnership_id, f.start, f.end)
+with st.spinner(_("Counting…")):
+    data = figures(database_url(), f.partnership_id, f.start, f.end)
 states, pairs, org_types = data["states"], data["pairs"], data["org_types"]
 ecosystems, activities, amounts, medians = data["ecosystems"], data["activities"], data["amounts"], data["medians"]
 score, scored = data["satisfaction"]
@@ -185,6 +186,11 @@ if tabs[-1].open:
         e1, e2, e3 = st.columns([3, 2, 2])
         chosen = e1.selectbox(_("Records"), EXPORT_NAMES, format_func=lambda n: EXPORT_TITLES[n], key="export_name")
         fmt = e2.radio(_("Format"), ["csv", "xlsx"], format_func=str.upper, horizontal=True, key="export_format")
+        for_people = e1.toggle(
+            _("Column names for people"),
+            key="export_for_people",
+            help=_("In your language. Without it, the columns keep names that scripts and spreadsheets can rely on."),
+        )
         if e3.button(_("Prepare the file"), key="export_prepare", icon=":material/download:"):
             bar = st.progress(0.0, text=_("Reading the records…"))
 
@@ -195,7 +201,7 @@ if tabs[-1].open:
 
             with read_session() as session:
                 name, data, mime = export_file(
-                    session, user, chosen, fmt, kpis.KpiFilter(None, start, end), progress=report
+                    session, user, chosen, fmt, kpis.KpiFilter(None, start, end), progress=report, for_people=for_people
                 )
             bar.empty()
             st.session_state["export_ready"] = (name, data, mime)

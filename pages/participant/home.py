@@ -19,7 +19,7 @@ if not todos:
     st.success(_("Nothing waits on you right now."), icon=":material/done_all:")
 for todo in todos:
     with st.container(border=True):
-        st.markdown(f"**{_(todo.title)}**")
-        st.write(_(todo.detail))
+        st.markdown(f"**{todo.title}**")
+        st.write(todo.detail)
         params = {"id": str(todo.record_id)} if todo.record_id else None
         st.page_link(todo.page, label=_("Go"), query_params=params, icon=":material/arrow_forward:")

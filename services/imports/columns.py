@@ -17,7 +17,7 @@ from functools import lru_cache
 from babel import Locale
 
 from domain.enums import ExchangeState, OrgType
-from domain.i18n import _
+from domain.i18n import N_, _, current_locale
 from domain.labels import ORG_TYPE_LABELS
 from domain.rules import Rules
 from domain.workflow import state_label
@@ -58,84 +58,92 @@ COLUMNS: dict[Kind, tuple[Column, ...]] = {
     Kind.ORGANISATIONS: (
         Column(
             "legal_name",
-            "Legal name",
+            N_("Legal name"),
             True,
             ("Organisation", "Organisation name", "Organization", "Organization name", "Name", "Company"),
             "Cluster Porto Digital",
         ),
-        Column("country", "Country", True, ("Country code", "Nation"), "Portugal"),
-        Column("city", "City", True, ("Town", "Place", "Location"), "Porto"),
+        Column("country", N_("Country"), True, ("Country code", "Nation"), "Portugal"),
+        Column("city", N_("City"), True, ("Town", "Place", "Location"), "Porto"),
         Column(
             "org_type",
-            "Organisation type",
+            N_("Organisation type"),
             True,
             ("Type", "Type of organisation", "Organization type", "Org type"),
             "cluster",
         ),
-        Column("cluster_name", "Cluster", False, ("Cluster name", "Which cluster", "Member of"), ""),
+        Column("cluster_name", N_("Cluster"), False, ("Cluster name", "Which cluster", "Member of"), ""),
         Column(
             "registration_number",
-            "VAT or registration number",
+            N_("VAT or registration number"),
             False,
             ("VAT", "VAT number", "VAT ID", "Registration number", "Company number"),
             "PT501234567",
         ),
-        Column("website", "Website", False, ("Web site", "Web", "URL", "Homepage"), "https://www.example.eu"),
-        Column("ecosystems", "Industrial ecosystems", False, ("Ecosystems", "Ecosystem", "Sector"), "Digital; Health"),
-        Column("contact_name", "Contact person", False, ("Contact", "Contact name"), "Ana Silva"),
+        Column("website", N_("Website"), False, ("Web site", "Web", "URL", "Homepage"), "https://www.example.eu"),
+        Column(
+            "ecosystems", N_("Industrial ecosystems"), False, ("Ecosystems", "Ecosystem", "Sector"), "Digital; Health"
+        ),
+        Column("contact_name", N_("Contact person"), False, ("Contact", "Contact name"), "Ana Silva"),
         Column(
             "contact_email",
-            "Contact e-mail",
+            N_("Contact e-mail"),
             False,
             ("E-mail", "Email", "Mail", "Contact email address", "E-mail address"),
             "ana.silva@example.eu",
         ),
-        Column("iban", "IBAN", False, ("Bank account", "Account number"), ""),
-        Column("bic", "BIC", False, ("SWIFT", "BIC/SWIFT", "SWIFT code"), ""),
-        Column("account_holder", "Account holder", False, ("Account name", "Holder"), ""),
+        Column("iban", N_("IBAN"), False, ("Bank account", "Account number"), ""),
+        Column("bic", N_("BIC"), False, ("SWIFT", "BIC/SWIFT", "SWIFT code"), ""),
+        Column("account_holder", N_("Account holder"), False, ("Account name", "Holder"), ""),
     ),
     Kind.PEOPLE: (
-        Column("full_name", "Full name", True, ("Name", "Person", "Contact person", "Contact name"), "Ana Silva"),
+        Column("full_name", N_("Full name"), True, ("Name", "Person", "Contact person", "Contact name"), "Ana Silva"),
         Column(
             "email",
-            "E-mail",
+            N_("E-mail"),
             True,
             ("Email", "Mail", "Contact e-mail", "E-mail address", "Email address"),
             "ana.silva@example.eu",
         ),
         Column(
             "organisation",
-            "Organisation",
+            N_("Organisation"),
             True,
             ("Legal name", "Organisation name", "Organization", "Company"),
             "Cluster Porto Digital",
         ),
-        Column("country", "Country", False, ("Country code", "Organisation country"), "PT"),
-        Column("registration_number", "VAT or registration number", False, ("VAT", "VAT number", "VAT ID"), ""),
-        Column("username", "User name", False, ("Username", "Login"), ""),
+        Column("country", N_("Country"), False, ("Country code", "Organisation country"), "PT"),
+        Column("registration_number", N_("VAT or registration number"), False, ("VAT", "VAT number", "VAT ID"), ""),
+        Column("username", N_("User name"), False, ("Username", "Login"), ""),
     ),
     Kind.EXCHANGES: (
-        Column("reference", "Reference", True, ("Exchange reference", "Exchange", "Ref", "Number", "ID"), "PD-2023-07"),
         Column(
-            "visitor", "Visitor", True, ("Visitor organisation", "Visiting organisation", "VO"), "Cluster Porto Digital"
+            "reference", N_("Reference"), True, ("Exchange reference", "Exchange", "Ref", "Number", "ID"), "PD-2023-07"
         ),
-        Column("visitor_country", "Visitor country", True, ("VO country", "Country of the Visitor"), "PT"),
-        Column("host", "Host", True, ("Host organisation", "HO"), "Lyon Urban Tech"),
-        Column("host_country", "Host country", True, ("HO country", "Country of the Host"), "France"),
-        Column("visitor_partnership", "Visitor's Partnership", False, ("Visitor Partnership", "VOP"), ""),
-        Column("host_partnership", "Host's Partnership", False, ("Host Partnership", "HOP"), ""),
-        Column("state", "State", True, ("Status", "Stage"), "Paid"),
-        Column("start", "First day", False, ("Start", "Start date", "From", "First exchange day"), "2023-05-08"),
-        Column("end", "Last day", False, ("End", "End date", "To", "Last exchange day"), "2023-05-12"),
+        Column(
+            "visitor",
+            N_("Visitor"),
+            True,
+            ("Visitor organisation", "Visiting organisation", "VO"),
+            "Cluster Porto Digital",
+        ),
+        Column("visitor_country", N_("Visitor country"), True, ("VO country", "Country of the Visitor"), "PT"),
+        Column("host", N_("Host"), True, ("Host organisation", "HO"), "Lyon Urban Tech"),
+        Column("host_country", N_("Host country"), True, ("HO country", "Country of the Host"), "France"),
+        Column("visitor_partnership", N_("Visitor's Partnership"), False, ("Visitor Partnership", "VOP"), ""),
+        Column("host_partnership", N_("Host's Partnership"), False, ("Host Partnership", "HOP"), ""),
+        Column("state", N_("State"), True, ("Status", "Stage"), "Paid"),
+        Column("start", N_("First day"), False, ("Start", "Start date", "From", "First exchange day"), "2023-05-08"),
+        Column("end", N_("Last day"), False, ("End", "End date", "To", "Last exchange day"), "2023-05-12"),
         Column(
             "signed_on",
-            "Signed outside CXC Desk on",
+            N_("Signed outside CXC Desk on"),
             False,
             ("Signed on", "Signature date", "Date signed", "Signed"),
             "2023-04-20",
         ),
-        Column("paid_on", "Paid on", False, ("Payment date", "Date paid"), "2023-06-30"),
-        Column("bank_reference", "Bank reference", False, ("Payment reference", "Bank ref"), "SEPA-2023-0612"),
+        Column("paid_on", N_("Paid on"), False, ("Payment date", "Date paid"), "2023-06-30"),
+        Column("bank_reference", N_("Bank reference"), False, ("Payment reference", "Bank ref"), "SEPA-2023-0612"),
     ),
 }
 
@@ -227,25 +235,30 @@ def country_code(value: str) -> str:
     return _country_names().get(re.sub(r"\s+", " ", _plain(text)).strip(), text)
 
 
-@lru_cache(maxsize=1)
-def _org_types() -> dict[str, str]:
+@lru_cache(maxsize=8)
+def _org_types(locale: str) -> dict[str, str]:
+    """Labels in English and in the importing person's language (the cache is per language)."""
     # header_key drops a label's bracketed explanation: "Scaling-up support organisation (…)" is found by its words.
-    return {header_key(ORG_TYPE_LABELS[t]): t.value for t in OrgType} | {header_key(t.value): t.value for t in OrgType}
+    english = {header_key(ORG_TYPE_LABELS.source[t]): t.value for t in OrgType}
+    return (
+        english | {header_key(ORG_TYPE_LABELS[t]): t.value for t in OrgType} | {header_key(t): t.value for t in OrgType}
+    )
 
 
 def org_type_code(value: str) -> str:
     """The type's code for "cluster", "SME", "Large company" or the full label; else the value as typed."""
-    return _org_types().get(header_key(value), value.strip())
+    return _org_types(current_locale()).get(header_key(value), value.strip())
 
 
-@lru_cache(maxsize=1)
-def _states() -> dict[str, str]:
-    labels = {header_key(state_label(s)): s.value for s in ExchangeState}
+@lru_cache(maxsize=8)
+def _states(locale: str) -> dict[str, str]:
+    english = {header_key(state_label(s)): s.value for s in ExchangeState}
+    labels = english | {header_key(_(state_label(s))): s.value for s in ExchangeState}
     return labels | {header_key(s.value): s.value for s in ExchangeState}
 
 
 def state_code(value: str) -> str:
-    return _states().get(header_key(value), value.strip())
+    return _states(current_locale()).get(header_key(value), value.strip())
 
 
 DATE_FORMATS = (
