@@ -146,7 +146,8 @@ def _text_sections(
     ctx: Context, t: Mapping[str, Any], parties: tuple[Party, ...], plan: bool, amount: bool, details: Mapping[str, Any]
 ) -> list[Section]:
     """The sections of a document made of texts, in the language in force (English for the signed text)."""
-    sections = [Section(_("Purpose"), [_(t["intro"])]), Section(_("The parties"), rows=party_rows(ctx, parties))]
+    intro = t["intro"]  # a key inside _() would be taken for a text by the extractor
+    sections = [Section(_("Purpose"), [_(intro)]), Section(_("The parties"), rows=party_rows(ctx, parties))]
     if plan:
         sections.append(Section(_("The exchange as planned"), rows=_plan_rows(ctx)))
     if amount:
@@ -177,6 +178,7 @@ def from_texts(*, parties: tuple[Party, ...], plan: bool = False, amount: bool =
         ctx: Context, kind: DocumentKind, ref: str, version: int, texts: Mapping[str, Any], details: Mapping[str, Any]
     ) -> DocumentContent:
         t = texts[kind.value]
+        title = t["title"]
         subtitle = (
             f"{ctx.visitor.legal_name} → {ctx.host.legal_name} · {_('exchange')} {ctx.exchange.id} · "
             f"{_('action plan version')} {ctx.plan.version}"
@@ -185,13 +187,11 @@ def from_texts(*, parties: tuple[Party, ...], plan: bool = False, amount: bool =
         for language in second_languages(ctx, parties):
             with in_language(language):
                 note = Section(
-                    _("{title}: translation into {language}").format(
-                        title=_(t["title"]), language=LANGUAGE_NAMES[language]
-                    ),
+                    _("{title}: translation into {language}").format(title=_(title), language=LANGUAGE_NAMES[language]),
                     [_("This translation is given for information; the English text above is the one signed.")],
                 )
                 sections += [note, *_text_sections(ctx, t, parties, plan, amount, details)]
-        return DocumentContent(ref, _(t["title"]), subtitle, version, sections, verify_url(ctx, ref))
+        return DocumentContent(ref, _(title), subtitle, version, sections, verify_url(ctx, ref))
 
     return build
 

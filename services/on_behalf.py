@@ -152,7 +152,7 @@ def file_eoi(
             "{who} of {partnership} entered an expression of interest as {side} on your organisation's behalf. "
             "Check it (change it if needed) and send it: it counts only once you have."
         ).format(
-            who=actor.full_name, partnership=_partnership_name(session, actor.partnership_id), side=SIDE_WORDS[side]
+            who=actor.full_name, partnership=_partnership_name(session, actor.partnership_id), side=_(SIDE_WORDS[side])
         ),
         kind="eoi_entered",
         link=f"my_eois?id={eoi.id}",
@@ -283,7 +283,7 @@ def awaiting_confirmation(session: Session, actor: User) -> list[Waiting]:
         Waiting(
             "eoi",
             id_of(eoi),
-            _("{side} expression of interest of {org}").format(side=SIDE_WORDS[eoi.side], org=org.legal_name),
+            _("{side} expression of interest of {org}").format(side=_(SIDE_WORDS[eoi.side]), org=org.legal_name),
             org.legal_name,
         )
         for eoi, org in session.exec(eoi_query)
