@@ -48,7 +48,7 @@ locales: $(STAMP)
 	  --ignore-dirs ".venv tests bench migrations locales node_modules" --project "CXC Desk" \
 	  --output-file locales/cxc.pot .
 	@if ls locales/*/LC_MESSAGES/cxc.po >/dev/null 2>&1; then \
-	  $(BABEL) update --domain cxc --input-file locales/cxc.pot --output-dir locales --no-fuzzy-matching; \
+	  $(BABEL) update --domain cxc --input-file locales/cxc.pot --output-dir locales --no-fuzzy-matching --ignore-obsolete; \
 	fi
 	$(MAKE) catalogues
 
