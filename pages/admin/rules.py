@@ -36,7 +36,7 @@ with st.expander(_("Host-country rates in force")):
         width="stretch",
     )
 
-st.subheader(_("Add a new version"))
+st.header(_("Add a new version"))
 st.caption(
     _(
         "Upload a rules file or edit the current one below; it is checked and compared with the version in force "
@@ -72,7 +72,7 @@ if candidate is not None:
             rerun=True,
         )
 
-st.subheader(_("Versions"))
+st.header(_("Versions"))
 for version in versions:
     cols = st.columns([2, 3, 2])
     cols[0].markdown(f"**{version.label}**")

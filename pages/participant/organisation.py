@@ -24,7 +24,7 @@ st.title(_("My organisation"))
 if organisation is None:
     st.warning(_("Your account is not linked to an organisation; write to the Support Office."))
     st.stop()
-st.subheader(organisation.legal_name)
+st.header(organisation.legal_name)
 st.markdown(
     "\n".join(
         [
@@ -64,7 +64,7 @@ else:
                 rerun=True,
             )
 
-st.subheader(_("Bank account for the lump sum"))
+st.header(_("Bank account for the lump sum"))
 st.caption(
     _(
         "The Financial Agreement names this account and the lump sum is paid to it after the closing report is "
@@ -82,14 +82,14 @@ bank_account_form(
     ),
 )
 
-st.subheader(_("People"))
+st.header(_("People"))
 st.dataframe(
     [{_("Name"): p.full_name, _("E-mail"): p.email, _("User name"): p.username} for p in people],
     hide_index=True,
     width="stretch",
 )
 
-st.subheader(_("Profile"))
+st.header(_("Profile"))
 st.caption(_("Partnerships and counterparts read it; it also says whether you are a cluster member."))
 form_id = "org_profile"
 outcome = wizard(

@@ -21,7 +21,7 @@ if oidc.verified_email():
     st.session_state.setdefault("reg_email", oidc.verified_email())
 form_errors_banner(FORM)
 with st.form(FORM):
-    st.subheader(_("You"))
+    st.header(_("You"))
     full_name = text_field(
         FORM,
         "full_name",
@@ -52,7 +52,7 @@ with st.form(FORM):
     password_repeat = text_field(
         FORM, "password_repeat", _("Repeat password"), key="reg_password_repeat", password=True
     )
-    st.subheader(_("Your organisation"))
+    st.header(_("Your organisation"))
     organisation_name = text_field(
         FORM, "organisation_name", _("Legal name of the organisation"), key="reg_org_name", max_chars=200
     )

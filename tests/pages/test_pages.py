@@ -94,6 +94,7 @@ def test_each_role_menu_holds_exactly_its_pages() -> None:
         "verify",
         "news",
         "contact",
+        "accessibility",
     }
     assert (
         "figures" in by_role[Role.COORDINATOR]
