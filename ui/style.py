@@ -16,8 +16,16 @@ input:focus-visible, textarea:focus-visible, [tabindex]:focus-visible {{
   outline: 2px solid {FOCUS} !important;
   outline-offset: 2px !important;
 }}
-/* WCAG 2.5.8: the list-opening chevron of a multiselect is 18 px wide; at least 24 px. */
+/* WCAG 2.5.8: targets of at least 24 px. A multiselect's chevron is 18 px wide, the day and month
+   parts of a date field 18 by 20 px. */
 [data-testid="stMultiSelect"] button[aria-haspopup="listbox"] {{
+  min-width: 24px;
+  min-height: 24px;
+}}
+[data-testid="stDateInput"] [role="spinbutton"] {{
+  display: inline-flex;
+  align-items: center;
+  justify-content: center;
   min-width: 24px;
   min-height: 24px;
 }}

@@ -82,7 +82,10 @@ def _urls(role: Role | None, demo: Demo) -> list[tuple[str, str]]:
     if role == Role.PARTICIPANT:
         urls += [("exchange", f"exchange?id={demo.exchange_id}"), ("eoi_wizard", f"my_eois?id={demo.draft_eoi_id}")]
     if role == Role.COORDINATOR:
-        urls += [("exchange", f"exchange?id={demo.exchange_id}"), ("eoi_review", f"eoi_review?id={demo.submitted_eoi_id}")]
+        urls += [
+            ("exchange", f"exchange?id={demo.exchange_id}"),
+            ("eoi_review", f"eoi_review?id={demo.submitted_eoi_id}"),
+        ]
     return urls
 
 
@@ -104,7 +107,7 @@ def _axe_problems(page: Page, axe: Axe, where: str) -> list[str]:
             if node.get("impact") in FAILING_IMPACTS and not _excluded(violation["id"], node["target"])
         ]
         if nodes:
-            targets = ", ".join(str(node["target"]) for node in nodes[:3])
+            targets = ", ".join(f"{node['target']} {node['html'][:160]}" for node in nodes[:3])
             why = nodes[0]["failureSummary"].replace("\n", " ")
             problems.append(f"{where}: {violation['id']} ({violation['impact']}) on {len(nodes)}: {targets}: {why}")
     return problems
@@ -112,9 +115,7 @@ def _axe_problems(page: Page, axe: Axe, where: str) -> list[str]:
 
 def _layout_problems(page: Page, where: str) -> list[str]:
     problems = []
-    widths = page.evaluate(
-        "() => [document.scrollingElement.scrollWidth, document.scrollingElement.clientWidth]"
-    )
+    widths = page.evaluate("() => [document.scrollingElement.scrollWidth, document.scrollingElement.clientWidth]")
     if widths[0] > widths[1]:
         problems.append(f"{where}: scrolls sideways ({widths[0]} px of content in {widths[1]} px)")
     levels = page.evaluate(
