@@ -138,9 +138,9 @@ def test_register_send_an_expression_of_interest_and_sign_with_the_keyboard_only
     press_button(page, "Send to the Partnership")
     expect(page.get_by_text("Sent to the Partnership").first).to_be_visible()
     with read_session() as session:
-        assert session.exec(select(EOI.state).where(EOI.partnership_id == c.vop.id)).all().count(
-            EOIState.SUBMITTED
-        ) == 1
+        assert (
+            session.exec(select(EOI.state).where(EOI.partnership_id == c.vop.id)).all().count(EOIState.SUBMITTED) == 1
+        )
 
     # Sign the Commitment to Quality as the Visitor of an exchange being signed.
     press_button(page, "Log out")
