@@ -29,6 +29,12 @@ input:focus-visible, textarea:focus-visible, [tabindex]:focus-visible {{
   min-width: 24px;
   min-height: 24px;
 }}
+/* WCAG 1.4.10: at 360 px a link's words wrap instead of ending in "…" (a queue item says it all). */
+[data-testid="stPageLink-NavLink"] span {{
+  white-space: normal;
+  overflow: visible;
+  line-height: 1.5;
+}}
 /* WCAG 1.4.3: inline code in a caption keeps the caption's colour (Streamlit's green fades to 3:1). */
 [data-testid="stCaptionContainer"] code {{
   color: inherit;

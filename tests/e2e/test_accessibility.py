@@ -130,6 +130,15 @@ def _layout_problems(page: Page, where: str) -> list[str]:
     return problems
 
 
+def _screenshot(page: Page, path: Path) -> None:
+    """The whole page: Streamlit scrolls inside its main block, so the window grows to its height first."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    height = page.evaluate("() => document.querySelector('[data-testid=stMain]').scrollHeight")
+    page.set_viewport_size({"width": 360, "height": max(900, height)})
+    page.screenshot(path=str(path), full_page=True)
+    page.set_viewport_size({"width": 360, "height": 900})
+
+
 @pytest.mark.parametrize("role", [None, Role.PARTICIPANT, Role.COORDINATOR, Role.ADMIN], ids=lambda r: r or "anonymous")
 def test_every_page_passes_axe_at_1280_and_360_px(demo: Demo, browser: Browser, role: Role | None) -> None:
     context = browser.new_context(viewport={"width": 1280, "height": 900})
@@ -151,8 +160,7 @@ def test_every_page_passes_axe_at_1280_and_360_px(demo: Demo, browser: Browser, 
                 if width == 360:
                     problems += _layout_problems(page, where)
                     if name in SCREENSHOTS:
-                        SHOTS.mkdir(parents=True, exist_ok=True)
-                        page.screenshot(path=str(SHOTS / f"{role}-{name}-360.png"), full_page=True)
+                        _screenshot(page, SHOTS / f"{role}-{name}-360.png")
     finally:
         context.close()
     assert not problems, f"{len(problems)} accessibility problems:\n" + "\n".join(problems)
