@@ -122,13 +122,11 @@ def test_register_send_an_expression_of_interest_and_sign_with_the_keyboard_only
         ("Industrial ecosystems", "Digital"),
         ("Activities you are interested in", "Market research"),
     ):
-        pick(page, label, option)
-        page.keyboard.press("Escape")
+        pick(page, label, option)  # the next Tab closes its list
     focus(page, re.compile(r"^year, When could the exchange take place\?( \*)? start date$"))
     page.keyboard.type("20270201")
     focus(page, re.compile(r"^year, When could the exchange take place\?( \*)? end date$"))
     page.keyboard.type("20270531")
-    page.keyboard.press("Escape")
     settle(page)
     press_button(page, "Next")
     expect(page.get_by_text("Step 3 of 4").first).to_be_visible()
@@ -155,7 +153,10 @@ def test_register_send_an_expression_of_interest_and_sign_with_the_keyboard_only
     type_into(page, "Your full name", "Visitor Person")
     focus(page, "I have read this document and agree to it")
     page.keyboard.press("Space")
+    expect(page.get_by_role("checkbox", name="I have read this document and agree to it").first).to_be_checked()
+    forms = page.get_by_role("button", name="Sign as Visitor").count()
     press_button(page, "Sign as Visitor")
+    expect(page.get_by_role("button", name="Sign as Visitor")).to_have_count(forms - 1)
     with read_session() as session:
         signed = session.exec(
             select(Signature.typed_name)
