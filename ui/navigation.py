@@ -267,7 +267,14 @@ PAGES: tuple[PageSpec, ...] = (
         "Support Office",
         ":material/privacy_tip:",
     ),
-    PageSpec("pages/admin/news.py", "News desk", "news_desk", _roles(Role.ADMIN, Role.COORDINATOR), "News"),
+    PageSpec(
+        "pages/admin/news.py",
+        "News desk",
+        "news_desk",
+        _roles(Role.ADMIN, Role.COORDINATOR),
+        "News",
+        ":material/newspaper:",
+    ),
     PageSpec("pages/account/account.py", "My account", "account", LOGGED_IN, "Account", ":material/person:"),
 )
 
@@ -357,12 +364,15 @@ def _root() -> None:
 
 
 def menu_order(role: Role | None, plan: list[Planned]) -> list[Planned]:
-    """The role's pages grouped by section, in the order the sections first appear; a logged-in
-    person sees the own sections first and the public ones (ClusterXchange) last."""
+    """The role's pages grouped by section, in the order the sections first appear, the section of
+    the role's home first; a logged-in person sees the public ones (ClusterXchange) last."""
     public = PAGES[0].section
     sections = list(dict.fromkeys(item.spec.section for item in plan))
     if role is not None and public in sections:
         sections.append(sections.pop(sections.index(public)))
+    home = next((item.spec.section for item in plan if item.spec.url_path == HOME_OF[role]), None)
+    if home is not None:
+        sections.insert(0, sections.pop(sections.index(home)))
     return sorted(plan, key=lambda item: sections.index(item.spec.section))
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Page, expect
 from sqlmodel import select
 
 from db.engine import read_session, write_session
@@ -130,6 +130,26 @@ def _layout_problems(page: Page, where: str) -> list[str]:
     return problems
 
 
+def _menu_problems(page: Page, axe: Axe, role: Role | None, width: int) -> list[str]:
+    """The menu (opened on a phone) holds every page of the role as one link: no "View N more"."""
+    where = f"{role or 'anonymous'} menu at {width} px"
+    sidebar = page.get_by_test_id("stSidebar")
+    if width < 1280:
+        page.get_by_test_id("stExpandSidebarButton").click()
+    expect(sidebar.get_by_test_id("stSidebarNav")).to_be_in_viewport()
+    titles = [spec.title for spec in pages_for(role) if spec.in_menu]
+    links = sidebar.get_by_test_id("stSidebarNavLink").all_inner_texts()
+    shown = [link.strip().splitlines()[-1] for link in links]  # a link's text starts with its icon's name
+    problems = [] if sorted(shown) == sorted(titles) else [f"{where}: the menu shows {shown}, not {titles}"]
+    if sidebar.get_by_test_id("stSidebarNavViewButton").count():
+        problems.append(f"{where}: pages hidden behind “View more”")
+    problems += _axe_problems(page, axe, where)
+    if width < 1280:
+        problems += _layout_problems(page, where)
+        _screenshot(page, SHOTS / f"{role or 'anonymous'}-menu-360.png")
+    return problems
+
+
 def _screenshot(page: Page, path: Path) -> None:
     """The whole page: Streamlit scrolls inside its main block, so the window grows to its height first."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -160,7 +180,8 @@ def test_every_page_passes_axe_at_1280_and_360_px(demo: Demo, browser: Browser, 
                 if width == 360:
                     problems += _layout_problems(page, where)
                     if name in SCREENSHOTS:
-                        _screenshot(page, SHOTS / f"{role}-{name}-360.png")
+                        _screenshot(page, SHOTS / f"{role or 'anonymous'}-{name}-360.png")
+            problems += _menu_problems(page, axe, role, width)
     finally:
         context.close()
     assert not problems, f"{len(problems)} accessibility problems:\n" + "\n".join(problems)
