@@ -8,7 +8,7 @@ from domain.i18n import _
 from domain.labels import ROLE_LABELS
 from services.accounts import instance_needs_setup
 from services.runtime import read_session
-from ui import language, oidc
+from ui import language, oidc, style
 from ui.navigation import build_pages
 from ui.session import logged_out_just_now, logout, render_cookie_handoff, resolve_user
 from web import metrics
@@ -16,11 +16,12 @@ from web import metrics
 # A local icon: the Content-Security-Policy lets the page load nothing from other sites.
 FAVICON = Path(__file__).resolve().with_name("web") / "favicon.png"
 st.set_page_config(page_title="CXC Desk", page_icon=str(FAVICON), layout="wide")
+style.apply()
 
 user = resolve_user()
 locale = language.apply(user)  # the language of this run: every _() below follows it
 with st.sidebar:
-    st.markdown(f"### {_('CXC Desk')}")
+    st.markdown(f"**{_('CXC Desk')}**")  # not a heading: the page's h1 comes first
     st.caption(_("ClusterXchange: short stays abroad between cluster members"))
     if user is not None:
         st.write(_("Logged in as **{name}** ({role})").format(name=user.full_name, role=ROLE_LABELS[user.role]))
@@ -36,7 +37,8 @@ with st.sidebar:
 with read_session() as session:
     needs_setup = user is None and instance_needs_setup(session)
 
-page = st.navigation(build_pages(user.role if user else None, needs_setup=needs_setup))
+# expanded: every page of the role one click away, never behind "View N more".
+page = st.navigation(build_pages(user.role if user else None, needs_setup=needs_setup), expanded=True)
 if user is None:
     oidc.render_notice()  # after st.navigation: its link needs the registered pages
 with metrics.timed_run():  # the load figures of /metrics

@@ -52,7 +52,7 @@ def _role_boxes(prefix: str, roles: frozenset[OrgRole] = frozenset()) -> list[Or
 
 def colleagues_section(user: User, people: People) -> None:
     org = people.organisation
-    st.subheader(_("Colleagues"))
+    st.header(_("Colleagues"))
     st.caption(
         _(
             "Everyone here logs in with their own account and works on the organisation's records. A contact "

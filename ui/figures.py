@@ -15,6 +15,10 @@ from services import kpis
 from services.runtime import read_session
 from services.tags import ACTIVITY, ECOSYSTEM
 
+# Counts of exchanges are whole numbers: no axis tick or legend step at 0.1, 0.2…
+WHOLE_AXIS = alt.Axis(format="d", tickMinStep=1)
+WHOLE_LEGEND = alt.Legend(format="d", tickMinStep=1)
+
 
 @st.cache_data(ttl=120, show_spinner=False, max_entries=200)  # the page says "Counting…" in its language
 def figures(database: str, partnership_id: int | None, start: date | None, end: date | None) -> dict:
@@ -44,7 +48,7 @@ def bar_spec(rows: tuple[tuple[str, int], ...], label: str, count: str) -> dict:
     return (
         alt.Chart(frame)
         .mark_bar()
-        .encode(x=alt.X(f"{count}:Q"), y=alt.Y(f"{label}:N", sort="-x"), tooltip=[label, count])
+        .encode(x=alt.X(f"{count}:Q", axis=WHOLE_AXIS), y=alt.Y(f"{label}:N", sort="-x"), tooltip=[label, count])
         .to_dict()
     )
 
@@ -58,7 +62,7 @@ def heat_spec(rows: tuple[tuple[str, str, int], ...], columns: tuple[str, str, s
         .encode(
             x=alt.X(f"{columns[1]}:N"),
             y=alt.Y(f"{columns[0]}:N"),
-            color=alt.Color(f"{columns[2]}:Q"),
+            color=alt.Color(f"{columns[2]}:Q", legend=WHOLE_LEGEND),
             tooltip=list(columns),
         )
         .to_dict()
@@ -72,7 +76,13 @@ def grouped_spec(rows: tuple[tuple[str, str, int], ...], columns: tuple[str, str
     return (
         alt.Chart(frame)
         .mark_bar()
-        .encode(x=f"{count}:Q", y=alt.Y(f"{kind}:N"), color=f"{side}:N", yOffset=f"{side}:N", tooltip=list(columns))
+        .encode(
+            x=alt.X(f"{count}:Q", axis=WHOLE_AXIS),
+            y=alt.Y(f"{kind}:N"),
+            color=f"{side}:N",
+            yOffset=f"{side}:N",
+            tooltip=list(columns),
+        )
         .to_dict()
     )
 

@@ -83,7 +83,7 @@ def history(entries: list[TimelineEntry]) -> None:
     """The audit trail of a record, oldest first, as plain text (names and comments are never markup)."""
     from domain.i18n import moment
 
-    st.subheader(_("History"))
+    st.header(_("History"))
     if not entries:
         st.caption(_("Nothing recorded yet."))
     for entry in entries:

@@ -96,6 +96,14 @@ PAGES: tuple[PageSpec, ...] = (
         ":material/contact_support:",
     ),
     PageSpec(
+        "pages/public/accessibility.py",
+        N_("Accessibility"),
+        "accessibility",
+        EVERYONE,
+        N_("ClusterXchange"),
+        ":material/accessibility:",
+    ),
+    PageSpec(
         "pages/participant/home.py",
         N_("What to do next"),
         "participant_home",
@@ -305,7 +313,14 @@ PAGES: tuple[PageSpec, ...] = (
         N_("Support Office"),
         ":material/privacy_tip:",
     ),
-    PageSpec("pages/admin/news.py", N_("News desk"), "news_desk", _roles(Role.ADMIN, Role.COORDINATOR), N_("News")),
+    PageSpec(
+        "pages/admin/news.py",
+        N_("News desk"),
+        "news_desk",
+        _roles(Role.ADMIN, Role.COORDINATOR),
+        N_("News"),
+        ":material/newspaper:",
+    ),
     PageSpec("pages/account/account.py", N_("My account"), "account", LOGGED_IN, N_("Account"), ":material/person:"),
 )
 
@@ -394,30 +409,45 @@ def _root() -> None:
     st.switch_page(st.session_state["_cxc_home_page"])
 
 
-def build_pages(role: Role | None, *, needs_setup: bool) -> dict[str, list[st.Page]]:
-    """The navigation of one role: its own pages visible, every other URL a hidden stub."""
-    sections: dict[str, list[st.Page]] = {}
+def menu_order(role: Role | None, plan: list[Planned]) -> list[Planned]:
+    """The role's pages grouped by section, in the order the sections first appear, the section of
+    the role's home first; a logged-in person sees the public ones (ClusterXchange) last."""
+    public = PAGES[0].section
+    sections = list(dict.fromkeys(item.spec.section for item in plan))
+    if role is not None and public in sections:
+        sections.append(sections.pop(sections.index(public)))
+    home = next((item.spec.section for item in plan if item.spec.url_path == HOME_OF[role]), None)
+    if home is not None:
+        sections.insert(0, sections.pop(sections.index(home)))
+    return sorted(plan, key=lambda item: sections.index(item.spec.section))
+
+
+def build_pages(role: Role | None, *, needs_setup: bool) -> list[st.Page]:
+    """The navigation of one role: its own pages visible, every other URL a hidden stub.
+
+    One flat list, without Streamlit's sections: Streamlit draws a section as a <div> inside the
+    menu's <ul>, which screen readers cannot announce as a list (docs/accessibility.md)."""
+    pages: list[st.Page] = []
     hidden: list[st.Page] = (
         [] if needs_setup else [st.Page(_root, title=_("Home"), url_path="home", default=True, visibility="hidden")]
     )
     stubs = {Kind.LOGIN_STUB: _login_stub, Kind.REFUSAL: _refusal_stub, Kind.HOME_REDIRECT: _to_home}
-    for item in navigation_plan(role, needs_setup=needs_setup):
+    plan = navigation_plan(role, needs_setup=needs_setup)
+    for item in menu_order(role, [item for item in plan if item.kind == Kind.PAGE]):
         spec = item.spec
-        if item.kind == Kind.PAGE:
-            page = st.Page(
-                str(ROOT / spec.path),
-                title=_(spec.title),
-                url_path=spec.url_path,
-                icon=spec.icon or None,
-                default=item.default and needs_setup,
-                visibility="visible" if spec.in_menu else "hidden",
-            )
-            sections.setdefault("" if needs_setup else _(spec.section), []).append(page)
-            if item.default:
-                st.session_state["_cxc_home_page"] = page
-        else:
-            stub = stubs[item.kind](spec.url_path)
-            hidden.append(st.Page(stub, title=_(spec.title), url_path=spec.url_path, visibility="hidden"))
-    if hidden:
-        sections[next(iter(sections))].extend(hidden)
-    return sections
+        page = st.Page(
+            str(ROOT / spec.path),
+            title=_(spec.title),
+            url_path=spec.url_path,
+            icon=spec.icon or None,
+            default=item.default and needs_setup,
+            visibility="visible" if spec.in_menu else "hidden",
+        )
+        pages.append(page)
+        if item.default:
+            st.session_state["_cxc_home_page"] = page
+    for item in plan:
+        if item.kind != Kind.PAGE:
+            stub = stubs[item.kind](item.spec.url_path)
+            hidden.append(st.Page(stub, title=_(item.spec.title), url_path=item.spec.url_path, visibility="hidden"))
+    return pages + hidden

@@ -155,7 +155,7 @@ def check_password(username: str, password: str) -> User | None:
 def render_login_form() -> User | None:
     """The login form; on success opens the server-side session and returns the user."""
     with st.form("login_form"):
-        st.subheader(_("Log in"))
+        st.header(_("Log in"))
         username = st.text_input(_("User name"), key="login_username", max_chars=254, autocomplete="username")
         password = st.text_input(
             _("Password"), key="login_password", type="password", max_chars=200, autocomplete="current-password"

@@ -98,12 +98,13 @@ def support_office_lines(who: Identity) -> None:
         st.caption(_("The Support Office has not given its contact details yet; use the form to write to it."))
 
 
-_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$])")
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$@])")
 
 
 def plain(text: str) -> str:
     """Text people typed (an organisation's name…), escaped so that Markdown shows it as typed:
-    a name with `*`, `[` or `:red[` neither formats nor links."""
+    a name with `*`, `[` or `:red[` neither formats nor links, and an e-mail address is no link
+    (a link inside an expander's title is a control inside a control for screen readers)."""
     return _MARKDOWN_SPECIALS.sub(r"\\\1", " ".join(text.split()))
 
 

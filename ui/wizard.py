@@ -311,7 +311,7 @@ def wizard(
                 )
                 _error(state, spec_field.key)
     else:
-        st.subheader(_("Check everything before you send it"))
+        st.header(_("Check everything before you send it"))
         render_summary(spec, answers)
     cols = st.columns(3)
     if current > 0 and cols[0].button(_("Back"), key=state._key("back"), icon=":material/arrow_back:"):
@@ -378,7 +378,7 @@ def form_previews() -> None:
         hide_index=True,
         width="stretch",
     )
-    st.subheader(_("Try it"))
+    st.header(_("Try it"))
     with read_session() as session:
         rules = rules_in_force(session)
     outcome = wizard(

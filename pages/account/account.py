@@ -12,7 +12,7 @@ user = require_role(Role.PARTICIPANT, Role.COORDINATOR, Role.ADMIN)
 FORM = "change_password"
 st.title(_("My account"))
 st.markdown(f"**{user.full_name}** · {user.email} · {ROLE_LABELS[user.role]}")
-st.subheader(_("Change my password"))
+st.header(_("Change my password"))
 form_errors_banner(FORM)
 with st.form(FORM, clear_on_submit=False):
     current = text_field(FORM, "current", _("Current password"), key="pw_current", password=True)

@@ -30,7 +30,7 @@ if not partnerships:
     st.page_link("pages/admin/partnerships.py", label=_("Create a Partnership"), icon=":material/groups:")
     st.stop()
 
-st.subheader(_("Create a coordinator account"))
+st.header(_("Create a coordinator account"))
 form_errors_banner(FORM)
 with st.form(FORM):
     partnership_id = st.selectbox(

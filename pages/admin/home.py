@@ -24,7 +24,7 @@ cols[0].metric(_("Coordinators"), counts.coordinators)
 cols[1].metric(_("E-mails waiting in the outbox"), counts.queued_mails)
 cols[2].metric(_("Audit events"), counts.audit_events)
 
-st.subheader(_("Reminders"))
+st.header(_("Reminders"))
 st.caption(
     _(
         "E-mails for closing reports and payments past their due day; never twice for the same item on the same day. "

@@ -48,7 +48,7 @@ title = st.text_input(_("Title") + " *", key="news_title", max_chars=news.TITLE_
 field_error("news", "title")
 body = st.text_area(_("Text (Markdown)") + " *", key="news_body", height=260, max_chars=news.BODY_MAX)
 field_error("news", "body")
-st.subheader(_("Preview"))
+st.header(_("Preview"))
 with st.container(border=True):
     st.markdown(f"### {title}" if title.strip() else _("*No title yet*"))
     st.markdown(body or _("*No text yet*"))
@@ -79,7 +79,7 @@ else:
 drafts = [item for item in items if not item.sent_at and item.id != draft_id]
 if drafts:
     st.divider()
-    st.subheader(_("Drafts"))
+    st.header(_("Drafts"))
     for item in drafts:
         c1, c2 = st.columns([4, 1])
         c1.markdown(f"**{item.title}**  \n" + _("Written on {day}").format(day=moment(item.created_at)))
@@ -95,7 +95,7 @@ if drafts:
 sent = [item for item in items if item.sent_at]
 if sent:
     st.divider()
-    st.subheader(_("Sent"))
+    st.header(_("Sent"))
     for item in sent:
         done = progress[item.id]
         with st.container(border=True):

@@ -37,7 +37,7 @@ if partnerships:
 else:
     st.info(_("No Partnership yet: create the first one below."))
 
-st.subheader(_("Create a Partnership"))
+st.header(_("Create a Partnership"))
 form_errors_banner(FORM)
 with st.form(FORM):
     name = text_field(FORM, "name", _("Name"), key="p_name", max_chars=200)

@@ -36,7 +36,7 @@ with st.expander(_("Host-country rates in force")):
         width="stretch",
     )
 
-st.subheader(_("Add a new version"))
+st.header(_("Add a new version"))
 st.caption(
     _(
         "Upload a rules file or edit the current one below; it is checked and compared with the version in force "
@@ -79,7 +79,7 @@ if candidate is not None:
             rerun=True,
         )
 
-st.subheader(_("Versions"))
+st.header(_("Versions"))
 with read_session() as session:
     impacts = {
         version.id: rules_admin.version_impact(session, rules, version)

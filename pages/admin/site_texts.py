@@ -48,12 +48,12 @@ if key in own and c2.button(_("Back to the built-in text"), key="site_text_reset
     ):
         st.session_state.pop(state_key, None)
         st.rerun()
-st.subheader(_("Preview"))
+st.header(_("Preview"))
 with st.container(border=True):
     st.markdown(body)
 
 st.divider()
-st.subheader(_("Who runs this instance"))
+st.header(_("Who runs this instance"))
 st.caption(_("The Support Office shown on the public pages and used as the sender of e-mails."))
 with read_session() as session:
     current = identity(session)
@@ -90,7 +90,7 @@ if saved:
     )
 
 st.divider()
-st.subheader(_("Time-stamp of the seal"))
+st.header(_("Time-stamp of the seal"))
 st.caption(
     _(
         "The address of an RFC 3161 time-stamping authority. With one, every seal carries a time-stamp "

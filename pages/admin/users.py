@@ -31,7 +31,7 @@ st.dataframe(
 )
 others = {u.id: f"{u.username} · {u.full_name}" for u in users if u.id != admin.id and u.is_active}
 if others:
-    st.subheader(_("Lock or reset an account"))
+    st.header(_("Lock or reset an account"))
     target = st.selectbox(_("Account"), options=list(others), format_func=lambda i: others[i], key="manage_choice")
     c1, c2 = st.columns(2)
     if c1.button(_("Lock (ends every login)"), key="lock_button", icon=":material/lock:"):
@@ -49,7 +49,7 @@ if others:
         )
 locked = {u.id: u.username for u in users if is_locked(u)}
 if locked:
-    st.subheader(_("Unlock an account"))
+    st.header(_("Unlock an account"))
     chosen = st.selectbox(
         _("Locked account"), options=list(locked), format_func=lambda i: locked[i], key="unlock_choice"
     )

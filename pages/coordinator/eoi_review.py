@@ -32,7 +32,7 @@ except NotFound as exc:
 
 st.page_link("pages/coordinator/home.py", label=_("Back to the work queue"), icon=":material/arrow_back:")
 eoi, organisation, partnership, cv = view.eoi, view.organisation, view.partnership, view.cv
-st.subheader(f"{organisation.legal_name} · {_('Visitor') if eoi.side == Side.VISITOR else _('Host')}")
+st.header(f"{organisation.legal_name} · {_('Visitor') if eoi.side == Side.VISITOR else _('Host')}")
 badge(eoi.state)
 st.markdown(
     f"{ORG_TYPE_LABELS[organisation.org_type]} · {organisation.city}, {country_name(organisation.country)}"
@@ -83,7 +83,7 @@ if view.needs_exception:
 
 # The buttons follow from the workflow table: an "assign me" EOI is assigned first, then decided.
 if Action.ASSIGN in view.actions:
-    st.subheader(_("Assign to a Partnership"))
+    st.header(_("Assign to a Partnership"))
     target = st.selectbox(
         _("Partnership"),
         list(all_partnerships),
@@ -97,7 +97,7 @@ if Action.ASSIGN in view.actions:
             rerun=True,
         )
 elif view.actions & {Action.APPROVE, Action.REQUEST_CHANGES, Action.REJECT}:
-    st.subheader(_("Your decision"))
+    st.header(_("Your decision"))
     comment = st.text_area(
         _("Comment to the organisation"),
         key="eoi_comment",

@@ -56,7 +56,7 @@ with tab_org:
     form_errors_banner(ORG_FORM)
     with st.form(ORG_FORM):
         organisation = organisation_inputs(ORG_FORM, "bo", countries)
-        st.subheader(_("Contact person"))
+        st.header(_("Contact person"))
         contact_name = text_field(ORG_FORM, "contact_name", _("Full name"), key="bo_contact_name", max_chars=120)
         contact_email = text_field(
             ORG_FORM,

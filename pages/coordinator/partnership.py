@@ -28,10 +28,10 @@ st.markdown(
         ]
     )
 )
-st.subheader(_("Coordinators"))
+st.header(_("Coordinators"))
 st.dataframe([{_("Name"): p.full_name, _("E-mail"): p.email} for p in people], hide_index=True, width="stretch")
 
-st.subheader(_("Paying account"))
+st.header(_("Paying account"))
 st.caption(_("Lump sums are paid from this account; it is the debtor of the SEPA files."))
 bank_account_form(
     "partnership_bank",

@@ -21,7 +21,7 @@ with read_session() as session:
     waiting = payments.to_order(session, user)
     rows = payments.partnership_payments(session, user)
 
-st.subheader(_("To order"))
+st.header(_("To order"))
 if not waiting:
     st.write(_("No accepted closing report waits for its payment."))
 for row in waiting:
@@ -48,7 +48,7 @@ for row in waiting:
             rerun=True,
         )
 
-st.subheader(_("Ordered and paid"))
+st.header(_("Ordered and paid"))
 if not rows:
     st.write(_("No payment yet."))
 labels = {PaymentState.ORDERED: _("Ordered"), PaymentState.EXPORTED: _("In a bank file"), PaymentState.PAID: _("Paid")}

@@ -90,12 +90,12 @@ tabs = st.tabs(tab_names, key="kpi_tab", on_change="rerun")
 
 if tabs[0].open:
     with tabs[0]:
-        st.subheader(_("Exchanges by state"))
+        st.header(_("Exchanges by state"))
         bars([(_(state_label(s)), n) for s, n in states], _("State"), "states")
 
 if tabs[1].open:
     with tabs[1]:
-        st.subheader(_("From where to where"))
+        st.header(_("From where to where"))
         pair_columns = (_("Visitor country"), _("Host country"), _("Exchanges"))
         pair_rows = tuple((country_name(v), country_name(h), n) for v, h, n in pairs)
         left, right = st.columns(2)
@@ -138,17 +138,17 @@ if tabs[2].open:
     with tabs[2]:
         c1, c2 = st.columns(2)
         with c1:
-            st.subheader(_("Ecosystems"))
+            st.header(_("Ecosystems"))
             bars(ecosystems, _("Ecosystem"), "ecosystems") if ecosystems else st.caption(_("None recorded."))
         with c2:
-            st.subheader(_("Activity types"))
+            st.header(_("Activity types"))
             bars(activities, _("Activity type"), "activities") if activities else st.caption(
                 _("None recorded yet (they come with approved plans).")
             )
 
 if tabs[3].open:
     with tabs[3]:
-        st.subheader(_("Organisation types"))
+        st.header(_("Organisation types"))
         type_columns = (_("Side"), _("Type"), _("Exchanges"))
         type_rows = tuple((_(side), ORG_TYPE_LABELS.get(t, t), n) for side, t, n in org_types)
         st.vega_lite_chart(grouped_spec(type_rows, type_columns), width="stretch")
@@ -157,7 +157,7 @@ if tabs[3].open:
 
 if tabs[4].open:
     with tabs[4]:
-        st.subheader(_("Median days per stage"))
+        st.header(_("Median days per stage"))
         st.dataframe(
             pd.DataFrame(
                 [(_(m.stage), m.median_days if m.median_days is not None else None, m.exchanges) for m in medians],
@@ -169,7 +169,7 @@ if tabs[4].open:
 
 if programme and tabs[5].open:
     with tabs[5]:
-        st.subheader(_("By Partnership"))
+        st.header(_("By Partnership"))
         st.dataframe(
             pd.DataFrame(
                 [(name, n, cents / 100) for name, n, cents in partnerships],
@@ -181,7 +181,7 @@ if programme and tabs[5].open:
 
 if tabs[-1].open:
     with tabs[-1]:
-        st.subheader(_("Exports"))
+        st.header(_("Exports"))
         st.caption(_("The records behind these figures, for your own reports and for the funder."))
         e1, e2, e3 = st.columns([3, 2, 2])
         chosen = e1.selectbox(_("Records"), EXPORT_NAMES, format_func=lambda n: EXPORT_TITLES[n], key="export_name")

@@ -42,7 +42,7 @@ if eoi_id is None:
                 "exchange."
             )
         )
-    st.subheader(_("Start an expression of interest"))
+    st.header(_("Start an expression of interest"))
     with st.form("start_eoi"):
         side = st.radio(
             _("Your organisation takes part as") + " *", list(SIDES), format_func=lambda s: SIDES[s], key="eoi_side"
@@ -77,7 +77,7 @@ except NotFound as exc:
 
 eoi, partnership = view.eoi, view.partnership
 st.page_link("pages/participant/eoi.py", label=_("All expressions of interest"), icon=":material/arrow_back:")
-st.subheader(f"{SIDES[eoi.side]} · {partnership.name if partnership else _('Assign me')}")
+st.header(f"{SIDES[eoi.side]} · {partnership.name if partnership else _('Assign me')}")
 badge(eoi.state)
 if view.entered_by:
     st.info(

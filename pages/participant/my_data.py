@@ -29,7 +29,7 @@ if st.session_state.get("my_data_zip"):
         icon=":material/download:",
     )
 
-st.subheader(_("Erasure"))
+st.header(_("Erasure"))
 years = load_settings().retention_years
 st.markdown(
     _(

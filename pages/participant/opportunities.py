@@ -46,7 +46,7 @@ if not sides:
     st.page_link("pages/participant/eoi.py", label=_("Expressions of interest"), icon=":material/description:")
     st.stop()
 
-st.subheader(_("Publish a new opportunity"))
+st.header(_("Publish a new opportunity"))
 SIDE_WORDS = {Side.HOST: _("We offer to host a Visitor"), Side.VISITOR: _("We are looking for a Host")}
 side = st.radio(
     _("The opportunity"), sides, format_func=lambda s: SIDE_WORDS[s], key="opportunity_side", horizontal=True

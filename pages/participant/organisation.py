@@ -28,7 +28,7 @@ st.title(_("My organisation"))
 if organisation is None:
     st.warning(_("Your account is not linked to an organisation; write to the Support Office."))
     st.stop()
-st.subheader(organisation.legal_name)
+st.header(organisation.legal_name)
 if entered_by:
     st.info(
         _("Entered on your organisation's behalf by {who}: check these details and complete the profile below.").format(
@@ -75,7 +75,7 @@ else:
                 rerun=True,
             )
 
-st.subheader(_("Bank account for the lump sum"))
+st.header(_("Bank account for the lump sum"))
 st.caption(
     _(
         "The Financial Agreement names this account and the lump sum is paid to it after the closing report is "
@@ -93,7 +93,7 @@ bank_account_form(
     ),
 )
 
-st.subheader(_("Language of your documents"))
+st.header(_("Language of your documents"))
 st.caption(
     _(
         "The Commitment to Quality and the Financial Agreement are issued in English, the programme's language. "
@@ -119,7 +119,7 @@ if chosen != organisation.document_language and st.button(_("Save the language")
 if people is not None:
     colleagues_section(user, people)
 
-st.subheader(_("Profile"))
+st.header(_("Profile"))
 st.caption(_("Partnerships and counterparts read it; it also says whether you are a cluster member."))
 form_id = "org_profile"
 outcome = wizard(

@@ -76,6 +76,6 @@ else:
         items = news.published(session)
     for item in items:
         st.divider()
-        st.subheader(item.title)
+        st.header(item.title)
         st.caption(moment(item.sent_at) if item.sent_at else "")
         st.markdown(item.body)

@@ -55,7 +55,7 @@ with read_session() as session:
 st.write(_("{n} opportunities").format(n=len(rows)))
 for opportunity, organisation in rows:
     with st.container(border=True):
-        st.subheader(opportunity.title)
+        st.header(opportunity.title)
         who = _("Host") if opportunity.side == Side.HOST else _("Visitor looking for a Host")
         st.markdown(
             f"**{organisation.legal_name}** ({who}) · {organisation.city}, {country_name(organisation.country)}"

@@ -13,7 +13,7 @@ if not partnerships:
     st.info(_("No Partnership is listed yet."))
 for partnership in partnerships:
     with st.container(border=True):
-        st.subheader(f"{partnership.name} ({partnership.acronym})")
+        st.header(f"{partnership.name} ({partnership.acronym})")
         st.write(partnership.profile or "")
         st.markdown(
             f"**{_('Countries')}:** {', '.join(country_name(c) for c in partnership.countries) or '—'}  \n"

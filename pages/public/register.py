@@ -20,7 +20,7 @@ if oidc.verified_email():
     st.session_state.setdefault("reg_email", oidc.verified_email())
 form_errors_banner(FORM)
 with st.form(FORM):
-    st.subheader(_("You"))
+    st.header(_("You"))
     full_name = text_field(
         FORM,
         "full_name",
@@ -51,7 +51,7 @@ with st.form(FORM):
     password_repeat = text_field(
         FORM, "password_repeat", _("Repeat password"), key="reg_password_repeat", password=True
     )
-    st.subheader(_("Your organisation"))
+    st.header(_("Your organisation"))
     organisation = organisation_inputs(FORM, "reg", countries)
     submitted = st.form_submit_button(_("Create my account"), type="primary")
 

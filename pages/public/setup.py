@@ -25,7 +25,7 @@ with st.form(FORM):
     password_repeat = text_field(
         FORM, "password_repeat", _("Repeat password"), key="setup_password_repeat", password=True
     )
-    st.subheader(_("Who runs this instance"))
+    st.header(_("Who runs this instance"))
     st.caption(_("Shown on the public pages and used as the sender of e-mails; an administrator can change it later."))
     support = Identity(
         name=text_field(

@@ -62,7 +62,7 @@ def test_write_preview_test_send_then_send(sqlite_url: str) -> None:
     public = AppTest.from_file(APP, default_timeout=30)
     public.run()
     public.switch_page("pages/public/news.py").run()
-    assert "Spring call" in [s.value for s in public.subheader]
+    assert "Spring call" in [s.value for s in public.header]
 
 
 def test_coordinators_write_only_when_the_administrator_allows(sqlite_url: str) -> None:

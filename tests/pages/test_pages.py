@@ -13,7 +13,7 @@ from db.models import User
 from db.types import id_of
 from domain.enums import Role
 from tests import factories as f
-from ui.navigation import HOME_OF, PAGES, Kind, PageSpec, navigation_plan, pages_for
+from ui.navigation import HOME_OF, PAGES, Kind, PageSpec, menu_order, navigation_plan, pages_for
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
@@ -95,6 +95,7 @@ def test_each_role_menu_holds_exactly_its_pages() -> None:
         "news",
         "accept_invitation",
         "contact",
+        "accessibility",
     }
     assert (
         "figures" in by_role[Role.COORDINATOR]
@@ -226,3 +227,11 @@ def test_admin_audit_page_checks_the_chain_and_filters(sqlite_url: str) -> None:
     at.text_input(key="audit_search").input("partnership 1").run()
     assert not at.exception
     assert list(at.dataframe[0].value["Record"]) == ["partnership 1"]
+
+
+@pytest.mark.parametrize("role", [None, *Role])
+def test_menu_starts_at_the_roles_home_and_ends_with_the_public_pages(role: Role | None) -> None:
+    pages = [item for item in navigation_plan(role, needs_setup=False) if item.kind == Kind.PAGE]
+    order = [item.spec.url_path for item in menu_order(role, pages)]
+    assert order[0] == HOME_OF[role] and sorted(order) == sorted(spec.url_path for spec in pages_for(role))
+    assert order[-1] == "accessibility"

@@ -10,6 +10,7 @@ from db.engine import write_session
 from db.models import ClosingReport, Exchange
 from tests.pages.test_journey_pages import page_as, texts
 from tests.services.test_payments import accepted_exchange
+from ui.figures import bar_spec, grouped_spec, heat_spec
 
 
 def _copies(session, n: int) -> None:
@@ -63,3 +64,13 @@ def test_figures_page_draws_the_open_tab_only_and_offers_a_table(sqlite_url: str
     assert len(at.dataframe) == 0
     at.toggle(key="kpi_table_states").set_value(True).run()
     assert len(at.dataframe) == 1 and list(at.dataframe[0].value.columns) == ["State", "Exchanges"]
+
+
+def test_counts_of_exchanges_are_drawn_on_whole_number_axes() -> None:
+    whole = {"format": "d", "tickMinStep": 1}
+    bars = bar_spec((("Ready", 3), ("Paid", 1)), "State", "Exchanges")
+    assert bars["encoding"]["x"]["axis"] == whole
+    heat = heat_spec((("Portugal", "France", 2),), ("Visitor country", "Host country", "Exchanges"))
+    assert heat["encoding"]["color"]["legend"] == whole
+    grouped = grouped_spec((("Visitor", "SME", 1), ("Host", "Cluster", 2)), ("Side", "Type", "Exchanges"))
+    assert grouped["encoding"]["x"]["axis"] == whole
