@@ -355,6 +355,7 @@ def build_pages(role: Role | None, *, needs_setup: bool) -> dict[str, list[st.Pa
         [] if needs_setup else [st.Page(_root, title=_("Home"), url_path="home", default=True, visibility="hidden")]
     )
     stubs = {Kind.LOGIN_STUB: _login_stub, Kind.REFUSAL: _refusal_stub, Kind.HOME_REDIRECT: _to_home}
+    registered: dict[str, st.Page] = {}
     for item in navigation_plan(role, needs_setup=needs_setup):
         spec = item.spec
         if item.kind == Kind.PAGE:
@@ -367,6 +368,7 @@ def build_pages(role: Role | None, *, needs_setup: bool) -> dict[str, list[st.Pa
                 visibility="visible" if spec.in_menu else "hidden",
             )
             sections.setdefault("" if needs_setup else _(spec.section), []).append(page)
+            registered[spec.path] = page
             if item.default:
                 st.session_state["_cxc_home_page"] = page
         else:
@@ -374,4 +376,15 @@ def build_pages(role: Role | None, *, needs_setup: bool) -> dict[str, list[st.Pa
             hidden.append(st.Page(stub, title=_(spec.title), url_path=spec.url_path, visibility="hidden"))
     if hidden:
         sections[next(iter(sections))].extend(hidden)
+    st.session_state[REGISTERED_KEY] = registered
     return sections
+
+
+REGISTERED_KEY = "_cxc_pages"
+
+
+def page_of(path: str) -> st.Page | str:
+    """The page this run registered for a script (`pages/...py`), for links: Streamlit finds a
+    page given by its path again for every link (resolving files on disk); a page given as the
+    object costs nothing. The path itself when the role has no such page."""
+    return st.session_state.get(REGISTERED_KEY, {}).get(path, path)
