@@ -291,25 +291,48 @@ def _arms(*, names: bool = False, versions: tuple[int, ...] = ()) -> tuple[tuple
     )
 
 
-def _overdue(q: sa.Subquery, versions: tuple[int, ...]) -> sa.ColumnElement[bool]:
-    """Overdue in SQL, the same as QueueItem.urgency == "overdue" (due < today)."""
-    payment_late = _late_before(q.c.rules_version_id, versions, PAYMENT_LATE, UTCDateTime())
+def _overdue(q: sa.Subquery, kind: str, versions: tuple[int, ...]) -> sa.ColumnElement[bool] | None:
+    """Overdue in SQL, the same as QueueItem.urgency == "overdue" (due < today), for the items of
+    one kind; None for a kind that is never late."""
+    if kind == "report_overdue":
+        return sa.true()
+    if kind == "payment":
+        return q.c.since < _late_before(q.c.rules_version_id, versions, PAYMENT_LATE, UTCDateTime())
+    if kind == "payment_confirm":
+        return q.c.due < TODAY
+    return None
+
+
+def _people(wanted: QueueFilter) -> sa.CTE | None:
+    """The organisations of the participants whose name or e-mail holds the searched text: read
+    once per statement, whatever the number of kinds that look at it."""
+    needle = wanted.needle
+    if len(needle) < 2 or needle.isdigit():
+        return None
     return (
-        (q.c.kind == "report_overdue")
-        | ((q.c.kind == "payment") & (q.c.since < payment_late))
-        | ((q.c.kind == "payment_confirm") & (q.c.due < TODAY))
+        select(User.organisation_id)
+        .where(
+            col(User.organisation_id).is_not(None),
+            func.lower(User.full_name).contains(needle, autoescape=True)
+            | func.lower(User.email).contains(needle, autoescape=True),
+        )
+        .cte("people")
     )
 
 
-def _matching(q: sa.Subquery, wanted: QueueFilter, versions: tuple[int, ...]) -> list[sa.ColumnElement[bool]]:
+def _matching(
+    q: sa.Subquery, kind: str, wanted: QueueFilter, versions: tuple[int, ...], people: sa.CTE | None
+) -> list[sa.ColumnElement[bool]]:
+    """What the filters ask of the items of one kind."""
+    if wanted.kinds and kind not in wanted.kinds:
+        return [sa.false()]
     clauses: list[sa.ColumnElement[bool]] = []
-    if wanted.kinds:
-        clauses.append(q.c.kind.in_(sorted(wanted.kinds)))
     if wanted.countries:
         upper = sorted(c.upper() for c in wanted.countries)
         clauses.append(q.c.v_country.in_(upper) | q.c.h_country.in_(upper))
     if wanted.overdue_only:
-        clauses.append(_overdue(q, versions))
+        late = _overdue(q, kind, versions)
+        clauses.append(sa.false() if late is None else late)
     needle = wanted.needle
     if needle:
         found = [
@@ -319,18 +342,21 @@ def _matching(q: sa.Subquery, wanted: QueueFilter, versions: tuple[int, ...]) ->
         ]
         if needle.isdigit():
             found.append(q.c.record_id == int(needle))
-        what = [kind for kind, words in WHAT.items() if needle in words]
-        if what:
-            found.append(q.c.kind.in_(what))
-        if len(needle) >= 2 and not needle.isdigit():
-            people = select(User.organisation_id).where(
-                col(User.organisation_id).is_not(None),
-                func.lower(User.full_name).contains(needle, autoescape=True)
-                | func.lower(User.email).contains(needle, autoescape=True),
-            )
-            found += [q.c.v_id.in_(people), q.c.h_id.in_(people)]
+        if needle in WHAT.get(kind, ""):
+            found.append(sa.true())
+        if people is not None:
+            found += [q.c.v_id.in_(select(people.c.organisation_id)), q.c.h_id.in_(select(people.c.organisation_id))]
         clauses.append(sa.or_(*found))
     return clauses
+
+
+def _tally(*clauses: sa.ColumnElement[bool] | None) -> sa.ColumnElement[int]:
+    """How many items of one kind meet all the clauses: no clause counts them all, None none."""
+    if not clauses:
+        return func.count()
+    if any(clause is None for clause in clauses):
+        return sa.literal_column("0", sa.Integer)
+    return func.sum(sa.case((sa.and_(*clauses), 1), else_=0))
 
 
 def _oldest_first(q: sa.Subquery) -> list[sa.ColumnElement]:
@@ -350,24 +376,20 @@ def _statements(
     instead of everything that waits."""
     arms = _arms(names=bool(wanted.countries or wanted.needle), versions=versions)
     tallies, parts = [], []
+    people = _people(wanted)
     for kind, arm in arms:
         one = arm.subquery(kind)
-        clauses = _matching(one, wanted, versions)
-        hit = sa.case((sa.and_(*clauses), 1), else_=0) if clauses else sa.literal_column("1", sa.Integer)
-        late = sa.case((_overdue(one, versions), 1), else_=0)
-        tallies.append(
-            sa.select(func.count().label("n"), func.sum(late).label("late"), func.sum(hit).label("hit")).select_from(
-                one
-            )
-        )
+        clauses = _matching(one, kind, wanted, versions, people)
+        late, hit = _tally(_overdue(one, kind, versions)), _tally(*clauses)
+        tallies.append(sa.select(func.count().label("n"), late.label("late"), hit.label("hit")).select_from(one))
         if wanted.kinds and kind not in wanted.kinds:
-            continue  # a kind the filters leave out is not read at all
+            continue  # a kind the filters leave out is not read for the page
         part = sa.select(one).where(*clauses)
         if limit is not None:
             part = part.order_by(*_oldest_first(one)).limit(limit + offset)
         parts.append(sa.select(part.subquery()))
     tally = sa.union_all(*tallies).subquery("tally")
-    counts = sa.select(func.sum(tally.c.n), func.sum(tally.c.late), func.sum(tally.c.hit))
+    counts = sa.select(*(func.sum(column) for column in tally.c))
     if not parts:
         return counts, sa.select(tally).where(sa.false())
     page = sa.union_all(*parts).subquery("page")
