@@ -51,7 +51,9 @@ T0 = datetime(2025, 1, 6, 9, tzinfo=UTC)
 
 def _insert(conn: sa.Connection, rows: list[SQLModel]) -> None:
     if rows:
-        conn.execute(sa.insert(type(rows[0])), [r.model_dump() for r in rows])
+        # Rows without an id leave it out, so that PostgreSQL numbers them too (SQLite would take NULL).
+        unnumbered = getattr(rows[0], "id", 0) is None
+        conn.execute(sa.insert(type(rows[0])), [r.model_dump(exclude={"id"} if unnumbered else set()) for r in rows])
 
 
 def build(url: str, exchanges_wanted: int = EXCHANGES, organisations_wanted: int = ORGANISATIONS) -> None:
