@@ -1,9 +1,9 @@
 """What waits on a coordinator's Partnership, and what waits on a participant's organisation.
 
-Every kind of item is one SELECT of the same columns; the queue is their UNION ALL, so the
-database filters, counts (window sums) and pages it (ORDER BY … LIMIT/OFFSET) in one query: a
-page of the queue costs the same two queries and the same few rows of Python at any size of
-the programme.
+Every kind of item is one SELECT of the same columns, read from covering indexes. The database
+counts them (one aggregate per kind, summed) and pages them (each kind cut to the end of the
+page, then one ORDER BY … LIMIT/OFFSET) in two queries: the final sort and the Python work stay at one
+page's size whatever the size of the programme; the counts read the waiting items' index entries.
 """
 
 from __future__ import annotations
@@ -371,9 +371,8 @@ def _statements(
     (everything, what is overdue, what the filters keep) and the page's rows. Only the statements
     are kept, never what they read: the Partnership and the day are bound at each execution.
 
-    Each kind of item is sorted and cut to the rows up to the end of the page on its own (its
-    SELECT walks its index and stops), so that the database sorts a few pages' worth of rows
-    instead of everything that waits."""
+    Each kind of item is sorted and cut to the rows up to the end of the page on its own, so
+    that the final sort holds a few pages' worth of rows instead of everything that waits."""
     arms = _arms(names=bool(wanted.countries or wanted.needle), versions=versions)
     tallies, parts = [], []
     people = _people(wanted)
