@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 PORT ?= 8501
 
-.PHONY: cluster profile run install install-dev migrate places catalogues locales locale test test-fast test-long lint demo bench browser clean
+.PHONY: cluster profile run install install-dev migrate places catalogues locales locale test test-fast test-long lint demo bench bench-scale browser clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -101,6 +101,10 @@ test-long: $(DEV_STAMP) browser
 
 bench: $(DEV_STAMP) browser
 	CXC_DATA_DIR=$$(mktemp -d) $(BIN)/python -m bench.run
+
+# Only the pages at programme scale (the queue and the figures at 50,000 exchanges): a few minutes.
+bench-scale: $(DEV_STAMP)
+	CXC_DATA_DIR=$$(mktemp -d) $(BIN)/python -m bench.bench_scale
 
 # Where the server's time goes in one page run and one action (cProfile; see bench/profile_action.py).
 profile: $(DEV_STAMP)

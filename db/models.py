@@ -195,8 +195,29 @@ class Opportunity(SQLModel, table=True):
 
 class Exchange(SQLModel, table=True):
     __table_args__ = (
-        sa.Index("ix_exchange_vop_state", "visitor_partnership_id", "state"),
-        sa.Index("ix_exchange_hop_state", "host_partnership_id", "state"),
+        # The work queue's indexes (services/queue.py): each side's Partnership and state first, then
+        # every column the queue reads of an exchange, so that the queue reads the index, not the rows.
+        sa.Index(
+            "ix_exchange_vop_queue",
+            "visitor_partnership_id",
+            "state",
+            "end_date",
+            "updated_at",
+            "rules_version_id",
+            "visitor_org_id",
+            "host_org_id",
+            "host_partnership_id",
+        ),
+        sa.Index(
+            "ix_exchange_hop_queue",
+            "host_partnership_id",
+            "state",
+            "updated_at",
+            "visitor_partnership_id",
+            "rules_version_id",
+            "visitor_org_id",
+            "host_org_id",
+        ),
         sa.CheckConstraint("visitor_org_id <> host_org_id", name="ck_exchange_two_sides"),
     )
 
@@ -238,7 +259,17 @@ class ActionPlan(SQLModel, table=True):
     """One version of an exchange's action plan; every version is kept."""
 
     __tablename__ = "action_plan"
-    __table_args__ = (sa.UniqueConstraint("exchange_id", "version", name="uq_action_plan_version"),)
+    __table_args__ = (
+        sa.UniqueConstraint("exchange_id", "version", name="uq_action_plan_version"),
+        sa.Index(  # what the work queue reads of a plan, without reading the plan
+            "ix_action_plan_queue",
+            "exchange_id",
+            "version",
+            "created_at",
+            "visitor_partnership_approved_at",
+            "host_partnership_approved_at",
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     exchange_id: int = Field(foreign_key="exchange.id", index=True)
@@ -255,7 +286,11 @@ class ActionPlan(SQLModel, table=True):
 
 
 class Document(SQLModel, table=True):
-    __table_args__ = (sa.UniqueConstraint("exchange_id", "kind", "version", name="uq_document_version"),)
+    __table_args__ = (
+        sa.UniqueConstraint("exchange_id", "kind", "version", name="uq_document_version"),
+        # The work queue asks whether a document in force waits for a signature without reading the PDF.
+        sa.Index("ix_document_queue", "exchange_id", "kind", "superseded_at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     exchange_id: int | None = Field(default=None, foreign_key="exchange.id", index=True)
@@ -294,6 +329,7 @@ class Signature(SQLModel, table=True):
 
 class ClosingReport(SQLModel, table=True):
     __tablename__ = "closing_report"
+    __table_args__ = (sa.Index("ix_closing_report_queue", "exchange_id", "submitted_at", "accepted_at"),)
 
     id: int | None = Field(default=None, primary_key=True)
     exchange_id: int = Field(foreign_key="exchange.id", unique=True)
@@ -327,6 +363,7 @@ class Payment(SQLModel, table=True):
     __table_args__ = (
         sa.UniqueConstraint("exchange_id", name="uq_payment_exchange"),
         sa.Index("ix_payment_partnership_state", "partnership_id", "state"),
+        sa.Index("ix_payment_queue", "exchange_id", "ordered_at", "due_date"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

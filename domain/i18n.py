@@ -151,8 +151,19 @@ def number(value: float, locale: str | None = None) -> str:
 
 
 def day(value: date, locale: str | None = None) -> str:
-    return format_date(value, format="EEE d MMM y", locale=locale or current_locale())
+    return _day(value, locale or current_locale())
 
 
 def moment(value: datetime, locale: str | None = None) -> str:
-    return format_datetime(value, format="d MMM y, HH:mm", tzinfo=None, locale=locale or current_locale())
+    return _moment(value, value.tzinfo, locale or current_locale())  # equal moments in two zones differ
+
+
+# Formatting is pure and Babel is slow at it (a list page formats the same days at every rerun).
+@lru_cache(maxsize=4096)
+def _day(value: date, locale: str) -> str:
+    return format_date(value, format="EEE d MMM y", locale=locale)
+
+
+@lru_cache(maxsize=4096)
+def _moment(value: datetime, _zone: object, locale: str) -> str:
+    return format_datetime(value, format="d MMM y, HH:mm", tzinfo=None, locale=locale)

@@ -1,16 +1,16 @@
 """What waits on a coordinator's Partnership, and what waits on a participant's organisation.
 
-Every kind of item is one SELECT of the same columns; the queue is their UNION ALL, so the
-database filters, counts (window sums) and pages it (ORDER BY … LIMIT/OFFSET) in one query: a
-page of the queue costs the same two queries and the same few rows of Python at any size of
-the programme.
+Every kind of item is one SELECT of the same columns, read from covering indexes. The database
+counts them (one aggregate per kind, summed) and pages them (each kind cut to the end of the
+page, then one ORDER BY … LIMIT/OFFSET) in two queries: the final sort and the Python work stay at one
+page's size whatever the size of the programme; the counts read the waiting items' index entries.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from functools import cache
+from functools import cache, lru_cache
 
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
@@ -158,9 +158,9 @@ def _bound(pid: int, rules_of: RulesLookup, today: date) -> dict[str, object]:
 
 
 @cache
-def _all_items(*, names: bool = False, versions: tuple[int, ...] = ()) -> sa.Subquery:
-    """Every item waiting on Partnership PID, each kind one SELECT, as one subquery; with the
-    organisations' names and countries when `names`."""
+def _arms(*, names: bool = False, versions: tuple[int, ...] = ()) -> tuple[tuple[str, sa.Select], ...]:
+    """Every item waiting on Partnership PID, each kind (and side) one SELECT with its kind; with
+    the organisations' names and countries when `names`."""
     pid = PID
     paying = Exchange.visitor_partnership_id == pid
 
@@ -280,28 +280,59 @@ def _all_items(*, names: bool = False, versions: tuple[int, ...] = ()) -> sa.Sub
         names=names,
     ).join(Payment, Payment.exchange_id == Exchange.id)  # type: ignore[arg-type]
 
-    return sa.union_all(eois, *plans, *signatures, reports, late, to_order, to_confirm).subquery("queue")
-
-
-def _overdue(q: sa.Subquery, versions: tuple[int, ...]) -> sa.ColumnElement[bool]:
-    """Overdue in SQL, the same as QueueItem.urgency == "overdue" (due < today)."""
-    payment_late = _late_before(q.c.rules_version_id, versions, PAYMENT_LATE, UTCDateTime())
     return (
-        (q.c.kind == "report_overdue")
-        | ((q.c.kind == "payment") & (q.c.since < payment_late))
-        | ((q.c.kind == "payment_confirm") & (q.c.due < TODAY))
+        ("eoi", eois),
+        *(("plan", plan) for plan in plans),
+        *(("signature", signature) for signature in signatures),
+        ("report", reports),
+        ("report_overdue", late),
+        ("payment", to_order),
+        ("payment_confirm", to_confirm),
     )
 
 
-def _matching(q: sa.Subquery, wanted: QueueFilter, versions: tuple[int, ...]) -> list[sa.ColumnElement[bool]]:
+def _overdue(q: sa.Subquery, kind: str, versions: tuple[int, ...]) -> sa.ColumnElement[bool] | None:
+    """Overdue in SQL, the same as QueueItem.urgency == "overdue" (due < today), for the items of
+    one kind; None for a kind that is never late."""
+    if kind == "report_overdue":
+        return sa.true()
+    if kind == "payment":
+        return q.c.since < _late_before(q.c.rules_version_id, versions, PAYMENT_LATE, UTCDateTime())
+    if kind == "payment_confirm":
+        return q.c.due < TODAY
+    return None
+
+
+def _people(wanted: QueueFilter) -> sa.CTE | None:
+    """The organisations of the participants whose name or e-mail holds the searched text: read
+    once per statement, whatever the number of kinds that look at it."""
+    needle = wanted.needle
+    if len(needle) < 2 or needle.isdigit():
+        return None
+    return (
+        select(User.organisation_id)
+        .where(
+            col(User.organisation_id).is_not(None),
+            func.lower(User.full_name).contains(needle, autoescape=True)
+            | func.lower(User.email).contains(needle, autoescape=True),
+        )
+        .cte("people")
+    )
+
+
+def _matching(
+    q: sa.Subquery, kind: str, wanted: QueueFilter, versions: tuple[int, ...], people: sa.CTE | None
+) -> list[sa.ColumnElement[bool]]:
+    """What the filters ask of the items of one kind."""
+    if wanted.kinds and kind not in wanted.kinds:
+        return [sa.false()]
     clauses: list[sa.ColumnElement[bool]] = []
-    if wanted.kinds:
-        clauses.append(q.c.kind.in_(sorted(wanted.kinds)))
     if wanted.countries:
         upper = sorted(c.upper() for c in wanted.countries)
         clauses.append(q.c.v_country.in_(upper) | q.c.h_country.in_(upper))
     if wanted.overdue_only:
-        clauses.append(_overdue(q, versions))
+        late = _overdue(q, kind, versions)
+        clauses.append(sa.false() if late is None else late)
     needle = wanted.needle
     if needle:
         found = [
@@ -311,18 +342,60 @@ def _matching(q: sa.Subquery, wanted: QueueFilter, versions: tuple[int, ...]) ->
         ]
         if needle.isdigit():
             found.append(q.c.record_id == int(needle))
-        what = [kind for kind, words in WHAT.items() if needle in words]
-        if what:
-            found.append(q.c.kind.in_(what))
-        if len(needle) >= 2 and not needle.isdigit():
-            people = select(User.organisation_id).where(
-                col(User.organisation_id).is_not(None),
-                func.lower(User.full_name).contains(needle, autoescape=True)
-                | func.lower(User.email).contains(needle, autoescape=True),
-            )
-            found += [q.c.v_id.in_(people), q.c.h_id.in_(people)]
+        if needle in WHAT.get(kind, ""):
+            found.append(sa.true())
+        if people is not None:
+            found += [q.c.v_id.in_(select(people.c.organisation_id)), q.c.h_id.in_(select(people.c.organisation_id))]
         clauses.append(sa.or_(*found))
     return clauses
+
+
+def _tally(*clauses: sa.ColumnElement[bool] | None) -> sa.ColumnElement[int]:
+    """How many items of one kind meet all the clauses: no clause counts them all, None none."""
+    if not clauses:
+        return func.count()
+    if any(clause is None for clause in clauses):
+        return sa.literal_column("0", sa.Integer)
+    return func.sum(sa.case((sa.and_(*clauses), 1), else_=0))
+
+
+def _oldest_first(q: sa.Subquery) -> list[sa.ColumnElement]:
+    return [sa.nulls_last(q.c.since.asc()), q.c.kind, q.c.record_id]
+
+
+@lru_cache(maxsize=256)
+def _statements(
+    wanted: QueueFilter, versions: tuple[int, ...], limit: int | None, offset: int
+) -> tuple[sa.Select, sa.Select]:
+    """The two statements of one page, built once per process and shape of the page: the counts
+    (everything, what is overdue, what the filters keep) and the page's rows. Only the statements
+    are kept, never what they read: the Partnership and the day are bound at each execution.
+
+    Each kind of item is sorted and cut to the rows up to the end of the page on its own, so
+    that the final sort holds a few pages' worth of rows instead of everything that waits."""
+    arms = _arms(names=bool(wanted.countries or wanted.needle), versions=versions)
+    tallies, parts = [], []
+    people = _people(wanted)
+    for kind, arm in arms:
+        one = arm.subquery(kind)
+        clauses = _matching(one, kind, wanted, versions, people)
+        late, hit = _tally(_overdue(one, kind, versions)), _tally(*clauses)
+        tallies.append(sa.select(func.count().label("n"), late.label("late"), hit.label("hit")).select_from(one))
+        if wanted.kinds and kind not in wanted.kinds:
+            continue  # a kind the filters leave out is not read for the page
+        part = sa.select(one).where(*clauses)
+        if limit is not None:
+            part = part.order_by(*_oldest_first(one)).limit(limit + offset)
+        parts.append(sa.select(part.subquery()))
+    tally = sa.union_all(*tallies).subquery("tally")
+    counts = sa.select(*(func.sum(column) for column in tally.c))
+    if not parts:
+        return counts, sa.select(tally).where(sa.false())
+    page = sa.union_all(*parts).subquery("page")
+    rows = sa.select(page).order_by(*_oldest_first(page))
+    if limit is not None:
+        rows = rows.limit(limit).offset(offset)
+    return counts, rows
 
 
 def queue_page(
@@ -334,9 +407,9 @@ def queue_page(
     page_size: int | None = None,
     today: date | None = None,
 ) -> QueuePage:
-    """One page of what waits on the user's Partnership, oldest first, in one query: the counts
-    (everything, what is overdue, what the filters keep) as window sums beside the rows of
-    ORDER BY … LIMIT/OFFSET, the rows the filters keep sorted first."""
+    """One page of what waits on the user's Partnership, oldest first: the counts in one query,
+    the rows the filters keep in another (ORDER BY … LIMIT/OFFSET), the names of their
+    organisations in a third."""
     pid = user.partnership_id
     if user.role != Role.COORDINATOR or pid is None:
         return QueuePage([], 0, 0, 0)
@@ -345,30 +418,11 @@ def queue_page(
     today = today or datetime.now(UTC).date()
     wanted = wanted or QueueFilter()
     bound = _bound(pid, rules_of, today)
-    # Names and countries are read in the big query only when the filters look at them.
-    q = _all_items(names=bool(wanted.countries or wanted.needle), versions=versions)
-    clauses = _matching(q, wanted, versions)
-    hit = sa.case((sa.and_(*clauses), 1), else_=0) if clauses else sa.literal_column("1", sa.Integer)
-    late = sa.case((_overdue(q, versions), 1), else_=0)
-    rows_query = select(
-        q,
-        hit.label("hit"),
-        func.count().over().label("total"),
-        func.sum(late).over().label("late"),
-        func.sum(hit).over().label("matching"),
-    ).order_by(*([hit.desc()] if clauses else []), sa.nulls_last(q.c.since.asc()), q.c.kind, q.c.record_id)
-    if page_size is not None:
-        rows_query = rows_query.limit(page_size).offset(max(0, page - 1) * page_size)
-    rows = session.exec(rows_query, params=bound).all()  # type: ignore[call-overload]
-    if rows:
-        total, overdue, matching = rows[0].total, int(rows[0].late or 0), int(rows[0].matching or 0)
-    else:  # nothing waits, or a page past the end (the queue shrank meanwhile): only the counts
-        total, overdue, matching = session.exec(
-            select(func.count(), func.sum(late), func.sum(hit)).select_from(q),
-            params=bound,  # type: ignore[call-overload]
-        ).one()
-        overdue, matching = int(overdue or 0), int(matching or 0)
-    rows = [row for row in rows if row.hit]  # the last page's tail holds rows the filters left out
+    offset = max(0, page - 1) * page_size if page_size is not None else 0
+    counts, rows_query = _statements(wanted, versions, page_size, offset)
+    total, overdue, matching = session.execute(counts, bound).one()
+    total, overdue, matching = int(total or 0), int(overdue or 0), int(matching or 0)
+    rows = session.execute(rows_query, bound).all() if matching else []
     names = _organisations(session, {i for row in rows for i in (row.v_id, row.h_id) if i is not None})
     return QueuePage([_item(row, names, rules_of(row)) for row in rows], total, overdue, matching)
 

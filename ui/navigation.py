@@ -432,6 +432,7 @@ def build_pages(role: Role | None, *, needs_setup: bool) -> list[st.Page]:
         [] if needs_setup else [st.Page(_root, title=_("Home"), url_path="home", default=True, visibility="hidden")]
     )
     stubs = {Kind.LOGIN_STUB: _login_stub, Kind.REFUSAL: _refusal_stub, Kind.HOME_REDIRECT: _to_home}
+    registered: dict[str, st.Page] = {}
     plan = navigation_plan(role, needs_setup=needs_setup)
     for item in menu_order(role, [item for item in plan if item.kind == Kind.PAGE]):
         spec = item.spec
@@ -444,10 +445,22 @@ def build_pages(role: Role | None, *, needs_setup: bool) -> list[st.Page]:
             visibility="visible" if spec.in_menu else "hidden",
         )
         pages.append(page)
+        registered[spec.path] = page
         if item.default:
             st.session_state["_cxc_home_page"] = page
     for item in plan:
         if item.kind != Kind.PAGE:
             stub = stubs[item.kind](item.spec.url_path)
             hidden.append(st.Page(stub, title=_(item.spec.title), url_path=item.spec.url_path, visibility="hidden"))
+    st.session_state[REGISTERED_KEY] = registered
     return pages + hidden
+
+
+REGISTERED_KEY = "_cxc_pages"
+
+
+def page_of(path: str) -> st.Page | str:
+    """The page this run registered for a script (`pages/...py`), for links: Streamlit finds a
+    page given by its path again for every link (resolving files on disk); a page given as the
+    object costs nothing. The path itself when the role has no such page."""
+    return st.session_state.get(REGISTERED_KEY, {}).get(path, path)

@@ -4,7 +4,7 @@ Existing people of an organisation become its contact person and signatory, so t
 could sign or manage before still can.
 
 Revision ID: 0014
-Revises: 0012
+Revises: 0013
 Create Date: 2026-12-03 06:30:00
 """
 
@@ -16,7 +16,7 @@ from alembic import op
 import db.types  # noqa: F401 - custom column types
 
 revision: str = '0014'
-down_revision: str | None = '0012'
+down_revision: str | None = '0013'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -11,6 +11,7 @@ from services.queue import QueueFilter, queue_page
 from services.rules import rules_in_force
 from services.runtime import read_session
 from ui.guard import require_role
+from ui.navigation import page_of
 from ui.widgets import plain
 
 KIND_LABELS = {
@@ -85,6 +86,7 @@ elif not queue.matching:
     st.info(_("Nothing matches these filters."), icon=":material/filter_alt_off:")
 elif wanted.active:
     st.caption(_("{n} items match these filters.").format(n=queue.matching))
+exchange_page, eoi_page = page_of("pages/exchange/exchange.py"), page_of("pages/coordinator/eoi_review.py")
 with st.container(border=bool(queue.items), gap="small"):
     for item in queue.items:
         # Each item is one link whose words say it all (what, which exchange, who, how late): one
@@ -98,7 +100,7 @@ with st.container(border=bool(queue.items), gap="small"):
             status = f":orange-badge[{_('Due {due}').format(due=day(item.due))}] {when}"
         else:
             status = when + (f" · {_('since {when}').format(when=moment(item.since))}" if item.since else "")
-        target = "pages/coordinator/eoi_review.py" if item.kind == "eoi" else "pages/exchange/exchange.py"
+        target = eoi_page if item.kind == "eoi" else exchange_page
         who = item.title if item.kind == "eoi" else " → ".join(item.organisations)
         st.page_link(
             target,

@@ -113,15 +113,16 @@ def test_filters_by_number_organisation_country_person_and_overdue(session: Sess
     assert shown(overdue_only=True, today=items[0].due) == []
 
 
-def test_pages_come_from_the_database_oldest_first_with_counts(session: Session) -> None:
+def with_copies_accepted_on_other_days(session: Session, copies: int = 6):  # type: ignore[no-untyped-def]
+    """An accepted exchange and copies of it accepted on other days, older and newer than it."""
     c, _exchange = accepted_exchange(session)
     original = session.exec(select(Exchange)).one()
     report = session.exec(select(ClosingReport)).one()
-    for n in range(6):  # copies accepted on six other days, older and newer than the original
+    for n in range(copies):
         copy = Exchange(**original.model_dump(exclude={"id"}))
         session.add(copy)
         session.flush()
-        accepted = report.accepted_at + timedelta(days=n - 3)  # type: ignore[operator]
+        accepted = report.accepted_at + timedelta(days=n - copies // 2)  # type: ignore[operator]
         session.add(
             ClosingReport(
                 **report.model_dump(exclude={"id", "exchange_id", "accepted_at"}),
@@ -130,6 +131,11 @@ def test_pages_come_from_the_database_oldest_first_with_counts(session: Session)
             )
         )
     session.commit()
+    return c
+
+
+def test_pages_come_from_the_database_oldest_first_with_counts(session: Session) -> None:
+    c = with_copies_accepted_on_other_days(session)
     everything = coordinator_queue(session, c.vop_coordinator)
     assert len(everything) == 7
     assert [item.since for item in everything] == sorted(item.since for item in everything)  # type: ignore[type-var]
@@ -142,6 +148,29 @@ def test_pages_come_from_the_database_oldest_first_with_counts(session: Session)
     assert counted.overdue == sum(item.urgency(late) == "overdue" for item in everything) > 0
     beyond = queue_page(session, c.vop_coordinator, page=9, page_size=3)
     assert beyond.items == [] and beyond.matching == 7  # a page past the end still says how many there are
+
+
+def test_filtered_pages_count_and_page_what_the_filters_keep(session: Session) -> None:
+    c = with_copies_accepted_on_other_days(session)
+    everything = coordinator_queue(session, c.vop_coordinator)
+    late = everything[2].due + timedelta(days=1)  # type: ignore[operator]
+    overdue = [item for item in everything if item.urgency(late) == "overdue"]
+    assert 0 < len(overdue) < len(everything)
+
+    def page(number: int, **wanted):  # type: ignore[no-untyped-def]
+        wanted = {k: frozenset(v) if isinstance(v, list) else v for k, v in wanted.items()}
+        return queue_page(
+            session, c.vop_coordinator, wanted=QueueFilter(**wanted), page=number, page_size=2, today=late
+        )
+
+    first, second = page(1, overdue_only=True), page(2, overdue_only=True)
+    assert (first.total, first.overdue, first.matching) == (7, len(overdue), len(overdue))
+    assert first.items + second.items == overdue[:4]  # oldest first, within what the filter keeps
+    kept = page(1, kinds=["payment"], text="visitor person")
+    assert kept.matching == 7 and kept.items == everything[:2]
+    none = page(1, kinds=["eoi", "plan"])
+    assert (none.items, none.total, none.matching) == ([], 7, 0)
+    assert page(4, kinds=["payment"]).items == everything[6:]
 
 
 def test_queue_costs_the_same_queries_for_one_or_many_exchanges(session: Session, engine: sa.Engine) -> None:
