@@ -66,7 +66,7 @@ st.header(_("Feedback and contact information"))
 st.markdown(
     _(
         "If you find a barrier on these pages, or need a document or a page in another format, tell "
-        "{who}. We answer within two weeks."
+        "{who}.."
     ).format(who=runs_it)
 )
 support_office_lines(support)
