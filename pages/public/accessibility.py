@@ -64,10 +64,9 @@ st.markdown(
 
 st.header(_("Feedback and contact information"))
 st.markdown(
-    _(
-        "If you find a barrier on these pages, or need a document or a page in another format, tell "
-        "{who}.."
-    ).format(who=runs_it)
+    _("If you find a barrier on these pages, or need a document or a page in another format, tell {who}.").format(
+        who=runs_it
+    )
 )
 support_office_lines(support)
 st.page_link("pages/public/contact.py", label=_("Write to the Support Office"), icon=":material/contact_support:")
