@@ -18,9 +18,9 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from domain.i18n import best_match, default_locale, normalise
+from services.public_address import public_url
 from services.sessions import LANGUAGE_COOKIE as COOKIE
 from services.sessions import LANGUAGE_PATH as PATH
-from services.settings import load_settings
 from web.session_cookie import cookie_path
 
 YEAR = 365 * 24 * 3600
@@ -41,7 +41,7 @@ def set_language(request: Request) -> Response:
         media_type="text/javascript",
         headers={"Cache-Control": "no-store"},
     )
-    secure = load_settings().public_url.lower().startswith("https://")
+    secure = public_url().lower().startswith("https://")
     response.set_cookie(COOKIE, locale, max_age=YEAR, path=cookie_path(), secure=secure, httponly=True, samesite="lax")
     return response
 

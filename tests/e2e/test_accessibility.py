@@ -23,9 +23,11 @@ from sqlmodel import select
 from db.engine import read_session, write_session
 from db.models import EOI, Exchange, Partnership
 from domain.enums import EOIState, Role, Side
+from domain.i18n import SHIPPED, SOURCE
 from services import eois
 from services.accounts import find_user
 from services.demo import DEMO_PASSWORD, seed_demo
+from services.sessions import LANGUAGE_COOKIE
 from tests.e2e.conftest import ARTIFACTS, Server, app_server, log_in, open_page, settle
 from ui.navigation import pages_for
 
@@ -184,4 +186,46 @@ def test_every_page_passes_axe_at_1280_and_360_px(demo: Demo, browser: Browser, 
             problems += _menu_problems(page, axe, role, width)
     finally:
         context.close()
+    assert not problems, f"{len(problems)} accessibility problems:\n" + "\n".join(problems)
+
+
+def _speak(username: str, locale: str | None) -> None:
+    """The account's saved language, which every later page load of that person follows."""
+    with write_session() as session:
+        user = find_user(session, username)
+        assert user is not None
+        user.locale = locale
+        session.add(user)
+        session.commit()
+
+
+@pytest.mark.parametrize("locale", [code for code in SHIPPED if code != SOURCE])
+def test_every_page_in_each_language_passes_axe_at_360_px(demo: Demo, browser: Browser, locale: str) -> None:
+    """Translations are longer than English and wrap differently: every page of every role again, on a
+    phone, in each shipped language; <html lang> says which (the 1280 px layout is checked in English)."""
+    base = demo.server.url
+    problems: list[str] = []
+    for role in (None, *ACCOUNTS):
+        context = browser.new_context(viewport={"width": 360, "height": 900})
+        context.set_default_timeout(20_000)
+        if role is None:  # an anonymous visitor's choice, remembered by the browser
+            context.add_cookies([{"name": LANGUAGE_COOKIE, "value": locale, "url": base}])
+        page = context.new_page()
+        axe = Axe()
+        try:
+            if role is not None:
+                _speak(ACCOUNTS[role], SOURCE)  # the login form in English, as log_in types its labels
+                log_in(page, base, ACCOUNTS[role], DEMO_PASSWORD)
+                _speak(ACCOUNTS[role], locale)
+            for _name, path in _urls(role, demo):
+                where = f"{locale} {role or 'anonymous'} /{path} at 360 px"
+                open_page(page, f"{base}/{path}")
+                settle(page)
+                if (lang := page.evaluate("() => document.documentElement.lang")) != locale:
+                    problems.append(f"{where}: <html lang> is {lang!r}")
+                problems += _axe_problems(page, axe, where) + _layout_problems(page, where)
+        finally:
+            context.close()
+            if role is not None:
+                _speak(ACCOUNTS[role], SOURCE)
     assert not problems, f"{len(problems)} accessibility problems:\n" + "\n".join(problems)
