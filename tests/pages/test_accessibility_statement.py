@@ -14,7 +14,13 @@ def test_statement_has_the_model_sections_and_this_instances_contact(sqlite_url:
     with write_session() as session:
         admin = f.admin(session)
         save_identity(
-            session=session, actor=admin, data=Identity(name="Alpine Support Office", email="help@alpine.example.eu")
+            session=session,
+            actor=admin,
+            data=Identity(
+                name="Alpine Support Office",
+                email="help@alpine.example.eu",
+                public_url="https://desk.alpine.example.eu",
+            ),
         )
     at = AppTest.from_file(APP, default_timeout=30).run()  # through the app: the page links to the contact page
     at.switch_page("pages/public/accessibility.py").run()
