@@ -81,7 +81,7 @@ def test_a_coordinator_of_its_partnership_manages_people_from_the_review_page(sq
     at.query_params["id"] = str(eoi.id)
     at.run()
     assert not at.exception, at.exception
-    assert "Colleagues" in [s.value for s in at.subheader]
+    assert "Colleagues" in [h.value for h in at.header]
     assert not any(e.label.startswith("Leave") for e in at.expander)  # coordinators do not leave organisations
     at.checkbox(key=f"roles_{ana.id}_contact_person").uncheck()
     at.button(key=f"FormSubmitter:roles_{ana.id}-Save the roles").click().run()
