@@ -13,6 +13,7 @@ from db.models import Exchange, Organisation, RulesVersion, User
 from db.types import id_of, utcnow
 from domain.errors import NotFound, ValidationFailed
 from domain.i18n import _
+from domain.labels import ORG_TYPE_LABELS
 from domain.rules import Rules, RulesError, country_name, parse_rules
 from services.exchanges import OPEN_STATES
 from services.permissions import require_admin
@@ -63,7 +64,7 @@ def rule_changes(before: Rules, after: Rules) -> list[RuleChange]:
         return ", ".join(sorted((country_name(c) for c in codes), key=str.casefold)) or "—"
 
     def types(values: frozenset) -> str:
-        return ", ".join(sorted(v.value for v in values)) or "—"
+        return ", ".join(sorted(ORG_TYPE_LABELS[v] for v in values)) or "—"
 
     rows = [
         (
