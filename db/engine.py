@@ -18,6 +18,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from db import change_stamp  # noqa: F401  (its session events move the token on every write of the work)
+
 SQLITE_BUSY_TIMEOUT_MS = 30_000  # a burst of writers queues for the lock instead of failing
 
 _engines: dict[str, Engine] = {}

@@ -546,3 +546,13 @@ class ExchangeTag(SQLModel, table=True):
     exchange_id: int = Field(foreign_key="exchange.id", primary_key=True)
     kind: str = Field(max_length=20, primary_key=True)
     value: str = Field(max_length=80, primary_key=True)
+
+
+class ChangeStamp(SQLModel, table=True):
+    """A token that changes, in the same transaction, whenever a table of one group is written
+    (see db/change_stamp.py): a process keeps what it read from those tables until the token moves."""
+
+    __tablename__ = "change_stamp"
+
+    name: str = Field(primary_key=True, max_length=20)
+    token: str = Field(max_length=40)

@@ -2,24 +2,30 @@
 
 Every kind of item is one SELECT of the same columns, read from covering indexes. The database
 counts them (one aggregate per kind, summed) and pages them (each kind cut to the end of the
-page, then one ORDER BY … LIMIT/OFFSET) in two queries: the final sort and the Python work stay at one
+page, then one ORDER BY … LIMIT/OFFSET) in one query: the final sort and the Python work stay at one
 page's size whatever the size of the programme; the counts read the waiting items' index entries.
+A page read once is kept by the process until the work's change stamp moves (db/change_stamp.py):
+a rerun while nothing changed reads one row.
 """
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import cache, lru_cache
 
 import sqlalchemy as sa
+from cachetools import TTLCache
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, func, select
 
+from db.change_stamp import current_token
 from db.functions import day_start
 from db.models import EOI, ActionPlan, ClosingReport, Document, Exchange, Organisation, Payment, Signature, User
 from db.types import UTCDateTime
 from domain.enums import DocumentKind, EOIState, ExchangeState, Party, Role, Side
+from domain.i18n import current_locale
 from domain.rules import Rules
 from domain.workflow import ACCOUNT_BOUND_STATES
 from services.rules import RulesLookup, rules_lookup
@@ -83,7 +89,7 @@ class QueueFilter:
 
 @dataclass(frozen=True)
 class QueuePage:
-    items: list[QueueItem]
+    items: tuple[QueueItem, ...]
     total: int  # everything waiting, whatever the filters
     overdue: int
     matching: int  # what the filters keep
@@ -364,20 +370,20 @@ def _oldest_first(q: sa.Subquery) -> list[sa.ColumnElement]:
 
 
 @lru_cache(maxsize=256)
-def _statements(
-    wanted: QueueFilter, versions: tuple[int, ...], limit: int | None, offset: int
-) -> tuple[sa.Select, sa.Select]:
-    """The two statements of one page, built once per process and shape of the page: the counts
-    (everything, what is overdue, what the filters keep) and the page's rows. Only the statements
-    are kept, never what they read: the Partnership and the day are bound at each execution.
+def _statement(wanted: QueueFilter, versions: tuple[int, ...], limit: int | None, offset: int) -> sa.Select:
+    """The one statement of a page, built once per process and shape of the page: the counts
+    (everything, what is overdue, what the filters keep) on every row, beside the page's rows, or
+    on a row of their own when the page is empty. Only the statement is kept, never what it reads:
+    the Partnership and the day are bound at each execution.
 
-    Each kind of item is sorted and cut to the rows up to the end of the page on its own, so
-    that the final sort holds a few pages' worth of rows instead of everything that waits."""
+    Each kind of item is read once (a CTE, materialized), counted, and sorted and cut to the rows
+    up to the end of the page on its own, so that the final sort holds a few pages' worth of rows
+    instead of everything that waits."""
     arms = _arms(names=bool(wanted.countries or wanted.needle), versions=versions)
     tallies, parts = [], []
     people = _people(wanted)
-    for kind, arm in arms:
-        one = arm.subquery(kind)
+    for number, (kind, arm) in enumerate(arms):
+        one = arm.cte(f"{kind}_{number}").prefix_with("MATERIALIZED")
         clauses = _matching(one, kind, wanted, versions, people)
         late, hit = _tally(_overdue(one, kind, versions)), _tally(*clauses)
         tallies.append(sa.select(func.count().label("n"), late.label("late"), hit.label("hit")).select_from(one))
@@ -388,14 +394,21 @@ def _statements(
             part = part.order_by(*_oldest_first(one)).limit(limit + offset)
         parts.append(sa.select(part.subquery()))
     tally = sa.union_all(*tallies).subquery("tally")
-    counts = sa.select(*(func.sum(column) for column in tally.c))
+    counts = sa.select(*(func.sum(column).label(f"all_{column.name}") for column in tally.c)).subquery("counts")
     if not parts:
-        return counts, sa.select(tally).where(sa.false())
-    page = sa.union_all(*parts).subquery("page")
-    rows = sa.select(page).order_by(*_oldest_first(page))
+        return sa.select(counts)
+    union = sa.union_all(*parts).subquery("page")
+    rows = sa.select(union).order_by(*_oldest_first(union))
     if limit is not None:
         rows = rows.limit(limit).offset(offset)
-    return counts, rows
+    page = rows.subquery("rows")
+    return sa.select(counts, page).select_from(counts).outerjoin(page, sa.true()).order_by(*_oldest_first(page))
+
+
+# Pages already read, per process: a page is read again only when the work's token moved (a
+# write anywhere, by any server), the day changed, or after five minutes whatever happens.
+_kept: TTLCache[tuple[object, ...], QueuePage] = TTLCache(maxsize=512, ttl=300)
+_kept_lock = threading.Lock()
 
 
 def queue_page(
@@ -407,29 +420,35 @@ def queue_page(
     page_size: int | None = None,
     today: date | None = None,
 ) -> QueuePage:
-    """One page of what waits on the user's Partnership, oldest first: the counts in one query,
-    the rows the filters keep in another (ORDER BY … LIMIT/OFFSET), the names of their
-    organisations in a third."""
+    """One page of what waits on the user's Partnership, oldest first: the counts and the rows
+    the filters keep (ORDER BY … LIMIT/OFFSET) in one query, the names of their organisations in
+    a second; a page read before is given again while nothing it reads has changed."""
     pid = user.partnership_id
     if user.role != Role.COORDINATOR or pid is None:
-        return QueuePage([], 0, 0, 0)
-    rules_of = rules_lookup(session)  # each exchange's deadlines: its frozen rules version
-    versions = tuple(sorted(rules_of.versions))
+        return QueuePage((), 0, 0, 0)
     today = today or datetime.now(UTC).date()
     wanted = wanted or QueueFilter()
-    bound = _bound(pid, rules_of, today)
+    key = (current_token(session), pid, wanted, page, page_size, today, current_locale())  # titles are text
+    with _kept_lock:
+        kept = _kept.get(key)
+    if kept is not None:
+        return kept
+    rules_of = rules_lookup(session)  # each exchange's deadlines: its frozen rules version
+    versions = tuple(sorted(rules_of.versions))
     offset = max(0, page - 1) * page_size if page_size is not None else 0
-    counts, rows_query = _statements(wanted, versions, page_size, offset)
-    total, overdue, matching = session.execute(counts, bound).one()
-    total, overdue, matching = int(total or 0), int(overdue or 0), int(matching or 0)
-    rows = session.execute(rows_query, bound).all() if matching else []
+    found = session.execute(_statement(wanted, versions, page_size, offset), _bound(pid, rules_of, today)).all()
+    total, overdue, matching = (int(found[0][n] or 0) for n in range(3))
+    rows = [row for row in found if getattr(row, "record_id", None) is not None]
     names = _organisations(session, {i for row in rows for i in (row.v_id, row.h_id) if i is not None})
-    return QueuePage([_item(row, names, rules_of(row)) for row in rows], total, overdue, matching)
+    result = QueuePage(tuple(_item(row, names, rules_of(row)) for row in rows), total, overdue, matching)
+    with _kept_lock:
+        _kept[key] = result
+    return result
 
 
 def coordinator_queue(session: Session, user: User, *, today: date | None = None) -> list[QueueItem]:
     """Everything waiting on the user's Partnership, oldest first (no page: for reminders and tests)."""
-    return queue_page(session, user, today=today).items
+    return list(queue_page(session, user, today=today).items)
 
 
 def _organisations(session: Session, ids: set[int]) -> dict[int, tuple[str, str]]:
