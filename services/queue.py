@@ -223,9 +223,11 @@ def _arms(*, names: bool = False, versions: tuple[int, ...] = ()) -> tuple[tuple
         plans_of(hosting, host_to_approve, ~(visiting & visitor_to_approve)),
     ]
 
-    def unsigned(party: Party, kinds: list[DocumentKind]) -> sa.Exists:
+    def unsigned(party: Party, kinds: list[DocumentKind]) -> sa.ColumnElement[bool]:
         signed = select(Signature.id).where(Signature.document_id == Document.id, Signature.party == party).exists()
-        return (
+        # A sub-select with LIMIT, not EXISTS: PostgreSQL would turn EXISTS into a join that reads
+        # every unsigned document of the programme; this way it looks up the few exchanges' own.
+        first = (
             select(Document.id)
             .where(
                 Document.exchange_id == Exchange.id,
@@ -233,8 +235,10 @@ def _arms(*, names: bool = False, versions: tuple[int, ...] = ()) -> tuple[tuple
                 col(Document.kind).in_(kinds),
                 ~signed,
             )
-            .exists()
+            .limit(1)
+            .scalar_subquery()
         )
+        return first.is_not(None)
 
     visitor_to_sign = unsigned(
         Party.VISITOR_PARTNERSHIP, [DocumentKind.COMMITMENT_TO_QUALITY, DocumentKind.FINANCIAL_AGREEMENT]
