@@ -5,12 +5,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+import httpx
 import pytest
 from playwright.sync_api import expect
 from sqlmodel import select
 
 from db.engine import read_session, write_session
 from db.models import NewsSubscriber
+from db.types import utcnow
+from services import news
 from tests import factories as f
 from tests.e2e.conftest import Server, open_page, settle
 from tests.smtp_catcher import SmtpCatcher
@@ -60,3 +63,29 @@ def test_news_double_opt_in_and_unsubscribe_through_smtp(server: Server, smtp: S
     expect(page.get_by_text("is unsubscribed").first).to_be_visible()
     with read_session() as session:
         assert session.exec(select(NewsSubscriber)).all() == []
+
+
+def test_one_click_unsubscribe_through_the_real_server(server: Server) -> None:
+    """RFC 8058: what a mail client sends for the List-Unsubscribe header, to the server as run."""
+    with write_session() as session:
+        f.admin(session)
+        for email in ("one@example.org", "two@example.org"):
+            session.add(NewsSubscriber(email=email, token_hash=email, confirmed_at=utcnow()))
+        session.commit()
+    address = f"{server.url}/{news.UNSUBSCRIBE_PATH}"
+    forged = httpx.post(address, params={"email": "two@example.org", "token": "0" * 32}, timeout=30)
+    assert forged.status_code == 404
+    opened = httpx.get(address, params={"email": "two@example.org", "token": news.manage_token("two@example.org")})
+    assert opened.status_code == 303 and "action=unsubscribe" in opened.headers["location"]
+    with read_session() as session:
+        assert len(session.exec(select(NewsSubscriber)).all()) == 2  # a scanner's GET and a forged POST change nothing
+    done = httpx.post(
+        address,
+        params={"email": "two@example.org", "token": news.manage_token("two@example.org")},
+        content="List-Unsubscribe=One-Click",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+        timeout=30,
+    )
+    assert done.status_code == 200 and done.text == "Unsubscribed.\n"
+    with read_session() as session:
+        assert [s.email for s in session.exec(select(NewsSubscriber))] == ["one@example.org"]
