@@ -191,14 +191,21 @@ def _person(session: Session, actor: User, user_id: int) -> tuple[User, Organisa
     return person, organisation
 
 
-def _invitation_mail(session: Session, person: User, organisation: Organisation, inviter: User) -> None:
+def send_invitations(session: Session, invitations: Iterable[tuple[User, str]], inviter: User) -> None:
+    """The invitation e-mail to each (person, their organisation's legal name), with a new one-time link valid
+    `CXC_INVITATION_DAYS`, in the person's language: one person invited here, or every new person of an import."""
     days = load_settings().invitation_days
+    for person, organisation_name in invitations:
+        _invitation_mail(session, person, organisation_name, inviter, days)
+
+
+def _invitation_mail(session: Session, person: User, organisation_name: str, inviter: User, days: int) -> None:
     token = issue_token(session, person, purpose=TokenPurpose.INVITATION, minutes=days * 24 * 60)
     notify(
         session,
         [person],
         subject=lambda: _("{inviter} invites you to {org} on CXC Desk").format(
-            inviter=inviter.full_name, org=organisation.legal_name
+            inviter=inviter.full_name, org=organisation_name
         ),
         body=lambda: _(
             "{inviter} added you to the people of {org} in CXC Desk, where ClusterXchange exchanges are run, "
@@ -206,7 +213,7 @@ def _invitation_mail(session: Session, person: User, organisation: Organisation,
             "once and expires in {days} days; after that, ask {inviter} to send the invitation again."
         ).format(
             inviter=inviter.full_name,
-            org=organisation.legal_name,
+            org=organisation_name,
             roles=roles_words(org_roles(person)),
             username=person.username,
             days=days,
@@ -214,6 +221,16 @@ def _invitation_mail(session: Session, person: User, organisation: Organisation,
         kind="invitation",
         link=f"accept_invitation?token={token}",
     )
+
+
+def roles_codes(roles: Iterable[OrgRole]) -> str:
+    """Roles as the audit writes them: "contact_person, signatory", or "colleague" for none."""
+    return ", ".join(sorted(roles)) or "colleague"
+
+
+def invitation_comment(organisation_name: str, roles: Iterable[OrgRole]) -> str:
+    """What the audit says of an invitation: "Cluster Porto Digital · contact_person, signatory"."""
+    return f"{organisation_name} · {roles_codes(roles)}"
 
 
 # --- invitations ---------------------------------------------------------------------------
@@ -294,9 +311,9 @@ def invite_checked(
         entity_type="user",
         entity_id=id_of(person),
         action=action,
-        comment=f"{organisation.legal_name} · {', '.join(sorted(chosen)) or 'colleague'}",
+        comment=invitation_comment(organisation.legal_name, chosen),
     )
-    _invitation_mail(session, person, organisation, actor)
+    send_invitations(session, [(person, organisation.legal_name)], actor)
     return person
 
 
@@ -333,7 +350,7 @@ def resend_invitation(*, session: Session, actor: User, user_id: int) -> User:
     person.invited_at = utcnow()
     session.add(person)
     append_event(session, actor=actor, entity_type="user", entity_id=id_of(person), action="resend_invitation")
-    _invitation_mail(session, person, organisation, actor)
+    send_invitations(session, [(person, organisation.legal_name)], actor)
     session.commit()
     return person
 
@@ -420,21 +437,29 @@ def change_roles(*, session: Session, actor: User, user_id: int, roles: Iterable
         entity_type="user",
         entity_id=id_of(person),
         action="change_org_roles",
-        comment=f"{', '.join(sorted(before)) or 'colleague'} → {', '.join(sorted(chosen)) or 'colleague'}",
+        comment=f"{roles_codes(before)} → {roles_codes(chosen)}",
     )
-    if person.invited_at is None:
-        notify(
-            session,
-            [person],
-            subject=lambda: _("Your roles in {org} changed").format(org=organisation.legal_name),
-            body=lambda: _("{actor} changed your roles in {org}: you are now {roles}.").format(
-                actor=actor.full_name, org=organisation.legal_name, roles=roles_words(chosen)
-            ),
-            kind="org_roles_changed",
-            link="my_organisation",
-        )
+    tell_roles_changed(session, person, organisation.legal_name, actor)
     session.commit()
     return person
+
+
+def tell_roles_changed(session: Session, person: User, organisation_name: str, actor: User) -> None:
+    """The e-mail to a person whose roles changed (here or by an import); an invitation not accepted yet is not
+    told (the person learns their roles when they join)."""
+    if person.invited_at is not None:
+        return
+    chosen = org_roles(person)
+    notify(
+        session,
+        [person],
+        subject=lambda: _("Your roles in {org} changed").format(org=organisation_name),
+        body=lambda: _("{actor} changed your roles in {org}: you are now {roles}.").format(
+            actor=actor.full_name, org=organisation_name, roles=roles_words(chosen)
+        ),
+        kind="org_roles_changed",
+        link="my_organisation",
+    )
 
 
 def _close(session: Session, person: User) -> None:

@@ -15,12 +15,13 @@ import streamlit as st
 
 from domain.errors import UploadRefused
 from domain.i18n import N_, Translated, _
-from services.imports.columns import Kind, columns_of, match_headers
+from services.imports.columns import Kind, column, columns_of, match_headers
 from services.imports.common import ADD, UNCHANGED, UPDATE, Checked, RowInput
 from services.imports.importer import check_rows, header_problems, remember_headers, remembered_headers, rows_of
 from services.imports.importer import template as import_template
 from services.imports.reading import SeveralSheets, Table, read_table
 from services.runtime import read_session
+from services.settings import load_settings
 from ui.actions import act
 
 if TYPE_CHECKING:
@@ -49,11 +50,19 @@ def templates(kind: Kind) -> None:
             "recognised, and other headers are matched by you below."
         )
     )
+    if kind == Kind.PEOPLE:
+        st.caption(
+            _(
+                "Each new person gets the invitation a contact person sends under Colleagues: an e-mail with a "
+                "one-time link to choose their password, valid {days} days. The column “{column}” gives their "
+                "roles; an organisation always keeps a contact person."
+            ).format(days=load_settings().invitation_days, column=_(column(Kind.PEOPLE, "role").label))
+        )
     left, right = st.columns(2)
-    for column, fmt in ((left, "csv"), (right, "xlsx")):
+    for place, fmt in ((left, "csv"), (right, "xlsx")):
         with read_session() as session:
             name, data, mime = import_template(session, kind, fmt)
-        column.download_button(
+        place.download_button(
             _("Template {name}").format(name=name),
             data=data,
             file_name=name,

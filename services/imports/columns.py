@@ -16,9 +16,9 @@ from functools import lru_cache
 
 from babel import Locale
 
-from domain.enums import ExchangeState, OrgType
-from domain.i18n import N_, _, current_locale
-from domain.labels import ORG_TYPE_LABELS
+from domain.enums import ExchangeState, OrgRole, OrgType
+from domain.i18n import N_, SHIPPED, _, in_language
+from domain.labels import ORG_ROLE_LABELS, ORG_TYPE_LABELS
 from domain.rules import Rules
 from domain.workflow import state_label
 from services.imports.reading import header_key
@@ -39,7 +39,22 @@ class Column:
     example: str = ""
 
     def keys(self) -> set[str]:
+        """The English headers: label, key and usual variants (`match_headers` adds the label in every language)."""
         return {header_key(self.label), header_key(self.key), *(header_key(a) for a in self.aliases)}
+
+
+def in_every_language(texts: Mapping[str, str]) -> dict[str, str]:
+    """header_key of each source text as every shipped language writes it -> the text's value.
+
+    English comes first, then each language in turn: a word that two languages give two meanings keeps the
+    first one. For tables read once per process (the catalogues do not change while it runs).
+    """
+    found: dict[str, str] = {}
+    for language in SHIPPED:
+        with in_language(language):
+            for text, value in texts.items():
+                found.setdefault(header_key(_(text)), value)
+    return found
 
 
 # States an exchange can be imported in: those a programme that ran on paper reaches without the
@@ -115,6 +130,13 @@ COLUMNS: dict[Kind, tuple[Column, ...]] = {
         Column("country", N_("Country"), False, ("Country code", "Organisation country"), "PT"),
         Column("registration_number", N_("VAT or registration number"), False, ("VAT", "VAT number", "VAT ID"), ""),
         Column("username", N_("User name"), False, ("Username", "Login"), ""),
+        Column(
+            "role",
+            N_("Role in the organisation"),
+            False,
+            ("Role", "Roles", "Organisation role", "Role in organisation", "Role in the organization"),
+            "",
+        ),
     ),
     Kind.EXCHANGES: (
         Column(
@@ -167,12 +189,21 @@ class HeaderMatch:
     duplicates: tuple[str, ...]  # our labels that two headers of the file match
 
 
+@lru_cache(maxsize=len(Kind))
+def known_headers(kind: Kind) -> dict[str, str]:
+    """header_key -> column key: each column's label in every shipped language (a template downloaded in
+    French reads back), then its English label, key and variants, which win over a translation."""
+    translated = in_every_language({c.label: c.key for c in COLUMNS[kind]})
+    return translated | {key: c.key for c in COLUMNS[kind] for key in c.keys()}
+
+
 def match_headers(kind: Kind, headers: Sequence[str], remembered: Mapping[str, str] | None = None) -> HeaderMatch:
-    """Each header of the file to one of our columns: by label or usual variant, else as a person mapped it before.
+    """Each header of the file to one of our columns: by label (in any shipped language) or usual variant, else
+    as a person mapped it before.
 
     `remembered` maps `header_key(header)` to a column key (the mapping step's choices; "" = leave out).
     """
-    known = {key: c.key for c in COLUMNS[kind] for key in c.keys()}
+    known = known_headers(kind)
     remembered = remembered or {}
     by_index: dict[int, str] = {}
     unknown: list[str] = []
@@ -219,15 +250,22 @@ def _plain(text: str) -> str:
     return key.replace("\x00", " ")
 
 
-@lru_cache(maxsize=4)
-def _country_names(locale: str = "en") -> dict[str, str]:
-    names = {_plain(name): code for code, name in Locale.parse(locale).territories.items() if len(code) == 2}
+@lru_cache(maxsize=1)
+def _country_names() -> dict[str, str]:
+    """Every country's name in every shipped language (English first: a name two languages give two countries
+    keeps its English meaning), then the usual variants."""
+    names: dict[str, str] = {}
+    for language in SHIPPED:
+        for code, name in Locale.parse(language).territories.items():
+            if len(code) == 2:
+                names.setdefault(_plain(name), code)
     names.update({_plain(k): v for k, v in COUNTRY_VARIANTS.items()})
     return names
 
 
 def country_code(value: str) -> str:
-    """ "pt", "PT", "Portugal", "Türkiye", "Turkey" -> the ISO code; anything else comes back as typed."""
+    """ "pt", "PT", "Portugal", "Türkiye", "Turkey", "Portogallo", "Niemcy" -> the ISO code; anything else comes
+    back as typed."""
     text = value.strip()
     if len(text) == 2 and text.isalpha():
         upper = text.upper()
@@ -235,30 +273,65 @@ def country_code(value: str) -> str:
     return _country_names().get(re.sub(r"\s+", " ", _plain(text)).strip(), text)
 
 
-@lru_cache(maxsize=8)
-def _org_types(locale: str) -> dict[str, str]:
-    """Labels in English and in the importing person's language (the cache is per language)."""
+@lru_cache(maxsize=1)
+def _org_types() -> dict[str, str]:
+    """Codes and labels in every shipped language."""
     # header_key drops a label's bracketed explanation: "Scaling-up support organisation (…)" is found by its words.
-    english = {header_key(ORG_TYPE_LABELS.source[t]): t.value for t in OrgType}
-    return (
-        english | {header_key(ORG_TYPE_LABELS[t]): t.value for t in OrgType} | {header_key(t): t.value for t in OrgType}
-    )
+    labels = in_every_language({ORG_TYPE_LABELS.source[t]: t.value for t in OrgType})
+    return labels | {header_key(t): t.value for t in OrgType}
 
 
 def org_type_code(value: str) -> str:
-    """The type's code for "cluster", "SME", "Large company" or the full label; else the value as typed."""
-    return _org_types(current_locale()).get(header_key(value), value.strip())
+    """The type's code for "cluster", "SME", "Large company", the full label or its translation ("Grande
+    entreprise"); else the value as typed."""
+    return _org_types().get(header_key(value), value.strip())
 
 
-@lru_cache(maxsize=8)
-def _states(locale: str) -> dict[str, str]:
-    english = {header_key(state_label(s)): s.value for s in ExchangeState}
-    labels = english | {header_key(_(state_label(s))): s.value for s in ExchangeState}
+@lru_cache(maxsize=1)
+def _states() -> dict[str, str]:
+    labels = in_every_language({state_label(s): s.value for s in ExchangeState})
     return labels | {header_key(s.value): s.value for s in ExchangeState}
 
 
 def state_code(value: str) -> str:
-    return _states(current_locale()).get(header_key(value), value.strip())
+    return _states().get(header_key(value), value.strip())
+
+
+# A person's roles in their organisation as the people template writes them (besides the roles' own labels).
+BOTH_ROLES, NO_ROLE = N_("both"), N_("Colleague")
+ROLE_VALUES = {
+    OrgRole.CONTACT_PERSON.value: frozenset({OrgRole.CONTACT_PERSON}),
+    OrgRole.SIGNATORY.value: frozenset({OrgRole.SIGNATORY}),
+    "both": frozenset(OrgRole),
+    "colleague": frozenset(),
+}
+
+
+@lru_cache(maxsize=1)
+def _role_words() -> dict[str, str]:
+    labels = {ORG_ROLE_LABELS.source[r]: r.value for r in OrgRole} | {BOTH_ROLES: "both", NO_ROLE: "colleague"}
+    return in_every_language(labels) | {header_key(code): code for code in ROLE_VALUES}
+
+
+def role_words() -> str:
+    """The accepted values of the role column, in the reader's language."""
+    return " | ".join(
+        [ORG_ROLE_LABELS[OrgRole.CONTACT_PERSON], ORG_ROLE_LABELS[OrgRole.SIGNATORY], _(BOTH_ROLES), _(NO_ROLE)]
+    )
+
+
+def org_roles_of(value: str) -> frozenset[OrgRole] | None:
+    """ "Contact person", "signatory", "both", "Colleague" or "Contact person, Signatory" (as the app lists
+    them), in any shipped language -> the roles; None when a part is none of these."""
+    roles: set[OrgRole] = set()
+    for part in re.split(r"[;,|/+&]", value):
+        if not part.strip():
+            continue
+        code = _role_words().get(header_key(part))
+        if code is None:
+            return None
+        roles |= ROLE_VALUES[code]
+    return frozenset(roles)
 
 
 DATE_FORMATS = (
@@ -290,7 +363,7 @@ def split_list(value: str) -> list[str]:
 def accepted_values(kind: Kind, key: str, rules: Rules) -> str:
     """The accepted values of a column, in words, from the rules in force (shown in the template's header)."""
     if key in {"country", "visitor_country", "host_country"}:
-        return _("a participating country: {codes} (or its English name)").format(
+        return _("a participating country: {codes} (or its name in one of the languages of CXC Desk)").format(
             codes=", ".join(rules.participating_countries)
         )
     if key == "org_type":
@@ -303,6 +376,16 @@ def accepted_values(kind: Kind, key: str, rules: Rules) -> str:
         return _("YYYY-MM-DD or DD/MM/YYYY")
     if key in {"visitor_partnership", "host_partnership"}:
         return _("acronym; empty: the Partnership you import for")
+    if key == "role":
+        return (
+            role_words()
+            + "; "
+            + _(
+                "empty: a person already in CXC Desk keeps their roles; a new person is contact person and "
+                "signatory when their organisation has no contact person (in CXC Desk or in this file), else a "
+                "colleague. An organisation always keeps a contact person."
+            )
+        )
     return ""
 
 

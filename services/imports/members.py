@@ -12,13 +12,14 @@ import re
 import secrets
 from dataclasses import dataclass
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
-from db.models import EOI, Organisation, Outbox, Partnership, User
-from db.types import id_of
-from domain.enums import OrgType, Role
+from db.models import EOI, Organisation, Partnership, User
+from db.types import id_of, utcnow
+from domain.enums import OrgRole, OrgType, Role
 from domain.errors import ValidationFailed
 from domain.i18n import _
+from domain.labels import ORG_ROLE_LABELS
 from domain.places import find_city
 from domain.validators import (
     choice_problem,
@@ -31,7 +32,8 @@ from domain.validators import (
 from forms.answers import check_value
 from forms.spec import FieldSpec, load_spec
 from services.accounts import hash_password, username_for
-from services.imports.columns import country_code, org_type_code, split_list
+from services.colleagues import invitation_comment, roles_codes, roles_words, send_invitations, tell_roles_changed
+from services.imports.columns import country_code, org_roles_of, org_type_code, role_words, split_list
 from services.imports.common import (
     ADD,
     UNCHANGED,
@@ -45,7 +47,7 @@ from services.imports.common import (
 )
 from services.imports.reading import header_key
 from services.payments import check_bank_account
-from services.public_address import public_url
+from services.permissions import org_roles
 
 PROFILE_SPEC = "organisation_profile"
 BANK_FIELDS = {"iban": "iban", "bic": "bic", "holder": "account_holder"}
@@ -59,12 +61,17 @@ class Lookups:
     by_number: dict[str, Organisation]
     users: dict[str, User]
     by_username: dict[str, User]
+    people: dict[int, list[User]]  # the active people of each organisation
     scope_members: set[int]  # organisations with an expression of interest to the import's Partnership
 
 
 def load_lookups(session: Session, scope: int | None) -> Lookups:
     organisations = list(session.exec(select(Organisation)))
     users = list(session.exec(select(User)))
+    people: dict[int, list[User]] = {}
+    for user in users:
+        if user.organisation_id is not None and user.is_active and user.role == Role.PARTICIPANT:
+            people.setdefault(user.organisation_id, []).append(user)
     members: set[int] = set()
     if scope is not None:
         members = set(session.exec(select(EOI.organisation_id).where(EOI.partnership_id == scope)))
@@ -73,6 +80,7 @@ def load_lookups(session: Session, scope: int | None) -> Lookups:
         by_number={number_key(o.registration_number): o for o in organisations if o.registration_number.strip()},
         users={u.email.lower(): u for u in users},
         by_username={u.username: u for u in users},
+        people=people,
         scope_members=members,
     )
 
@@ -275,16 +283,19 @@ class Person:
     organisation_id: int
     organisation_name: str
     username: str = ""
+    roles: frozenset[OrgRole] = frozenset(OrgRole)  # an organisation's contact person: both, as registration
 
 
 def add_people(ctx: Context, people: list[Person]) -> int:
-    """Participant accounts for imported people; each is told by e-mail to choose a password."""
+    """Participant accounts for imported people with their roles, each invited as a colleague is invited
+    (`colleagues.send_invitations`: an e-mail in their language with a one-time link to choose a password)."""
     if not people:
         return 0
     taken = set(ctx.session.exec(select(User.username)))
-    # Nobody knows this password: the person sets their own through "Forgot password". One hash
-    # for the whole import, as bcrypt costs a quarter of a second per hash on purpose.
+    # Nobody knows this password: the invitation's link sets one. One hash for the whole import, as
+    # bcrypt costs a quarter of a second per hash on purpose.
     unusable = hash_password(secrets.token_urlsafe(32))
+    now = utcnow()
     rows = []
     for person in people:
         username = person.username if person.username and person.username not in taken else ""
@@ -298,30 +309,30 @@ def add_people(ctx: Context, people: list[Person]) -> int:
                 "password_hash": unusable,
                 "role": Role.PARTICIPANT,
                 "organisation_id": person.organisation_id,
-                # As for everyone who was in an organisation before roles existed: contact person and signatory.
-                "is_contact_person": True,
-                "is_signatory": True,
+                "is_contact_person": OrgRole.CONTACT_PERSON in person.roles,
+                "is_signatory": OrgRole.SIGNATORY in person.roles,
+                "invited_at": now,  # an invitation until the link is used: sent again or withdrawn under Colleagues
             }
         )
     user_ids = insert_many(ctx.session, User, rows)
-    url = public_url()
-    mails = []
-    for user_id, row, person in zip(user_ids, rows, people, strict=True):
-        ctx.audit("user", user_id, "import", comment=person.organisation_name)
-        mails.append(
-            {
-                "to_email": row["email"],
-                "subject": _("Your account on CXC Desk"),
-                "body": _(
-                    "Hello {name},\n\n{org} takes part in ClusterXchange and your Partnership created the account "
-                    "“{username}” for you. Choose your password at {url}/reset_password (“Forgot password”) "
-                    "with this e-mail address, then log in."
-                ).format(name=row["full_name"], org=person.organisation_name, username=row["username"], url=url),
-                "kind": "account_imported",
-            }
-        )
-    insert_many(ctx.session, Outbox, mails)  # the outbox rows queue_mail would write, in one statement
+    for user_id, person in zip(user_ids, people, strict=True):
+        ctx.audit("user", user_id, "import", comment=invitation_comment(person.organisation_name, person.roles))
+    users: dict[int, User] = {}
+    for start in range(0, len(user_ids), 1000):  # IN lists of a size every database takes
+        chunk = user_ids[start : start + 1000]
+        users.update((id_of(u), u) for u in ctx.session.exec(select(User).where(col(User.id).in_(chunk))))
+    invitations = [(users[i], person.organisation_name) for i, person in zip(user_ids, people, strict=True)]
+    send_invitations(ctx.session, invitations, ctx.actor)
     return len(user_ids)
+
+
+@dataclass
+class PersonRow:
+    """What a checked row of people leads to (the payload `write_people` needs)."""
+
+    organisation: Organisation | None
+    user: User | None  # the account of this e-mail address, if there is one
+    roles: frozenset[OrgRole] | None  # None: an existing person keeps theirs
 
 
 def check_people(ctx: Context, rows: list[RowInput]) -> list[Checked]:
@@ -364,24 +375,128 @@ def check_people(ctx: Context, rows: list[RowInput]) -> list[Checked]:
             c.problem("email", _("This e-mail address belongs to a coordinator or administrator account."))
         elif user is not None and organisation is not None and user.organisation_id not in (None, organisation.id):
             c.problem("email", _("This person already belongs to another organisation in CXC Desk."))
-        c.payload = (organisation, user)
-        if user is None:
+        c.payload = PersonRow(organisation, user, _roles(c, user))
+        out.append(c)
+    _settle_roles(out, lookups)
+    for c in out:
+        row: PersonRow = c.payload
+        if row.user is None:
             c.action = ADD
         else:
-            same = user.full_name == " ".join(v["full_name"].split()) and user.organisation_id == (
-                organisation.id if organisation else None
+            same = (
+                row.user.full_name == " ".join(c.values["full_name"].split())
+                and row.user.organisation_id == (row.organisation.id if row.organisation else None)
+                and (row.roles is None or row.roles == org_roles(row.user))
             )
             c.action = UNCHANGED if same else UPDATE
-        out.append(c)
     return out
+
+
+def _roles(c: Checked, user: User | None) -> frozenset[OrgRole] | None:
+    """The roles the row's cell gives, or None when it is empty (or not understood: a problem of the row)."""
+    if not c.values["role"]:
+        return None
+    roles = org_roles_of(c.values["role"])
+    if roles is None:
+        c.problem(
+            "role",
+            _("“{value}” is not a role in an organisation; write one of: {words}, or leave it empty.").format(
+                value=c.values["role"][:40], words=role_words()
+            ),
+        )
+    elif user is not None and not user.is_active:
+        c.problem(
+            "role",
+            _(
+                "This person left their organisation or was removed, and their account is closed; invite them "
+                "again under Colleagues, or empty this cell."
+            ),
+        )
+    return roles
+
+
+def _settle_roles(checked: list[Checked], lookups: Lookups) -> None:
+    """The roles of new people whose cell is empty, and every organisation of the file left with a contact
+    person (one who has joined, when it had one)."""
+    by_organisation: dict[int, list[Checked]] = {}
+    for c in checked:
+        row: PersonRow = c.payload
+        if row.organisation is not None and not {"email", "organisation", "role"} & c.problems.keys():
+            by_organisation.setdefault(id_of(row.organisation), []).append(c)
+    for organisation_id, rows in by_organisation.items():
+        people = {id_of(u): u for u in lookups.people.get(organisation_id, [])}
+        after = {user_id: org_roles(u) for user_id, u in people.items()}
+        new: list[PersonRow] = []
+        for c in rows:
+            row = c.payload
+            if row.user is None:
+                new.append(row)
+            elif row.user.is_active:
+                after[id_of(row.user)] = row.roles if row.roles is not None else after.get(id_of(row.user), frozenset())
+        has_contact = any(OrgRole.CONTACT_PERSON in r for r in [*after.values(), *(p.roles or () for p in new)])
+        for c in rows:
+            row = c.payload
+            if row.user is None and row.roles is None:
+                # The first new person of an organisation without a contact person becomes one, as whoever
+                # registers an organisation does; the others are colleagues until someone gives them a role.
+                row.roles = frozenset() if has_contact else frozenset(OrgRole)
+                has_contact = True
+                c.values["role"] = roles_words(row.roles)
+        _keep_a_contact_person(rows, people, after)
+
+
+def _keep_a_contact_person(rows: list[Checked], people: dict[int, User], after: dict[int, frozenset[OrgRole]]) -> None:
+    """A problem on the rows that would leave their organisation without a contact person, or without one who
+    has joined when it had one (as under Colleagues: an invitation not accepted yet cannot manage anything)."""
+    contact = OrgRole.CONTACT_PERSON
+    organisation = rows[0].payload.organisation
+    joined_before = any(u.is_contact_person and u.invited_at is None for u in people.values())
+    joined_after = any(contact in after.get(user_id, ()) and u.invited_at is None for user_id, u in people.items())
+    any_after = any(contact in r for r in after.values()) or any(
+        c.payload.user is None and contact in c.payload.roles for c in rows
+    )
+    if any_after and (joined_after or not joined_before):
+        return
+    losing = [
+        c
+        for c in rows
+        if c.payload.user is not None
+        and id_of(c.payload.user) in people
+        and c.payload.user.is_contact_person
+        and contact not in after[id_of(c.payload.user)]
+    ]
+    for c in losing:
+        message = (
+            _(
+                "{name} is the last contact person of {org} who has joined CXC Desk (the others have not accepted "
+                "their invitation yet); keep this role until one of them has."
+            )
+            if any_after
+            else _(
+                "{name} is the last contact person of {org}; make another of its people contact person first (in "
+                "this file or under Colleagues)."
+            )
+        )
+        c.problem("role", message.format(name=c.payload.user.full_name, org=organisation.legal_name))
+    touching = [c for c in rows if c.payload.user is None or c.payload.roles is not None]
+    if not losing and touching:
+        touching[0].problem(
+            "role",
+            _("{org} would have no contact person; make one of its people “{role}” in this file.").format(
+                org=organisation.legal_name, role=ORG_ROLE_LABELS[contact]
+            ),
+        )
 
 
 def write_people(ctx: Context, checked: list[Checked]) -> tuple[int, int, int]:
     updated = 0
     new = []
     for c in checked:
-        organisation, user = c.payload
+        row: PersonRow = c.payload
+        organisation, user = row.organisation, row.user
+        assert organisation is not None  # checked: a row without one has a problem
         if user is None:
+            roles = row.roles if row.roles is not None else frozenset()
             new.append(
                 Person(
                     c.values["full_name"],
@@ -389,13 +504,21 @@ def write_people(ctx: Context, checked: list[Checked]) -> tuple[int, int, int]:
                     id_of(organisation),
                     organisation.legal_name,
                     c.values["username"],
+                    roles,
                 )
             )
         elif c.action == UPDATE:
+            before = org_roles(user)
             user.full_name = " ".join(c.values["full_name"].split())
             user.organisation_id = organisation.id
+            comment = organisation.legal_name
+            if row.roles is not None and row.roles != before:
+                user.is_contact_person = OrgRole.CONTACT_PERSON in row.roles
+                user.is_signatory = OrgRole.SIGNATORY in row.roles
+                comment += f" · {roles_codes(before)} → {roles_codes(row.roles)}"
+                tell_roles_changed(ctx.session, user, organisation.legal_name, ctx.actor)
             ctx.session.add(user)
-            ctx.audit("user", id_of(user), "import_update", comment=organisation.legal_name)
+            ctx.audit("user", id_of(user), "import_update", comment=comment)
             updated += 1
     return add_people(ctx, new), updated, 0
 

@@ -13,7 +13,7 @@ from sqlmodel import func, select
 from streamlit.testing.v1 import AppTest
 
 from db.engine import read_session, write_session
-from db.models import Organisation
+from db.models import Organisation, Outbox, User
 from db.types import id_of
 from tests import factories as f
 
@@ -152,3 +152,43 @@ def test_ten_thousand_rows_are_previewed_and_imported_from_the_page(sqlite_url: 
     assert not at.exception, at.exception
     assert at.success[0].value == "10000 organisations added, 0 updated, 0 unchanged"
     assert _organisations() == 10_000
+
+
+def test_people_are_previewed_with_the_roles_they_will_get_and_imported_with_an_invitation(sqlite_url: str) -> None:
+    from services.imports.columns import Kind, match_headers
+    from services.imports.importer import rows_of, run_import
+    from services.imports.reading import read_table
+
+    with write_session() as session:
+        admin = f.admin(session)
+        coordinator = f.coordinator(session, admin, id_of(f.partnership(session, admin, "PD")))
+        table = read_table("members.csv", GOOD.encode())
+        rows = rows_of(Kind.ORGANISATIONS, table, match_headers(Kind.ORGANISATIONS, table.headers))
+        run_import(session=session, actor=coordinator, kind=Kind.ORGANISATIONS, rows=rows)
+        at = AppTest.from_file(APP, default_timeout=60)
+        f.log_in(at, session, coordinator)
+    at.run()
+    at.switch_page("pages/imports/imports.py").run()
+    at.selectbox(key="import_kind").set_value(Kind.PEOPLE).run()
+    captions = " ".join(c.value for c in at.caption)
+    assert "an e-mail with a one-time link to choose their password, valid 7 days" in captions
+    assert "an organisation always keeps a contact person" in captions
+    people = "Full name;E-mail;Organisation;Country\nBruno Costa;bruno@example.eu;Lyon Urban Tech;FR\n"
+    at.session_state["import_upload"] = (
+        "people.csv",
+        (people + "Carla Dias;carla@example.eu;Lyon Urban Tech;FR\n").encode(),
+    )
+    at.run()
+    assert not at.exception, at.exception
+    # The empty role cells as they will be stored: Lyon has no contact person, so its first new person is one.
+    assert list(at.dataframe[0].value["Role in the organisation"]) == ["Contact person, Signatory", "Colleague"]
+    at.button(key="import_confirm").click().run()
+    assert not at.exception, at.exception
+    assert at.success[0].value == "2 people added, 0 updated, 0 unchanged"
+    with read_session() as session:
+        stored = {
+            u.email: (u.is_contact_person, u.is_signatory, u.invited_at is not None) for u in session.exec(select(User))
+        }
+        invited = session.exec(select(Outbox.to_email).where(Outbox.kind == "invitation")).all()
+    assert stored["bruno@example.eu"] == (True, True, True) and stored["carla@example.eu"] == (False, False, True)
+    assert sorted(invited) == ["bruno@example.eu", "carla@example.eu"]
