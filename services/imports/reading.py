@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
 import unicodedata
 import zipfile
@@ -139,11 +140,29 @@ def _looks_binary(text: str) -> bool:
     return controls > max(2, len(sample) // 100)
 
 
-def separator_of(header_line: str) -> str:
-    """The separator that splits the header row most: ';' (European Excel), ',' or a tab."""
-    counts = {sep: len(next(csv.reader([header_line], delimiter=sep))) for sep in SEPARATORS}
-    best = max(SEPARATORS, key=lambda sep: counts[sep])
-    return best if counts[best] > 1 else ","
+SAMPLE_RECORDS = 20
+
+
+def separator_of(text: str) -> str:
+    """The separator of a CSV text: ';' (European Excel), ',' or a tab. The one that splits the
+    first records into the same number of cells, more than one, wins (the most cells if several
+    do); a header whose notes hold commas, saved again by Excel with ';', splits the header row
+    more by ',' than by ';' but not the rows under it. Without such a separator, the one that
+    splits the header row most."""
+    head = text[:65_536]
+    cells: dict[str, list[int]] = {}
+    for sep in SEPARATORS:
+        try:
+            records = list(itertools.islice(csv.reader(io.StringIO(head, newline=""), delimiter=sep), SAMPLE_RECORDS))
+        except csv.Error:
+            records = []
+        cells[sep] = [len(record) for record in records if any(cell.strip() for cell in record)]
+    even = [sep for sep in SEPARATORS if len(set(cells[sep])) == 1 and cells[sep][0] > 1 and len(cells[sep]) > 1]
+    if even:
+        return max(even, key=lambda sep: cells[sep][0])
+    first = {sep: cells[sep][0] if cells[sep] else 0 for sep in SEPARATORS}
+    best = max(SEPARATORS, key=lambda sep: first[sep])
+    return best if first[best] > 1 else ","
 
 
 def _read_csv(content: bytes) -> Table:
@@ -153,8 +172,7 @@ def _read_csv(content: bytes) -> Table:
         raise UploadRefused(_("The file's text cannot be read; save it as CSV UTF-8 and upload it again.")) from None
     if _looks_binary(text):
         raise UploadRefused(_("This is not a CSV or XLSX file (it holds binary data); upload a spreadsheet."))
-    first_line = next((line for line in text.splitlines() if line.strip()), "")
-    separator = separator_of(first_line)
+    separator = separator_of(text)
     try:
         records = list(csv.reader(io.StringIO(text, newline=""), delimiter=separator))
     except csv.Error as exc:

@@ -135,3 +135,30 @@ def test_values_are_read_in_every_language_whatever_the_language_of_the_person_i
             assert state_code(state) == "paid", (language, state)
     assert country_code("osterreich") == "AT" and country_code("WŁOCHY") == "IT"  # case and accents aside
     assert country_code("Narnia") == "Narnia"
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "de"])
+def test_a_template_saved_again_with_semicolons_imports(session: Session, language: str) -> None:
+    """What European Excel writes when a person saves the template as CSV: ';' between cells,
+    quotes only around cells that hold a ';', so the headers' notes, which hold commas, unquoted."""
+    admin = f.admin(session)
+    comma_file, headers = filled(
+        language,
+        session,
+        Kind.ORGANISATIONS,
+        {"legal_name": "Cluster Sud, Lda", "country": "PT", "city": "Porto", "org_type": "cluster"},
+    )
+    assert any("," in header for header in headers)  # what made the header row split more by ','
+    rows = list(csv.reader(io.StringIO(comma_file.decode())))
+    out = io.StringIO()
+    csv.writer(out, delimiter=";").writerows(rows)
+    semicolon_file = out.getvalue()
+    assert semicolon_file.splitlines()[0].count(",") > semicolon_file.splitlines()[0].count(";")
+    table = read_table("saved-by-excel.csv", semicolon_file.encode())
+    assert table.headers == tuple(headers) and table.rows[0].cells[0] == "Cluster Sud, Lda"
+    match = match_headers(Kind.ORGANISATIONS, table.headers)
+    summary = run_import(
+        session=session, actor=admin, kind=Kind.ORGANISATIONS, rows=rows_of(Kind.ORGANISATIONS, table, match)
+    )
+    assert summary.added == 1
+    assert [o.legal_name for o in session.exec(select(Organisation))] == ["Cluster Sud, Lda"]
