@@ -19,6 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TypeVar
 
+from babel import Locale
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_currency, format_decimal
 
@@ -142,12 +143,19 @@ class Translated(Mapping[K, str]):
         return len(self.source)
 
 
-def money(cents: int, locale: str | None = None) -> str:
-    return format_currency(cents / 100, "EUR", locale=locale or current_locale())
+def money(cents: int, locale: str | None = None, *, whole: bool = False) -> str:
+    """Euros as the language writes them (€1,100.00 · 1.100,00 €); `whole`: no cents when there are none (€900)."""
+    locale = locale or current_locale()
+    if whole and cents % 100 == 0:
+        pattern = Locale.parse(locale).currency_formats["standard"].pattern.split(";")[0].replace(".00", "")
+        return format_currency(cents // 100, "EUR", format=pattern, locale=locale, currency_digits=False)
+    return format_currency(cents / 100, "EUR", locale=locale)
 
 
-def number(value: float, locale: str | None = None) -> str:
-    return format_decimal(value, locale=locale or current_locale())
+def number(value: float, locale: str | None = None, *, digits: int | None = None) -> str:
+    """A number as the language writes it (1,198.8 · 1.198,8 · 1 198,8); `digits`: exactly that many decimals."""
+    pattern = None if digits is None else "#,##0" + ("." + "0" * digits if digits else "")
+    return format_decimal(value, format=pattern, locale=locale or current_locale())
 
 
 def day(value: date, locale: str | None = None) -> str:

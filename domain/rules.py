@@ -8,17 +8,20 @@ from `services.rules.rules_in_force`; the bundled `rules.toml` only seeds versio
 from __future__ import annotations
 
 import calendar
+import re
 import tomllib
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
+from typing import Any
 
 import holidays
 from babel import Locale
 from babel.dates import format_date
 
 from domain.enums import OrgType
-from domain.i18n import N_, _, current_locale, ngettext
+from domain.i18n import N_, _, current_locale, money, ngettext, number
 
 
 class RulesError(ValueError):
@@ -348,6 +351,9 @@ class LumpSum:
     halved_because: tuple[str, ...]
     cap_eur: int
     cap_applied: bool
+    # The thresholds that halved it (None: not known, e.g. a breakdown frozen before they were kept).
+    full_rate_working_days: int | None = None
+    halving_distance_km: float | None = None
 
     @property
     def amount_eur(self) -> float:
@@ -364,7 +370,33 @@ class LumpSum:
             "cap_eur": self.cap_eur,
             "cap_applied": self.cap_applied,
             "rates_version": self.rates_version,
+            "full_rate_working_days": self.full_rate_working_days,
+            "halving_distance_km": self.halving_distance_km,
         }
+
+    @classmethod
+    def from_breakdown(cls, breakdown: Mapping[str, Any]) -> LumpSum | None:
+        """The lump sum an exchange keeps as its breakdown (`as_dict`), or None when the breakdown lacks a figure."""
+        try:
+            distance = breakdown.get("distance_km")
+            days, limit = breakdown.get("full_rate_working_days"), breakdown.get("halving_distance_km")
+            if days is None or limit is None:  # frozen before the thresholds were kept: read them from the reasons
+                days, limit = _thresholds(breakdown.get("halved_because") or ())
+            return cls(
+                amount_cents=round(float(breakdown["amount_eur"]) * 100),
+                rates_version=str(breakdown.get("rates_version", "")),
+                host_country=str(breakdown["host_country"]),
+                host_rate_eur=int(breakdown["host_rate_eur"]),
+                working_days=int(breakdown["working_days"]),
+                distance_km=None if distance is None else float(distance),
+                halved_because=tuple(breakdown.get("halved_because") or ()),
+                cap_eur=int(breakdown["cap_eur"]),
+                cap_applied=bool(breakdown["cap_applied"]),
+                full_rate_working_days=None if days is None else int(days),
+                halving_distance_km=None if limit is None else float(limit),
+            )
+        except (KeyError, TypeError, ValueError):
+            return None
 
     def explain(self) -> str:
         """One line, e.g. "France €900 · 4 working days < 5 → halved · €450": in English, as it is frozen
@@ -377,6 +409,61 @@ class LumpSum:
         amount = self.amount_cents / 100
         parts.append(f"€{amount:,.0f}" if amount == int(amount) else f"€{amount:,.2f}")
         return " · ".join(parts)
+
+    def explained(self) -> str:
+        """The line of `explain` in the reader's language, with the reader's way of writing money and numbers,
+        e.g. "Frankreich 900 € · 4 Arbeitstage < 5 → halbiert · 450 €"."""
+        parts = [f"{country_name(self.host_country)} {money(self.host_rate_eur * 100, whole=True)}"]
+        if self.cap_applied:
+            parts.append(_("capped at {cap}").format(cap=money(self.cap_eur * 100, whole=True)))
+        reasons = self._reasons()
+        if len(reasons) == 2:  # two reasons still halve once: say so once
+            parts.append(_("{first} and {second} → halved").format(first=reasons[0], second=reasons[1]))
+        elif reasons:
+            parts.append(_("{reason} → halved").format(reason=reasons[0]))
+        parts.append(money(self.amount_cents, whole=True))
+        return " · ".join(parts)
+
+    def _reasons(self) -> list[str]:
+        reasons = []
+        if self.full_rate_working_days is not None and self.working_days < self.full_rate_working_days:
+            reasons.append(
+                ngettext(
+                    "{count} working day < {minimum}", "{count} working days < {minimum}", self.working_days
+                ).format(count=number(self.working_days), minimum=number(self.full_rate_working_days))
+            )
+        if (
+            self.halving_distance_km is not None
+            and self.distance_km is not None
+            and self.distance_km < self.halving_distance_km
+        ):
+            reasons.append(
+                _("{distance} km < {limit} km").format(
+                    distance=number(self.distance_km, digits=0), limit=number(self.halving_distance_km, digits=0)
+                )
+            )
+        return reasons
+
+
+def explain_breakdown(breakdown: Mapping[str, Any]) -> str:
+    """How an exchange's lump sum was computed, in the reader's language; a breakdown this cannot read shows
+    the English line frozen with it."""
+    amount = LumpSum.from_breakdown(breakdown)
+    if amount is None or len(amount._reasons()) != len(amount.halved_because):
+        return str(breakdown.get("explained", ""))
+    return amount.explained()
+
+
+def _thresholds(reasons: Iterable[str]) -> tuple[int | None, float | None]:
+    """The thresholds named in the English reasons of an older breakdown ("4 working days < 5", "12 km < 50 km")."""
+    days: int | None = None
+    limit: float | None = None
+    for reason in reasons:
+        if match := re.fullmatch(r"\d+ working days < (\d+)", reason):
+            days = int(match.group(1))
+        elif match := re.fullmatch(r"[\d,.]+ km < ([\d,.]+) km", reason):
+            limit = float(match.group(1).replace(",", ""))
+    return days, limit
 
 
 def lump_sum(rules: Rules, *, host_country: str, working_day_count: int, distance_km: float | None) -> LumpSum:
@@ -403,6 +490,8 @@ def lump_sum(rules: Rules, *, host_country: str, working_day_count: int, distanc
         tuple(reasons),
         rules.cap_eur,
         rate > rules.cap_eur,
+        rules.full_rate_working_days,
+        rules.halving_distance_km,
     )
 
 

@@ -17,7 +17,7 @@ from domain.enums import Action, ExchangeState, Party
 from domain.i18n import N_, _, day, moment, money
 from domain.labels import ORG_TYPE_LABELS, PARTY_LABELS
 from domain.quote import QuoteError
-from domain.rules import Rules, country_name
+from domain.rules import Rules, country_name, explain_breakdown
 from domain.workflow import state_label
 from services import documents, exchanges, payments, reports
 from services.comments import MAX_COMMENT, add_comment
@@ -106,7 +106,7 @@ def header(view: ExchangeView) -> None:
     if exchange.lump_sum_cents is not None:
         breakdown = exchange.lump_sum_breakdown
         st.markdown(
-            f"**{_('Lump sum')}:** {money(exchange.lump_sum_cents)}  \n{breakdown.get('explained', '')} "
+            f"**{_('Lump sum')}:** {money(exchange.lump_sum_cents)}  \n{explain_breakdown(breakdown)} "
             f"({_('rates')} {breakdown.get('rates_version', '')})"
         )
     if exchange.message:
@@ -229,7 +229,7 @@ def _quote_preview(view: ExchangeView, dates: Any) -> None:
             preview = exchanges.exchange_quote(
                 session, view.exchange, date.fromisoformat(dates[0]), date.fromisoformat(dates[1])
             )
-            st.info(_("Lump sum for these dates: {line}").format(line=preview.explain()), icon=":material/euro:")
+            st.info(_("Lump sum for these dates: {line}").format(line=preview.explained()), icon=":material/euro:")
         except (QuoteError, ValueError) as exc:
             st.warning(str(exc), icon=":material/location_off:")
 
