@@ -18,10 +18,9 @@ from typing import Any
 
 import holidays
 from babel import Locale
-from babel.dates import format_date
 
 from domain.enums import OrgType
-from domain.i18n import N_, _, current_locale, money, ngettext, number
+from domain.i18n import N_, _, current_locale, day_span, long_day, money, ngettext, number
 
 
 class RulesError(ValueError):
@@ -229,16 +228,32 @@ def visitor_once_problem(previous_visits: int) -> str | None:
 # --- dates --------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=256)
-def _holidays(country: str, year: int) -> dict[date, str]:
+@lru_cache(maxsize=512)
+def _holidays(country: str, year: int, language: str) -> dict[date, str]:
     try:
-        return dict(holidays.country_holidays(country, years=year, language="en_US"))
+        return dict(holidays.country_holidays(country, years=year, language=language))
     except (NotImplementedError, KeyError):
         return {}
 
 
-def public_holiday(day: date, country: str) -> str | None:
-    return _holidays(country, day.year).get(day)
+@lru_cache(maxsize=512)
+def _holiday_language(country: str, locale: str) -> str:
+    """The language of a country's holiday names closest to the reader's ("it" → "it_IT"), else English."""
+    try:
+        supported = holidays.country_holidays(country).supported_languages
+    except (NotImplementedError, KeyError):
+        return "en_US"
+    for language in (locale, f"{locale}_{country}"):
+        if language in supported:
+            return language
+    same = [language for language in supported if language.split("_")[0] == locale]
+    return same[0] if same else "en_US"
+
+
+def public_holiday(day: date, country: str, locale: str | None = None) -> str | None:
+    """The name of the public holiday on `day` in `country`, in the reader's language where the country's holiday
+    data has it (else in English); None on a day that is not one."""
+    return _holidays(country, day.year, _holiday_language(country, locale or current_locale())).get(day)
 
 
 def working_days(start: date, end: date, country: str) -> list[date]:
@@ -246,7 +261,7 @@ def working_days(start: date, end: date, country: str) -> list[date]:
     days = []
     current = start
     while current <= end:
-        if current.weekday() < 5 and public_holiday(current, country) is None:
+        if current.weekday() < 5 and public_holiday(current, country, "en") is None:
             days.append(current)
         current += timedelta(days=1)
     return days
@@ -287,43 +302,42 @@ def last_allowed_day(start: date, rules: Rules) -> date:
     return add_months(start, rules.max_months) - timedelta(days=1)
 
 
-def _long_day(value: date, with_year: bool = True) -> str:
-    return format_date(value, format="d MMMM y" if with_year else "d MMMM", locale=current_locale())
-
-
-def _span(start: date, end: date) -> str:
-    if start.year == end.year and start.month == end.month:
-        return f"{start.day}–{_long_day(end)}"
-    return f"{_long_day(start, with_year=start.year != end.year)} – {_long_day(end)}"
-
-
 def exchange_dates_problem(start: date, end: date, host_country: str, rules: Rules) -> str | None:
     """Why these exchange dates (travel excluded) do not fit the programme, or None."""
     if end < start:
         return _("The last day ({end}) is before the first day ({start}).").format(
-            end=end.isoformat(), start=start.isoformat()
+            end=long_day(end), start=long_day(start)
         )
     latest = last_allowed_day(start, rules)
     if end > latest:
-        return _(
+        return ngettext(
             "An exchange lasts at most {n} month, consecutive: starting on {start}, "
-            "the last day can be {latest} at the latest."
-        ).format(n=rules.max_months, start=start.isoformat(), latest=latest.isoformat())
+            "the last day can be {latest} at the latest.",
+            "An exchange lasts at most {n} months, consecutive: starting on {start}, "
+            "the last day can be {latest} at the latest.",
+            rules.max_months,
+        ).format(n=rules.max_months, start=long_day(start), latest=long_day(latest))
     count = len(working_days(start, end, host_country))
     if count >= rules.min_working_days:
         return None
     holidays_in_span = [
-        _("{day} is {holiday}").format(day=_long_day(d, with_year=False), holiday=name)
+        _("{day} is {holiday}").format(day=long_day(d, with_year=False), holiday=name)
         for d in _dates(start, end)
         if d.weekday() < 5 and (name := public_holiday(d, host_country))
     ]
-    why = " (" + _("{holidays}, a public holiday there").format(holidays="; ".join(holidays_in_span)) + ")"
+    why = (
+        " ("
+        + ngettext(
+            "{holidays}, a public holiday there", "{holidays}, public holidays there", len(holidays_in_span)
+        ).format(holidays="; ".join(holidays_in_span))
+        + ")"
+    )
     return ngettext(
         "{span} in {country} has {count} working day{why}; an exchange needs at least {minimum}.",
         "{span} in {country} has {count} working days{why}; an exchange needs at least {minimum}.",
         count,
     ).format(
-        span=_span(start, end),
+        span=day_span(start, end),
         country=country_name(host_country),
         count=count,
         why=why if holidays_in_span else "",

@@ -34,7 +34,7 @@ from db.models import EOI, Exchange, InstanceSetting, NewsDelivery, NewsItem, Ne
 from db.types import id_of, utcnow
 from domain.enums import OutboxState
 from domain.errors import NotFound, PermissionDenied, ValidationFailed
-from domain.i18n import _
+from domain.i18n import _, ngettext
 from domain.validators import email_problem, normalise_email
 from services.outbox import queue_mail
 from services.permissions import news_scope, require_admin
@@ -86,9 +86,11 @@ def subscribe(session: Session, email: str) -> None:
     if sent_today >= CONFIRMATIONS_PER_DAY:
         raise ValidationFailed(
             {
-                "email": _("We have sent {n} confirmation e-mails to this address today; please look for them.").format(
-                    n=CONFIRMATIONS_PER_DAY
-                )
+                "email": ngettext(
+                    "We have sent {n} confirmation e-mail to this address today; please look for it.",
+                    "We have sent {n} confirmation e-mails to this address today; please look for them.",
+                    CONFIRMATIONS_PER_DAY,
+                ).format(n=CONFIRMATIONS_PER_DAY)
             }
         )
     token = secrets.token_urlsafe(32)

@@ -14,7 +14,7 @@ import streamlit as st
 from sqlmodel import Session
 
 from domain.enums import Action, ExchangeState, Party
-from domain.i18n import N_, _, day, moment, money
+from domain.i18n import N_, _, day, long_day, moment, money
 from domain.labels import ORG_TYPE_LABELS, PARTY_LABELS
 from domain.quote import QuoteError
 from domain.rules import Rules, country_name, explain_breakdown
@@ -352,7 +352,7 @@ def documents_to_sign(view: ExchangeView, user: User) -> None:
             for party, signature in signed.items():
                 st.markdown(
                     f":material/draw: **{PARTY_LABELS[party]}**: {signature.typed_name}, "
-                    f"{signature.signed_at.strftime('%Y-%m-%d %H:%M')} UTC"
+                    + _("{when} UTC").format(when=moment(signature.signed_at))
                 )
             for party in view.to_sign.get(document.id or 0, []):
                 _signing_form(view, user, document, party)
@@ -623,14 +623,18 @@ def payment_state(view: ExchangeView) -> None:
     if payment is None:
         return
     state_words = {"ordered": _("ordered"), "exported": _("sent to the bank"), "paid": _("paid")}[payment.state.value]
+    amount = money(payment.amount_cents)
     if payment.paid_at:
-        when = f" {_('on')} {payment.paid_at.date().isoformat()}"
+        line = _("Lump sum {amount}: {state} on {day}").format(
+            amount=amount, state=state_words, day=long_day(payment.paid_at.date())
+        )
+    elif payment.due_date:
+        line = _("Lump sum {amount}: {state}, due by {day}").format(
+            amount=amount, state=state_words, day=long_day(payment.due_date)
+        )
     else:
-        when = f", {_('due by')} {day(payment.due_date)}" if payment.due_date else ""
-    st.success(
-        _("Lump sum {amount}: {state}{when}").format(amount=money(payment.amount_cents), state=state_words, when=when),
-        icon=":material/payments:",
-    )
+        line = _("Lump sum {amount}: {state}").format(amount=amount, state=state_words)
+    st.success(line, icon=":material/payments:")
 
 
 def cancel(view: ExchangeView, user: User) -> None:

@@ -1,7 +1,7 @@
 import streamlit as st
 
 from domain.enums import OutboxState, Role
-from domain.i18n import _, moment
+from domain.i18n import _, moment, ngettext
 from services.mailer import deliver_configured, retry_failed
 from services.queries import outbox_counts, outbox_page
 from services.runtime import read_session
@@ -54,15 +54,19 @@ with read_session() as session:
 failed = [m for m in mails if m.state == OutboxState.FAILED]
 if failed:
     st.warning(
-        _("{n} e-mails could not be delivered. Mend the address or the SMTP settings, then send them again.").format(
-            n=len(failed)
-        ),
+        ngettext(
+            "{n} e-mail could not be delivered. Mend the address or the SMTP settings, then send it again.",
+            "{n} e-mails could not be delivered. Mend the address or the SMTP settings, then send them again.",
+            len(failed),
+        ).format(n=len(failed)),
         icon=":material/error:",
     )
     if st.button(_("Send the failed e-mails again"), key="retry_failed"):
         act(
             lambda s: retry_failed(s, [m.id for m in failed], actor=admin),
-            success=lambda again: _("{n} e-mails queued again.").format(n=again),
+            success=lambda again: ngettext("{n} e-mail queued again.", "{n} e-mails queued again.", again).format(
+                n=again
+            ),
             rerun=True,
         )
 if not mails:

@@ -203,7 +203,10 @@ if tabs[-1].open:
 
             def report(done: int, all_rows: int) -> None:
                 bar.progress(
-                    done / all_rows if all_rows else 1.0, text=_("{done} of {all} rows").format(done=done, all=all_rows)
+                    done / all_rows if all_rows else 1.0,
+                    text=ngettext("{done} of {all} row", "{done} of {all} rows", all_rows).format(
+                        done=done, all=all_rows
+                    ),
                 )
 
             with read_session() as session:
