@@ -195,9 +195,8 @@ def from_texts(*, parties: tuple[Party, ...], plan: bool = False, amount: bool =
     ) -> DocumentContent:
         t = texts[kind.value]
         title = t["title"]
-        subtitle = (
-            f"{ctx.visitor.legal_name} → {ctx.host.legal_name} · {_('exchange')} {ctx.exchange.id} · "
-            f"{_('action plan version')} {ctx.plan.version}"
+        subtitle = _("{visitor} → {host} · exchange {id} · action plan version {version}").format(
+            visitor=ctx.visitor.legal_name, host=ctx.host.legal_name, id=ctx.exchange.id, version=ctx.plan.version
         )
         sections = _text_sections(ctx, t, parties, plan, amount, details)
         for language in second_languages(ctx, parties):
@@ -221,7 +220,9 @@ def closing_report(
     return DocumentContent(
         ref,
         _("Closing report"),
-        f"{ctx.visitor.legal_name} → {ctx.host.legal_name} · {_('exchange')} {ctx.exchange.id}",
+        _("{visitor} → {host} · exchange {id}").format(
+            visitor=ctx.visitor.legal_name, host=ctx.host.legal_name, id=ctx.exchange.id
+        ),
         version,
         [
             Section(_("The parties"), rows=party_rows(ctx)),
@@ -252,7 +253,9 @@ def payment_confirmation(
     return DocumentContent(
         ref,
         _("Payment confirmation"),
-        f"{visitor.legal_name} → {ctx.host.legal_name} · {_('exchange')} {ctx.exchange.id}",
+        _("{visitor} → {host} · exchange {id}").format(
+            visitor=visitor.legal_name, host=ctx.host.legal_name, id=ctx.exchange.id
+        ),
         version,
         [Section(_("Payment"), rows=rows)],
         verify_url(ctx, ref),

@@ -51,7 +51,7 @@ def _require(data: dict, dotted: str) -> object:
     node: object = data
     for part in dotted.split("."):
         if not isinstance(node, dict) or part not in node:
-            raise RulesError(f"rules file: “{dotted}” is missing")
+            raise RulesError(_("rules file: “{key}” is missing").format(key=dotted))
         node = node[part]
     return node
 
@@ -59,45 +59,59 @@ def _require(data: dict, dotted: str) -> object:
 def _str_list(data: dict, dotted: str) -> tuple[str, ...]:
     value = _require(data, dotted)
     if not isinstance(value, list) or not value or not all(isinstance(v, str) and v for v in value):
-        raise RulesError(f"rules file: “{dotted}” must be a non-empty list of texts")
+        raise RulesError(_("rules file: “{key}” must be a non-empty list of texts").format(key=dotted))
     return tuple(value)
 
 
 def _positive_int(data: dict, dotted: str) -> int:
     value = _require(data, dotted)
     if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-        raise RulesError(f"rules file: “{dotted}” must be a whole number of at least 1, not {value!r}")
+        raise RulesError(
+            _("rules file: “{key}” must be a whole number of at least 1, not {value}").format(
+                key=dotted, value=repr(value)
+            )
+        )
     return value
 
 
 def _positive_number(data: dict, dotted: str) -> float:
     value = _require(data, dotted)
     if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
-        raise RulesError(f"rules file: “{dotted}” must be a positive number, not {value!r}")
+        raise RulesError(
+            _("rules file: “{key}” must be a positive number, not {value}").format(key=dotted, value=repr(value))
+        )
     return float(value)
 
 
 def _fraction(data: dict, dotted: str) -> float:
     value = _positive_number(data, dotted)
     if value > 1:
-        raise RulesError(f"rules file: “{dotted}” must be between 0 and 1, not {value!r}")
+        raise RulesError(
+            _("rules file: “{key}” must be between 0 and 1, not {value}").format(key=dotted, value=repr(value))
+        )
     return value
 
 
 def _rates(data: dict, countries: tuple[str, ...]) -> dict[str, int]:
     table = _require(data, "lump_sum.host_rates_eur")
     if not isinstance(table, dict):
-        raise RulesError("rules file: “lump_sum.host_rates_eur” must be a table of country = amount")
+        raise RulesError(
+            _("rules file: “{key}” must be a table of country = amount").format(key="lump_sum.host_rates_eur")
+        )
     bad = {
         code: value
         for code, value in table.items()
         if isinstance(value, bool) or not isinstance(value, int) or value <= 0
     }
     if bad:
-        raise RulesError(f"rules file: host rates must be whole euros above 0; wrong: {bad}")
+        raise RulesError(_("rules file: host rates must be whole euros above 0; wrong: {bad}").format(bad=bad))
     missing = sorted(set(countries) - set(table))
     if missing:
-        raise RulesError(f"rules file: “lump_sum.host_rates_eur” has no rate for {', '.join(missing)}")
+        raise RulesError(
+            _("rules file: “{key}” has no rate for {countries}").format(
+                key="lump_sum.host_rates_eur", countries=", ".join(missing)
+            )
+        )
     return dict(table)
 
 
@@ -106,7 +120,11 @@ def _org_types(data: dict, dotted: str) -> frozenset[OrgType]:
     known = {t.value for t in OrgType}
     unknown = [v for v in values if v not in known]
     if unknown:
-        raise RulesError(f"rules file: “{dotted}” has unknown organisation types {unknown}; use {sorted(known)}")
+        raise RulesError(
+            _("rules file: “{key}” has unknown organisation types {unknown}; use {known}").format(
+                key=dotted, unknown=unknown, known=sorted(known)
+            )
+        )
     return frozenset(OrgType(v) for v in values)
 
 
@@ -114,11 +132,15 @@ def parse_rules(text: str) -> Rules:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise RulesError(f"rules file is not valid TOML: {exc}") from exc
+        raise RulesError(_("rules file is not valid TOML: {problem}").format(problem=exc)) from exc
     countries = _str_list(data, "countries.participating")
     bad = [c for c in countries if len(c) != 2 or not c.isupper()]
     if bad:
-        raise RulesError(f"rules file: countries.participating has codes that are not ISO alpha-2: {bad}")
+        raise RulesError(
+            _("rules file: {key} has codes that are not ISO alpha-2: {bad}").format(
+                key="countries.participating", bad=bad
+            )
+        )
     return Rules(
         version=str(_require(data, "version")),
         participating_countries=countries,
@@ -483,7 +505,11 @@ def _thresholds(reasons: Iterable[str]) -> tuple[int | None, float | None]:
 def lump_sum(rules: Rules, *, host_country: str, working_day_count: int, distance_km: float | None) -> LumpSum:
     """Host-country rate, capped, halved once when the stay is short and/or the organisations are close."""
     if host_country not in rules.host_rates_eur:
-        raise RulesError(f"{country_name(host_country)} has no rate in the rules (version {rules.version}).")
+        raise RulesError(
+            _("{country} has no rate in the rules (version {version}).").format(
+                country=country_name(host_country), version=rules.version
+            )
+        )
     rate = rules.host_rates_eur[host_country]
     capped = min(rate, rules.cap_eur)
     reasons = []

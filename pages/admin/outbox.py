@@ -75,12 +75,16 @@ for mail in mails:
     # The address stays out of the title: Markdown links it, and a link inside the expander's
     # title is a control inside a control that screen readers cannot reach (axe nested-interactive).
     with st.expander(f"{moment(mail.created_at)} · {STATE_LABELS[mail.state]} · {plain(mail.subject)}"):
-        details = f"{_('To')}: {plain(mail.to_email)} · {_('Kind')}: {mail.kind} · {_('Attempts')}: {mail.attempts}"
+        details = [
+            _("To: {address}").format(address=plain(mail.to_email)),
+            _("Kind: {kind}").format(kind=mail.kind),
+            _("Attempts: {n}").format(n=mail.attempts),
+        ]
         if mail.sent_at:
-            details += f" · {_('Sent')}: {moment(mail.sent_at)}"
+            details.append(_("Sent: {when}").format(when=moment(mail.sent_at)))
         if mail.next_attempt_at and mail.state == OutboxState.QUEUED:
-            details += f" · {_('Next attempt')}: {moment(mail.next_attempt_at)}"
-        st.caption(details)
+            details.append(_("Next attempt: {when}").format(when=moment(mail.next_attempt_at)))
+        st.caption(" · ".join(details))
         if mail.last_error:
             st.error(mail.last_error)
         st.text(mail.body)

@@ -24,7 +24,8 @@ def test_the_exchange_page_in_german_explains_the_lump_sum_and_the_history_in_ge
         exchange = approved_plan(session, c, agreed_exchange(session, c))
         at = page_as(session, _in(session, c.host, "de"), "pages/exchange/exchange.py", id=str(exchange.id))
     assert not at.exception
-    assert "**Pauschalbetrag:** 900,00\xa0€  \nFrankreich 900\xa0€ · 900\xa0€" in texts(at)
+    assert "**Pauschalbetrag:** 900,00\xa0€  \nFrankreich 900\xa0€ · 900\xa0€ (Sätze 2020)" in texts(at)
+    assert "**Daten des Austauschs:** Mo., 1. März 2027 – Fr., 5. März 2027" in texts(at)
     history = [t.value for t in at.text if str(t.value).startswith("• ")]
     steps = [line.split(" · ")[2].split(":")[0] for line in history]
     assert steps[:3] == ["vorgeschlagen", "Vorschlag angenommen", "Aktionsplan eröffnet"]
