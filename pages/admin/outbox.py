@@ -39,7 +39,14 @@ if settings.smtp_url and st.button(_("Send now"), icon=":material/send:", key="s
     except SettingsError as exc:
         st.error(str(exc))
     else:
-        st.toast(_("Outbox: {line}").format(line=report.line() if report else "-"), icon=":material/send:")
+        done = (
+            _("Outbox: sent {sent}, retrying {retrying}, failed {failed}").format(
+                sent=report.sent, retrying=report.retrying, failed=report.failed
+            )
+            if report
+            else _("Outbox: {line}").format(line="-")
+        )
+        st.toast(done, icon=":material/send:")
 
 shown = st.pills(
     _("Show"),
