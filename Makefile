@@ -44,7 +44,7 @@ catalogues: $(MO_FILES)
 
 # After code or specs changed: extract every text again and merge the new ones into each language's .po.
 locales: $(STAMP)
-	$(BABEL) extract --mapping-file babel.cfg --keywords _ --keywords N_ --no-location \
+	$(BABEL) extract --mapping-file babel.cfg --keywords _ --keywords N_ --keywords ngettext:1,2 --no-location \
 	  --ignore-dirs ".venv tests bench migrations locales node_modules" --project "CXC Desk" \
 	  --output-file locales/cxc.pot .
 	@if ls locales/*/LC_MESSAGES/cxc.po >/dev/null 2>&1; then \

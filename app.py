@@ -21,7 +21,7 @@ style.apply()
 user = resolve_user()
 locale = language.apply(user)  # the language of this run: every _() below follows it
 with st.sidebar:
-    st.markdown(f"**{_('CXC Desk')}**")  # not a heading: the page's h1 comes first
+    st.markdown("**CXC Desk**")  # the product's name in every language; not a heading: the page's h1 comes first
     st.caption(_("ClusterXchange: short stays abroad between cluster members"))
     if user is not None:
         st.write(_("Logged in as **{name}** ({role})").format(name=user.full_name, role=ROLE_LABELS[user.role]))

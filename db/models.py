@@ -434,6 +434,9 @@ class NewsSubscriber(SQLModel, table=True):
     confirmed_at: datetime | None = optional_time_field()
     unsubscribed_at: datetime | None = optional_time_field()
     created_at: datetime = created_at_field()
+    # The language the person read the site in when subscribing: the news mails' own words are in it (None:
+    # subscribed before it was kept, the instance's CXC_LOCALE).
+    locale: str | None = Field(default=None, max_length=8)
 
 
 class NewsItem(SQLModel, table=True):
@@ -476,6 +479,8 @@ class ContactMessage(SQLModel, table=True):
     reply: str = Field(default="", sa_type=sa.Text)
     answered_at: datetime | None = optional_time_field()
     created_at: datetime = created_at_field()
+    # The language the sender wrote from: the reply's own words are in it (None: the instance's CXC_LOCALE).
+    locale: str | None = Field(default=None, max_length=8)
 
 
 class RulesVersion(SQLModel, table=True):

@@ -15,9 +15,9 @@ from typing import Any, Protocol
 from documents.pdf import TEXTS_FILE, DocumentContent, Section
 from domain.enums import DocumentKind, Party
 from domain.errors import ValidationFailed
-from domain.i18n import LANGUAGE_NAMES, _, current_locale, in_language, money
+from domain.i18n import LANGUAGE_NAMES, _, current_locale, day, in_language, money, ngettext, number
 from domain.labels import PARTY_LABELS
-from domain.rules import Rules, country_name
+from domain.rules import Rules, country_name, explain_breakdown
 from forms.answers import display_value
 from forms.spec import load_spec, localized, spec_dir
 
@@ -122,14 +122,30 @@ def _amount_rows(ctx: Context, details: Mapping[str, Any]) -> list[tuple[str, st
     breakdown = exchange.lump_sum_breakdown
     return [
         (_("Lump sum"), money(exchange.lump_sum_cents or 0)),
-        (
-            _("How it was computed"),
-            f"{breakdown.get('explained', '')} (rates {breakdown.get('rates_version', '')}, "
-            f"{breakdown.get('working_days', '?')} working days, {breakdown.get('distance_km', '?')} km)",
-        ),
-        (_("Exchange dates"), f"{exchange.start_date} – {exchange.end_date}"),
+        (_("How it was computed"), _how_computed(breakdown)),
+        (_("Exchange dates"), _dates(exchange.start_date, exchange.end_date)),
         *_account_rows(details),
     ]
+
+
+def _how_computed(breakdown: Mapping[str, Any]) -> str:
+    """The lump sum's line in the language of this part of the document, with the figures it rests on."""
+    days, distance = breakdown.get("working_days"), breakdown.get("distance_km")
+    count = days if isinstance(days, int) else 0
+    return ngettext(
+        "{line} (rates {version}, {days} working day, {distance} km)",
+        "{line} (rates {version}, {days} working days, {distance} km)",
+        count,
+    ).format(
+        line=explain_breakdown(breakdown),
+        version=breakdown.get("rates_version", ""),
+        days=number(days) if isinstance(days, int | float) else "?",
+        distance=number(distance, digits=1) if isinstance(distance, int | float) else "?",
+    )
+
+
+def _dates(start: date | None, end: date | None) -> str:
+    return f"{day(start)} – {day(end)}" if start and end else "—"
 
 
 def second_languages(ctx: Context, parties: tuple[Party, ...]) -> tuple[str, ...]:
@@ -179,9 +195,8 @@ def from_texts(*, parties: tuple[Party, ...], plan: bool = False, amount: bool =
     ) -> DocumentContent:
         t = texts[kind.value]
         title = t["title"]
-        subtitle = (
-            f"{ctx.visitor.legal_name} → {ctx.host.legal_name} · {_('exchange')} {ctx.exchange.id} · "
-            f"{_('action plan version')} {ctx.plan.version}"
+        subtitle = _("{visitor} → {host} · exchange {id} · action plan version {version}").format(
+            visitor=ctx.visitor.legal_name, host=ctx.host.legal_name, id=ctx.exchange.id, version=ctx.plan.version
         )
         sections = _text_sections(ctx, t, parties, plan, amount, details)
         for language in second_languages(ctx, parties):
@@ -205,7 +220,9 @@ def closing_report(
     return DocumentContent(
         ref,
         _("Closing report"),
-        f"{ctx.visitor.legal_name} → {ctx.host.legal_name} · {_('exchange')} {ctx.exchange.id}",
+        _("{visitor} → {host} · exchange {id}").format(
+            visitor=ctx.visitor.legal_name, host=ctx.host.legal_name, id=ctx.exchange.id
+        ),
         version,
         [
             Section(_("The parties"), rows=party_rows(ctx)),
@@ -229,14 +246,16 @@ def payment_confirmation(
         (_("Paid by"), ctx.vop.name),
         (_("Paid to"), f"{account.get('holder') or visitor.legal_name} · IBAN {account.get('iban', '')}"),
         (_("Amount"), money(details["amount_cents"])),
-        (_("Paid on"), details["paid_on"]),
+        (_("Paid on"), day(date.fromisoformat(str(details["paid_on"])))),
         (_("Bank reference"), details["reference"]),
-        (_("How it was computed"), str(ctx.exchange.lump_sum_breakdown.get("explained", ""))),
+        (_("How it was computed"), explain_breakdown(ctx.exchange.lump_sum_breakdown)),
     ]
     return DocumentContent(
         ref,
         _("Payment confirmation"),
-        f"{visitor.legal_name} → {ctx.host.legal_name} · {_('exchange')} {ctx.exchange.id}",
+        _("{visitor} → {host} · exchange {id}").format(
+            visitor=visitor.legal_name, host=ctx.host.legal_name, id=ctx.exchange.id
+        ),
         version,
         [Section(_("Payment"), rows=rows)],
         verify_url(ctx, ref),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gettext
 import os
+import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -19,7 +20,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TypeVar
 
-from babel.dates import format_date, format_datetime
+from babel import Locale
+from babel.dates import format_date, format_skeleton
 from babel.numbers import format_currency, format_decimal
 
 # The compiled catalogues; CXC_LOCALE_DIR points an instance (or a test) at catalogues of its own.
@@ -142,28 +144,80 @@ class Translated(Mapping[K, str]):
         return len(self.source)
 
 
-def money(cents: int, locale: str | None = None) -> str:
-    return format_currency(cents / 100, "EUR", locale=locale or current_locale())
+def money(cents: int, locale: str | None = None, *, whole: bool = False) -> str:
+    """Euros as the language writes them (€1,100.00 · 1.100,00 €); `whole`: no cents when there are none (€900)."""
+    locale = locale or current_locale()
+    if whole and cents % 100 == 0:
+        pattern = Locale.parse(locale).currency_formats["standard"].pattern.split(";")[0].replace(".00", "")
+        return format_currency(cents // 100, "EUR", format=pattern, locale=locale, currency_digits=False)
+    return format_currency(cents / 100, "EUR", locale=locale)
 
 
-def number(value: float, locale: str | None = None) -> str:
-    return format_decimal(value, locale=locale or current_locale())
+def number(value: float, locale: str | None = None, *, digits: int | None = None) -> str:
+    """A number as the language writes it (1,198.8 · 1.198,8 · 1 198,8); `digits`: exactly that many decimals."""
+    pattern = None if digits is None else "#,##0" + ("." + "0" * digits if digits else "")
+    return format_decimal(value, format=pattern, locale=locale or current_locale())
 
 
 def day(value: date, locale: str | None = None) -> str:
+    """A day with its weekday, short: "Mon 2 Mar 2026", "Mo., 2. März 2026", "lun, 2 mar 2026"."""
     return _day(value, locale or current_locale())
+
+
+def long_day(value: date, locale: str | None = None, *, with_year: bool = True) -> str:
+    """A day in running text: "2 March 2026", "2. März 2026", "2 de marzo de 2026" (without the year: "2 de marzo")."""
+    return _long_day(value, locale or current_locale(), with_year)
+
+
+def day_span(start: date, end: date, locale: str | None = None) -> str:
+    """From one day to another as the language writes it: "1–3 November 2027", "1.–3. November 2027",
+    "28 de noviembre – 3 de diciembre de 2027"."""
+    return _day_span(start, end, locale or current_locale())
 
 
 def moment(value: datetime, locale: str | None = None) -> str:
     return _moment(value, value.tzinfo, locale or current_locale())  # equal moments in two zones differ
 
 
-# Formatting is pure and Babel is slow at it (a list page formats the same days at every rerun).
+def date_locale(locale: str) -> str:
+    """The locale whose date patterns a language uses: the programme's English is British ("2 March 2026")."""
+    return "en_GB" if locale == SOURCE else locale
+
+
+# Formatting is pure and Babel is slow at it (a list page formats the same days at every rerun). The patterns come
+# from the locale's data (skeletons), never from a pattern of ours: "d MMM y" is not how German or Spanish write it.
 @lru_cache(maxsize=4096)
 def _day(value: date, locale: str) -> str:
-    return format_date(value, format="EEE d MMM y", locale=locale)
+    return format_skeleton("yMMMEd", value, locale=date_locale(locale))
+
+
+@lru_cache(maxsize=4096)
+def _long_day(value: date, locale: str, with_year: bool) -> str:
+    if with_year:
+        return format_date(value, format="long", locale=date_locale(locale))
+    return format_skeleton("MMMMd", value, locale=date_locale(locale))
+
+
+@lru_cache(maxsize=1024)
+def _day_span(start: date, end: date, locale: str) -> str:
+    if start == end:
+        return _long_day(end, locale, True)
+    data = Locale.parse(date_locale(locale))
+    widest = "y" if start.year != end.year else "M" if start.month != end.month else "d"
+    full = data.interval_formats.get("yMMMMd")
+    parts = full[widest] if full else [_FULL_MONTH.sub("MMMM", part) for part in data.interval_formats["yMMMd"][widest]]
+    parts = [_PADDED_DAY.sub("d", part) for part in parts]
+    return format_date(start, format=parts[0], locale=data) + format_date(end, format=parts[1], locale=data)
+
+
+# In running text a month is written out, and a day has no leading zero (Italian intervals pad it: "01–03 nov").
+_FULL_MONTH = re.compile(r"(?<!M)MMM(?!M)")
+_PADDED_DAY = re.compile(r"(?<!d)dd(?!d)")
 
 
 @lru_cache(maxsize=4096)
 def _moment(value: datetime, _zone: object, locale: str) -> str:
-    return format_datetime(value, format="d MMM y, HH:mm", tzinfo=None, locale=locale)
+    data = Locale.parse(date_locale(locale))
+    when = format_skeleton("yMMMd", value, tzinfo=None, locale=data)
+    time = format_skeleton("Hm", value, tzinfo=None, locale=data)
+    return str(data.datetime_formats["medium"]).replace("{1}", when).replace("{0}", time)

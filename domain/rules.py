@@ -8,17 +8,19 @@ from `services.rules.rules_in_force`; the bundled `rules.toml` only seeds versio
 from __future__ import annotations
 
 import calendar
+import re
 import tomllib
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
+from typing import Any
 
 import holidays
 from babel import Locale
-from babel.dates import format_date
 
 from domain.enums import OrgType
-from domain.i18n import N_, _, current_locale, ngettext
+from domain.i18n import N_, _, current_locale, day_span, long_day, money, ngettext, number
 
 
 class RulesError(ValueError):
@@ -49,7 +51,7 @@ def _require(data: dict, dotted: str) -> object:
     node: object = data
     for part in dotted.split("."):
         if not isinstance(node, dict) or part not in node:
-            raise RulesError(f"rules file: “{dotted}” is missing")
+            raise RulesError(_("rules file: “{key}” is missing").format(key=dotted))
         node = node[part]
     return node
 
@@ -57,45 +59,59 @@ def _require(data: dict, dotted: str) -> object:
 def _str_list(data: dict, dotted: str) -> tuple[str, ...]:
     value = _require(data, dotted)
     if not isinstance(value, list) or not value or not all(isinstance(v, str) and v for v in value):
-        raise RulesError(f"rules file: “{dotted}” must be a non-empty list of texts")
+        raise RulesError(_("rules file: “{key}” must be a non-empty list of texts").format(key=dotted))
     return tuple(value)
 
 
 def _positive_int(data: dict, dotted: str) -> int:
     value = _require(data, dotted)
     if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-        raise RulesError(f"rules file: “{dotted}” must be a whole number of at least 1, not {value!r}")
+        raise RulesError(
+            _("rules file: “{key}” must be a whole number of at least 1, not {value}").format(
+                key=dotted, value=repr(value)
+            )
+        )
     return value
 
 
 def _positive_number(data: dict, dotted: str) -> float:
     value = _require(data, dotted)
     if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
-        raise RulesError(f"rules file: “{dotted}” must be a positive number, not {value!r}")
+        raise RulesError(
+            _("rules file: “{key}” must be a positive number, not {value}").format(key=dotted, value=repr(value))
+        )
     return float(value)
 
 
 def _fraction(data: dict, dotted: str) -> float:
     value = _positive_number(data, dotted)
     if value > 1:
-        raise RulesError(f"rules file: “{dotted}” must be between 0 and 1, not {value!r}")
+        raise RulesError(
+            _("rules file: “{key}” must be between 0 and 1, not {value}").format(key=dotted, value=repr(value))
+        )
     return value
 
 
 def _rates(data: dict, countries: tuple[str, ...]) -> dict[str, int]:
     table = _require(data, "lump_sum.host_rates_eur")
     if not isinstance(table, dict):
-        raise RulesError("rules file: “lump_sum.host_rates_eur” must be a table of country = amount")
+        raise RulesError(
+            _("rules file: “{key}” must be a table of country = amount").format(key="lump_sum.host_rates_eur")
+        )
     bad = {
         code: value
         for code, value in table.items()
         if isinstance(value, bool) or not isinstance(value, int) or value <= 0
     }
     if bad:
-        raise RulesError(f"rules file: host rates must be whole euros above 0; wrong: {bad}")
+        raise RulesError(_("rules file: host rates must be whole euros above 0; wrong: {bad}").format(bad=bad))
     missing = sorted(set(countries) - set(table))
     if missing:
-        raise RulesError(f"rules file: “lump_sum.host_rates_eur” has no rate for {', '.join(missing)}")
+        raise RulesError(
+            _("rules file: “{key}” has no rate for {countries}").format(
+                key="lump_sum.host_rates_eur", countries=", ".join(missing)
+            )
+        )
     return dict(table)
 
 
@@ -104,7 +120,11 @@ def _org_types(data: dict, dotted: str) -> frozenset[OrgType]:
     known = {t.value for t in OrgType}
     unknown = [v for v in values if v not in known]
     if unknown:
-        raise RulesError(f"rules file: “{dotted}” has unknown organisation types {unknown}; use {sorted(known)}")
+        raise RulesError(
+            _("rules file: “{key}” has unknown organisation types {unknown}; use {known}").format(
+                key=dotted, unknown=unknown, known=sorted(known)
+            )
+        )
     return frozenset(OrgType(v) for v in values)
 
 
@@ -112,11 +132,15 @@ def parse_rules(text: str) -> Rules:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise RulesError(f"rules file is not valid TOML: {exc}") from exc
+        raise RulesError(_("rules file is not valid TOML: {problem}").format(problem=exc)) from exc
     countries = _str_list(data, "countries.participating")
     bad = [c for c in countries if len(c) != 2 or not c.isupper()]
     if bad:
-        raise RulesError(f"rules file: countries.participating has codes that are not ISO alpha-2: {bad}")
+        raise RulesError(
+            _("rules file: {key} has codes that are not ISO alpha-2: {bad}").format(
+                key="countries.participating", bad=bad
+            )
+        )
     return Rules(
         version=str(_require(data, "version")),
         participating_countries=countries,
@@ -226,16 +250,32 @@ def visitor_once_problem(previous_visits: int) -> str | None:
 # --- dates --------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=256)
-def _holidays(country: str, year: int) -> dict[date, str]:
+@lru_cache(maxsize=512)
+def _holidays(country: str, year: int, language: str) -> dict[date, str]:
     try:
-        return dict(holidays.country_holidays(country, years=year, language="en_US"))
+        return dict(holidays.country_holidays(country, years=year, language=language))
     except (NotImplementedError, KeyError):
         return {}
 
 
-def public_holiday(day: date, country: str) -> str | None:
-    return _holidays(country, day.year).get(day)
+@lru_cache(maxsize=512)
+def _holiday_language(country: str, locale: str) -> str:
+    """The language of a country's holiday names closest to the reader's ("it" → "it_IT"), else English."""
+    try:
+        supported = holidays.country_holidays(country).supported_languages
+    except (NotImplementedError, KeyError):
+        return "en_US"
+    for language in (locale, f"{locale}_{country}"):
+        if language in supported:
+            return language
+    same = [language for language in supported if language.split("_")[0] == locale]
+    return same[0] if same else "en_US"
+
+
+def public_holiday(day: date, country: str, locale: str | None = None) -> str | None:
+    """The name of the public holiday on `day` in `country`, in the reader's language where the country's holiday
+    data has it (else in English); None on a day that is not one."""
+    return _holidays(country, day.year, _holiday_language(country, locale or current_locale())).get(day)
 
 
 def working_days(start: date, end: date, country: str) -> list[date]:
@@ -243,7 +283,7 @@ def working_days(start: date, end: date, country: str) -> list[date]:
     days = []
     current = start
     while current <= end:
-        if current.weekday() < 5 and public_holiday(current, country) is None:
+        if current.weekday() < 5 and public_holiday(current, country, "en") is None:
             days.append(current)
         current += timedelta(days=1)
     return days
@@ -284,43 +324,42 @@ def last_allowed_day(start: date, rules: Rules) -> date:
     return add_months(start, rules.max_months) - timedelta(days=1)
 
 
-def _long_day(value: date, with_year: bool = True) -> str:
-    return format_date(value, format="d MMMM y" if with_year else "d MMMM", locale=current_locale())
-
-
-def _span(start: date, end: date) -> str:
-    if start.year == end.year and start.month == end.month:
-        return f"{start.day}–{_long_day(end)}"
-    return f"{_long_day(start, with_year=start.year != end.year)} – {_long_day(end)}"
-
-
 def exchange_dates_problem(start: date, end: date, host_country: str, rules: Rules) -> str | None:
     """Why these exchange dates (travel excluded) do not fit the programme, or None."""
     if end < start:
         return _("The last day ({end}) is before the first day ({start}).").format(
-            end=end.isoformat(), start=start.isoformat()
+            end=long_day(end), start=long_day(start)
         )
     latest = last_allowed_day(start, rules)
     if end > latest:
-        return _(
+        return ngettext(
             "An exchange lasts at most {n} month, consecutive: starting on {start}, "
-            "the last day can be {latest} at the latest."
-        ).format(n=rules.max_months, start=start.isoformat(), latest=latest.isoformat())
+            "the last day can be {latest} at the latest.",
+            "An exchange lasts at most {n} months, consecutive: starting on {start}, "
+            "the last day can be {latest} at the latest.",
+            rules.max_months,
+        ).format(n=rules.max_months, start=long_day(start), latest=long_day(latest))
     count = len(working_days(start, end, host_country))
     if count >= rules.min_working_days:
         return None
     holidays_in_span = [
-        _("{day} is {holiday}").format(day=_long_day(d, with_year=False), holiday=name)
+        _("{day} is {holiday}").format(day=long_day(d, with_year=False), holiday=name)
         for d in _dates(start, end)
         if d.weekday() < 5 and (name := public_holiday(d, host_country))
     ]
-    why = " (" + _("{holidays}, a public holiday there").format(holidays="; ".join(holidays_in_span)) + ")"
+    why = (
+        " ("
+        + ngettext(
+            "{holidays}, a public holiday there", "{holidays}, public holidays there", len(holidays_in_span)
+        ).format(holidays="; ".join(holidays_in_span))
+        + ")"
+    )
     return ngettext(
         "{span} in {country} has {count} working day{why}; an exchange needs at least {minimum}.",
         "{span} in {country} has {count} working days{why}; an exchange needs at least {minimum}.",
         count,
     ).format(
-        span=_span(start, end),
+        span=day_span(start, end),
         country=country_name(host_country),
         count=count,
         why=why if holidays_in_span else "",
@@ -348,6 +387,9 @@ class LumpSum:
     halved_because: tuple[str, ...]
     cap_eur: int
     cap_applied: bool
+    # The thresholds that halved it (None: not known, e.g. a breakdown frozen before they were kept).
+    full_rate_working_days: int | None = None
+    halving_distance_km: float | None = None
 
     @property
     def amount_eur(self) -> float:
@@ -364,7 +406,33 @@ class LumpSum:
             "cap_eur": self.cap_eur,
             "cap_applied": self.cap_applied,
             "rates_version": self.rates_version,
+            "full_rate_working_days": self.full_rate_working_days,
+            "halving_distance_km": self.halving_distance_km,
         }
+
+    @classmethod
+    def from_breakdown(cls, breakdown: Mapping[str, Any]) -> LumpSum | None:
+        """The lump sum an exchange keeps as its breakdown (`as_dict`), or None when the breakdown lacks a figure."""
+        try:
+            distance = breakdown.get("distance_km")
+            days, limit = breakdown.get("full_rate_working_days"), breakdown.get("halving_distance_km")
+            if days is None or limit is None:  # frozen before the thresholds were kept: read them from the reasons
+                days, limit = _thresholds(breakdown.get("halved_because") or ())
+            return cls(
+                amount_cents=round(float(breakdown["amount_eur"]) * 100),
+                rates_version=str(breakdown.get("rates_version", "")),
+                host_country=str(breakdown["host_country"]),
+                host_rate_eur=int(breakdown["host_rate_eur"]),
+                working_days=int(breakdown["working_days"]),
+                distance_km=None if distance is None else float(distance),
+                halved_because=tuple(breakdown.get("halved_because") or ()),
+                cap_eur=int(breakdown["cap_eur"]),
+                cap_applied=bool(breakdown["cap_applied"]),
+                full_rate_working_days=None if days is None else int(days),
+                halving_distance_km=None if limit is None else float(limit),
+            )
+        except (KeyError, TypeError, ValueError):
+            return None
 
     def explain(self) -> str:
         """One line, e.g. "France €900 · 4 working days < 5 → halved · €450": in English, as it is frozen
@@ -378,11 +446,70 @@ class LumpSum:
         parts.append(f"€{amount:,.0f}" if amount == int(amount) else f"€{amount:,.2f}")
         return " · ".join(parts)
 
+    def explained(self) -> str:
+        """The line of `explain` in the reader's language, with the reader's way of writing money and numbers,
+        e.g. "Frankreich 900 € · 4 Arbeitstage < 5 → halbiert · 450 €"."""
+        parts = [f"{country_name(self.host_country)} {money(self.host_rate_eur * 100, whole=True)}"]
+        if self.cap_applied:
+            parts.append(_("capped at {cap}").format(cap=money(self.cap_eur * 100, whole=True)))
+        reasons = self._reasons()
+        if len(reasons) == 2:  # two reasons still halve once: say so once
+            parts.append(_("{first} and {second} → halved").format(first=reasons[0], second=reasons[1]))
+        elif reasons:
+            parts.append(_("{reason} → halved").format(reason=reasons[0]))
+        parts.append(money(self.amount_cents, whole=True))
+        return " · ".join(parts)
+
+    def _reasons(self) -> list[str]:
+        reasons = []
+        if self.full_rate_working_days is not None and self.working_days < self.full_rate_working_days:
+            reasons.append(
+                ngettext(
+                    "{count} working day < {minimum}", "{count} working days < {minimum}", self.working_days
+                ).format(count=number(self.working_days), minimum=number(self.full_rate_working_days))
+            )
+        if (
+            self.halving_distance_km is not None
+            and self.distance_km is not None
+            and self.distance_km < self.halving_distance_km
+        ):
+            reasons.append(
+                _("{distance} km < {limit} km").format(
+                    distance=number(self.distance_km, digits=0), limit=number(self.halving_distance_km, digits=0)
+                )
+            )
+        return reasons
+
+
+def explain_breakdown(breakdown: Mapping[str, Any]) -> str:
+    """How an exchange's lump sum was computed, in the reader's language; a breakdown this cannot read shows
+    the English line frozen with it."""
+    amount = LumpSum.from_breakdown(breakdown)
+    if amount is None or len(amount._reasons()) != len(amount.halved_because):
+        return str(breakdown.get("explained", ""))
+    return amount.explained()
+
+
+def _thresholds(reasons: Iterable[str]) -> tuple[int | None, float | None]:
+    """The thresholds named in the English reasons of an older breakdown ("4 working days < 5", "12 km < 50 km")."""
+    days: int | None = None
+    limit: float | None = None
+    for reason in reasons:
+        if match := re.fullmatch(r"\d+ working days < (\d+)", reason):
+            days = int(match.group(1))
+        elif match := re.fullmatch(r"[\d,.]+ km < ([\d,.]+) km", reason):
+            limit = float(match.group(1).replace(",", ""))
+    return days, limit
+
 
 def lump_sum(rules: Rules, *, host_country: str, working_day_count: int, distance_km: float | None) -> LumpSum:
     """Host-country rate, capped, halved once when the stay is short and/or the organisations are close."""
     if host_country not in rules.host_rates_eur:
-        raise RulesError(f"{country_name(host_country)} has no rate in the rules (version {rules.version}).")
+        raise RulesError(
+            _("{country} has no rate in the rules (version {version}).").format(
+                country=country_name(host_country), version=rules.version
+            )
+        )
     rate = rules.host_rates_eur[host_country]
     capped = min(rate, rules.cap_eur)
     reasons = []
@@ -403,6 +530,8 @@ def lump_sum(rules: Rules, *, host_country: str, working_day_count: int, distanc
         tuple(reasons),
         rules.cap_eur,
         rate > rules.cap_eur,
+        rules.full_rate_working_days,
+        rules.halving_distance_km,
     )
 
 

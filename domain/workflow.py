@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from domain.enums import Action, EOIState, ExchangeState, Party
-from domain.i18n import N_
+from domain.i18n import N_, Translated, _
 
 
 @dataclass(frozen=True)
@@ -41,57 +41,57 @@ def always(_: Facts) -> str | None:
 
 
 def comment_required(facts: Facts) -> str | None:
-    return None if facts.comment.strip() else "Please write a comment that says what to change or why."
+    return None if facts.comment.strip() else _("Please write a comment that says what to change or why.")
 
 
 def partnership_assigned(facts: Facts) -> str | None:
     if facts.partnership_assigned:
         return None
-    return "Assign this expression of interest to a Partnership first."
+    return _("Assign this expression of interest to a Partnership first.")
 
 
 def not_yet_assigned(facts: Facts) -> str | None:
-    return None if not facts.partnership_assigned else "This expression of interest already has a Partnership."
+    return None if not facts.partnership_assigned else _("This expression of interest already has a Partnership.")
 
 
 def both_eois_approved(facts: Facts) -> str | None:
     if facts.both_eois_approved:
         return None
-    return "Both sides need an approved expression of interest before the exchange is agreed."
+    return _("Both sides need an approved expression of interest before the exchange is agreed.")
 
 
 def both_eois_approved_and_confirmed(facts: Facts) -> str | None:
     if not facts.both_sides_confirmed:
-        return "Both organisations must confirm the exchange that their Partnership entered on their behalf."
+        return _("Both organisations must confirm the exchange that their Partnership entered on their behalf.")
     return both_eois_approved(facts)
 
 
 def both_sides_agreed_plan(facts: Facts) -> str | None:
     if facts.plan_agreed_by_both:
         return None
-    return "Visitor and Host must both agree to the same version of the action plan."
+    return _("Visitor and Host must both agree to the same version of the action plan.")
 
 
 def both_partnerships_approved(facts: Facts) -> str | None:
     if facts.plan_approved_by_both_partnerships:
         return None
-    return "Both Partnerships must approve the action plan."
+    return _("Both Partnerships must approve the action plan.")
 
 
 def all_signatures_in(facts: Facts) -> str | None:
-    return None if facts.all_signatures_in else "Some parties have not signed yet."
+    return None if facts.all_signatures_in else _("Some parties have not signed yet.")
 
 
 def stay_started(facts: Facts) -> str | None:
-    return None if facts.stay_started else "The stay has not started yet."
+    return None if facts.stay_started else _("The stay has not started yet.")
 
 
 def stay_ended(facts: Facts) -> str | None:
-    return None if facts.stay_ended else "The stay has not ended yet."
+    return None if facts.stay_ended else _("The stay has not ended yet.")
 
 
 def report_complete(facts: Facts) -> str | None:
-    return None if facts.report_complete else "The closing report is not complete."
+    return None if facts.report_complete else _("The closing report is not complete.")
 
 
 @dataclass(frozen=True)
@@ -204,10 +204,12 @@ def check(table: Iterable[T], source: StrEnum, action: Action, parties: Iterable
     row = find_transition(table, source, action)
     if row is None:
         raise TransitionRefused(
-            f"“{action_label(action)}” is not possible while the record is “{state_label(source)}”."
+            _("“{action}” is not possible while the record is “{state}”.").format(
+                action=action_label(action), state=_(state_label(source))
+            )
         )
     if not row.by & frozenset(parties):
-        raise TransitionRefused(f"You may not “{action_label(action)}” here.")
+        raise TransitionRefused(_("You may not “{action}” here.").format(action=action_label(action)))
     reason = row.guard(facts)
     if reason:
         raise TransitionRefused(reason)
@@ -263,8 +265,39 @@ def state_label(state: StrEnum) -> str:
     return STATE_LABELS.get(state, str(state).replace("_", " ").capitalize())
 
 
+# What a step is called where a sentence names it ("“Approve the plan” is not possible while …"), in the reader's
+# language.
+ACTION_LABELS: Translated[Action] = Translated(
+    {
+        Action.SUBMIT: N_("Send to the Partnership"),
+        Action.APPROVE: N_("Approve"),
+        Action.REQUEST_CHANGES: N_("Ask for changes"),
+        Action.REJECT: N_("Reject"),
+        Action.WITHDRAW: N_("Withdraw"),
+        Action.ASSIGN: N_("Assign to a Partnership"),
+        Action.ACCEPT: N_("Accept the proposal"),
+        Action.DECLINE: N_("Decline the proposal"),
+        Action.OPEN_PLAN: N_("Open the action plan"),
+        Action.SUBMIT_PLAN: N_("Send the action plan for approval"),
+        Action.APPROVE_PLAN: N_("Approve the plan"),
+        Action.REQUEST_PLAN_CHANGES: N_("Ask for changes to the plan"),
+        Action.GENERATE_DOCUMENTS: N_("Issue the documents"),
+        Action.COMPLETE_SIGNATURES: N_("Complete the signatures"),
+        Action.START_STAY: N_("Start the stay"),
+        Action.END_STAY: N_("End the stay"),
+        Action.SUBMIT_REPORT: N_("Send the closing report"),
+        Action.ACCEPT_REPORT: N_("Accept the closing report"),
+        Action.REQUEST_REPORT_CHANGES: N_("Ask for changes to the closing report"),
+        Action.ORDER_PAYMENT: N_("Order the payment"),
+        Action.CONFIRM_PAYMENT: N_("Confirm the payment"),
+        Action.CANCEL: N_("Cancel the exchange"),
+    }
+)
+
+
 def action_label(action: Action) -> str:
-    return str(action).replace("_", " ")
+    """The step's name in the reader's language."""
+    return ACTION_LABELS[action] if action in ACTION_LABELS.source else str(action).replace("_", " ")
 
 
 # An exchange counts (in the figures, and as "the Visitor took part") once its action plan is

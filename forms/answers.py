@@ -13,7 +13,7 @@ from urllib.parse import urlparse
 
 from pydantic import TypeAdapter, ValidationError
 
-from domain.i18n import _
+from domain.i18n import _, day, day_span, long_day
 from domain.rules import Rules
 from domain.validators import email_problem
 from forms.spec import LIST_SOURCED, FieldSpec, FormSpec
@@ -92,7 +92,7 @@ def _date_range(value: Any) -> tuple[Any, str | None]:
         return value, _("Pick a first and a last day.")
     if end < start:
         return value, _("The last day ({end}) is before the first day ({start}).").format(
-            end=end.isoformat(), start=start.isoformat()
+            end=long_day(end), start=long_day(start)
         )
     return [start.isoformat(), end.isoformat()], None
 
@@ -207,14 +207,20 @@ def draft_answers(spec: FormSpec, answers: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in answers.items() if key in known and not is_empty(value)}
 
 
-def display_value(spec_field: FieldSpec, value: Any) -> str:
-    """A value as text for summaries, exports and PDFs."""
+def display_value(spec_field: FieldSpec, value: Any, *, iso_dates: bool = False) -> str:
+    """A value as text for summaries, exports and PDFs: days as the reader's language writes them, or as
+    YYYY-MM-DD (`iso_dates`, for exports that scripts and spreadsheets read)."""
     if is_empty(value):
         return "—"
     if spec_field.type == "yes_no":
         return _("Yes") if value else _("No")
     if spec_field.type == "date_range" and isinstance(value, list) and len(value) == 2:
-        return f"{value[0]} – {value[1]}"
+        start, end = parse_date(value[0]), parse_date(value[1])
+        if iso_dates or start is None or end is None:
+            return f"{value[0]} – {value[1]}"
+        return day_span(start, end)
+    if spec_field.type == "date" and not iso_dates and (parsed := parse_date(value)) is not None:
+        return day(parsed)
     if spec_field.type == "file" and isinstance(value, dict):
         return str(value.get("filename", _("file")))
     if spec_field.type in {"country", "countries"}:
@@ -229,7 +235,7 @@ def display_value(spec_field: FieldSpec, value: Any) -> str:
     if spec_field.type == "group" and isinstance(value, list):
         lines = []
         for index, item in enumerate(value, start=1):
-            parts = [display_value(sub, item.get(sub.key)) for sub in spec_field.fields]
+            parts = [display_value(sub, item.get(sub.key), iso_dates=iso_dates) for sub in spec_field.fields]
             lines.append(f"{index}. " + " · ".join(parts))
         return "\n".join(lines)
     return spec_field.option_text(value)

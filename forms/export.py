@@ -22,7 +22,9 @@ def answers_frame(spec: FormSpec, rows: Iterable[tuple[dict[str, Any], dict[str,
         record = dict(fixed)
         for spec_field in spec.all_fields():
             record[spec_field.label] = (
-                display_value(spec_field, answers.get(spec_field.key)) if spec_field.key in answers else ""
+                display_value(spec_field, answers.get(spec_field.key), iso_dates=True)
+                if spec_field.key in answers
+                else ""
             )
         records.append(record)
     return pd.DataFrame.from_records(records)

@@ -10,7 +10,7 @@ from db.models import ContactMessage, User
 from db.types import utcnow
 from domain.enums import ContactState
 from domain.errors import NotFound, ValidationFailed
-from domain.i18n import _
+from domain.i18n import _, current_locale, in_language
 from domain.validators import collect, email_problem, normalise_email, required_text
 from services.outbox import admins, notify, queue_mail
 from services.permissions import require_admin
@@ -41,7 +41,9 @@ def send_message(*, session: Session, name: str, email: str, subject: str, body:
                 ).format(n=PER_ADDRESS_PER_HOUR)
             }
         )
-    message = ContactMessage(name=name.strip(), email=address, subject=subject.strip(), body=body.strip())
+    message = ContactMessage(
+        name=name.strip(), email=address, subject=subject.strip(), body=body.strip(), locale=current_locale()
+    )
     session.add(message)
     session.flush()
     notify(
@@ -81,15 +83,12 @@ def reply(*, session: Session, actor: User, message_id: int, text: str) -> Conta
         raise ValidationFailed({"reply": problem})
     message.reply, message.state, message.answered_at = text.strip(), ContactState.ANSWERED, utcnow()
     session.add(message)
-    queue_mail(
-        session,
-        to=message.email,
-        subject=_("Re: {subject}").format(subject=message.subject),
-        kind="contact_reply",
-        body=_("Dear {name},\n\n{reply}\n\n— ClusterXchange Support Office\n\n> {original}").format(
+    with in_language(message.locale):  # our words in the sender's language; the reply itself as the admin wrote it
+        subject = _("Re: {subject}").format(subject=message.subject)
+        body = _("Dear {name},\n\n{reply}\n\n— ClusterXchange Support Office\n\n> {original}").format(
             name=message.name, reply=message.reply, original=message.body.replace("\n", "\n> ")
-        ),
-    )
+        )
+    queue_mail(session, to=message.email, subject=subject, kind="contact_reply", body=body)
     session.commit()
     return message
 

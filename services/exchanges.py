@@ -15,7 +15,7 @@ from db.models import EOI, ActionPlan, Exchange, Opportunity, Organisation, User
 from db.types import id_of, utcnow
 from domain.enums import Action, ExchangeState, Party, Side
 from domain.errors import NotFound, PermissionDenied, StaleState, ValidationFailed
-from domain.i18n import _
+from domain.i18n import _, long_day
 from domain.quote import QuoteError, locate_organisation, quote
 from domain.rules import (
     LumpSum,
@@ -406,7 +406,7 @@ def plan_problems(plan_answers: dict[str, Any], host_country: str, rules: Rules)
         for index, item in enumerate(clean.get("agenda", [])):
             day = parse_date(item.get("day"))
             if day and not (start <= day <= end):  # type: ignore[operator]
-                errors[f"agenda.{index}.day"] = _("{day} is outside the exchange dates.").format(day=day.isoformat())
+                errors[f"agenda.{index}.day"] = _("{day} is outside the exchange dates.").format(day=long_day(day))
     return errors
 
 

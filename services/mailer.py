@@ -24,6 +24,7 @@ from sqlmodel import Session, select
 from db.models import Outbox, User
 from db.types import id_of, utcnow
 from domain.enums import OutboxState
+from domain.i18n import _
 from services.permissions import require_admin
 from services.public_address import public_url
 from services.settings import SettingsError
@@ -57,11 +58,11 @@ def parse_smtp_url(url: str) -> SmtpTarget:
         parts = urlsplit(url.strip())
         port = parts.port
     except ValueError as exc:
-        raise SettingsError(f"SMTP_URL is not a valid address: {exc}") from exc
+        raise SettingsError(_("{name} is not a valid address: {problem}").format(name="SMTP_URL", problem=exc)) from exc
     if parts.scheme not in SECURITY:
-        raise SettingsError("SMTP_URL must start with smtp://, smtp+starttls:// or smtps://")
+        raise SettingsError(_("{name} must start with smtp://, smtp+starttls:// or smtps://").format(name="SMTP_URL"))
     if not parts.hostname:
-        raise SettingsError("SMTP_URL names no host")
+        raise SettingsError(_("{name} names no host").format(name="SMTP_URL"))
     security = SECURITY[parts.scheme]
     query = parse_qs(parts.query)
     return SmtpTarget(

@@ -34,7 +34,7 @@ from db.models import EOI, Exchange, InstanceSetting, NewsDelivery, NewsItem, Ne
 from db.types import id_of, utcnow
 from domain.enums import OutboxState
 from domain.errors import NotFound, PermissionDenied, ValidationFailed
-from domain.i18n import _
+from domain.i18n import _, current_locale, in_language, ngettext
 from domain.validators import email_problem, normalise_email
 from services.outbox import queue_mail
 from services.permissions import news_scope, require_admin
@@ -86,9 +86,11 @@ def subscribe(session: Session, email: str) -> None:
     if sent_today >= CONFIRMATIONS_PER_DAY:
         raise ValidationFailed(
             {
-                "email": _("We have sent {n} confirmation e-mails to this address today; please look for them.").format(
-                    n=CONFIRMATIONS_PER_DAY
-                )
+                "email": ngettext(
+                    "We have sent {n} confirmation e-mail to this address today; please look for it.",
+                    "We have sent {n} confirmation e-mails to this address today; please look for them.",
+                    CONFIRMATIONS_PER_DAY,
+                ).format(n=CONFIRMATIONS_PER_DAY)
             }
         )
     token = secrets.token_urlsafe(32)
@@ -108,6 +110,7 @@ def subscribe(session: Session, email: str) -> None:
         session.commit()
         return
     subscriber.token_hash = _hash(token)
+    subscriber.locale = current_locale()  # the language of the page they subscribe from: their mails follow it
     session.add(subscriber)
     url = public_url()
     queue_mail(
@@ -283,10 +286,12 @@ def save_draft(session: Session, actor: User | None, title: str, body: str, item
     return item
 
 
-def mail_body(item: NewsItem, email: str) -> str:
-    return _("{body}\n\n--\nYou receive ClusterXchange news because you asked for it. Unsubscribe: {link}").format(
-        body=item.body, link=manage_link(email, unsubscribe=True)
-    )
+def mail_body(item: NewsItem, email: str, locale: str | None) -> str:
+    """The item as written, with our footer in the subscriber's language (`locale`; None: the instance's)."""
+    with in_language(locale):
+        return _("{body}\n\n--\nYou receive ClusterXchange news because you asked for it. Unsubscribe: {link}").format(
+            body=item.body, link=manage_link(email, unsubscribe=True)
+        )
 
 
 def send_test(session: Session, actor: User | None, title: str, body: str, item_id: int | None = None) -> NewsItem:
@@ -294,11 +299,13 @@ def send_test(session: Session, actor: User | None, title: str, body: str, item_
     item = save_draft(session, actor, title, body, item_id)
     assert actor is not None
     address = normalise_email(actor.email)
+    with in_language(actor.locale):  # the writer reads the test in their own language, wherever it is queued
+        subject = _("[Test] {title}").format(title=item.title)
     queue_mail(
         session,
         to=address,
-        subject=_("[Test] {title}").format(title=item.title),
-        body=mail_body(item, address),
+        subject=subject,
+        body=mail_body(item, address, actor.locale),
         kind="news_test",
         headers=unsubscribe_headers(address),
     )
@@ -322,24 +329,26 @@ def send(session: Session, actor: User | None, item_id: int) -> NewsItem:
 def queue_next_batch(session: Session, item: NewsItem, limit: int = BATCH) -> int:
     """Queue up to `limit` addresses that have no delivery of this item yet (no commit)."""
     done = select(NewsDelivery.email).where(NewsDelivery.news_item_id == item.id)
-    addresses = list(
-        session.exec(
+    addresses = [
+        (address, locale)
+        for address, locale in session.execute(  # two columns: not sqlmodel's exec, which yields the first alone
             audience(item.partnership_id)
+            .add_columns(NewsSubscriber.locale)
             .where(NewsSubscriber.email.not_in(done))  # type: ignore[attr-defined]
             .order_by(NewsSubscriber.email)
             .limit(limit)
         )
-    )
+    ]
     mails = [
         queue_mail(
             session,
             to=address,
             subject=item.title,
-            body=mail_body(item, address),
+            body=mail_body(item, address, locale),
             kind="news",
             headers=unsubscribe_headers(address),
         )
-        for address in addresses
+        for address, locale in addresses
     ]
     session.flush()
     session.add_all(NewsDelivery(news_item_id=id_of(item), email=mail.to_email, outbox_id=mail.id) for mail in mails)

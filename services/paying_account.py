@@ -13,7 +13,7 @@ from db.models import Document, Organisation, Signature
 from documents.kinds import TO_SIGN
 from domain.enums import DocumentKind
 from domain.errors import ValidationFailed
-from domain.i18n import _
+from domain.i18n import _, long_day
 
 AGREEMENT = DocumentKind.FINANCIAL_AGREEMENT
 
@@ -30,7 +30,7 @@ class PayeeAccount:
         return f"{self.holder} · IBAN …{self.iban[-4:]} · BIC {self.bic}"
 
     def set_on(self) -> str:
-        return self.set_at.date().isoformat() if self.set_at else _("date not recorded")
+        return long_day(self.set_at.date()) if self.set_at else _("date not recorded")
 
     def as_details(self) -> dict[str, Any]:
         """What a document prints."""

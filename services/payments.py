@@ -23,7 +23,7 @@ from db.models import ClosingReport, Exchange, Organisation, Partnership, Paymen
 from db.types import id_of, utcnow
 from domain.enums import Action, ExchangeState, Party, PaymentState, Role
 from domain.errors import NotFound, PermissionDenied, StaleState, ValidationFailed
-from domain.i18n import _, money
+from domain.i18n import _, long_day, money
 from domain.validators import required_text
 from domain.workflow import Facts
 from services.account_change import rebind_agreements
@@ -132,7 +132,7 @@ def order_payment(*, session: Session, actor: User, exchange_id: int) -> Payment
         if existing is not None:
             raise StaleState(
                 _("The payment of this exchange was already ordered on {day}.").format(
-                    day=existing.ordered_at.date().isoformat()
+                    day=long_day(existing.ordered_at.date())
                 )
             )
     account = require_signed_account(session, exchange_id)
@@ -164,7 +164,7 @@ def order_payment(*, session: Session, actor: User, exchange_id: int) -> Payment
             "{amount} will be paid by {due} to the account of your signed Financial Agreement ({account})."
         ).format(
             amount=money(payment.amount_cents),
-            due=payment.due_date.isoformat(),  # type: ignore[union-attr]
+            due=long_day(payment.due_date),  # type: ignore[arg-type]
             account=account.masked(),
         ),
         kind="payment_ordered",
@@ -317,7 +317,7 @@ def confirm_payments(
             organisation_users(session, id_of(visitor)),
             subject=lambda: _("Your lump sum is paid"),
             body=lambda cents=payment.amount_cents: _("{amount} was paid on {day} (reference {ref}).").format(
-                amount=money(cents), day=paid_on.isoformat(), ref=reference
+                amount=money(cents), day=long_day(paid_on), ref=reference
             ),
             kind="payment_paid",
             link=f"exchange?id={exchange.id}",

@@ -25,7 +25,7 @@ from db.functions import day_start
 from db.models import EOI, ActionPlan, ClosingReport, Document, Exchange, Organisation, Payment, Signature, User
 from db.types import UTCDateTime
 from domain.enums import DocumentKind, EOIState, ExchangeState, Party, Role, Side
-from domain.i18n import current_locale
+from domain.i18n import N_, _, current_locale
 from domain.rules import Rules
 from domain.workflow import ACCOUNT_BOUND_STATES
 from services.rules import RulesLookup, rules_lookup
@@ -34,12 +34,12 @@ SOON_DAYS = 3
 KINDS = ("eoi", "plan", "signature", "report", "report_overdue", "payment", "payment_confirm")
 # What the title says after the organisations: also what a search for "action plan" finds.
 WHAT = {
-    "plan": "action plan",
-    "signature": "documents to sign",
-    "report": "closing report",
-    "report_overdue": "closing report overdue",
-    "payment": "payment to order",
-    "payment_confirm": "payment to confirm",
+    "plan": N_("action plan"),
+    "signature": N_("documents to sign"),
+    "report": N_("closing report"),
+    "report_overdue": N_("closing report overdue"),
+    "payment": N_("payment to order"),
+    "payment_confirm": N_("payment to confirm"),
 }
 
 
@@ -469,11 +469,11 @@ def _item(row: sa.Row, names: dict[int, tuple[str, str]], rules: Rules) -> Queue
     since = row.since
     v_name, v_country = names.get(row.v_id, ("", ""))
     if row.kind == "eoi":
-        side = "Visitor" if row.state == Side.VISITOR.value else "Host"
+        side = _("Visitor") if row.state == Side.VISITOR.value else _("Host")
         return QueueItem(
             "eoi",
             row.record_id,
-            f"{v_name} · {side}" + (" · assign me" if row.unassigned else ""),
+            f"{v_name} · {side}" + (" · " + _("assign me") if row.unassigned else ""),
             since,
             f"eoi_review?id={row.record_id}",
             state=EOIState.SUBMITTED.value,
@@ -490,7 +490,7 @@ def _item(row: sa.Row, names: dict[int, tuple[str, str]], rules: Rules) -> Queue
     return QueueItem(
         row.kind,
         row.record_id,
-        f"{v_name} → {h_name} · {WHAT[row.kind]}",
+        f"{v_name} → {h_name} · {_(WHAT[row.kind])}",
         since,
         f"exchange?id={row.record_id}",
         state=row.state,

@@ -15,7 +15,7 @@ from db.models import AuditEvent, ClosingReport, Document, Evidence, Exchange, U
 from db.types import id_of, utcnow
 from domain.enums import Action, ExchangeState, Party
 from domain.errors import NotFound, PermissionDenied, ValidationFailed
-from domain.i18n import _
+from domain.i18n import N_, _
 from domain.workflow import Facts
 from forms.answers import draft_answers, validate_answers
 from forms.spec import load_spec
@@ -29,7 +29,14 @@ from services.transitions import apply_transition
 
 REPORT_SPEC = "closing_report"
 FEEDBACK_SPEC = "host_feedback"
-EVIDENCE_TYPES = ("Boarding pass or ticket", "Travel invoice", "Accommodation invoice", "Attendance proof", "Other")
+# Stored as these English words; shown with _() in the reader's language.
+EVIDENCE_TYPES = (
+    N_("Boarding pass or ticket"),
+    N_("Travel invoice"),
+    N_("Accommodation invoice"),
+    N_("Attendance proof"),
+    N_("Other"),
+)
 EVIDENCE_KINDS = ("pdf", "jpeg", "png")
 HOST_KEYS = ("host_satisfaction",)
 

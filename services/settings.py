@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from db.engine import data_dir
+from domain.i18n import _
 
 
 class SettingsError(ValueError):
@@ -25,9 +26,11 @@ def _int_env(name: str, default: int, minimum: int = 0) -> int:
     try:
         value = int(raw)
     except ValueError as exc:
-        raise SettingsError(f"{name} must be a whole number, not “{raw}”") from exc
+        raise SettingsError(_("{name} must be a whole number, not “{raw}”").format(name=name, raw=raw)) from exc
     if value < minimum:
-        raise SettingsError(f"{name} must be at least {minimum}, not {value}")
+        raise SettingsError(
+            _("{name} must be at least {minimum}, not {value}").format(name=name, minimum=minimum, value=value)
+        )
     return value
 
 
@@ -82,7 +85,7 @@ def cookie_key() -> str:
     from_env = os.environ.get("CXC_COOKIE_KEY", "").strip()
     if from_env:
         if len(from_env) < 32:
-            raise SettingsError("CXC_COOKIE_KEY must be at least 32 characters long")
+            raise SettingsError(_("{name} must be at least {n} characters long").format(name="CXC_COOKIE_KEY", n=32))
         return from_env
     return secret_file("cookie_key")
 
@@ -100,7 +103,7 @@ def oidc_auth_section() -> dict[str, str] | None:
     if not (metadata_url and client_id):
         return None
     if not metadata_url.startswith(("https://", "http://127.0.0.1", "http://localhost")):
-        raise SettingsError("CXC_OIDC_METADATA_URL must be an https:// address")
+        raise SettingsError(_("{name} must be an https:// address").format(name="CXC_OIDC_METADATA_URL"))
     from services.public_address import public_url  # the address in force when the server starts
 
     return {

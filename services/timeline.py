@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlmodel import Session, select
 
 from db.models import AuditEvent, User
+from domain.labels import event_label
 
 
 @dataclass(frozen=True)
@@ -18,7 +19,9 @@ class TimelineEntry:
     comment: str
 
     def line(self, when: str) -> str:
-        return f"{when} · {self.who} · {self.action.replace('_', ' ')}" + (f": {self.comment}" if self.comment else "")
+        """One line of the history: the step in the reader's language; the comment as recorded (the audit log's
+        own words, evidence that is never rewritten)."""
+        return f"{when} · {self.who} · {event_label(self.action)}" + (f": {self.comment}" if self.comment else "")
 
 
 def timeline(session: Session, entity_type: str, entity_id: int) -> list[TimelineEntry]:

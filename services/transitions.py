@@ -19,6 +19,7 @@ from db.models import EOI, Exchange, User
 from db.types import id_of, utcnow
 from domain.enums import Action, Party
 from domain.errors import StaleState
+from domain.i18n import _
 from domain.workflow import EOI_TRANSITIONS, EXCHANGE_TRANSITIONS, Facts, T, check, state_label
 
 TABLES: dict[type[SQLModel], tuple[T, ...]] = {
@@ -56,8 +57,13 @@ def apply_transition(
     if result.rowcount != 1:
         session.rollback()
         current = session.execute(sa.select(table.c.state).where(table.c.id == record.id)).scalar_one_or_none()
-        now_label = state_label(type(expected)(current)) if current else "deleted"
-        raise StaleState(f"This record changed meanwhile (it is now “{now_label}”); reload the page and try again.")
+        if current is None:
+            raise StaleState(_("This record was deleted meanwhile; reload the page."))
+        raise StaleState(
+            _("This record changed meanwhile (it is now “{state}”); reload the page and try again.").format(
+                state=_(state_label(type(expected)(current)))
+            )
+        )
     append_event(
         session,
         actor=actor,

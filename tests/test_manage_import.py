@@ -63,7 +63,7 @@ def test_a_good_file_is_imported_once_and_a_second_run_changes_nothing(tmp_path:
     assert first.returncode == 0, first.stderr
     assert first.stdout.strip() == (
         "members.csv (CSV, UTF-8, separated by semicolon): "
-        "2 organisations added, 0 updated, 0 unchanged, 1 contact people added"
+        "2 organisations added, 0 updated, 0 unchanged, 1 contact person added"
     )
     second = manage(tmp_path, "import", "organisations", str(path))
     assert "0 organisations added, 0 updated, 2 unchanged" in second.stdout

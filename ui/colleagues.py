@@ -113,7 +113,7 @@ def _invite_form(user: User, people: People) -> None:
 
 
 def _manage_one(user: User, person: Colleague, org_name: str) -> None:
-    label = f"{person.full_name} · {roles_words(person.roles)}" + (f" · {_('invited')}" if person.invited else "")
+    label = f"{person.full_name} · {roles_words(person.roles)}" + (" · " + _("invited") if person.invited else "")
     with st.expander(label, icon=":material/manage_accounts:"):
         if person.invited:
             cols = st.columns(2)

@@ -14,10 +14,10 @@ import streamlit as st
 from sqlmodel import Session
 
 from domain.enums import Action, ExchangeState, Party
-from domain.i18n import N_, _, day, moment, money
+from domain.i18n import N_, _, day, long_day, moment, money, number
 from domain.labels import ORG_TYPE_LABELS, PARTY_LABELS
 from domain.quote import QuoteError
-from domain.rules import Rules, country_name
+from domain.rules import Rules, country_name, explain_breakdown
 from domain.workflow import state_label
 from services import documents, exchanges, payments, reports
 from services.comments import MAX_COMMENT, add_comment
@@ -106,8 +106,8 @@ def header(view: ExchangeView) -> None:
     if exchange.lump_sum_cents is not None:
         breakdown = exchange.lump_sum_breakdown
         st.markdown(
-            f"**{_('Lump sum')}:** {money(exchange.lump_sum_cents)}  \n{breakdown.get('explained', '')} "
-            f"({_('rates')} {breakdown.get('rates_version', '')})"
+            f"**{_('Lump sum')}:** {money(exchange.lump_sum_cents)}  \n{explain_breakdown(breakdown)} "
+            + _("(rates {version})").format(version=breakdown.get("rates_version", ""))
         )
     if exchange.message:
         st.caption(_("Message with the proposal: {message}").format(message=exchange.message))
@@ -229,7 +229,7 @@ def _quote_preview(view: ExchangeView, dates: Any) -> None:
             preview = exchanges.exchange_quote(
                 session, view.exchange, date.fromisoformat(dates[0]), date.fromisoformat(dates[1])
             )
-            st.info(_("Lump sum for these dates: {line}").format(line=preview.explain()), icon=":material/euro:")
+            st.info(_("Lump sum for these dates: {line}").format(line=preview.explained()), icon=":material/euro:")
         except (QuoteError, ValueError) as exc:
             st.warning(str(exc), icon=":material/location_off:")
 
@@ -338,7 +338,8 @@ def documents_to_sign(view: ExchangeView, user: User) -> None:
         missing = [PARTY_LABELS[p] for p in sorted(documents.REQUIRED[document.kind]) if p not in signed]
         state = _("signed by all") if not missing else _("waiting for: {who}").format(who=", ".join(missing))
         with st.expander(
-            f"{title} · {_('version')} {document.version} · {state}", expanded=bool(view.to_sign.get(document.id or 0))
+            " · ".join((title, _("version {n}").format(n=document.version), state)),
+            expanded=bool(view.to_sign.get(document.id or 0)),
         ):
             st.pdf(document.content or b"", height=500, key=f"pdf_{document.id}")
             st.download_button(
@@ -352,7 +353,7 @@ def documents_to_sign(view: ExchangeView, user: User) -> None:
             for party, signature in signed.items():
                 st.markdown(
                     f":material/draw: **{PARTY_LABELS[party]}**: {signature.typed_name}, "
-                    f"{signature.signed_at.strftime('%Y-%m-%d %H:%M')} UTC"
+                    + _("{when} UTC").format(when=moment(signature.signed_at))
                 )
             for party in view.to_sign.get(document.id or 0, []):
                 _signing_form(view, user, document, party)
@@ -478,7 +479,8 @@ def report_editor(view: ExchangeView, user: User, rules: Rules) -> None:
     st.subheader(_("Evidence of the stay"))
     for item in view.evidence:
         c1, c2 = st.columns([5, 1])
-        c1.markdown(f":material/attach_file: {item.filename} · {item.evidence_type} · {item.size_bytes // 1024} KB")
+        size = _("{size} KB").format(size=number(item.size_bytes // 1024))
+        c1.markdown(f":material/attach_file: {item.filename} · {_(item.evidence_type)} · {size}")
         if c2.button(_("Remove"), key=f"rm_evidence_{item.id}"):
             step(
                 view,
@@ -488,7 +490,9 @@ def report_editor(view: ExchangeView, user: User, rules: Rules) -> None:
                 _("Removed."),
             )
     with st.form("evidence_form", clear_on_submit=True):
-        evidence_type = st.selectbox(_("What the file proves") + " *", reports.EVIDENCE_TYPES, key="evidence_type")
+        evidence_type = st.selectbox(
+            _("What the file proves") + " *", reports.EVIDENCE_TYPES, format_func=_, key="evidence_type"
+        )
         upload = st.file_uploader(
             _("File (PDF, JPEG or PNG)") + " *", type=["pdf", "jpg", "jpeg", "png"], key="evidence_file"
         )
@@ -547,7 +551,7 @@ def report_summary(view: ExchangeView) -> None:
             )
         for item in view.evidence:
             st.download_button(
-                f"{item.evidence_type}: {item.filename}",
+                f"{_(item.evidence_type)}: {item.filename}",
                 data=item.content or b"",
                 file_name=item.filename,
                 mime=item.mime_type,
@@ -623,14 +627,18 @@ def payment_state(view: ExchangeView) -> None:
     if payment is None:
         return
     state_words = {"ordered": _("ordered"), "exported": _("sent to the bank"), "paid": _("paid")}[payment.state.value]
+    amount = money(payment.amount_cents)
     if payment.paid_at:
-        when = f" {_('on')} {payment.paid_at.date().isoformat()}"
+        line = _("Lump sum {amount}: {state} on {day}").format(
+            amount=amount, state=state_words, day=long_day(payment.paid_at.date())
+        )
+    elif payment.due_date:
+        line = _("Lump sum {amount}: {state}, due by {day}").format(
+            amount=amount, state=state_words, day=long_day(payment.due_date)
+        )
     else:
-        when = f", {_('due by')} {day(payment.due_date)}" if payment.due_date else ""
-    st.success(
-        _("Lump sum {amount}: {state}{when}").format(amount=money(payment.amount_cents), state=state_words, when=when),
-        icon=":material/payments:",
-    )
+        line = _("Lump sum {amount}: {state}").format(amount=amount, state=state_words)
+    st.success(line, icon=":material/payments:")
 
 
 def cancel(view: ExchangeView, user: User) -> None:

@@ -14,7 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from domain.errors import UploadRefused
-from domain.i18n import N_, Translated, _
+from domain.i18n import N_, Translated, _, ngettext
 from services.imports.columns import Kind, column, columns_of, match_headers
 from services.imports.common import ADD, UNCHANGED, UPDATE, Checked, RowInput
 from services.imports.importer import check_rows, header_problems, remember_headers, remembered_headers, rows_of
@@ -150,9 +150,11 @@ class ProgressBar:
         self.bar = st.progress(0.0, text=text)
 
     def __call__(self, done: int, total: int) -> None:
-        text = _("{done} of {all} rows checked").format(done=done, all=total)
+        text = ngettext("{done} of {all} row checked", "{done} of {all} rows checked", total).format(
+            done=done, all=total
+        )
         if done >= total:
-            text = _("All {all} rows checked.").format(all=total)
+            text = ngettext("The {all} row is checked.", "All {all} rows checked.", total).format(all=total)
         self.bar.progress(done / total if total else 1.0, text=text)
 
     def close(self) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from domain.i18n import _, money
+from domain.i18n import _, money, ngettext, number
 from domain.labels import ORG_TYPE_LABELS
 from domain.rules import Rules, country_name, eligibility_table, lump_sum_table
 
@@ -31,27 +31,38 @@ def eligibility(rules: Rules) -> None:
 def countries(rules: Rules) -> None:
     names = sorted(country_name(code) for code in rules.participating_countries)
     st.markdown(
-        _("Organisations registered in one of these {n} countries take part: {names}.").format(
-            n=len(names), names=", ".join(names)
-        )
+        ngettext(
+            "Organisations registered in this country take part: {names}.",
+            "Organisations registered in one of these {n} countries take part: {names}.",
+            len(names),
+        ).format(n=len(names), names=", ".join(names))
     )
 
 
 def length(rules: Rules) -> None:
+    shortest = ngettext("{n} working day", "{n} working days", rules.min_working_days)
+    longest = ngettext("{n} month", "{n} months", rules.max_months)
     st.markdown(
         _(
-            "An exchange lasts at least **{min} working days** and at most **{months} month**, consecutive, travel "
-            "excluded; Visitor and Host are in different participating countries."
-        ).format(min=rules.min_working_days, months=rules.max_months)
+            "An exchange lasts at least **{shortest}** and at most **{longest}**, consecutive, travel excluded; "
+            "Visitor and Host are in different participating countries."
+        ).format(shortest=shortest.format(n=rules.min_working_days), longest=longest.format(n=rules.max_months))
     )
 
 
 def lump_sums(rules: Rules) -> None:
     st.markdown(
-        _(
+        ngettext(
             "One amount per host country, at most **{cap}**. It is **halved** (once, even when both apply) when the "
-            "stay has fewer than {days} working days or the two organisations are less than {km:,.0f} km apart."
-        ).format(cap=money(rules.cap_eur * 100), days=rules.full_rate_working_days, km=rules.halving_distance_km)
+            "stay has fewer than {days} working day or the two organisations are less than {km} km apart.",
+            "One amount per host country, at most **{cap}**. It is **halved** (once, even when both apply) when the "
+            "stay has fewer than {days} working days or the two organisations are less than {km} km apart.",
+            rules.full_rate_working_days,
+        ).format(
+            cap=money(rules.cap_eur * 100),
+            days=rules.full_rate_working_days,
+            km=number(rules.halving_distance_km, digits=0),
+        )
     )
     st.dataframe(
         [

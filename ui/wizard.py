@@ -15,7 +15,7 @@ from typing import Any, Literal
 import streamlit as st
 from sqlmodel import Session
 
-from domain.i18n import LANGUAGE_NAMES, _, current_locale, day
+from domain.i18n import LANGUAGE_NAMES, _, current_locale, day, ngettext
 from domain.rules import Rules, country_name, with_rule_values, working_days
 from forms.answers import display_value, is_visible, list_source, parse_date, validate_answers
 from forms.spec import (
@@ -108,7 +108,9 @@ def _date_caption(start: date, end: date, country: str | None) -> str:
     text = f"{day(start)} – {day(end)}"
     if country:
         count = len(working_days(start, end, country))
-        text += " · " + _("{n} working days in {country}").format(n=count, country=country_name(country))
+        text += " · " + ngettext("{n} working day in {country}", "{n} working days in {country}", count).format(
+            n=count, country=country_name(country)
+        )
     return text
 
 
@@ -357,7 +359,11 @@ def form_previews() -> None:
     untranslated = missing_translations(specs[name], current_locale())
     if untranslated:
         st.warning(
-            _("{n} texts of this form have no translation in {language}; readers see them in English: {texts}").format(
+            ngettext(
+                "{n} text of this form has no translation in {language}; readers see it in English: {texts}",
+                "{n} texts of this form have no translation in {language}; readers see them in English: {texts}",
+                len(untranslated),
+            ).format(
                 n=len(untranslated), language=LANGUAGE_NAMES[current_locale()], texts="; ".join(untranslated[:10])
             ),
             icon=":material/translate:",

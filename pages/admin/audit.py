@@ -1,7 +1,7 @@
 import streamlit as st
 
 from domain.enums import Role
-from domain.i18n import _, moment
+from domain.i18n import _, moment, ngettext
 from services.queries import audit_page, check_audit_chain
 from services.runtime import read_session
 from ui.guard import require_role
@@ -19,12 +19,20 @@ with read_session() as session:
         report = check_audit_chain(session)
         if report.ok:
             st.success(
-                _("Intact: {n} events, each linked to the one before.").format(n=report.events),
+                ngettext(
+                    "Intact: {n} event, linked to the one before.",
+                    "Intact: {n} events, each linked to the one before.",
+                    report.events,
+                ).format(n=report.events),
                 icon=":material/verified:",
             )
         else:
             st.error(
-                _("Broken: {reason} (after {n} good events).").format(reason=report.reason, n=report.events),
+                ngettext(
+                    "Broken: {reason} (after {n} good event).",
+                    "Broken: {reason} (after {n} good events).",
+                    report.events,
+                ).format(reason=report.reason, n=report.events),
                 icon=":material/gpp_bad:",
             )
     search = st.text_input(_("Filter by record (e.g. exchange 12) or person"), key="audit_search", max_chars=60)

@@ -26,7 +26,13 @@ if not waiting:
     st.success(_("No request waits."), icon=":material/done_all:")
 for person in waiting:
     with st.container(border=True):
-        st.markdown(f"**{person.full_name}** · {person.email} · {_('asked')} {moment(person.erasure_requested_at)}")  # type: ignore[arg-type]
+        st.markdown(
+            _("**{name}** · {email} · asked on {when}").format(
+                name=person.full_name,
+                email=person.email,
+                when=moment(person.erasure_requested_at),  # type: ignore[arg-type]
+            )
+        )
         confirm = st.checkbox(
             _("I have checked the request; anonymise this account now (cannot be undone)"), key=f"erase_ok_{person.id}"
         )

@@ -2,7 +2,7 @@ import streamlit as st
 
 from domain.enums import Role
 from domain.errors import PermissionDenied
-from domain.i18n import _, moment
+from domain.i18n import _, moment, ngettext
 from services import news
 from services.runtime import read_session
 from ui.actions import act
@@ -35,9 +35,17 @@ except PermissionDenied as exc:
 
 st.caption(
     (
-        _("Goes to every confirmed subscriber ({n} now).")
+        ngettext(
+            "Goes to every confirmed subscriber ({n} subscriber now).",
+            "Goes to every confirmed subscriber ({n} subscribers now).",
+            audience,
+        )
         if scope is None
-        else _("Goes to the confirmed subscribers who are members of your Partnership ({n} now).")
+        else ngettext(
+            "Goes to the confirmed subscribers who are members of your Partnership ({n} subscriber now).",
+            "Goes to the confirmed subscribers who are members of your Partnership ({n} subscribers now).",
+            audience,
+        )
     ).format(n=audience)
     + " "
     + _("Write in Markdown, send a test to yourself, then send. Sent items appear on the public news page.")
@@ -67,7 +75,10 @@ if st.button(_("Send a test to me ({email})").format(email=user.email), key="new
         st.rerun()
 if draft_id and tested:
     if st.button(
-        _("Send to {n} subscribers").format(n=audience), key="news_send", type="primary", icon=":material/send:"
+        ngettext("Send to {n} subscriber", "Send to {n} subscribers", audience).format(n=audience),
+        key="news_send",
+        type="primary",
+        icon=":material/send:",
     ):
         if act(lambda s: news.send(s, user, draft_id), success=_("Sending: batches leave with the mail loop.")):
             for key in ("news_draft_id", "news_tested", "news_title", "news_body"):

@@ -1,7 +1,7 @@
 import streamlit as st
 
 from domain.enums import OutboxState, Role
-from domain.i18n import _, moment
+from domain.i18n import _, moment, ngettext
 from services.mailer import deliver_configured, retry_failed
 from services.queries import outbox_counts, outbox_page
 from services.runtime import read_session
@@ -39,7 +39,14 @@ if settings.smtp_url and st.button(_("Send now"), icon=":material/send:", key="s
     except SettingsError as exc:
         st.error(str(exc))
     else:
-        st.toast(_("Outbox: {line}").format(line=report.line() if report else "-"), icon=":material/send:")
+        done = (
+            _("Outbox: sent {sent}, retrying {retrying}, failed {failed}").format(
+                sent=report.sent, retrying=report.retrying, failed=report.failed
+            )
+            if report
+            else _("Outbox: {line}").format(line="-")
+        )
+        st.toast(done, icon=":material/send:")
 
 shown = st.pills(
     _("Show"),
@@ -54,15 +61,19 @@ with read_session() as session:
 failed = [m for m in mails if m.state == OutboxState.FAILED]
 if failed:
     st.warning(
-        _("{n} e-mails could not be delivered. Mend the address or the SMTP settings, then send them again.").format(
-            n=len(failed)
-        ),
+        ngettext(
+            "{n} e-mail could not be delivered. Mend the address or the SMTP settings, then send it again.",
+            "{n} e-mails could not be delivered. Mend the address or the SMTP settings, then send them again.",
+            len(failed),
+        ).format(n=len(failed)),
         icon=":material/error:",
     )
     if st.button(_("Send the failed e-mails again"), key="retry_failed"):
         act(
             lambda s: retry_failed(s, [m.id for m in failed], actor=admin),
-            success=lambda again: _("{n} e-mails queued again.").format(n=again),
+            success=lambda again: ngettext("{n} e-mail queued again.", "{n} e-mails queued again.", again).format(
+                n=again
+            ),
             rerun=True,
         )
 if not mails:
@@ -71,12 +82,16 @@ for mail in mails:
     # The address stays out of the title: Markdown links it, and a link inside the expander's
     # title is a control inside a control that screen readers cannot reach (axe nested-interactive).
     with st.expander(f"{moment(mail.created_at)} · {STATE_LABELS[mail.state]} · {plain(mail.subject)}"):
-        details = f"{_('To')}: {plain(mail.to_email)} · {_('Kind')}: {mail.kind} · {_('Attempts')}: {mail.attempts}"
+        details = [
+            _("To: {address}").format(address=plain(mail.to_email)),
+            _("Kind: {kind}").format(kind=mail.kind),
+            _("Attempts: {n}").format(n=mail.attempts),
+        ]
         if mail.sent_at:
-            details += f" · {_('Sent')}: {moment(mail.sent_at)}"
+            details.append(_("Sent: {when}").format(when=moment(mail.sent_at)))
         if mail.next_attempt_at and mail.state == OutboxState.QUEUED:
-            details += f" · {_('Next attempt')}: {moment(mail.next_attempt_at)}"
-        st.caption(details)
+            details.append(_("Next attempt: {when}").format(when=moment(mail.next_attempt_at)))
+        st.caption(" · ".join(details))
         if mail.last_error:
             st.error(mail.last_error)
         st.text(mail.body)

@@ -34,10 +34,11 @@ st.page_link("pages/coordinator/home.py", label=_("Back to the work queue"), ico
 eoi, organisation, partnership, cv = view.eoi, view.organisation, view.partnership, view.cv
 st.header(f"{organisation.legal_name} · {_('Visitor') if eoi.side == Side.VISITOR else _('Host')}")
 badge(eoi.state)
+cluster = _("Cluster: {name}").format(name=organisation.cluster_name or "—")
+supervisor = _("Partnership: {name}").format(name=partnership.name if partnership else _("Assign me"))
 st.markdown(
     f"{ORG_TYPE_LABELS[organisation.org_type]} · {organisation.city}, {country_name(organisation.country)}"
-    f" · {_('Cluster')}: {organisation.cluster_name or '—'} · {_('Partnership')}: "
-    f"{partnership.name if partnership else _('Assign me')}"
+    f" · {cluster} · {supervisor}"
 )
 if view.entered_by:
     st.info(

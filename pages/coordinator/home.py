@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 import streamlit as st
 
 from domain.enums import Role
-from domain.i18n import _, day, moment
+from domain.i18n import _, day, moment, ngettext
 from domain.rules import country_name
 from services.queries import partnership_of
 from services.queue import QueueFilter, queue_page
@@ -74,9 +74,11 @@ page_no = max(1, int(st.session_state.get(PAGE_KEY, 1)))
 with read_session() as session:
     queue = queue_page(session, user, wanted=wanted, page=page_no, page_size=PAGE_SIZE, today=today)
 caption.caption(
-    _("Everything that waits on {name}, oldest first: {n} items, {late} overdue.").format(
-        name=partnership.name, n=queue.total, late=queue.overdue
-    )
+    ngettext(
+        "Everything that waits on {name}, oldest first: {n} item, {late} overdue.",
+        "Everything that waits on {name}, oldest first: {n} items, {late} overdue.",
+        queue.total,
+    ).format(name=partnership.name, n=queue.total, late=queue.overdue)
 )
 pages = max(1, math.ceil(queue.matching / PAGE_SIZE))
 
@@ -85,7 +87,11 @@ if not queue.total:
 elif not queue.matching:
     st.info(_("Nothing matches these filters."), icon=":material/filter_alt_off:")
 elif wanted.active:
-    st.caption(_("{n} items match these filters.").format(n=queue.matching))
+    st.caption(
+        ngettext("{n} item matches these filters.", "{n} items match these filters.", queue.matching).format(
+            n=queue.matching
+        )
+    )
 exchange_page, eoi_page = page_of("pages/exchange/exchange.py"), page_of("pages/coordinator/eoi_review.py")
 with st.container(border=bool(queue.items), gap="small"):
     for item in queue.items:
@@ -93,13 +99,16 @@ with st.container(border=bool(queue.items), gap="small"):
         # element per item keeps the page's cost flat, and a screen reader or the Tab key reads it whole.
         urgency = item.urgency(today)
         age = item.age_days(today)
-        when = _("waiting {n} days").format(n=age) if age is not None else ""
+        when = ngettext("waiting {n} day", "waiting {n} days", age).format(n=age) if age is not None else ""
         if urgency == "overdue":
-            status = f":red-badge[{_('Overdue since {due}').format(due=day(item.due))}] {when}"
+            overdue = _("Overdue since {due}").format(due=day(item.due))
+            status = f":red-badge[{overdue}] {when}"
         elif urgency == "soon":
-            status = f":orange-badge[{_('Due {due}').format(due=day(item.due))}] {when}"
+            due = _("Due {due}").format(due=day(item.due))
+            status = f":orange-badge[{due}] {when}"
         else:
-            status = when + (f" · {_('since {when}').format(when=moment(item.since))}" if item.since else "")
+            since = _("since {when}").format(when=moment(item.since)) if item.since else ""
+            status = " · ".join(part for part in (when, since) if part)
         target = eoi_page if item.kind == "eoi" else exchange_page
         who = item.title if item.kind == "eoi" else " → ".join(item.organisations)
         st.page_link(

@@ -27,7 +27,7 @@ if not waiting:
 for row in waiting:
     exchange, visitor, account = row.exchange, row.visitor, row.account
     cols = st.columns([4, 2, 2])
-    cols[0].markdown(f"**{visitor.legal_name}** · {_('exchange')} {exchange.id}")
+    cols[0].markdown(_("**{visitor}** · exchange {id}").format(visitor=visitor.legal_name, id=exchange.id))
     if account is None:
         cols[0].warning(
             _("The Visitor's bank account changed: the new Financial Agreement waits for its signatures."),

@@ -1,7 +1,7 @@
 import streamlit as st
 
 from domain.enums import Role
-from domain.i18n import _
+from domain.i18n import _, ngettext
 from services.imports.columns import Kind
 from services.imports.importer import run_import
 from services.partnerships import list_partnerships
@@ -40,7 +40,11 @@ name, content = upload
 table = step.table_of(name, content)
 if table is None:
     st.stop()
-st.caption(_("{name}: {n} rows ({source}).").format(name=name, n=len(table.rows), source=table.source))
+st.caption(
+    ngettext("{name}: {n} row ({source}).", "{name}: {n} rows ({source}).", len(table.rows)).format(
+        name=name, n=len(table.rows), source=table.source
+    )
+)
 remembered = step.mapping_step(user, kind, table)
 missing = step.header_errors(kind, table, remembered)
 if missing:
@@ -62,7 +66,10 @@ if again.button(_("Check again"), key="import_check", icon=":material/refresh:")
     step.keep_left_out(left_out)
     st.rerun()
 if confirm.button(
-    _("Import {n} rows").format(n=len(kept)), key="import_confirm", type="primary", icon=":material/upload:"
+    ngettext("Import {n} row", "Import {n} rows", len(kept)).format(n=len(kept)),
+    key="import_confirm",
+    type="primary",
+    icon=":material/upload:",
 ):
     progress = step.ProgressBar(_("Checking the rows again, then storing them…"))
     summary = act(

@@ -5,7 +5,7 @@ import pydeck as pdk
 import streamlit as st
 
 from domain.enums import Role
-from domain.i18n import _, money
+from domain.i18n import _, money, ngettext, number
 from domain.labels import ORG_TYPE_LABELS
 from domain.places import country_point
 from domain.rules import country_name
@@ -63,11 +63,15 @@ cols[0].metric(
     ),
 )
 cols[1].metric(_("Lump sums committed"), money(amounts.committed_cents))
-cols[2].metric(_("Lump sums paid"), money(amounts.paid_cents), help=_("{n} payments").format(n=amounts.paid_count))
+cols[2].metric(
+    _("Lump sums paid"),
+    money(amounts.paid_cents),
+    help=ngettext("{n} payment", "{n} payments", amounts.paid_count).format(n=amounts.paid_count),
+)
 cols[3].metric(
     _("Visitor satisfaction"),
-    f"{score:.1f} / 5" if score is not None else "–",
-    help=_("{n} closing reports").format(n=scored),
+    _("{score} / 5").format(score=number(score, digits=1)) if score is not None else "–",
+    help=ngettext("{n} closing report", "{n} closing reports", scored).format(n=scored),
 )
 st.caption(
     _(
@@ -139,10 +143,13 @@ if tabs[2].open:
         c1, c2 = st.columns(2)
         with c1:
             st.header(_("Ecosystems"))
-            bars(ecosystems, _("Ecosystem"), "ecosystems") if ecosystems else st.caption(_("None recorded."))
+            # The answers keep the rules' English values; each is shown in the reader's language.
+            shown = [(_(name), n) for name, n in ecosystems]
+            bars(shown, _("Ecosystem"), "ecosystems") if shown else st.caption(_("None recorded."))
         with c2:
             st.header(_("Activity types"))
-            bars(activities, _("Activity type"), "activities") if activities else st.caption(
+            shown = [(_(name), n) for name, n in activities]
+            bars(shown, _("Activity type"), "activities") if shown else st.caption(
                 _("None recorded yet (they come with approved plans).")
             )
 
@@ -196,7 +203,10 @@ if tabs[-1].open:
 
             def report(done: int, all_rows: int) -> None:
                 bar.progress(
-                    done / all_rows if all_rows else 1.0, text=_("{done} of {all} rows").format(done=done, all=all_rows)
+                    done / all_rows if all_rows else 1.0,
+                    text=ngettext("{done} of {all} row", "{done} of {all} rows", all_rows).format(
+                        done=done, all=all_rows
+                    ),
                 )
 
             with read_session() as session:

@@ -26,7 +26,7 @@ if eoi_id is None:
         for eoi in mine:
             with st.container(border=True):
                 cols = st.columns([3, 2, 2])
-                cols[0].markdown(f"**{SIDES[eoi.side]}** · {_('number')} {eoi.id}")
+                cols[0].markdown(_("**{side}** · number {id}").format(side=SIDES[eoi.side], id=eoi.id))
                 with cols[1]:
                     badge(eoi.state)
                 cols[2].page_link(
@@ -77,7 +77,8 @@ except NotFound as exc:
 
 eoi, partnership = view.eoi, view.partnership
 st.page_link("pages/participant/eoi.py", label=_("All expressions of interest"), icon=":material/arrow_back:")
-st.header(f"{SIDES[eoi.side]} · {partnership.name if partnership else _('Assign me')}")
+supervisor = partnership.name if partnership else _("Assign me")
+st.header(f"{SIDES[eoi.side]} · {supervisor}")
 badge(eoi.state)
 if view.entered_by:
     st.info(

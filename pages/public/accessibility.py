@@ -46,10 +46,14 @@ st.markdown(
         "same figures as a table next to it or behind its “Show as table” switch. The map of exchanges between "
         "countries has its table under it.\n"
         "- **Page menu.** The menu is one list of the pages of your role, without group titles, because the "
-        "group titles of the software CXC Desk is built with (Streamlit) break the list for screen readers.\n"
-        "- **Parts drawn by Streamlit.** A few controls drawn by Streamlit itself, which this instance cannot "
-        "change, have known problems; they are listed with their upstream reports in the project's "
-        "docs/accessibility.md."
+        "group titles of the software CXC Desk is built with (Streamlit) break the list for screen readers."
+    )
+)
+st.markdown(
+    _(
+        "No part of any page is left out of the checks described below, and no control drawn by Streamlit is "
+        "known to fail them today. If you meet one that does, please tell us: see “Feedback and contact "
+        "information”."
     )
 )
 

@@ -1,7 +1,7 @@
 import streamlit as st
 
 from domain.enums import Role, Side
-from domain.i18n import _, day
+from domain.i18n import _, day, ngettext
 from domain.rules import country_name, country_options
 from services.eois import approved_eoi
 from services.exchanges import propose_exchange
@@ -52,7 +52,7 @@ with read_session() as session:
         if user is not None and user.role == Role.PARTICIPANT and approved_eoi(session, user.organisation_id, s)  # type: ignore[arg-type]
     }
 
-st.write(_("{n} opportunities").format(n=len(rows)))
+st.write(ngettext("{n} opportunity", "{n} opportunities", len(rows)).format(n=len(rows)))
 for opportunity, organisation in rows:
     with st.container(border=True):
         st.header(opportunity.title)

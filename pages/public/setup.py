@@ -80,4 +80,5 @@ if submitted:
     if created is not None:
         st.success(_("The administrator account is ready. Log in with it."))
         # A plain link: this run's menu still holds only the set-up page.
-        st.markdown(f"[{_('Go to the login page')}](login)")
+        label = _("Go to the login page")
+        st.markdown(f"[{label}](login)")

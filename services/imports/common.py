@@ -13,7 +13,7 @@ from sqlmodel import Session, SQLModel
 
 from db.audit import NewEvent
 from db.models import User
-from domain.i18n import _
+from domain.i18n import _, ngettext
 from domain.places import normalise
 from domain.rules import Rules
 from domain.validators import required_text
@@ -75,18 +75,39 @@ class Summary:
     dry_run: bool = False
 
     def line(self) -> str:
-        """ "41 organisations added, 3 updated, 2 left out" (and what else the rows brought)."""
-        parts = [
-            _("{n} {kind} added").format(n=self.added, kind=_(self.kind.value)),
-            _("{n} updated").format(n=self.updated),
-            _("{n} unchanged").format(n=self.unchanged),
-        ]
+        """ "41 organisations added, 3 updated, 2 left out" (and what else the rows brought): each count in
+        a text of its own, whose words agree with the kind and the number in every language."""
+        parts = [part.format(n=n) for part, n in _counts(self.kind, self.added, self.updated, self.unchanged)]
         if self.left_out:
-            parts.append(_("{n} left out").format(n=self.left_out))
+            parts.append(ngettext("{n} row left out", "{n} left out", self.left_out).format(n=self.left_out))
         if self.people_added:
-            parts.append(_("{n} contact people added").format(n=self.people_added))
+            parts.append(
+                ngettext("{n} contact person added", "{n} contact people added", self.people_added).format(
+                    n=self.people_added
+                )
+            )
         line = ", ".join(parts)
         return _("Dry run, nothing stored: {line}").format(line=line) if self.dry_run else line
+
+
+def _counts(kind: Kind, added: int, updated: int, unchanged: int) -> list[tuple[str, int]]:
+    if kind == Kind.ORGANISATIONS:
+        return [
+            (ngettext("{n} organisation added", "{n} organisations added", added), added),
+            (ngettext("{n} organisation updated", "{n} updated", updated), updated),
+            (ngettext("{n} organisation unchanged", "{n} unchanged", unchanged), unchanged),
+        ]
+    if kind == Kind.PEOPLE:
+        return [
+            (ngettext("{n} person added", "{n} people added", added), added),
+            (ngettext("{n} person updated", "{n} updated", updated), updated),
+            (ngettext("{n} person unchanged", "{n} unchanged", unchanged), unchanged),
+        ]
+    return [
+        (ngettext("{n} exchange added", "{n} exchanges added", added), added),
+        (ngettext("{n} exchange updated", "{n} updated", updated), updated),
+        (ngettext("{n} exchange unchanged", "{n} unchanged", unchanged), unchanged),
+    ]
 
 
 def each_row(ctx: Context, rows: list[RowInput]) -> Iterator[Checked]:

@@ -234,7 +234,7 @@ def _compare(c: Checked, plan: Plan, current: Exchange) -> str:
         c.problem(
             "state",
             _("Exchange {id} is at “{now}” in CXC Desk already; it is not moved back.").format(
-                id=current.id, now=state_label(current.state)
+                id=current.id, now=_(state_label(current.state))
             ),
         )
     elif current.state in SIGNED_STATES and (current.start_date, current.end_date) != (plan.start, plan.end):

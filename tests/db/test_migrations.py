@@ -59,3 +59,38 @@ def test_upgrade_to_exchange_tags_fills_them_from_the_answers(session: Session, 
     upgrade(engine)
     with Session(engine) as fresh:
         assert sorted((t.kind, t.value) for t in fresh.exec(sa.select(ExchangeTag)).scalars()) == before
+
+
+def test_the_message_languages_survive_a_downgrade_and_upgrade_of_their_columns(
+    session: Session, engine: Engine
+) -> None:
+    """0019 adds news_subscriber.locale and contact_message.locale with plain ADD COLUMN (and drops them again
+    without copying a table): the rows stay, the language of a row written before is None (CXC_LOCALE)."""
+    from alembic import command
+
+    from db.migrate import alembic_config, upgrade
+    from db.models import ContactMessage, NewsSubscriber
+
+    session.add(NewsSubscriber(email="ana@example.eu", token_hash="h", locale="pl"))
+    session.add(ContactMessage(name="Ana", email="ana@example.eu", subject="Hello", body="A question.", locale="de"))
+    session.commit()
+    session.close()
+    with engine.begin() as conn:
+        config = alembic_config()
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0018" if "0018" in _revisions() else "0017")
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM news_subscriber").scalar() == 1
+        assert conn.exec_driver_sql("SELECT count(*) FROM contact_message").scalar() == 1
+    upgrade(engine)
+    with Session(engine) as fresh:
+        assert [s.locale for s in fresh.exec(sa.select(NewsSubscriber)).scalars()] == [None]
+        assert [m.locale for m in fresh.exec(sa.select(ContactMessage)).scalars()] == [None]
+
+
+def _revisions() -> set[str]:
+    from alembic.script import ScriptDirectory
+
+    from db.migrate import alembic_config
+
+    return {script.revision for script in ScriptDirectory.from_config(alembic_config()).walk_revisions()}

@@ -142,14 +142,14 @@ def test_a_rule_message_speaks_the_reader_language(tmp_path: Path, monkeypatch: 
     )
     with in_language("de"):
         german = exchange_dates_problem(date(2027, 11, 1), date(2027, 11, 3), "AT", BUNDLED)
-    assert german is not None and german.startswith("1–3 November 2027 in Österreich hat 2 Arbeitstage (")
+    assert german is not None and german.startswith("1.–3. November 2027 in Österreich hat 2 Arbeitstage (")
     assert german.endswith("; ein Austausch braucht mindestens 3.")
 
 
 def test_money_and_days_follow_the_language() -> None:
     with in_language("de"):
         assert money(110000) == "1.100,00\xa0€"
-        assert i18n.day(date(2026, 3, 2)) == "Mo. 2 März 2026"
+        assert i18n.day(date(2026, 3, 2)) == "Mo., 2. März 2026"
     with in_language("fr"):
         assert money(110000) == "1\u202f100,00\xa0€"
     assert money(110000) == "€1,100.00"

@@ -43,7 +43,9 @@ def test_five_weekdays_without_holidays_are_fine() -> None:
 
 def test_longer_than_a_month_is_refused_with_the_last_allowed_day() -> None:
     problem = exchange_dates_problem(date(2027, 3, 1), date(2027, 4, 1), "FR", RULES)
-    assert problem is not None and "2027-03-31 at the latest" in problem
+    assert (
+        problem is not None and "starting on 1 March 2027, the last day can be 31 March 2027 at the latest" in problem
+    )
     assert exchange_dates_problem(date(2027, 3, 1), date(2027, 3, 31), "FR", RULES) is None
 
 
@@ -99,3 +101,70 @@ def test_one_month_is_between_27_and_30_days_after_the_first(start: date) -> Non
 )
 def test_add_months_clamps_to_month_end(day: date, months: int, expected: date) -> None:
     assert add_months(day, months) == expected
+
+
+@pytest.mark.parametrize(
+    ("locale", "expected"),
+    [
+        (
+            "en",
+            "1–3 November 2027 in Austria has 2 working days (1 November is All Saints' Day, a public holiday there)",
+        ),
+        (
+            "de",
+            "1.–3. November 2027 umfasst im Gastland Österreich 2 Arbeitstage (1. November ist Allerheiligen, dort ein",
+        ),
+        ("fr", "1–3 novembre 2027"),
+        ("pl", "1–3 listopada 2027"),
+    ],
+)
+def test_a_date_rule_writes_days_and_holidays_as_the_reader_does(locale: str, expected: str) -> None:
+    from domain.i18n import in_language
+
+    with in_language(locale):
+        problem = exchange_dates_problem(date(2027, 11, 1), date(2027, 11, 3), "AT", RULES)
+    assert problem is not None and problem.startswith(expected)
+
+
+def test_every_date_rule_message_writes_days_in_the_reader_language() -> None:
+    from domain.i18n import in_language
+
+    with in_language("de"):
+        backwards = exchange_dates_problem(date(2027, 3, 5), date(2027, 3, 1), "FR", RULES)
+        too_long = exchange_dates_problem(date(2027, 3, 1), date(2027, 4, 1), "FR", RULES)
+    assert backwards == "Der letzte Tag (1. März 2027) liegt vor dem ersten Tag (5. März 2027)."
+    assert too_long == (
+        "Ein Austausch dauert höchstens 1 Monat am Stück: Beginnt er am 1. März 2027, kann der letzte Tag "
+        "spätestens der 31. März 2027 sein."
+    )
+    with in_language("es"):
+        backwards = exchange_dates_problem(date(2027, 3, 5), date(2027, 3, 1), "FR", RULES)
+    assert backwards == "El último día (1 de marzo de 2027) es anterior al primer día (5 de marzo de 2027)."
+
+
+def test_holiday_names_follow_the_reader_where_the_country_has_them() -> None:
+    assert public_holiday(date(2027, 11, 1), "AT", "de") == "Allerheiligen"
+    assert public_holiday(date(2027, 11, 1), "AT", "en") == "All Saints' Day"
+    assert public_holiday(date(2027, 11, 1), "FR", "fr") == "Toussaint"
+    assert public_holiday(date(2027, 11, 1), "IT", "it") == "Ognissanti"
+    assert public_holiday(date(2027, 11, 1), "AT", "es") == "All Saints' Day"  # no Spanish names for Austria: English
+
+
+@pytest.mark.parametrize(
+    ("locale", "country", "expected"),
+    [
+        ("de", "SK", "Besucher und Gastgeber befinden sich beide im selben Land (Slowakei); "),
+        ("it", "NL", "Il Visitatore e l'Ospitante si trovano entrambi nello stesso paese (Paesi Bassi); "),
+    ],
+)
+def test_a_country_name_needs_no_article_in_any_language(locale: str, country: str, expected: str) -> None:
+    """German and Italian put an article before some countries ("in der Slowakei", "nei Paesi Bassi"): the
+    texts name the country where no article is needed."""
+    from domain.i18n import in_language
+    from domain.rules import transnational_problem
+
+    with in_language(locale):
+        assert (transnational_problem(country, country) or "").startswith(expected)
+        span = exchange_dates_problem(date(2027, 11, 1), date(2027, 11, 2), country, RULES) or ""
+    assert " in Slowakei" not in span and " in Paesi Bassi" not in span
+    assert ("im Gastland Slowakei" if locale == "de" else "nel paese ospitante (Paesi Bassi)") in span

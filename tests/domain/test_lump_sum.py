@@ -165,3 +165,39 @@ def test_plan_approval_freezes_the_lump_sum_with_its_breakdown(session: Session)
     assert exchange.lump_sum_cents == 90000
     assert exchange.lump_sum_breakdown["explained"] == "France €900 · €900"
     assert exchange.lump_sum_breakdown["rates_version"] == "2020"
+
+
+def test_the_explanation_is_shown_in_the_reader_language_and_the_frozen_line_stays_english() -> None:
+    from domain.i18n import in_language
+    from domain.rules import explain_breakdown
+
+    result = lump_sum(RULES, host_country="FR", working_day_count=4, distance_km=120)
+    breakdown = {**result.as_dict(), "explained": result.explain()}
+    with in_language("de"):
+        assert result.explained() == "Frankreich 900\xa0€ · 4 Arbeitstage < 5 und 120 km < 200 km → halbiert · 450\xa0€"
+        assert explain_breakdown(breakdown) == result.explained()
+    with in_language("fr"):
+        assert explain_breakdown(breakdown) == (
+            "France 900\xa0€ · 4 jours ouvrables < 5 et 120 km < 200 km → réduit de moitié · 450\xa0€"
+        )
+    assert explain_breakdown(breakdown) == breakdown["explained"]  # English reads as it was frozen
+    # A breakdown frozen before the thresholds were kept: read from its English reasons.
+    older = {k: v for k, v in breakdown.items() if k not in ("full_rate_working_days", "halving_distance_km")}
+    with in_language("it"):
+        assert explain_breakdown(older) == (
+            "Francia 900\xa0€ · 4 giorni lavorativi < 5 e 120 km < 200 km → dimezzato · 450\xa0€"
+        )
+    assert explain_breakdown({"explained": "Greece €780 · €780"}) == "Greece €780 · €780"  # nothing to read: as frozen
+
+
+def test_a_quote_error_speaks_the_reader_language() -> None:
+    from domain.i18n import in_language
+
+    with in_language("de"), pytest.raises(QuoteError) as error:
+        locate("Nowhere", "XX", RULES)
+    assert str(error.value).startswith("„XX“ ist kein teilnehmendes Land")
+    with in_language("es"), pytest.raises(QuoteError) as error:
+        locate("Atlantis", "FR", RULES)
+    assert (
+        str(error.value) == "«Atlantis» no es una localidad que conozcamos en el país Francia; indique sus coordenadas."
+    )

@@ -129,3 +129,20 @@ def test_screen_labels_never_show_internal_names() -> None:
     for state in [*ExchangeState, *EOIState]:
         assert "_" not in state_label(state)
     assert state_label(X.PLAN_SUBMITTED) == "Plan sent for approval"
+
+
+def test_a_refusal_speaks_the_reader_language() -> None:
+    from domain.i18n import in_language
+
+    with in_language("de"), pytest.raises(TransitionRefused) as wrong_state:
+        check(EXCHANGE_TRANSITIONS, X.PROPOSED, Action.APPROVE_PLAN, {Party.VISITOR_PARTNERSHIP}, Facts())
+    assert (
+        str(wrong_state.value)
+        == "„Plan genehmigen“ ist nicht möglich, solange der Vorgang den Status „Vorgeschlagen“ hat."
+    )
+    with in_language("fr"), pytest.raises(TransitionRefused) as guard:
+        check(EXCHANGE_TRANSITIONS, X.SIGNING, Action.COMPLETE_SIGNATURES, {Party.SYSTEM}, Facts())
+    assert str(guard.value) == "Certaines parties n'ont pas encore signé."
+    with in_language("pl"), pytest.raises(TransitionRefused) as not_yours:
+        check(EXCHANGE_TRANSITIONS, X.REPORT_ACCEPTED, Action.ORDER_PAYMENT, {Party.HOST}, Facts())
+    assert str(not_yours.value) == "Działanie „Zleć płatność” nie jest tu dla Państwa dostępne."

@@ -32,7 +32,7 @@ def test_overdue_payment_shows_red_in_the_coordinators_queue(server: Server, new
     expect(page.get_by_text("Payment to order").first).to_be_visible()
     expect(page.get_by_text("Overdue since").first).to_be_visible()
     expect(page.get_by_text("waiting 14 days").first).to_be_visible()
-    expect(page.get_by_text("1 items, 1 overdue").first).to_be_visible()
+    expect(page.get_by_text("1 item, 1 overdue").first).to_be_visible()
     # Search by exchange number keeps it; another number hides it.
     page.get_by_label("Search").fill(f"#{exchange.id + 100}")
     page.get_by_label("Search").press("Enter")

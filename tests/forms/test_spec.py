@@ -143,5 +143,5 @@ max_length = 200
 
 def test_display_values_read_like_text() -> None:
     spec = load_spec("action_plan")
-    assert display_value(spec.field("exchange_dates"), ["2027-03-01", "2027-03-05"]) == "2027-03-01 – 2027-03-05"
+    assert display_value(spec.field("exchange_dates"), ["2027-03-01", "2027-03-05"]) == "1–5 March 2027"
     assert display_value(spec.field("objectives"), [{"objective": "A", "indicator": "B"}]) == "1. A · B"

@@ -36,3 +36,16 @@ def test_statement_has_the_model_sections_and_this_instances_contact(sqlite_url:
     text = " ".join(m.value for m in at.markdown)
     assert "Alpine Support Office is committed" in text and "partially compliant" in text
     assert "E-mail: help@alpine.example.eu" in text
+
+
+def test_the_statement_lists_only_limits_that_exist_and_points_to_no_repository_file(sqlite_url: str) -> None:
+    """The Streamlit parts the checks exclude: none (tests/e2e/test_accessibility.py's EXCLUDED is empty)."""
+    with write_session() as session:
+        f.admin(session)
+    at = AppTest.from_file(APP, default_timeout=30).run()
+    at.switch_page("pages/public/accessibility.py").run()
+    text = " ".join(m.value for m in at.markdown)
+    assert "docs/" not in text and ".md" not in text and ".py" not in text  # no path of the project's repository
+    assert "no control drawn by Streamlit is known to fail them today" in text
+    for limit in ("**Signed documents (PDF).**", "**Charts.**", "**Page menu.**"):  # docs/accessibility.md's
+        assert limit in text

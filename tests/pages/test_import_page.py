@@ -88,7 +88,7 @@ def test_an_imported_paid_exchange_opens_like_any_other_and_says_where_it_was_si
             run_import(session=session, actor=coordinator, kind=kind, rows=rows)
         at = page_as(session, coordinator, "pages/exchange/exchange.py", id="1")
     assert not at.exception, at.exception
-    assert any("signed outside CXC Desk on Thu 20 Apr 2023" in i.value for i in at.info)
+    assert any("signed outside CXC Desk on Thu, 20 Apr 2023" in i.value for i in at.info)
     shown = texts(at) + " ".join(str(m.value) for m in at.metric)
     assert "€450" in shown  # 18 May 2023 is Ascension Day in France: 4 working days, so halved
 

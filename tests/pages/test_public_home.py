@@ -43,3 +43,19 @@ def test_welcome_page_follows_the_rules_in_force(sqlite_url: str) -> None:
     assert "at least **5 working days**" in text and "Norway" in text and "Kosovo" not in text
     rates = dict(zip(_table(at, "Host country"), _table(at, "Lump sum"), strict=True))
     assert rates["Norway"] == "€1,000.00" and rates["Denmark"] == "€1,100.00"
+
+
+def test_the_length_and_the_lump_sums_read_with_each_language_plural_and_numbers(sqlite_url: str) -> None:
+    with write_session() as session:
+        f.admin(session)  # an instance that is set up: the welcome page
+    at = _home()
+    at.selectbox(key="cxc_language_switch").set_value("pl").run()
+    at.run()  # the page drawn again in the chosen language
+    assert not at.exception
+    text = _text(at)
+    assert "co najmniej **3 dni robocze** i najwyżej **1 miesiąc**" in text  # Polish: 2–4, then 1
+    at.selectbox(key="cxc_language_switch").set_value("de").run()
+    at.run()
+    text = _text(at)
+    assert "mindestens **3 Arbeitstage** und höchstens **1 Monat**" in text and "Monat(e)" not in text
+    assert "weniger als 200 km" in text or "weniger als 200\xa0km" in text

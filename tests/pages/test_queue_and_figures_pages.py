@@ -50,7 +50,7 @@ def test_queue_shows_25_a_page_and_the_filters_start_again_at_page_one(sqlite_ur
     at.number_input(key="queue_page").set_value(2).run()
     assert len(links(at)) == 6 and "Page 2 of 2" in texts(at)
     at.text_input(key="queue_search").input(f"#{oldest}").run()
-    assert len(links(at)) == 1 and "1 items match these filters." in texts(at)
+    assert len(links(at)) == 1 and "1 item matches these filters." in texts(at)
     assert at.session_state["queue_page"] == 1
 
 

@@ -214,3 +214,33 @@ def test_500_subscribers_through_smtp_each_with_a_working_unsubscribe_link(
     with read_session() as check:
         assert len(check.exec(select(NewsSubscriber)).all()) == 496
         assert [i.title for i in news.published(check)] == ["Spring call"]  # and on the public page's list
+
+
+def test_each_subscriber_reads_our_words_in_the_language_they_subscribed_in(session: Session) -> None:
+    from domain.i18n import in_language
+    from services import accounts
+
+    admin = f.admin(session)
+    accounts.set_locale(session=session, actor=admin, locale="es")
+    with in_language("de"):
+        subscribed(session, "greta@example.eu")
+    with in_language("pl"):
+        subscribed(session, "piotr@example.eu")
+    subscribed(session, "early@example.eu")
+    session.exec(select(NewsSubscriber).where(NewsSubscriber.email == "early@example.eu")).one().locale = None
+    session.commit()  # subscribed before the language was kept: the instance's language
+
+    with in_language("fr"):  # whatever the sender reads, and wherever the batch is queued
+        item = news.send_test(session, admin, "Spring call", TEXT)
+        news.send(session, admin, id_of(item))
+    test = session.exec(select(Outbox).where(Outbox.kind == "news_test")).one()
+    assert test.subject == "[Prueba] Spring call"  # the writer's own language
+    assert "Recibe las noticias de ClusterXchange porque las ha solicitado." in test.body
+    mails = {m.to_email: m for m in session.exec(select(Outbox).where(Outbox.kind == "news"))}
+    assert mails["greta@example.eu"].body.startswith(TEXT.strip())  # the item as written
+    assert "\n--\nSie erhalten ClusterXchange-Nachrichten, weil Sie sie angefordert haben. Abmelden: " in (
+        mails["greta@example.eu"].body
+    )
+    assert "\n--\nOtrzymują Państwo aktualności ClusterXchange na własną prośbę." in mails["piotr@example.eu"].body
+    assert "\n--\nYou receive ClusterXchange news because you asked for it." in mails["early@example.eu"].body
+    assert {m.subject for m in mails.values()} == {"Spring call"}

@@ -15,6 +15,7 @@ from db.models import AuditEvent, Document, Exchange, Outbox, Payment
 from db.types import id_of
 from domain.enums import DocumentKind, ExchangeState, Party
 from domain.errors import ValidationFailed
+from domain.i18n import long_day
 from services import documents, paying_account, payments
 from services.queue import coordinator_queue
 from services.timeline import timeline
@@ -151,7 +152,7 @@ def test_no_payment_until_the_new_agreement_is_signed_then_the_new_account_is_pa
     assert current(session, xid, SIGNED_FA).version == 2  # sealed copy of the new version
     [row] = payments.to_order(session, c.vop_coordinator)
     assert row.account is not None and row.account.masked() == f"Ana Sousa · IBAN …3000 · BIC {NEW_BIC}"
-    assert row.account.set_on() == date.today().isoformat()
+    assert row.account.set_on() == long_day(date.today())
     payment = payments.order_payment(session=session, actor=c.vop_coordinator, exchange_id=xid)
     assert sepa_ibans(session, c, payment)[-1] == NEW_IBAN
     assert GOOD_IBAN_PT not in sepa_ibans(session, c, payment)[1:]

@@ -155,3 +155,21 @@ def test_admin_answers_a_message_from_the_page(sqlite_url: str) -> None:
     assert not at.exception
     with write_session() as session:
         assert session.get(ContactMessage, id_of(message)).reply == "Yes, it is."  # type: ignore[union-attr]
+
+
+def test_the_reply_to_a_message_is_in_the_sender_language_not_the_admin_one(session: Session) -> None:
+    from domain.i18n import in_language
+    from services import accounts
+
+    admin = f.admin(session)
+    accounts.set_locale(session=session, actor=admin, locale="fr")
+    with in_language("de"):  # the visitor writes from the German site
+        message = contact.send_message(
+            session=session, name="Greta Berg", email="greta@example.eu", subject="Termine", body="Geht es im Mai?"
+        )
+    assert message.locale == "de"
+    with in_language("fr"):  # the administrator answers from the French site
+        contact.reply(session=session, actor=admin, message_id=id_of(message), text="Ja, im Mai.")
+    mail = session.exec(select(Outbox).where(Outbox.kind == "contact_reply")).one()
+    assert mail.subject == "AW: Termine"
+    assert mail.body.startswith("Guten Tag Greta Berg,\n\nJa, im Mai.\n\n— ClusterXchange Support Office\n\n> Geht")

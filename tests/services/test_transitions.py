@@ -131,3 +131,31 @@ def test_concurrent_clicks_apply_a_transition_once(session: Session, database_ur
     events = session.exec(select(AuditEvent).where(AuditEvent.entity_type == "eoi")).all()
     assert len(events) == 1
     assert verify_chain(session).ok
+
+
+def test_the_stale_state_message_speaks_the_reader_language(session: Session, engine: Engine) -> None:
+    from domain.i18n import in_language
+
+    eoi, author = _eoi(session)
+    with engine.begin() as conn:
+        conn.execute(sa.text("UPDATE eoi SET state = 'submitted' WHERE id = :id"), {"id": eoi.id})
+    with in_language("fr"), pytest.raises(StaleState) as stale:
+        apply_transition(session, eoi, Action.SUBMIT, parties={Party.APPLICANT}, actor=author)
+    assert str(stale.value) == (
+        "Ce dossier a changé entre-temps (il est maintenant à l'état « Envoyée au Partenariat ») ; "
+        "rechargez la page et réessayez."
+    )
+
+
+def test_the_history_names_each_step_in_the_reader_language(session: Session) -> None:
+    from domain.i18n import in_language
+    from services.timeline import timeline
+
+    eoi, author = _eoi(session)
+    apply_transition(session, eoi, Action.SUBMIT, parties={Party.APPLICANT}, actor=author)
+    session.commit()
+    [entry] = timeline(session, "eoi", id_of(eoi))
+    assert entry.action == "submit"  # the audit log keeps what it recorded
+    with in_language("de"):
+        assert entry.line("2. März 2026") == f"2. März 2026 · {author.full_name} · an die Partnerschaft gesendet"
+    assert entry.line("2 Mar 2026").endswith(" · sent to the Partnership")

@@ -83,7 +83,7 @@ def test_organisations_are_added_with_their_contact_then_a_second_import_changes
 ) -> None:
     coordinator = people["coordinator"]
     summary = imp(session, coordinator, Kind.ORGANISATIONS, orgs_csv(*ORGS))
-    assert summary.line() == "3 organisations added, 0 updated, 0 unchanged, 1 contact people added"
+    assert summary.line() == "3 organisations added, 0 updated, 0 unchanged, 1 contact person added"
     porto = session.exec(select(Organisation).where(Organisation.country == "PT")).one()
     assert (porto.org_type, porto.city, porto.partnership_id) == (OrgType.CLUSTER, "Porto", id_of(people["mine"]))
     assert porto.latitude is not None  # found in the city list, for the lump sum's distance
@@ -313,3 +313,25 @@ def test_an_import_sets_a_missing_bank_account_but_never_replaces_one(session: S
         imp(session, coordinator, Kind.ORGANISATIONS, other)
     assert "only the organisation changes it" in problem_lines(Kind.ORGANISATIONS, refused.value.checked)[0]
     assert session.exec(select(Organisation.iban)).one() == "PT50000201231234567890154"
+
+
+@pytest.mark.parametrize(
+    ("locale", "kind", "expected"),
+    [
+        (
+            "de",
+            Kind.ORGANISATIONS,
+            "41 Organisationen hinzugefügt, 3 aktualisiert, 0 unverändert, 2 Zeilen ausgelassen",
+        ),
+        ("fr", Kind.ORGANISATIONS, "41 organisations ajoutées, 3 mises à jour, 0 inchangée, 2 lignes écartées"),
+        ("fr", Kind.EXCHANGES, "41 échanges ajoutés, 3 mis à jour, 0 inchangé, 2 lignes écartées"),
+        ("pl", Kind.PEOPLE, "dodano 41 osób, zaktualizowano 3, bez zmian: 0, pominięto 2 wiersze"),
+        ("en", Kind.PEOPLE, "41 people added, 3 updated, 0 unchanged, 2 left out"),
+    ],
+)
+def test_the_summary_is_one_sentence_per_count_in_the_reader_language(locale: str, kind: Kind, expected: str) -> None:
+    from domain.i18n import in_language
+    from services.imports.common import Summary
+
+    with in_language(locale):
+        assert Summary(kind, added=41, updated=3, unchanged=0, left_out=2).line() == expected
