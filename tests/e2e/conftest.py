@@ -170,6 +170,7 @@ def open_page(page: Page, url: str) -> None:
     expect(page.locator("h1").first).to_be_visible()
     settle(page)
     page.wait_for_function(APP_STYLE, arg=APP_STYLE_LINE)
+    page.evaluate("() => document.fonts.ready.then(() => null)")  # words measured in their own font
 
 
 def log_in(page: Page, base: str, username: str, password: str, path: str = "login", *, succeed: bool = True) -> None:

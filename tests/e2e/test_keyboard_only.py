@@ -38,8 +38,6 @@ NAMELESS = {
     "main": "landmark",
     # st.toast: role alertdialog in the Tab order, named by aria-labelledby pointing at a title it never draws.
     "stToast": "Streamlit's toast",
-    # st.pdf: the area that scrolls the pages, which Chromium makes a focus stop; the viewer gives it no name.
-    "pdf-content": "Streamlit's PDF viewer",
 }
 
 # Once the transitions of the page have ended (a heading's link fades in when it gets the focus): where the
