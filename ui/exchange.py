@@ -341,7 +341,9 @@ def documents_to_sign(view: ExchangeView, user: User) -> None:
             " · ".join((title, _("version {n}").format(n=document.version), state)),
             expanded=bool(view.to_sign.get(document.id or 0)),
         ):
-            st.pdf(document.content or b"", height=500, key=f"pdf_{document.id}")
+            # As tall as its pages: a box of 500 px scrolled inside the page, a scrolling region that axe
+            # (scrollable-region-focusable) and Safari's keyboard cannot reach; `alt` names the viewer.
+            st.pdf(document.content or b"", height="stretch", key=f"pdf_{document.id}", alt=title)
             st.download_button(
                 _("Download {name}").format(name=document.filename),
                 data=document.content or b"",

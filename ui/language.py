@@ -73,7 +73,9 @@ def render_switch(locale: str) -> None:
     if st.session_state.get(SWITCH) != locale:
         st.session_state[SWITCH] = locale
     st.selectbox(
-        ":material/translate: " + _("Language"),
+        # Words only: Streamlit hands the label to screen readers as it is written (aria-label), and an
+        # icon's markup (":material/translate:") would be read out letter by letter.
+        _("Language"),
         SHIPPED,
         format_func=LANGUAGE_NAMES.__getitem__,
         key=SWITCH,

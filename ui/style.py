@@ -35,6 +35,24 @@ input:focus-visible, textarea:focus-visible, [tabindex]:focus-visible {{
   overflow: visible;
   line-height: 1.5;
 }}
+/* The same for the menu's items, at any width: Polish "Wprowadzanie danych dla członków" ended in "…" at 1280 px. */
+[data-testid="stSidebarNavLink"] {{
+  height: auto;
+  min-height: 28px;
+}}
+[data-testid="stSidebarNavLink"] span[label], [data-testid="stSidebarNavLink"] span[label] * {{
+  white-space: normal;
+  overflow: visible;
+  text-overflow: clip;
+  height: auto;
+  line-height: 1.5;
+}}
+/* And for a button's words: French "Envoyer un lien de réinitialisation du mot de passe" ended in "…" at 360 px. */
+[data-testid^="stBaseButton"] .stMarkdownEllipsis, [data-testid^="stBaseButton"] .stMarkdownEllipsis p {{
+  white-space: normal;
+  overflow: visible;
+  text-overflow: clip;
+}}
 /* WCAG 1.4.3: inline code in a caption keeps the caption's colour (Streamlit's green fades to 3:1). */
 [data-testid="stCaptionContainer"] code {{
   color: inherit;

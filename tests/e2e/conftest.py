@@ -18,6 +18,7 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from db.engine import dispose_engines
 from deploy.cluster import free_port, running_app
+from ui.style import CSS as APP_CSS
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = Path(os.environ.get("CXC_TEST_ARTIFACTS", "/tmp/cxc-test-artifacts"))
@@ -157,11 +158,19 @@ def settle(page: Page) -> None:
     expect(page.locator("[data-stale='true']")).to_have_count(0, timeout=20_000)
 
 
+# The style rules the app adds (ui/style.py: focus outline, 24 px targets, wrapping links), known by their
+# first line. Streamlit draws them in its event container a moment after the page's own elements.
+APP_STYLE = "(line) => [...document.querySelectorAll('style')].some((s) => s.textContent.includes(line))"
+APP_STYLE_LINE = APP_CSS.split("<style>", 1)[1].strip().splitlines()[0]
+
+
 def open_page(page: Page, url: str) -> None:
     page.goto(url)
     expect(page.get_by_test_id("stApp")).to_be_visible()
     expect(page.locator("h1").first).to_be_visible()
     settle(page)
+    page.wait_for_function(APP_STYLE, arg=APP_STYLE_LINE)
+    page.evaluate("() => document.fonts.ready.then(() => null)")  # words measured in their own font
 
 
 def log_in(page: Page, base: str, username: str, password: str, path: str = "login", *, succeed: bool = True) -> None:
