@@ -40,7 +40,7 @@ from pyhanko.sign.timestamps import HTTPTimeStamper, TimestampRequestError
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 
-from domain.i18n import _
+from domain.i18n import _, moment
 
 KEY_FILE, CERT_FILE = "seal_key.pem", "seal_cert.pem"
 TSA_ROOTS_FILE = "tsa_roots.pem"  # the roots the time-stamping authority's certificate must lead to
@@ -232,7 +232,7 @@ class TimeStamp:
     def line(self) -> str:
         trust = _("trusted") if self.trusted else _("its certificate is not among this instance's trusted roots")
         return _("time-stamped {at} UTC by {authority} ({trust})").format(
-            at=self.at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S"), authority=self.authority, trust=trust
+            at=moment(self.at.astimezone(UTC)), authority=self.authority, trust=trust
         )
 
 

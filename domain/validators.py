@@ -14,10 +14,24 @@ from pathlib import Path
 from babel import Locale
 from email_validator import EmailNotValidError, validate_email
 
-from domain.i18n import _
+from domain.i18n import _, ngettext
 
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{2,39}$")
 COMMON_PASSWORDS_FILE = Path(__file__).with_name("common_passwords.txt")
+
+
+def at_most_characters(limit: int) -> str:
+    """The error of a text longer than `limit`, with the noun agreeing with the number in every language."""
+    return ngettext("At most {n} character.", "At most {n} characters.", limit).format(n=limit)
+
+
+def too_long(limit: int, length: int) -> str:
+    """The error of a text of `length` characters where at most `limit` fit."""
+    return ngettext(
+        "Please keep this under {n} character (it has {m}).",
+        "Please keep this under {n} characters (it has {m}).",
+        limit,
+    ).format(n=limit, m=length)
 
 
 def required_text(value: str, *, max_length: int, min_length: int = 1) -> str | None:
@@ -25,16 +39,18 @@ def required_text(value: str, *, max_length: int, min_length: int = 1) -> str | 
     if not text:
         return _("This field is required.")
     if len(text) < min_length:
-        return _("Please enter at least {n} characters.").format(n=min_length)
+        return ngettext(
+            "Please enter at least {n} character.", "Please enter at least {n} characters.", min_length
+        ).format(n=min_length)
     if len(text) > max_length:
-        return _("Please keep this under {n} characters (it has {m}).").format(n=max_length, m=len(text))
+        return too_long(max_length, len(text))
     return None
 
 
 def optional_text(value: str, *, max_length: int) -> str | None:
     text = (value or "").strip()
     if len(text) > max_length:
-        return _("Please keep this under {n} characters (it has {m}).").format(n=max_length, m=len(text))
+        return too_long(max_length, len(text))
     return None
 
 
@@ -76,7 +92,11 @@ def common_passwords() -> frozenset[str]:
 
 def password_problem(password: str, *, min_length: int, personal: tuple[str, ...] = ()) -> str | None:
     if len(password or "") < min_length:
-        return _("Use at least {n} characters; a short sentence is easy to remember.").format(n=min_length)
+        return ngettext(
+            "Use at least {n} character; a short sentence is easy to remember.",
+            "Use at least {n} characters; a short sentence is easy to remember.",
+            min_length,
+        ).format(n=min_length)
     if len(password.encode()) > 72:
         # bcrypt reads at most 72 bytes; a longer password would be silently truncated.
         return _("Use at most 72 bytes (about 70 letters without accents).")

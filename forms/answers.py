@@ -13,9 +13,9 @@ from urllib.parse import urlparse
 
 from pydantic import TypeAdapter, ValidationError
 
-from domain.i18n import _, day, day_span, long_day
+from domain.i18n import _, day, day_span, long_day, ngettext
 from domain.rules import Rules
-from domain.validators import email_problem
+from domain.validators import email_problem, too_long
 from forms.spec import LIST_SOURCED, FieldSpec, FormSpec
 
 _DATE = TypeAdapter(date)
@@ -57,10 +57,14 @@ def parse_date(value: Any) -> date | None:
 def _text(spec_field: FieldSpec, value: Any) -> tuple[Any, str | None]:
     text = str(value).strip()
     if spec_field.min_length and len(text) < spec_field.min_length:
-        return text, _("Please write at least {n} characters (now {m}).").format(n=spec_field.min_length, m=len(text))
+        return text, ngettext(
+            "Please write at least {n} character (now {m}).",
+            "Please write at least {n} characters (now {m}).",
+            spec_field.min_length,
+        ).format(n=spec_field.min_length, m=len(text))
     limit = spec_field.max_length or (5000 if spec_field.type == "long_text" else 300)
     if len(text) > limit:
-        return text, _("Please keep this under {n} characters (it has {m}).").format(n=limit, m=len(text))
+        return text, too_long(limit, len(text))
     return text, None
 
 
@@ -105,9 +109,13 @@ def _choices(spec_field: FieldSpec, value: Any, rules: Rules) -> tuple[Any, str 
         if unknown:
             return items, _("Choose from the list; not allowed: {values}.").format(values=", ".join(unknown[:5]))
         if spec_field.min_items and len(items) < spec_field.min_items:
-            return items, _("Choose at least {n}.").format(n=spec_field.min_items)
+            return items, ngettext(
+                "Choose at least {n} option.", "Choose at least {n} options.", spec_field.min_items
+            ).format(n=spec_field.min_items)
         if spec_field.max_items and len(items) > spec_field.max_items:
-            return items, _("Choose at most {n}.").format(n=spec_field.max_items)
+            return items, ngettext(
+                "Choose at most {n} option.", "Choose at most {n} options.", spec_field.max_items
+            ).format(n=spec_field.max_items)
         return [v for v in list_source(spec_field, rules) if v in set(items)], None
     if value not in allowed:
         return value, _("Choose one of the options in the list.")

@@ -25,7 +25,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from domain.i18n import LANGUAGE_NAMES, SOURCE, _, has_translation, in_language
+from domain.i18n import LANGUAGE_NAMES, N_, SOURCE, _, has_translation, in_language
 
 SPEC_DIR = Path(__file__).resolve().parent / "specs"
 
@@ -79,7 +79,9 @@ def _own_translations(data: Any, texts: tuple[str, ...]) -> Any:
         match = TRANSLATED.match(key)
         if match and match["text"] in texts:
             if match["lang"] not in LANGUAGE_NAMES or match["lang"] == SOURCE:
-                raise ValueError(f"“{key}”: there is no language “{match['lang']}” to translate into")
+                raise ValueError(
+                    _("“{key}”: there is no language “{lang}” to translate into").format(key=key, lang=match["lang"])
+                )
             translations[key] = data.pop(key)
     data["translations"] = translations
     return data
@@ -100,9 +102,9 @@ class Translatable(BaseModel):
                     or len(value) != len(options)
                     or not all(isinstance(v, str) for v in value)
                 ):
-                    raise ValueError(f"“{key}” needs one name per option ({len(options)})")
+                    raise ValueError(_("“{key}” needs one name per option ({n})").format(key=key, n=len(options)))
             elif not isinstance(value, str):
-                raise ValueError(f"“{key}” must be a text")
+                raise ValueError(_("“{key}” must be a text").format(key=key))
         return self
 
     def own(self, text: str, locale: str) -> Any:
@@ -147,27 +149,31 @@ class FieldSpec(Translatable):
     def _known_file_kinds(cls, value: list[str]) -> list[str]:
         unknown = sorted(set(value) - FILE_KINDS)
         if unknown:
-            raise ValueError(f"file types {unknown} are not supported; use {sorted(FILE_KINDS)}")
+            raise ValueError(
+                _("file types {unknown} are not supported; use {known}").format(
+                    unknown=unknown, known=sorted(FILE_KINDS)
+                )
+            )
         return value
 
     @model_validator(mode="after")
     def _consistent(self) -> FieldSpec:
         if self.type in CHOICE_TYPES and not self.options:
-            raise ValueError("a choice field needs `options`")
+            raise ValueError(_("a choice field needs `options`"))
         if self.type not in CHOICE_TYPES and self.options:
-            raise ValueError("only choice fields take `options`")
+            raise ValueError(_("only choice fields take `options`"))
         if self.type == "group" and not self.fields:
-            raise ValueError("a group needs sub-`fields`")
+            raise ValueError(_("a group needs sub-`fields`"))
         if self.type != "group" and self.fields:
-            raise ValueError("only a group takes sub-`fields`")
+            raise ValueError(_("only a group takes sub-`fields`"))
         if any(sub.type in {"group", "file"} for sub in self.fields):
-            raise ValueError("a group cannot hold another group or a file")
+            raise ValueError(_("a group cannot hold another group or a file"))
         if self.type == "file" and not self.allowed:
-            raise ValueError("a file field needs `allowed` types")
+            raise ValueError(_("a file field needs `allowed` types"))
         if self.min_length is not None and self.max_length is not None and self.min_length > self.max_length:
-            raise ValueError("min_length is larger than max_length")
+            raise ValueError(_("min_length is larger than max_length"))
         if self.min_items is not None and self.max_items is not None and self.min_items > self.max_items:
-            raise ValueError("min_items is larger than max_items")
+            raise ValueError(_("min_items is larger than max_items"))
         return self
 
     @property
@@ -212,12 +218,18 @@ class FormSpec(Translatable):
             for spec_field in section.fields:
                 if spec_field.key in seen:
                     raise ValueError(
-                        f"field “{spec_field.key}” appears twice (sections {seen[spec_field.key]} and {section.key})"
+                        _("field “{key}” appears twice (sections {first} and {second})").format(
+                            key=spec_field.key, first=seen[spec_field.key], second=section.key
+                        )
                     )
                 seen[spec_field.key] = section.key
         for spec_field in self.all_fields():
             if spec_field.show_if and spec_field.show_if.field not in seen:
-                raise ValueError(f"field “{spec_field.key}” depends on unknown field “{spec_field.show_if.field}”")
+                raise ValueError(
+                    _("field “{key}” depends on unknown field “{other}”").format(
+                        key=spec_field.key, other=spec_field.show_if.field
+                    )
+                )
         return self
 
     def all_fields(self) -> list[FieldSpec]:
@@ -240,23 +252,46 @@ def _where(error: dict[str, Any], data: dict[str, Any]) -> str:
             if isinstance(node, dict) and "key" in node:
                 parts.append(f"“{node['key']}”")
             else:
-                parts.append(f"item {step + 1}")
+                parts.append(_("item {n}").format(n=step + 1))
         elif isinstance(step, str):
             node = node.get(step) if isinstance(node, dict) else None
             if step not in {"sections", "fields"}:
                 parts.append(step)
-    return " → ".join(parts) or "top level"
+    return " → ".join(parts) or _("top level")
+
+
+# Pydantic's own messages for the mistakes a spec's author makes most, in its English words, shown translated: the
+# form preview shows an administrator what is wrong with a spec in their language. Others stay as pydantic says them.
+_PYDANTIC_MESSAGES = {
+    "missing": N_("Field required"),
+    "extra_forbidden": N_("Extra inputs are not permitted"),
+    "string_pattern_mismatch": N_("String should match pattern '{pattern}'"),
+    "greater_than_equal": N_("Input should be greater than or equal to {ge}"),
+    "greater_than": N_("Input should be greater than {gt}"),
+    "string_type": N_("Input should be a valid string"),
+    "bool_type": N_("Input should be a valid boolean"),
+    "int_type": N_("Input should be a valid integer"),
+    "list_type": N_("Input should be a valid list"),
+}
+
+
+def _problem(error: Any) -> str:
+    """What is wrong, in the reader's language: our own checks raise translated texts, pydantic's are looked up."""
+    message = _PYDANTIC_MESSAGES.get(error["type"])
+    if message is None:
+        return str(error["msg"]).removeprefix("Value error, ")
+    return _(message).format(**error.get("ctx", {}))
 
 
 def parse_spec(text: str, source: str) -> FormSpec:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise SpecError(f"{source}: not valid TOML: {exc}") from exc
+        raise SpecError(_("{source}: not valid TOML: {error}").format(source=source, error=exc)) from exc
     try:
         return FormSpec.model_validate(data)
     except ValidationError as exc:
-        problems = [f"{_where(err, data)}: {err['msg'].removeprefix('Value error, ')}" for err in exc.errors()]
+        problems = [f"{_where(err, data)}: {_problem(err)}" for err in exc.errors()]
         raise SpecError(f"{source}: " + "; ".join(problems)) from exc
 
 
@@ -268,7 +303,7 @@ def load_spec(name: str) -> FormSpec:
     folder = spec_dir()
     path = folder / f"{name}.toml"
     if not path.exists():
-        raise SpecError(f"{path.name}: no such form spec in {folder}")
+        raise SpecError(_("{file}: no such form spec in {folder}").format(file=path.name, folder=folder))
     return _load_cached(path, path.stat().st_mtime_ns, name)
 
 
@@ -276,7 +311,11 @@ def load_spec(name: str) -> FormSpec:
 def _load_cached(path: Path, _mtime: int, name: str) -> FormSpec:
     spec = load_spec_file(path)
     if spec.name != name:
-        raise SpecError(f"{path.name}: the file says name = “{spec.name}”, expected “{name}”")
+        raise SpecError(
+            _("{file}: the file says name = “{found}”, expected “{name}”").format(
+                file=path.name, found=spec.name, name=name
+            )
+        )
     return spec
 
 

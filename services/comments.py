@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 from db.models import Comment, User
 from db.types import id_of
 from domain.errors import ValidationFailed
-from domain.i18n import _
+from domain.i18n import _, ngettext
 from domain.labels import PARTY_LABELS
 from services.outbox import notify, organisation_users, partnership_users
 from services.permissions import exchange_parties, load_exchange
@@ -34,7 +34,13 @@ def add_comment(*, session: Session, actor: User, exchange_id: int, body: str) -
     if not text:
         raise ValidationFailed({"comment": _("Write something first.")})
     if len(text) > MAX_COMMENT:
-        raise ValidationFailed({"comment": _("A comment holds at most {n} characters.").format(n=MAX_COMMENT)})
+        raise ValidationFailed(
+            {
+                "comment": ngettext(
+                    "A comment holds at most {n} character.", "A comment holds at most {n} characters.", MAX_COMMENT
+                ).format(n=MAX_COMMENT)
+            }
+        )
     comment = Comment(exchange_id=exchange_id, author_user_id=id_of(actor), body=text)
     session.add(comment)
     people = (

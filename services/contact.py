@@ -10,7 +10,7 @@ from db.models import ContactMessage, User
 from db.types import utcnow
 from domain.enums import ContactState
 from domain.errors import NotFound, ValidationFailed
-from domain.i18n import _, current_locale, in_language
+from domain.i18n import _, current_locale, in_language, ngettext
 from domain.validators import collect, email_problem, normalise_email, required_text
 from services.outbox import admins, notify, queue_mail
 from services.permissions import require_admin
@@ -36,8 +36,10 @@ def send_message(*, session: Session, name: str, email: str, subject: str, body:
     if recent >= PER_ADDRESS_PER_HOUR:
         raise ValidationFailed(
             {
-                "email": _(
-                    "You have sent {n} messages in the last hour; we will answer them. Please write again later."
+                "email": ngettext(
+                    "You have sent {n} message in the last hour; we will answer it. Please write again later.",
+                    "You have sent {n} messages in the last hour; we will answer them. Please write again later.",
+                    PER_ADDRESS_PER_HOUR,
                 ).format(n=PER_ADDRESS_PER_HOUR)
             }
         )

@@ -20,7 +20,7 @@ from db.models import InstanceSetting, User
 from db.types import utcnow
 from domain.errors import ValidationFailed
 from domain.i18n import _
-from domain.validators import email_problem, normalise_email
+from domain.validators import at_most_characters, email_problem, normalise_email
 from services import accounts, public_address
 
 ENVIRONMENT = {
@@ -63,7 +63,7 @@ def identity_errors(data: Identity) -> dict[str, str]:
         errors["support_email"] = problem
     for name, limit in LIMITS.items():
         if len(getattr(data, name).strip()) > limit:
-            errors[f"support_{name}"] = _("At most {n} characters.").format(n=limit)
+            errors[f"support_{name}"] = at_most_characters(limit)
     problem = public_address.public_url_problem(data.public_url)
     if problem:
         errors["public_url"] = problem

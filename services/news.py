@@ -35,7 +35,7 @@ from db.types import id_of, utcnow
 from domain.enums import OutboxState
 from domain.errors import NotFound, PermissionDenied, ValidationFailed
 from domain.i18n import _, current_locale, in_language, ngettext
-from domain.validators import email_problem, normalise_email
+from domain.validators import at_most_characters, email_problem, normalise_email
 from services.outbox import queue_mail
 from services.permissions import news_scope, require_admin
 from services.public_address import public_url
@@ -199,12 +199,16 @@ def news_problems(title: str, body: str) -> dict[str, str]:
     if not title.strip():
         errors["title"] = _("Give the news item a title.")
     elif len(title.strip()) > TITLE_MAX or "\n" in title.strip():
-        errors["title"] = _("The title is one line of at most {n} characters.").format(n=TITLE_MAX)
+        errors["title"] = ngettext(
+            "The title is one line of at most {n} character.",
+            "The title is one line of at most {n} characters.",
+            TITLE_MAX,
+        ).format(n=TITLE_MAX)
     text = body.strip()
     if not text:
         errors["body"] = _("Write the text of the news item.")
     elif len(text) > BODY_MAX:
-        errors["body"] = _("At most {n} characters.").format(n=BODY_MAX)
+        errors["body"] = at_most_characters(BODY_MAX)
     elif tag := _HTML_TAG.search(text):
         errors["body"] = _("Write Markdown, not HTML: remove {tag}.").format(tag=tag.group(0))
     elif _BAD_LINK.search(text):

@@ -20,6 +20,7 @@ from sqlmodel import Session, select
 from db.engine import database_url, read_session
 from db.models import InstanceSetting
 from domain.i18n import _
+from domain.validators import at_most_characters
 
 KEY = "public_url"
 ENVIRONMENT = "CXC_PUBLIC_URL"
@@ -43,7 +44,7 @@ def public_url_problem(value: str) -> str | None:
     if not url:
         return _("Enter the address people type to reach this instance, e.g. https://cxc.example.eu.")
     if len(url) > LIMIT:
-        return _("At most {n} characters.").format(n=LIMIT)
+        return at_most_characters(LIMIT)
     parts = urlsplit(url)
     if parts.scheme not in {"http", "https"} or not parts.hostname:
         return _("Start with https:// (or http://) followed by the server's name, e.g. https://cxc.example.eu.")

@@ -22,6 +22,7 @@ from documents.pdf import minimal_pdf
 from documents.seal import Sealed, check_seal, seal_document
 from domain.errors import ValidationFailed
 from domain.i18n import _
+from domain.validators import at_most_characters
 from services import accounts
 
 TSA_KEY = "tsa_url"
@@ -41,7 +42,7 @@ def tsa_url_problem(url: str) -> str | None:
     if not url:
         return None
     if len(url) > MAX_URL:
-        return _("At most {n} characters.").format(n=MAX_URL)
+        return at_most_characters(MAX_URL)
     parts = urlsplit(url)
     # RFC 3161 over plain HTTP is usual: the reply is signed by the authority itself.
     if parts.scheme not in ("http", "https") or not parts.hostname or any(c.isspace() for c in url):

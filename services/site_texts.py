@@ -17,6 +17,7 @@ from db.models import SiteText, User
 from db.types import utcnow
 from domain.errors import ValidationFailed
 from domain.i18n import LANGUAGE_NAMES, SOURCE, _, current_locale
+from domain.validators import at_most_characters
 from services.permissions import require_admin
 
 MAX_TEXT = 10_000
@@ -60,7 +61,7 @@ def set_site_text(*, session: Session, actor: User, key: str, body: str, locale:
     if not text:
         raise ValidationFailed({"body": _("A text cannot be empty; use “Back to the built-in text” instead.")})
     if len(text) > MAX_TEXT:
-        raise ValidationFailed({"body": _("At most {n} characters.").format(n=MAX_TEXT)})
+        raise ValidationFailed({"body": at_most_characters(MAX_TEXT)})
     row = session.get(SiteText, (key, locale)) or SiteText(key=key, locale=locale, body=text)
     row.body, row.updated_by_user_id, row.updated_at = text, actor.id, utcnow()
     session.add(row)

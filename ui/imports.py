@@ -109,7 +109,14 @@ def mapping_step(user: User, kind: Kind, table: Table) -> dict[str, str]:
         return remembered
     labels = {c.key: _(c.label) for c in columns_of(kind)}
     taken = set(match.by_index.values())
-    with st.expander(_("Match the columns of your file ({n} unknown)").format(n=len(match.unknown)), expanded=True):
+    with st.expander(
+        ngettext(
+            "Match the columns of your file ({n} unknown column)",
+            "Match the columns of your file ({n} unknown columns)",
+            len(match.unknown),
+        ).format(n=len(match.unknown)),
+        expanded=True,
+    ):
         choices = {}
         for i, header in enumerate(match.unknown):
             options = ["", *(k for k in labels if k not in taken)]
