@@ -432,7 +432,9 @@ def queue_page(
         return QueuePage((), 0, 0, 0)
     today = today or datetime.now(UTC).date()
     wanted = wanted or QueueFilter()
-    key = (current_token(session), pid, wanted, page, page_size, today, current_locale())  # titles are text
+    # The database too: a copy of a database (a restore, a test's template) starts with its token.
+    database = session.get_bind().url.render_as_string(hide_password=True)
+    key = (database, current_token(session), pid, wanted, page, page_size, today, current_locale())  # titles are text
     with _kept_lock:
         kept = _kept.get(key)
     if kept is not None:

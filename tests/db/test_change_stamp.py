@@ -4,6 +4,7 @@ again as soon as another server commits a change."""
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
@@ -11,6 +12,7 @@ from sqlalchemy.sql import visitors
 from sqlmodel import Session
 
 from db.change_stamp import WATCHED, current_token
+from db.engine import make_engine
 from db.models import ContactMessage, Exchange, Organisation, User
 from db.types import id_of
 from domain.enums import Action, EOIState, Side
@@ -103,3 +105,25 @@ def test_every_table_the_queue_reads_is_watched(session: Session) -> None:
         read |= {element.name for element in visitors.iterate(statement) if isinstance(element, sa.Table)}
     read |= {"organisation", "rules_version"}  # the page's names and each exchange's deadlines
     assert read and read <= WATCHED, read - WATCHED
+
+
+def test_a_copy_of_the_database_keeps_its_own_pages(sqlite_url: str, tmp_path) -> None:
+    """A copy (a restore, a template) starts with the same token: its pages are its own all the same."""
+    engine = make_engine(sqlite_url)
+    with Session(engine) as session:
+        c, _exchange = accepted_exchange(session)
+        coordinator_id = c.vop_coordinator.id
+        first = queue_page(session, c.vop_coordinator, page=1, page_size=25)
+    engine.dispose()
+    copy = tmp_path / "copy.db"
+    with sqlite3.connect(sa.make_url(sqlite_url).database) as source, sqlite3.connect(copy) as target:  # type: ignore[arg-type]
+        source.backup(target)  # with what the write-ahead log still holds
+    other = make_engine(f"sqlite:///{copy}")
+    with other.begin() as conn:  # a write no session sees, as a restore writes
+        conn.exec_driver_sql("UPDATE organisation SET legal_name = 'Copied Lda'")
+    with Session(other) as session:
+        coordinator = session.get(User, coordinator_id)
+        assert current_token(session) == token(make_engine(sqlite_url))
+        page = queue_page(session, coordinator, page=1, page_size=25)  # type: ignore[arg-type]
+    other.dispose()
+    assert page is not first and "Copied Lda" in page.items[0].title
