@@ -298,6 +298,12 @@ def _confirm_side(session: Session, exchange: Exchange, side: Party, actor: User
     return row[0] is not None
 
 
+def state_of(session: Session, exchange_id: int) -> ExchangeState | None:
+    """Where the exchange stands now (None when it no longer exists): one column, for a page that
+    must tell whether someone else moved the exchange on since it read it."""
+    return session.exec(select(Exchange.state).where(Exchange.id == exchange_id)).first()
+
+
 # --- the action plan ------------------------------------------------------------------
 
 

@@ -57,9 +57,17 @@ def step(
     success: str,
     on_invalid: Callable[[dict[str, str]], None] | None = None,
 ) -> None:
-    """`act` for a step of this exchange: on success the page is drawn again, without the "moved on" warning."""
+    """`act` for a step of this exchange: on success the page is drawn again, without the "moved on" warning.
+
+    A step refused because someone else (another coordinator, another server) moved the exchange on
+    between this page's read and the click also draws the page again: it then shows where the
+    exchange stands, with the "moved on" warning, instead of a refusal under buttons that no longer apply."""
     if act(service, success=success, on_invalid=on_invalid) is not None:
         st.session_state.pop(_seen_key(view), None)  # our own step: no warning about it
+        st.rerun()
+    with read_session() as session:
+        now = exchanges.state_of(session, view.exchange_id)
+    if now is not None and now != view.exchange.state:
         st.rerun()
 
 

@@ -4,19 +4,21 @@ strangers see nothing, forms keep bad input and save nothing."""
 from __future__ import annotations
 
 import shutil
+import threading
 from datetime import date
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 
-from db.engine import write_session
-from db.models import EOI, Exchange
+from db.engine import get_engine, write_session
+from db.models import EOI, AuditEvent, Exchange
 from db.types import id_of
 from domain.enums import Action, EOIState, ExchangeState, Side
 from forms.spec import SPEC_DIR
-from services import eois, exchanges
+from services import eois, exchanges, reports
 from tests import factories as f
 from tests.journey import (
     Cast,
@@ -27,6 +29,7 @@ from tests.journey import (
     eoi_answers,
     org_user,
     plan_answers,
+    reported_exchange,
     through_signing,
 )
 
@@ -274,3 +277,43 @@ def test_verify_page_checks_a_reference_for_anyone(sqlite_url: str) -> None:
     assert any("issued by this instance and unchanged" in s.value for s in at.success)
     at.text_input(key="verify_ref").input("CXC-404-CTQ-v9").run()
     assert any("no document with the reference" in e.value for e in at.error)
+
+
+def test_a_decision_taken_meanwhile_elsewhere_redraws_the_page_with_the_moved_on_warning(sqlite_url: str) -> None:
+    """Coordinator A's page is drawn while the report waits; coordinator B (another server) accepts it
+    after A's page read the exchange and before A's click reaches the service. A is refused by the
+    service, and the page is drawn again where the exchange stands, saying that it moved on."""
+    with write_session() as session:
+        c, exchange = reported_exchange(session)
+        other = f.coordinator(session, c.admin, id_of(c.vop), "coord.v2")
+        at = page_as(session, c.vop_coordinator, "pages/exchange/exchange.py", id=str(exchange.id))
+    assert "Accept the report" in button_labels(at)
+
+    def b_accepts() -> None:
+        with write_session() as session:
+            reports.decide_report(session=session, actor=other, exchange_id=id_of(exchange), accept=True)
+
+    taken = threading.Event()
+
+    def before_a_writes(conn: sa.Connection) -> None:
+        # The first writing connection after the page's read is A's click reaching the service: B's
+        # decision commits just before A's transaction begins, from another thread as from another server.
+        if conn.get_execution_options().get("cxc_write") and not taken.is_set():
+            taken.set()
+            worker = threading.Thread(target=b_accepts)
+            worker.start()
+            worker.join()
+
+    sa.event.listen(get_engine(), "engine_connect", before_a_writes)
+    try:
+        next(b for b in at.button if b.label == "Accept the report").click()
+        at.run()
+    finally:
+        sa.event.remove(get_engine(), "engine_connect", before_a_writes)
+    assert taken.is_set() and not at.exception, at.exception
+    shown = texts(at)
+    assert "the exchange moved on from “Closing report sent” to “Closing report accepted”" in shown
+    assert "Accept the report" not in button_labels(at)
+    with write_session() as session:
+        decisions = session.exec(select(AuditEvent).where(AuditEvent.action == "accept_report")).all()
+        assert [d.actor_user_id for d in decisions] == [other.id]
