@@ -15,7 +15,7 @@ from typing import Protocol
 
 import bcrypt
 import sqlalchemy as sa
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from db.audit import append_event
 from db.models import AuthSession, Organisation, Outbox, Partnership, PasswordResetToken, User
@@ -498,12 +498,18 @@ def record_failed_login(*, session: Session, username: str) -> None:
 
 
 def active_user(session: Session, auth_session_id: int) -> User | None:
-    """The user behind a server-side session, or None once it is revoked, expired or locked."""
-    record = session.get(AuthSession, auth_session_id)
-    now = utcnow()
-    if record is None or record.revoked_at is not None or record.expires_at <= now:
-        return None
-    user = session.get(User, record.user_id)
+    """The user behind a server-side session, or None once it is revoked, expired or locked.
+
+    One statement: every page run asks it (app.py, then the page's guard)."""
+    user = session.exec(
+        select(User)
+        .join(AuthSession, col(AuthSession.user_id) == col(User.id))
+        .where(
+            col(AuthSession.id) == auth_session_id,
+            col(AuthSession.revoked_at).is_(None),
+            col(AuthSession.expires_at) > utcnow(),
+        )
+    ).first()
     if user is None or not user.is_active or is_locked(user):
         return None
     return user

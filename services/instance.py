@@ -50,7 +50,7 @@ def identity(session: Session) -> Identity:
             for field in fields(Identity)
             if field.name in ENVIRONMENT
         },
-        public_url=public_address.stored_public_url(session),
+        public_url=public_address.public_url_of(stored.get(public_address.KEY)),  # read above with the rest
     )
 
 

@@ -59,8 +59,12 @@ def _environment_default() -> str:
 
 def stored_public_url(session: Session) -> str:
     """What an administrator set, else the environment's, else the local default."""
-    value = session.exec(select(InstanceSetting.value).where(InstanceSetting.key == KEY)).first()
-    return normalise_public_url(value or "") or _environment_default()
+    return public_url_of(session.exec(select(InstanceSetting.value).where(InstanceSetting.key == KEY)).first())
+
+
+def public_url_of(stored: str | None) -> str:
+    """The address in force given the stored setting (None when an administrator set none)."""
+    return normalise_public_url(stored or "") or _environment_default()
 
 
 def store_public_url(session: Session, value: str, actor_id: int | None) -> None:

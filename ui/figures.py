@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime
 import altair as alt
 import pandas as pd
 import streamlit as st
+from streamlit.dataframe_util import convert_anything_to_arrow_bytes
 
 from domain.i18n import _
 from services import kpis
@@ -40,12 +41,19 @@ def figures(database: str, partnership_id: int | None, start: date | None, end: 
         }
 
 
+def _arrow_datasets(spec: dict) -> dict:
+    """The spec with its data already in Arrow's format, as st.vega_lite_chart sends it: done once
+    here, in a cached spec, instead of at every rerun (a third of the figures page's drawing)."""
+    datasets = spec.get("datasets", {})
+    return spec | {"datasets": {name: convert_anything_to_arrow_bytes(rows) for name, rows in datasets.items()}}
+
+
 @st.cache_data(max_entries=100, show_spinner=False)
 def bar_spec(rows: tuple[tuple[str, int], ...], label: str, count: str) -> dict:
     """A bar chart's Vega-Lite spec, built and validated once per set of figures (Altair's
     validation costs more than drawing)."""
     frame = pd.DataFrame(rows, columns=[label, count])
-    return (
+    return _arrow_datasets(
         alt.Chart(frame)
         .mark_bar()
         .encode(x=alt.X(f"{count}:Q", axis=WHOLE_AXIS), y=alt.Y(f"{label}:N", sort="-x"), tooltip=[label, count])
@@ -56,7 +64,7 @@ def bar_spec(rows: tuple[tuple[str, int], ...], label: str, count: str) -> dict:
 @st.cache_data(max_entries=100, show_spinner=False)
 def heat_spec(rows: tuple[tuple[str, str, int], ...], columns: tuple[str, str, str]) -> dict:
     frame = pd.DataFrame(rows, columns=list(columns))
-    return (
+    return _arrow_datasets(
         alt.Chart(frame)
         .mark_rect()
         .encode(
@@ -73,7 +81,7 @@ def heat_spec(rows: tuple[tuple[str, str, int], ...], columns: tuple[str, str, s
 def grouped_spec(rows: tuple[tuple[str, str, int], ...], columns: tuple[str, str, str]) -> dict:
     frame = pd.DataFrame(rows, columns=list(columns))
     side, kind, count = columns
-    return (
+    return _arrow_datasets(
         alt.Chart(frame)
         .mark_bar()
         .encode(

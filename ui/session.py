@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import html
 import secrets
+from contextvars import ContextVar
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -37,6 +38,13 @@ HANDOFF = "cxc_cookie_ticket"  # a login whose cookie the browser has not fetche
 CLEAR_COOKIE = "cxc_clear_cookie"
 LOGIN_FAILED = "cxc_login_failed"
 LOGGED_OUT = "cxc_logged_out"
+
+# The user read in this script run, with the server-side session it was read for: app.py reads it
+# at the top of every run (resolve_user), and the page's guard a moment later in the same run
+# gets the same answer without a second statement. A script run has its thread; the next run's
+# resolve_user forgets it first. (A fragment reruns without app.py: one that needs the user must
+# call resolve_user itself.)
+_read_this_run: ContextVar[tuple[int, User | None] | None] = ContextVar("cxc_user_this_run", default=None)
 
 
 @cache
@@ -63,10 +71,10 @@ def resolve_user() -> User | None:
     it from the session cookie, which must belong to a record that is still open; failing
     both, an identity from the organisation's provider may open a session (auth/oidc.py).
     """
+    _read_this_run.set(None)
     session_id = st.session_state.get(SESSION_ID)
     if session_id:
-        with read_session() as session:
-            user = accounts.active_user(session, session_id)
+        user = current_user()
         if user is None:
             _forget()  # revoked, expired or locked meanwhile
         return user
@@ -90,16 +98,22 @@ def _user_from_cookie() -> User | None:
     if user is None or record is None:
         return None
     st.session_state[SESSION_ID] = record.id
+    _read_this_run.set((record.id, user))  # type: ignore[arg-type]
     return user
 
 
 def current_user() -> User | None:
-    """Re-read on every page from the server-side session; never trusted from the browser."""
+    """Read once per script run from the server-side session; never trusted from the browser."""
     session_id = st.session_state.get(SESSION_ID)
     if not session_id:
         return None
+    seen = _read_this_run.get()
+    if seen is not None and seen[0] == session_id:
+        return seen[1]
     with read_session() as session:
-        return accounts.active_user(session, session_id)
+        user = accounts.active_user(session, session_id)
+    _read_this_run.set((session_id, user))
+    return user
 
 
 def start_login(login: sessions.Login) -> None:

@@ -168,3 +168,22 @@ def test_money_and_days_follow_the_language() -> None:
 )
 def test_first_guess_from_accept_language(header: str, expected: str | None) -> None:
     assert best_match(header) == expected
+
+
+def test_a_catalogue_compiled_again_is_read_again_without_a_restart(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`make locales` on a running instance: the new texts show once the file is looked at again
+    (at most every RECHECK_SECONDS; no wait here). gettext.translation() alone kept the first copy."""
+    import os
+
+    monkeypatch.setattr(i18n, "RECHECK_SECONDS", 0.0)
+    use_catalogues(monkeypatch, tmp_path, {"fr": {"Log out": "Déconnexion"}})
+    with in_language("fr"):
+        assert _("Log out") == "Déconnexion"
+        mo = write_catalogue(tmp_path, "fr", {"Log out": "Se déconnecter"}).with_suffix(".mo")
+        later = mo.stat().st_mtime_ns + 1_000_000_000  # a file system's clock may not move within a test
+        os.utime(mo, ns=(later, later))
+        assert _("Log out") == "Se déconnecter"
+    with in_language("de"):
+        assert _("Log out") == "Log out"  # no catalogue in this folder: the English source

@@ -3,6 +3,7 @@ erasure that leaves the payment. (News through a real SMTP server: test_news_jou
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pandas as pd
@@ -48,6 +49,15 @@ def test_kpi_export_downloads_and_reads_back(server: Server, new_page, tmp_path)
     open_page(page, f"{server.url}/figures")
     expect(page.get_by_text("Lump sums committed").first).to_be_visible()
     expect(page.get_by_test_id("stMetricValue").filter(has_text="€900.00").first).to_be_visible()
+    # The charts' data go to the browser in Arrow's format, made once when the spec is cached: Vega
+    # reads them back (its axes name the values in their accessible labels).
+    expect(page.get_by_test_id("stVegaLiteChart").locator("[aria-label^=\"Y-axis titled 'State'\"]")).to_have_attribute(
+        "aria-label", re.compile("1 value: Closing report accepted")
+    )
+    page.get_by_role("tab", name="Countries").click()
+    expect(
+        page.get_by_test_id("stVegaLiteChart").locator("[aria-label^=\"X-axis titled 'Host country'\"]")
+    ).to_have_attribute("aria-label", re.compile("1 value: France"))
     page.get_by_role("tab", name="Exports").click()  # drawn only once opened
     settle(page)
     button(page, "Prepare the file")

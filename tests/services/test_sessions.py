@@ -66,6 +66,20 @@ def test_a_new_login_in_the_same_browser_ends_the_older_session(session: Session
     assert accounts.active_user(session, second.auth_session_id) is not None
 
 
+def test_a_login_ends_at_its_expiry_to_the_second(session: Session) -> None:
+    """The expiry is compared in the database (one statement per page run), on both databases."""
+    user = f.participant(session)
+    login = sessions.open_session(session=session, user=user)
+    for moved, open_still in ((timedelta(seconds=30), True), (timedelta(seconds=-1), False)):
+        session.execute(
+            sa.update(AuthSession)
+            .where(AuthSession.id == login.auth_session_id)  # type: ignore[arg-type]
+            .values(expires_at=utcnow() + moved)
+        )
+        session.commit()
+        assert (accounts.active_user(session, login.auth_session_id) is not None) is open_still
+
+
 def test_a_locked_or_inactive_account_opens_no_session(session: Session) -> None:
     user = f.participant(session)
     for _attempt in range(5):
