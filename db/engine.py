@@ -11,6 +11,7 @@ import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -24,6 +25,13 @@ SQLITE_BUSY_TIMEOUT_MS = 30_000  # a burst of writers queues for the lock instea
 
 _engines: dict[str, Engine] = {}
 _engines_lock = threading.Lock()
+
+# The write session of the action running in this context, while it is open. Code deep inside an
+# action that needs one small read of its own (the public address on a cache miss) reads through
+# it instead of asking the pool for a second connection: under a burst, every pooled connection
+# is held by a writer queueing for the lock that this action holds, and a second request waited
+# for the pool's 30-second timeout, failing every page waiting behind it.
+_open_write: ContextVar[Session | None] = ContextVar("cxc_open_write_session", default=None)
 
 
 def data_dir() -> Path:
@@ -105,8 +113,16 @@ def write_session() -> Iterator[Session]:
     """A session for one user action: the caller commits once; any error rolls back."""
     engine = get_engine().execution_options(cxc_write=True)
     with Session(engine, expire_on_commit=False) as session:
+        opened = _open_write.set(session)
         try:
             yield session
         except BaseException:
             session.rollback()
             raise
+        finally:
+            _open_write.reset(opened)
+
+
+def open_write_session() -> Session | None:
+    """The write session of the action running here, if one is open (see `_open_write`)."""
+    return _open_write.get()

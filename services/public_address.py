@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from db.engine import database_url, read_session
+from db.engine import database_url, open_write_session, read_session
 from db.models import InstanceSetting
 from domain.i18n import _
 from domain.validators import at_most_characters
@@ -87,12 +87,16 @@ def public_url() -> str:
         hit = _cached.get(key)
     if hit and now - hit[0] < CACHE_SECONDS:
         return hit[1]
-    try:
-        with read_session() as session:
-            value = stored_public_url(session)
-    except sa.exc.SQLAlchemyError:
-        # Before the first migration (a command run on an empty database): the environment's.
-        return _environment_default()
+    action = open_write_session()
+    if action is not None:  # inside an action: its own connection, never a second one (db/engine.py)
+        value = stored_public_url(action)
+    else:
+        try:
+            with read_session() as session:
+                value = stored_public_url(session)
+        except sa.exc.SQLAlchemyError:
+            # Before the first migration (a command run on an empty database): the environment's.
+            return _environment_default()
     with _lock:
         _cached[key] = (now, value)
     return value

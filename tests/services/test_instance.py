@@ -119,3 +119,37 @@ def test_the_address_an_admin_sets_is_the_one_links_and_headers_use_at_once(
 
 def _https_now() -> bool:
     return public_address.public_url().startswith("https://")
+
+
+def test_an_action_reads_the_public_address_through_its_own_connection(database_url: str) -> None:
+    """The address's cache runs out in the middle of an action (a contact message whose mail links to
+    the app): the action asks the pool for no second connection. Before, under a burst of 200, every
+    pooled connection was held by a writer queueing for this action's lock, and the second request
+    waited for the pool's 30-second timeout."""
+    import sqlalchemy as sa
+
+    from db.engine import get_engine, write_session
+    from services.contact import send_message
+
+    with write_session() as session:
+        f.admin(session)
+        public_address.store_public_url(session, "https://desk.alpine.example.eu", None)
+        session.commit()
+    public_address.forget_cached_public_url()
+    checkouts: list[int] = []
+
+    def counted(*_args: object) -> None:
+        checkouts.append(1)
+
+    sa.event.listen(get_engine(), "checkout", counted)
+    try:
+        with write_session() as session:
+            send_message(
+                session=session, name="Ana", email="ana@example.pt", subject="Dates", body="When does the call open?"
+            )
+    finally:
+        sa.event.remove(get_engine(), "checkout", counted)
+    assert len(checkouts) == 1
+    with write_session() as session:
+        mail = session.exec(select(Outbox).where(Outbox.kind == "contact")).one()
+        assert "https://desk.alpine.example.eu/admin_messages" in mail.body
