@@ -75,6 +75,14 @@ def _all_code() -> Iterator[Path]:
             yield path
 
 
+def _calls(paths: Iterator[Path]) -> Iterator[tuple[Path, ast.Call]]:
+    """Every call in these files, with its file."""
+    for path in paths:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call):
+                yield path, node
+
+
 def _name(func: ast.expr) -> str:
     return func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
 
@@ -111,29 +119,27 @@ def catalogue() -> set[str]:
 
 def test_every_text_given_to_the_translation_functions_is_in_the_catalogue(catalogue: set[str]) -> None:
     missing = []
-    for path in _all_code():
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Call) and _name(node.func) in TRANSLATING and isinstance(node.func, ast.Name):
-                first = node.args[0] if node.args else None
-                if isinstance(first, ast.Constant) and isinstance(first.value, str) and first.value:
-                    if first.value not in catalogue:
-                        missing.append(f"{path.relative_to(ROOT)}:{node.lineno}: {first.value!r}")
+    for path, call in _calls(_all_code()):
+        if _name(call.func) in TRANSLATING and isinstance(call.func, ast.Name):
+            first = call.args[0] if call.args else None
+            if isinstance(first, ast.Constant) and isinstance(first.value, str) and first.value:
+                if first.value not in catalogue:
+                    missing.append(f"{path.relative_to(ROOT)}:{call.lineno}: {first.value!r}")
     assert not missing, "not extracted (a call inside an f-string?): " + "; ".join(missing)
 
 
 def test_pages_show_no_literal_text_outside_the_catalogue() -> None:
     found = []
-    for path in _python_files("pages", "ui"):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
-                continue
-            position = DISPLAY.get(node.func.attr, -1)
-            if position == -1:
-                continue
-            shown = [kw.value for kw in node.keywords if kw.arg in SHOWN_KEYWORDS]
-            if position is not None and len(node.args) > position:
-                shown.append(node.args[position])
-            found += [problem for value in shown if (problem := _untranslated(path, value))]
+    for path, call in _calls(_python_files("pages", "ui")):
+        if not isinstance(call.func, ast.Attribute):
+            continue
+        position = DISPLAY.get(call.func.attr, -1)
+        if position == -1:
+            continue
+        shown = [kw.value for kw in call.keywords if kw.arg in SHOWN_KEYWORDS]
+        if position is not None and len(call.args) > position:
+            shown.append(call.args[position])
+        found += [problem for value in shown if (problem := _untranslated(path, value))]
     assert not found, "shown without _(): " + "; ".join(found)
 
 
