@@ -109,3 +109,40 @@ def test_the_form_preview_warns_of_texts_without_a_translation(
     warnings = " ".join(w.value for w in at.warning)
     assert "have no translation in Français; readers see them in English" in warnings
     assert "Retour de l'hôte" in " ".join(str(o) for o in at.selectbox(key="preview_spec").options)
+
+
+def test_the_menu_kept_in_the_session_follows_a_switch_and_a_login(sqlite_url: str) -> None:
+    """The pages are built once per session, role and language (ui/navigation.py): a switch of
+    language or a login must give the menu of the new language and role."""
+    from ui.navigation import BUILT_KEY
+
+    def menu(at: AppTest) -> set[str]:
+        return {page.title for page in at.session_state[BUILT_KEY][1] if page.visibility == "visible"}
+
+    with write_session() as session:
+        admin = f.admin(session)
+        accounts.set_locale(session=session, actor=admin, locale="fr")
+    at = AppTest.from_file(APP, default_timeout=30).run()
+    assert "Form previews" not in menu(at) and "Aperçus des formulaires" not in menu(at)  # not logged in
+    with write_session() as session:
+        f.log_in(at, session, session.get(User, admin.id))
+    at.run()
+    assert not at.exception
+    assert "Aperçus des formulaires" in menu(at)  # the administrator's menu, in the account's language
+    at.selectbox(key=SWITCH).set_value("en").run()
+    assert "Form previews" in menu(at) and "Aperçus des formulaires" not in menu(at)
+
+
+def test_a_login_revoked_meanwhile_ends_at_the_next_run(sqlite_url: str) -> None:
+    """The user is read once per script run (ui/session.py), never kept from one run to the next."""
+    with write_session() as session:
+        admin = f.admin(session)
+        at = f.log_in(AppTest.from_file(APP, default_timeout=30), session, admin)
+    at.run()
+    assert "Logged in as **Ada Admin** (Administrator)" in _sidebar_text(at)
+    with write_session() as session:
+        accounts.revoke_all_sessions(session, admin.id)  # type: ignore[arg-type]
+        session.commit()
+    at.run()
+    assert not at.exception
+    assert "Logged in as" not in _sidebar_text(at)
